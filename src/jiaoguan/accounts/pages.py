@@ -1,0 +1,92 @@
+"""Sign-in pages: password for everyone, a one-time SMS code for citizens."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from jiaoguan.accounts import service
+from jiaoguan.accounts.auth import SESSION_COOKIE, Anyone
+from jiaoguan.kit.errors import JiaoguanError
+from jiaoguan.kit.i18n import gettext as _
+from jiaoguan.kit.ids import check_mobile
+from jiaoguan.kit.settings import get_settings
+from jiaoguan.kit.web import UnitOfWorkRoute, get_db, render
+from jiaoguan.web.nav import nav_for
+
+router = APIRouter(route_class=UnitOfWorkRoute, include_in_schema=False)
+Db = Annotated[Session, Depends(get_db)]
+
+
+def _safe_next(value: str | None) -> str:
+    return value if value and value.startswith("/") and not value.startswith("//") else "/"
+
+
+def _signed_in(user_token: str, next_url: str) -> Response:
+    response = RedirectResponse(_safe_next(next_url), status_code=303)
+    response.set_cookie(SESSION_COOKIE, user_token, httponly=True, samesite="lax",
+                        secure=get_settings().secure_cookies, max_age=service.SESSION_DAYS * 86400)
+    return response
+
+
+def _form(request: Request, **ctx: object) -> Response:
+    status = int(ctx.pop("status", 200))  # type: ignore[call-overload]
+    return render(request, "accounts/signin.html", {"user": None, "nav": nav_for(None), **ctx}, status_code=status)
+
+
+@router.get("/signin")
+def signin_page(request: Request, _u: Anyone, next: str = "/") -> Response:
+    return _form(request, next=next, tab="password")
+
+
+@router.post("/signin")
+def signin(request: Request, _u: Anyone, db: Db, username: Annotated[str, Form()] = "",
+           password: Annotated[str, Form()] = "", next: Annotated[str, Form()] = "/") -> Response:
+    try:
+        user = service.authenticate_password(db, username, password)
+    except JiaoguanError as exc:
+        # The failure count must persist even though this request shows an error page.
+        db.commit()
+        return _form(request, next=next, tab="password", error=exc.text(), username=username,
+                     status=exc.status_code)
+    return _signed_in(service.start_session(db, user), next)
+
+
+@router.post("/signin/sms/request")
+def request_code(request: Request, _u: Anyone, db: Db, phone: Annotated[str, Form()] = "",
+                 next: Annotated[str, Form()] = "/") -> Response:
+    checked = check_mobile(phone)
+    if not checked.ok:
+        return _form(request, next=next, tab="sms", phone=phone, error=checked.message(), status=422)
+    try:
+        service.request_sms_code(db, checked.value)
+    except JiaoguanError as exc:
+        return _form(request, next=next, tab="sms", phone=phone, error=exc.text(), status=exc.status_code)
+    return _form(request, next=next, tab="sms", phone=checked.value, code_sent=True,
+                 notice=_("If this phone number belongs to an account, a code has been sent to it."))
+
+
+@router.post("/signin/sms")
+def signin_sms(request: Request, _u: Anyone, db: Db, phone: Annotated[str, Form()] = "",
+               code: Annotated[str, Form()] = "", next: Annotated[str, Form()] = "/") -> Response:
+    checked = check_mobile(phone)
+    try:
+        user = service.authenticate_sms_code(db, checked.value if checked.ok else phone, code)
+    except JiaoguanError as exc:
+        db.commit()
+        return _form(request, next=next, tab="sms", phone=phone, code_sent=True, error=exc.text(),
+                     status=exc.status_code)
+    return _signed_in(service.start_session(db, user), next)
+
+
+@router.post("/signout")
+def signout(request: Request, _u: Anyone, db: Db) -> Response:
+    token = request.cookies.get(SESSION_COOKIE)
+    if token:
+        service.end_session(db, token)
+    response = RedirectResponse("/", status_code=303)
+    response.delete_cookie(SESSION_COOKIE)
+    return response

@@ -1,0 +1,215 @@
+"""Sign-in, sessions, device tokens and users. Services flush; the caller commits."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import logging
+import secrets
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from jiaoguan.accounts.models import ApiToken, OneTimeCode, SignInThrottle, User, UserSession
+from jiaoguan.accounts.roles import Role
+from jiaoguan.kit import audit
+from jiaoguan.kit.clock import utc_now
+from jiaoguan.kit.errors import Conflict, InvalidInput, TooManyRequests, Unauthenticated
+from jiaoguan.kit.outbox import enqueue
+from jiaoguan.kit.settings import get_settings
+
+log = logging.getLogger("jiaoguan.accounts")
+# argon2-cffi's defaults are argon2id with RFC 9106's low-memory profile.
+_hasher = PasswordHasher()
+SESSION_DAYS = 7
+CODE_MINUTES = 5
+
+
+class SignInFailed(Unauthenticated):
+    code = "signin_failed"
+    message = "The user name or password is wrong."
+
+
+class SignInLocked(TooManyRequests):
+    code = "signin_locked"
+    message = "Too many failed attempts. Please try again after %(minutes)s minutes."
+
+
+def sha256(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def hash_password(password: str) -> str:
+    if len(password) < 8:
+        raise InvalidInput("The password must have at least 8 characters.", code="weak_password",
+                           field="password")
+    return _hasher.hash(password)
+
+
+def create_user(session: Session, *, username: str, display_name: str, role: Role | str,
+                password: str | None = None, person_id: int | None = None, enterprise_id: int | None = None,
+                office_id: int | None = None, province_code: str | None = None,
+                phone: str | None = None) -> User:
+    role = Role(role)
+    if session.execute(select(User.id).where(User.username == username)).first():
+        raise Conflict("The user name %(username)s is taken.", code="username_taken", field="username",
+                       username=username)
+    user = User(username=username, display_name=display_name, role=role.value,
+                password_hash=hash_password(password) if password else None, person_id=person_id,
+                enterprise_id=enterprise_id, office_id=office_id, province_code=province_code, phone=phone,
+                is_active=True, created_at=utc_now())
+    session.add(user)
+    session.flush()
+    audit.record(session, "user.create", "user", user.id, f"{username} as {role.value}")
+    return user
+
+
+# --- throttling -------------------------------------------------------------------------------
+
+def _throttle(session: Session, key: str) -> SignInThrottle:
+    row = session.get(SignInThrottle, key)
+    if row is None:
+        row = SignInThrottle(key=key, failures=0, locked_until=None, updated_at=utc_now())
+        session.add(row)
+    return row
+
+
+def _check_not_locked(session: Session, key: str) -> None:
+    row = session.get(SignInThrottle, key)
+    now = utc_now()
+    if row is not None and row.locked_until is not None and row.locked_until > now:
+        minutes = max(1, int((row.locked_until - now).total_seconds() // 60) + 1)
+        log.info("accounts.signin.locked")
+        raise SignInLocked(minutes=minutes)
+
+
+def _note_failure(session: Session, key: str) -> None:
+    row = _throttle(session, key)
+    row.failures += 1
+    row.updated_at = utc_now()
+    free = get_settings().signin_free_failures
+    if row.failures >= free:
+        # Back-off doubles from one minute, capped at a day, so guessing stays slow but a user is never locked out for good.
+        minutes = min(2 ** (row.failures - free), 24 * 60)
+        row.locked_until = utc_now() + dt.timedelta(minutes=minutes)
+    session.flush()
+
+
+def _note_success(session: Session, key: str) -> None:
+    row = session.get(SignInThrottle, key)
+    if row is not None:
+        row.failures, row.locked_until, row.updated_at = 0, None, utc_now()
+
+
+def authenticate_password(session: Session, username: str, password: str) -> User:
+    key = "u:" + username.strip().lower()
+    _check_not_locked(session, key)
+    user = session.execute(select(User).where(User.username == username.strip())).scalar_one_or_none()
+    ok = False
+    if user is not None and user.is_active and user.password_hash:
+        try:
+            ok = _hasher.verify(user.password_hash, password)
+        except (VerificationError, InvalidHashError):
+            ok = False
+    else:
+        _hasher.hash(password)  # same work either way: timing does not reveal which user names exist
+    if not ok or user is None:
+        _note_failure(session, key)
+        log.info("accounts.signin.failed")
+        raise SignInFailed()
+    _note_success(session, key)
+    return user
+
+
+# --- SMS one-time codes -----------------------------------------------------------------------
+
+def request_sms_code(session: Session, phone: str) -> None:
+    """Send a sign-in code to a citizen's phone through the outbox. Unknown phones get nothing, silently."""
+    key = "p:" + phone
+    _check_not_locked(session, key)
+    user = session.execute(
+        select(User).where(User.phone == phone, User.role == Role.citizen.value, User.is_active.is_(True))
+    ).scalar_one_or_none()
+    if user is None:
+        log.info("accounts.sms_code.unknown_phone")
+        return
+    code = f"{secrets.randbelow(10**6):06d}"
+    now = utc_now()
+    session.add(OneTimeCode(phone=phone, code_hash=sha256(phone + ":" + code), created_at=now,
+                            expires_at=now + dt.timedelta(minutes=CODE_MINUTES), used=False))
+    enqueue(session, "sms", phone, "signin_code", {"code": code})
+    session.flush()
+
+
+def authenticate_sms_code(session: Session, phone: str, code: str) -> User:
+    key = "p:" + phone
+    _check_not_locked(session, key)
+    now = utc_now()
+    candidates = session.execute(
+        select(OneTimeCode).where(OneTimeCode.phone == phone, OneTimeCode.used.is_(False),
+                                  OneTimeCode.expires_at > now)
+    ).scalars().all()
+    wanted = sha256(phone + ":" + code.strip())
+    match = next((c for c in candidates if hmac.compare_digest(c.code_hash, wanted)), None)
+    user = session.execute(
+        select(User).where(User.phone == phone, User.role == Role.citizen.value)
+    ).scalar_one_or_none()
+    if match is None or user is None or not user.is_active:
+        _note_failure(session, key)
+        raise SignInFailed("The code is wrong or has expired.", code="bad_sms_code")
+    match.used = True
+    _note_success(session, key)
+    return user
+
+
+# --- sessions and device tokens ----------------------------------------------------------------
+
+def start_session(session: Session, user: User) -> str:
+    token = secrets.token_urlsafe(32)
+    now = utc_now()
+    session.add(UserSession(token_hash=sha256(token), user_id=user.id, created_at=now,
+                            expires_at=now + dt.timedelta(days=SESSION_DAYS), revoked=False))
+    audit.record(session, "session.start", "user", user.id, "signed in")
+    session.flush()
+    return token
+
+
+def user_for_session(session: Session, token: str) -> User | None:
+    row = session.execute(
+        select(UserSession).where(UserSession.token_hash == sha256(token))
+    ).scalar_one_or_none()
+    if row is None or row.revoked or row.expires_at <= utc_now():
+        return None
+    user = session.get(User, row.user_id)
+    return user if user is not None and user.is_active else None
+
+
+def end_session(session: Session, token: str) -> None:
+    row = session.execute(
+        select(UserSession).where(UserSession.token_hash == sha256(token))
+    ).scalar_one_or_none()
+    if row is not None and not row.revoked:
+        row.revoked = True
+        audit.record(session, "session.end", "user", row.user_id, "signed out")
+        session.flush()
+
+
+def issue_api_token(session: Session, user: User, name: str) -> str:
+    token = "jgt_" + secrets.token_urlsafe(32)
+    session.add(ApiToken(user_id=user.id, name=name, token_hash=sha256(token), created_at=utc_now(),
+                         revoked=False))
+    audit.record(session, "api_token.issue", "user", user.id, f"device token {name}")
+    session.flush()
+    return token
+
+
+def user_for_api_token(session: Session, token: str) -> User | None:
+    row = session.execute(select(ApiToken).where(ApiToken.token_hash == sha256(token))).scalar_one_or_none()
+    if row is None or row.revoked:
+        return None
+    row.last_used_at = utc_now()
+    user = session.get(User, row.user_id)
+    return user if user is not None and user.is_active else None

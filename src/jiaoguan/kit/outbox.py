@@ -1,0 +1,68 @@
+"""The outbox: messages are rows written in the same transaction as the change that causes them.
+
+A worker (notify.worker) delivers them afterwards, so a message is sent if and only if its change
+committed. `dedupe_key` makes enqueueing idempotent: the same reminder for the same deadline is
+written once however often a sweep runs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from sqlalchemy import BigInteger, Index, Integer, String, Text, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from jiaoguan.kit.clock import utc_now
+from jiaoguan.kit.db import Base
+
+CHANNELS = ("sms", "inapp")
+
+
+class OutboxMessage(Base):
+    __tablename__ = "outbox_message"
+    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    created_at: Mapped[dt.datetime]
+    channel: Mapped[str] = mapped_column(String(16))
+    recipient: Mapped[str] = mapped_column(String(80), index=True)  # phone for sms, user id for inapp
+    template: Mapped[str] = mapped_column(String(80))
+    params_json: Mapped[str] = mapped_column(Text, default="{}")
+    dedupe_key: Mapped[str | None] = mapped_column(String(160), unique=True)
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending|sent|dead
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[dt.datetime]
+    sent_at: Mapped[dt.datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    province_code: Mapped[str | None] = mapped_column(String(2))
+
+    @property
+    def params(self) -> dict[str, Any]:
+        value: dict[str, Any] = json.loads(self.params_json)
+        return value
+
+
+def enqueue(session: Session, channel: str, recipient: str, template: str, params: dict[str, Any] | None = None,
+            *, dedupe_key: str | None = None, province_code: str | None = None,
+            not_before: dt.datetime | None = None) -> OutboxMessage | None:
+    """Write a message to be delivered after commit; returns None if `dedupe_key` was already used."""
+    if channel not in CHANNELS:
+        raise ValueError(f"unknown channel {channel!r}")
+    if dedupe_key is not None:
+        exists = session.execute(
+            select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)
+        ).first()
+        if exists:
+            return None
+    now = utc_now()
+    msg = OutboxMessage(
+        created_at=now, channel=channel, recipient=recipient, template=template,
+        params_json=json.dumps(params or {}, ensure_ascii=False, sort_keys=True),
+        dedupe_key=dedupe_key, status="pending", attempts=0, next_attempt_at=not_before or now,
+        province_code=province_code,
+    )
+    session.add(msg)
+    session.flush()
+    return msg

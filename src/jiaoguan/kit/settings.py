@@ -1,0 +1,62 @@
+"""Settings from the environment (prefix JIAOGUAN_), with defaults that run the embedded product."""
+
+from __future__ import annotations
+
+import secrets
+from functools import cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="JIAOGUAN_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Path("var")
+    database_url: str = ""  # empty → SQLite file in data_dir
+    secret_key: str = ""  # empty → generated once and kept in data_dir/secret_key
+    public_base_url: str = "http://127.0.0.1:8000"
+    default_locale: str = "zh_Hans"
+    env: str = Field(default="development", description="development | test | production")
+    demo_people: int = 2000
+    # Sign-in back-off: after this many failures the account waits, doubling each time.
+    signin_free_failures: int = 5
+    sms_cap_per_hour: int = 5
+    run_worker_in_process: bool = True
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'jiaoguan.db').resolve()}"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.effective_database_url.startswith("sqlite")
+
+    @property
+    def effective_secret_key(self) -> str:
+        if self.secret_key:
+            return self.secret_key
+        if self.env == "production":
+            raise RuntimeError("JIAOGUAN_SECRET_KEY must be set in production")
+        path = self.data_dir / "secret_key"
+        if not path.exists():
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_urlsafe(48))
+            path.chmod(0o600)
+        return path.read_text().strip()
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.public_base_url.startswith("https://")
+
+
+@cache
+def get_settings() -> Settings:
+    return Settings()
+
+
+def reset_settings() -> None:
+    get_settings.cache_clear()

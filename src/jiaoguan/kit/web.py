@@ -1,0 +1,88 @@
+"""Request plumbing shared by every room's routes: the request-owned unit of work and page rendering.
+
+`UnitOfWorkRoute` commits the request's session after the handler returns and before the response
+is sent, and rolls back on any error, so a client is never told "done" about a change that did not
+commit. Routers declare it with `APIRouter(route_class=UnitOfWorkRoute)`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine, Iterator
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request, Response
+from fastapi.routing import APIRoute
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+
+from jiaoguan.kit.db import get_sessionmaker
+from jiaoguan.kit.i18n import current_locale, translate
+
+PACKAGE_ROOT = Path(__file__).resolve().parents[1]
+
+
+def get_db(request: Request) -> Iterator[Session]:
+    session = get_sessionmaker()()
+    request.state.db = session
+    try:
+        yield session
+    finally:
+        session.close()
+
+
+class UnitOfWorkRoute(APIRoute):
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def handle(request: Request) -> Response:
+            try:
+                response = await handler(request)
+            except BaseException:
+                db: Session | None = getattr(request.state, "db", None)
+                if db is not None:
+                    await run_in_threadpool(db.rollback)
+                raise
+            db = getattr(request.state, "db", None)
+            if db is not None:
+                if response.status_code < 400:
+                    await run_in_threadpool(db.commit)
+                else:
+                    await run_in_threadpool(db.rollback)
+            return response
+
+        return handle
+
+
+def _template_dirs() -> list[str]:
+    return [str(p) for p in sorted(PACKAGE_ROOT.glob("*/templates")) if p.is_dir()]
+
+
+def _gettext(message: str) -> str:
+    return translate(message, current_locale())
+
+
+def _ngettext(singular: str, plural: str, n: int) -> str:
+    return translate(singular if n == 1 else plural, current_locale())
+
+
+templates_env = Environment(
+    loader=FileSystemLoader(_template_dirs()),
+    autoescape=select_autoescape(["html", "xml"]),
+    extensions=["jinja2.ext.i18n"],
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+templates_env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
+
+
+def render(request: Request, name: str, context: dict[str, Any] | None = None, status_code: int = 200) -> Response:
+    """Render a page with the shell's context (user, locale, CSRF token, large-font mode)."""
+    from fastapi.responses import HTMLResponse
+
+    ctx: dict[str, Any] = {"request": request}
+    ctx.update(getattr(request.state, "page_context", {}))
+    ctx.update(context or {})
+    html = templates_env.get_template(name).render(ctx)
+    return HTMLResponse(html, status_code=status_code)

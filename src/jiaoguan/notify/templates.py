@@ -1,0 +1,25 @@
+"""Message templates: an English msgid per template, translated to the recipient's language when sent."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jiaoguan.kit.i18n import N_, translate
+
+TEMPLATES: dict[str, tuple[str, str]] = {
+    # template: (title msgid, body msgid)
+    "signin_code": (N_("Sign-in code"),
+                    N_("Your jiaoguan sign-in code is %(code)s. It is valid for 5 minutes; do not share it.")),
+    "deadline_reminder": (N_("Deadline reminder"),
+                          N_("Reminder: %(what)s is due on %(due)s (%(days)s days left).")),
+    "obligation_reminder": (N_("Outstanding item"),
+                            N_("Reminder: please hand in %(what)s by %(due)s.")),
+    "generic": (N_("Notice"), N_("%(text)s")),
+}
+
+
+def render(template: str, params: dict[str, Any], locale: str = "zh_Hans") -> tuple[str, str]:
+    if template not in TEMPLATES:
+        raise KeyError(f"unknown message template {template!r}")
+    title, body = TEMPLATES[template]
+    return translate(title, locale), translate(body, locale, **params)

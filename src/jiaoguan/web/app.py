@@ -1,0 +1,72 @@
+"""The application factory: one process serves /api/v1 (JSON) and the pages."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from jiaoguan import __version__
+from jiaoguan.kit.settings import get_settings
+from jiaoguan.kit.web import PACKAGE_ROOT
+from jiaoguan.web import errors
+from jiaoguan.web.middleware import RequestContextMiddleware
+
+log = logging.getLogger("jiaoguan.web")
+
+# Rooms whose `api.py` / `pages.py` expose a `router`; discovered by convention so a room plugs in
+# by adding the module, with no central list to edit.
+DOMAINS = ("accounts", "registry", "deadlines", "passes", "business", "halls", "hotline", "notify", "stats",
+           "web")
+
+
+def _optional(module: str) -> object | None:
+    try:
+        return importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        if exc.name == module:
+            return None
+        raise
+
+
+def domain_routers() -> list[tuple[str, APIRouter]]:
+    found: list[tuple[str, APIRouter]] = []
+    for domain in DOMAINS:
+        for part, prefix in (("api", "/api/v1"), ("pages", "")):
+            mod = _optional(f"jiaoguan.{domain}.{part}")
+            router = getattr(mod, "router", None) if mod else None
+            if isinstance(router, APIRouter):
+                found.append((prefix, router))
+    return found
+
+
+def create_app(*, start_worker: bool | None = None) -> FastAPI:
+    settings = get_settings()
+    run_worker = settings.run_worker_in_process and settings.is_sqlite if start_worker is None else start_worker
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        worker = None
+        if run_worker:
+            from jiaoguan.notify.worker import InProcessWorker
+
+            worker = InProcessWorker()
+            worker.start()
+        yield
+        if worker is not None:
+            worker.stop()
+
+    app = FastAPI(
+        title="jiaoguan 交管业务服务平台", version=__version__, lifespan=lifespan,
+        openapi_url="/api/v1/openapi.json", docs_url="/api/v1/docs", redoc_url=None,
+    )
+    app.add_middleware(RequestContextMiddleware, secure_cookies=settings.secure_cookies)
+    errors.install(app)
+    for prefix, router in domain_routers():
+        app.include_router(router, prefix=prefix)
+    app.mount("/static", StaticFiles(directory=str(PACKAGE_ROOT / "web" / "static")), name="static")
+    return app

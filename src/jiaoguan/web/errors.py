@@ -1,0 +1,101 @@
+"""One handler for every error: problem+json (RFC 9457) under /api, a readable page elsewhere."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from jiaoguan.kit.errors import JiaoguanError, Unauthenticated
+from jiaoguan.kit.i18n import N_, current_locale, translate
+from jiaoguan.kit.web import render
+
+log = logging.getLogger("jiaoguan.web")
+
+STATUS_TITLES = {
+    400: N_("Bad request"), 401: N_("Please sign in"), 403: N_("Not allowed"), 404: N_("Page not found"),
+    405: N_("Method not allowed"), 409: N_("Conflict"), 422: N_("Invalid input"), 429: N_("Too many requests"),
+    500: N_("Something went wrong"),
+}
+VALIDATION_REASONS = {
+    "missing": N_("this field is required"),
+    "string_too_short": N_("too short"),
+    "string_too_long": N_("too long"),
+    "string_pattern_mismatch": N_("wrong format"),
+    "date_from_datetime_parsing": N_("not a valid date (YYYY-MM-DD)"),
+    "date_parsing": N_("not a valid date (YYYY-MM-DD)"),
+    "date_from_datetime_inexact": N_("not a valid date (YYYY-MM-DD)"),
+    "int_parsing": N_("not a whole number"),
+    "enum": N_("not one of the allowed values"),
+    "literal_error": N_("not one of the allowed values"),
+    "json_invalid": N_("the body is not valid JSON"),
+}
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def problem(request: Request, status: int, code: str, detail: str, **extra: Any) -> JSONResponse:
+    body = {"type": f"https://jiaoguan.example/problems/{code}", "title": translate(STATUS_TITLES.get(
+        status, STATUS_TITLES[400 if status < 500 else 500])), "status": status, "code": code,
+        "detail": detail, "instance": request.url.path}
+    body.update(extra)
+    return JSONResponse(body, status_code=status, media_type="application/problem+json")
+
+
+def _page(request: Request, status: int, detail: str) -> Response:
+    title = translate(STATUS_TITLES.get(status, STATUS_TITLES[400 if status < 500 else 500]))
+    return render(request, "web/error.html", {"status": status, "title": title, "detail": detail},
+                  status_code=status)
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(JiaoguanError)
+    async def _domain(request: Request, exc: JiaoguanError) -> Response:
+        log.info("error.%s", exc.code)
+        if _is_api(request):
+            extra = {"field": exc.field} if exc.field else {}
+            return problem(request, exc.status_code, exc.code, exc.text(current_locale()), **extra)
+        if isinstance(exc, Unauthenticated) and request.method == "GET":
+            return RedirectResponse(f"/signin?next={request.url.path}", status_code=303)
+        return _page(request, exc.status_code, exc.text(current_locale()))
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> Response:
+        errors = []
+        for err in exc.errors():
+            loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path", "form")]
+            field = ".".join(loc) or "body"
+            reason_id = VALIDATION_REASONS.get(err.get("type", ""))
+            reason = translate(reason_id) if reason_id else str(err.get("msg", ""))
+            errors.append({"field": field, "reason": reason, "type": err.get("type")})
+        first = errors[0] if errors else {"field": "body", "reason": ""}
+        detail = translate("The field %(field)s is not valid: %(reason)s", field=first["field"],
+                           reason=first["reason"])
+        if _is_api(request):
+            return problem(request, 422, "validation_failed", detail, field=first["field"], errors=errors)
+        return _page(request, 422, detail)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        status = exc.status_code
+        detail = translate(STATUS_TITLES.get(status, STATUS_TITLES[400 if status < 500 else 500]))
+        if _is_api(request):
+            return problem(request, status, {404: "not_found", 405: "method_not_allowed"}.get(status, "http_error"),
+                           detail)
+        return _page(request, status, detail)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> Response:
+        log.exception("error.unexpected")
+        detail = translate("An unexpected error occurred. Nothing was saved. Reference: %(rid)s",
+                           rid=request.state.page_context.get("request_id", "-")
+                           if hasattr(request.state, "page_context") else "-")
+        if _is_api(request):
+            return problem(request, 500, "internal_error", detail)
+        return _page(request, 500, detail)

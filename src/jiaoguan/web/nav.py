@@ -1,0 +1,27 @@
+"""Navigation per role: (label msgid, path). Each room adds its entries here."""
+
+from __future__ import annotations
+
+from jiaoguan.accounts.roles import Role
+from jiaoguan.kit.i18n import N_
+
+HOME = (N_("Home"), "/")
+
+NAV: dict[Role, list[tuple[str, str]]] = {
+    Role.citizen: [HOME, (N_("My licences and vehicles"), "/my/records")],
+    Role.enterprise_agent: [HOME, (N_("Our fleet"), "/enterprise/fleet")],
+    Role.window_clerk: [HOME, (N_("Registry search"), "/registry/search")],
+    Role.online_seat: [HOME, (N_("Registry search"), "/registry/search")],
+    Role.hotline_agent: [HOME, (N_("Registry search"), "/registry/search")],
+    Role.checkpoint_officer: [HOME, (N_("Registry search"), "/registry/search")],
+    Role.pass_issuer: [HOME],
+    Role.supervisor: [HOME, (N_("Registry search"), "/registry/search"), (N_("Audit trail"), "/admin/audit")],
+    Role.admin: [HOME, (N_("Registry search"), "/registry/search"), (N_("Audit trail"), "/admin/audit"),
+                 (N_("Development SMS"), "/admin/dev-sms")],
+}
+
+
+def nav_for(role: str | None) -> list[tuple[str, str]]:
+    if role is None:
+        return [HOME]
+    return NAV.get(Role(role), [HOME])

@@ -1,0 +1,74 @@
+"""The shell's own pages: home per role, health, language and large-font switches, audit view."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import urlparse
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from jiaoguan.accounts.auth import Anyone, Supervisor
+from jiaoguan.accounts.roles import ROLE_NAMES, Role
+from jiaoguan.kit.audit import AuditRecord
+from jiaoguan.kit.i18n import normalize_locale
+from jiaoguan.kit.web import UnitOfWorkRoute, get_db, render
+from jiaoguan.web.middleware import LANG_COOKIE, LARGE_COOKIE, YEAR
+from jiaoguan.web.nav import nav_for
+
+router = APIRouter(route_class=UnitOfWorkRoute, include_in_schema=False)
+
+
+def _safe_next(value: str | None) -> str:
+    # Only same-site paths: an open redirect would help phishing.
+    if not value or urlparse(value).netloc or not value.startswith("/") or value.startswith("//"):
+        return "/"
+    return value
+
+
+@router.get("/")
+def home(request: Request, user: Anyone) -> Response:
+    if user is None:
+        return render(request, "web/landing.html", {"user": None, "nav": nav_for(None)})
+    return render(request, "web/home.html", {
+        "user": user, "nav": nav_for(user.role), "role_name": ROLE_NAMES[Role(user.role)],
+    })
+
+
+@router.get("/healthz")
+def healthz(_: Anyone) -> JSONResponse:
+    return JSONResponse({"status": "ok"})
+
+
+@router.get("/readyz")
+def readyz(_: Anyone, db: Annotated[Session, Depends(get_db)]) -> JSONResponse:
+    try:
+        db.execute(text("SELECT 1"))
+    except Exception:
+        return JSONResponse({"status": "database unavailable"}, status_code=503)
+    return JSONResponse({"status": "ready"})
+
+
+@router.get("/prefs/lang")
+def switch_language(_: Anyone, to: str = "zh_Hans", next: str = "/") -> Response:
+    response = RedirectResponse(_safe_next(next), status_code=303)
+    response.set_cookie(LANG_COOKIE, normalize_locale(to), max_age=YEAR, samesite="lax")
+    return response
+
+
+@router.get("/prefs/large-font")
+def switch_large_font(request: Request, _: Anyone, on: int = 1, next: str = "/") -> Response:
+    response = RedirectResponse(_safe_next(next), status_code=303)
+    response.set_cookie(LARGE_COOKIE, "1" if on else "0", max_age=YEAR, samesite="lax")
+    return response
+
+
+@router.get("/admin/audit")
+def audit_page(request: Request, user: Supervisor, db: Annotated[Session, Depends(get_db)],
+               page: Annotated[int, Query(ge=1)] = 1) -> Response:
+    rows = db.execute(select(AuditRecord).order_by(AuditRecord.id.desc()).limit(50).offset((page - 1) * 50)
+                      ).scalars().all()
+    return render(request, "web/audit.html", {"user": user, "nav": nav_for(user.role), "rows": rows,
+                                              "page": page})
