@@ -21,6 +21,7 @@ from jiaoguan.accounts.models import User
 from jiaoguan.accounts.roles import REGISTRY_READERS, STAFF, Role
 from jiaoguan.kit.context import Actor, set_actor
 from jiaoguan.kit.errors import Forbidden, JiaoguanError, Unauthenticated
+from jiaoguan.kit.i18n import N_
 from jiaoguan.kit.web import get_db
 
 SESSION_COOKIE = "jg_session"
@@ -31,7 +32,7 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 class CsrfFailed(JiaoguanError):
     status_code = 403
     code = "csrf_failed"
-    message = "The form has expired or did not come from this site. Please reload the page and try again."
+    message = N_("The form has expired or did not come from this site. Please reload the page and try again.")
 
 
 async def csrf_guard(request: Request) -> None:
@@ -53,7 +54,7 @@ def _user_from_request(request: Request, db: Session) -> User | None:
     if auth.startswith("Bearer "):
         user = service.user_for_api_token(db, auth.removeprefix("Bearer ").strip())
         if user is None:
-            raise Unauthenticated("The device token is not valid.", code="bad_token")
+            raise Unauthenticated(N_("The device token is not valid."), code="bad_token")
         return user
     token = request.cookies.get(SESSION_COOKIE)
     return service.user_for_session(db, token) if token else None

@@ -59,8 +59,9 @@ def signin(request: Request, _u: Anyone, db: Db, username: Annotated[str, Form()
 def request_code(request: Request, _u: Anyone, db: Db, phone: Annotated[str, Form()] = "",
                  next: Annotated[str, Form()] = "/") -> Response:
     checked = check_mobile(phone)
-    if not checked.ok:
-        return _form(request, next=next, tab="sms", phone=phone, error=checked.message(), status=422)
+    if checked.reason is not None or checked.value is None:
+        error = checked.reason.text() if checked.reason else ""
+        return _form(request, next=next, tab="sms", phone=phone, error=error, status=422)
     try:
         service.request_sms_code(db, checked.value)
     except JiaoguanError as exc:
@@ -74,7 +75,7 @@ def signin_sms(request: Request, _u: Anyone, db: Db, phone: Annotated[str, Form(
                code: Annotated[str, Form()] = "", next: Annotated[str, Form()] = "/") -> Response:
     checked = check_mobile(phone)
     try:
-        user = service.authenticate_sms_code(db, checked.value if checked.ok else phone, code)
+        user = service.authenticate_sms_code(db, checked.value or phone, code)
     except JiaoguanError as exc:
         db.commit()
         return _form(request, next=next, tab="sms", phone=phone, code_sent=True, error=exc.text(),

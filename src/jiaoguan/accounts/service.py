@@ -18,6 +18,7 @@ from jiaoguan.accounts.roles import Role
 from jiaoguan.kit import audit
 from jiaoguan.kit.clock import utc_now
 from jiaoguan.kit.errors import Conflict, InvalidInput, TooManyRequests, Unauthenticated
+from jiaoguan.kit.i18n import N_
 from jiaoguan.kit.outbox import enqueue
 from jiaoguan.kit.settings import get_settings
 
@@ -30,12 +31,12 @@ CODE_MINUTES = 5
 
 class SignInFailed(Unauthenticated):
     code = "signin_failed"
-    message = "The user name or password is wrong."
+    message = N_("The user name or password is wrong.")
 
 
 class SignInLocked(TooManyRequests):
     code = "signin_locked"
-    message = "Too many failed attempts. Please try again after %(minutes)s minutes."
+    message = N_("Too many failed attempts. Please try again after %(minutes)s minutes.")
 
 
 def sha256(text: str) -> str:
@@ -44,7 +45,7 @@ def sha256(text: str) -> str:
 
 def hash_password(password: str) -> str:
     if len(password) < 8:
-        raise InvalidInput("The password must have at least 8 characters.", code="weak_password",
+        raise InvalidInput(N_("The password must have at least 8 characters."), code="weak_password",
                            field="password")
     return _hasher.hash(password)
 
@@ -55,7 +56,7 @@ def create_user(session: Session, *, username: str, display_name: str, role: Rol
                 phone: str | None = None) -> User:
     role = Role(role)
     if session.execute(select(User.id).where(User.username == username)).first():
-        raise Conflict("The user name %(username)s is taken.", code="username_taken", field="username",
+        raise Conflict(N_("The user name %(username)s is taken."), code="username_taken", field="username",
                        username=username)
     user = User(username=username, display_name=display_name, role=role.value,
                 password_hash=hash_password(password) if password else None, person_id=person_id,
@@ -159,7 +160,7 @@ def authenticate_sms_code(session: Session, phone: str, code: str) -> User:
     ).scalar_one_or_none()
     if match is None or user is None or not user.is_active:
         _note_failure(session, key)
-        raise SignInFailed("The code is wrong or has expired.", code="bad_sms_code")
+        raise SignInFailed(N_("The code is wrong or has expired."), code="bad_sms_code")
     match.used = True
     _note_success(session, key)
     return user

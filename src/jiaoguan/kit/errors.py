@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from jiaoguan.kit.i18n import translate
+from jiaoguan.kit.i18n import N_, translate
 
 
 class JiaoguanError(Exception):
@@ -36,34 +36,34 @@ class JiaoguanError(Exception):
 class NotFound(JiaoguanError):
     status_code = 404
     code = "not_found"
-    message = "Not found."
+    message = N_("Not found.")
 
 
 class Forbidden(JiaoguanError):
     status_code = 403
     code = "forbidden"
-    message = "You may not do this."
+    message = N_("You may not do this.")
 
 
 class Unauthenticated(JiaoguanError):
     status_code = 401
     code = "unauthenticated"
-    message = "Please sign in."
+    message = N_("Please sign in.")
 
 
 class Conflict(JiaoguanError):
     status_code = 409
     code = "conflict"
-    message = "This conflicts with the current state."
+    message = N_("This conflicts with the current state.")
 
 
 class InvalidInput(JiaoguanError):
     status_code = 422
     code = "invalid_input"
-    message = "The input is not valid."
+    message = N_("The input is not valid.")
 
 
 class TooManyRequests(JiaoguanError):
     status_code = 429
     code = "too_many_requests"
-    message = "Too many attempts; please wait and try again."
+    message = N_("Too many attempts; please wait and try again.")

@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
+from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 
 from jiaoguan import __version__
@@ -70,3 +71,9 @@ def create_app(*, start_worker: bool | None = None) -> FastAPI:
         app.include_router(router, prefix=prefix)
     app.mount("/static", StaticFiles(directory=str(PACKAGE_ROOT / "web" / "static")), name="static")
     return app
+
+
+def api_routes() -> list[tuple[str, APIRoute]]:
+    """Every route the rooms declare, with its full path (for the security walk and docs)."""
+    return [(prefix + route.path, route) for prefix, router in domain_routers()
+            for route in router.routes if isinstance(route, APIRoute)]
