@@ -1,0 +1,3 @@
+from jiaoguan.cli import app
+
+app()
