@@ -39,7 +39,8 @@ if __name__ == "__main__":
     gaps = missing()
     for msg, where in sorted(gaps.items(), key=lambda kv: kv[1][0]):
         if "--po" in sys.argv:
-            print(f"#: {where[0]}\nmsgid {msg!r}\nmsgstr \"\"\n".replace("msgid '", 'msgid "').replace("'\nmsgstr", '"\nmsgstr'))
+            escaped = msg.replace("\\", "\\\\").replace('"', '\\"')
+            print(f'#: {where[0]}\nmsgid "{escaped}"\nmsgstr ""\n')
         else:
             print(f"{where[0]}: {msg}")
     print(f"{len(gaps)} untranslated", file=sys.stderr)

@@ -41,7 +41,8 @@ def test_every_role_signs_in_and_sees_its_home_in_both_languages(page: Any, role
     screenshot(page, f"home-{role}-en")
     for label, href in [(a.inner_text(), a.get_attribute("href")) for a in page.locator(".main-nav a").all()]:
         response = page.goto(href)
-        assert response is not None and response.status == 200, f"{role}: {label} {href} -> {response and response.status}"
+        status = response.status if response is not None else None
+        assert status == 200, f"{role}: {label} {href} -> {status}"
         assert_accessible(page)
 
 

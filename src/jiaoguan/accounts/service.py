@@ -93,7 +93,8 @@ def _note_failure(session: Session, key: str) -> None:
     row.updated_at = utc_now()
     free = get_settings().signin_free_failures
     if row.failures >= free:
-        # Back-off doubles from one minute, capped at a day, so guessing stays slow but a user is never locked out for good.
+        # Back-off doubles from one minute, capped at a day: guessing stays slow,
+        # but nobody is locked out for good.
         minutes = min(2 ** (row.failures - free), 24 * 60)
         row.locked_until = utc_now() + dt.timedelta(minutes=minutes)
     session.flush()
