@@ -106,8 +106,10 @@ def make_user(db: Session) -> Callable[..., User]:
     def _make(role: Role | str, **kw: object) -> User:
         counter["n"] += 1
         name = kw.pop("username", None) or f"{Role(role).value}{counter['n']}"
-        return create_user(db, username=str(name), display_name=str(name), role=role,
+        user = create_user(db, username=str(name), display_name=str(name), role=role,
                            password=str(kw.pop("password", "correct horse battery")), **kw)  # type: ignore[arg-type]
+        db.commit()  # a savepoint release: a request that rolls back must not take the user with it
+        return user
 
     return _make
 
@@ -116,6 +118,7 @@ def make_user(db: Session) -> Callable[..., User]:
 def sign_in(db: Session) -> Callable[[TestClient, User], TestClient]:
     def _sign_in(c: TestClient, user: User) -> TestClient:
         c.cookies.set(SESSION_COOKIE, start_session(db, user))
+        db.commit()
         return c
 
     return _sign_in

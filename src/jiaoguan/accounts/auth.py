@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
@@ -60,9 +61,19 @@ def _user_from_request(request: Request, db: Session) -> User | None:
     return service.user_for_session(db, token) if token else None
 
 
+@dataclass(frozen=True)
+class Viewer:
+    id: int
+    username: str
+    display_name: str
+    role: str
+
+
 def optional_user(request: Request, db: Annotated[Session, Depends(get_db)]) -> User | None:
     user = _user_from_request(request, db)
     request.state.user = user
+    # A plain snapshot for the page shell: still readable after the request's transaction rolled back.
+    request.state.viewer = None if user is None else Viewer(user.id, user.username, user.display_name, user.role)
     if user is not None:
         set_actor(Actor(user.id, user.role, user.username))
     return user

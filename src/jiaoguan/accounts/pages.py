@@ -15,7 +15,6 @@ from jiaoguan.kit.i18n import gettext as _
 from jiaoguan.kit.ids import check_mobile
 from jiaoguan.kit.settings import get_settings
 from jiaoguan.kit.web import UnitOfWorkRoute, get_db, render
-from jiaoguan.web.nav import nav_for
 
 router = APIRouter(route_class=UnitOfWorkRoute, include_in_schema=False)
 Db = Annotated[Session, Depends(get_db)]
@@ -34,7 +33,7 @@ def _signed_in(user_token: str, next_url: str) -> Response:
 
 def _form(request: Request, **ctx: object) -> Response:
     status = int(ctx.pop("status", 200))  # type: ignore[call-overload]
-    return render(request, "accounts/signin.html", {"user": None, "nav": nav_for(None), **ctx}, status_code=status)
+    return render(request, "accounts/signin.html", {**ctx}, status_code=status)
 
 
 @router.get("/signin")

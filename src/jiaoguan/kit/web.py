@@ -77,12 +77,24 @@ templates_env = Environment(
 templates_env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
 
 
+ContextProvider = Callable[[Request], dict[str, Any]]
+_context_providers: list[ContextProvider] = []
+
+
+def add_context_provider(provider: ContextProvider) -> None:
+    """The shell (a higher layer) adds what every page shows, e.g. the signed-in user and the role's navigation."""
+    if provider not in _context_providers:
+        _context_providers.append(provider)
+
+
 def render(request: Request, name: str, context: dict[str, Any] | None = None, status_code: int = 200) -> Response:
-    """Render a page with the shell's context (user, locale, CSRF token, large-font mode)."""
+    """Render a page with the shell's context (user, navigation, locale, CSRF token, large-font mode)."""
     from fastapi.responses import HTMLResponse
 
     ctx: dict[str, Any] = {"request": request}
     ctx.update(getattr(request.state, "page_context", {}))
+    for provider in _context_providers:
+        ctx.update(provider(request))
     ctx.update(context or {})
     html = templates_env.get_template(name).render(ctx)
     return HTMLResponse(html, status_code=status_code)

@@ -7,15 +7,16 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 
 from jiaoguan import __version__
 from jiaoguan.kit.settings import get_settings
-from jiaoguan.kit.web import PACKAGE_ROOT
+from jiaoguan.kit.web import PACKAGE_ROOT, add_context_provider
 from jiaoguan.web import errors
 from jiaoguan.web.middleware import RequestContextMiddleware
+from jiaoguan.web.nav import nav_for
 
 log = logging.getLogger("jiaoguan.web")
 
@@ -45,6 +46,11 @@ def domain_routers() -> list[tuple[str, APIRouter]]:
     return found
 
 
+def _shell_context(request: Request) -> dict[str, object]:
+    user = getattr(request.state, "viewer", None)
+    return {"user": user, "nav": nav_for(user.role if user is not None else None)}
+
+
 def create_app(*, start_worker: bool | None = None) -> FastAPI:
     settings = get_settings()
     run_worker = settings.run_worker_in_process and settings.is_sqlite if start_worker is None else start_worker
@@ -67,6 +73,7 @@ def create_app(*, start_worker: bool | None = None) -> FastAPI:
     )
     app.add_middleware(RequestContextMiddleware, secure_cookies=settings.secure_cookies)
     errors.install(app)
+    add_context_provider(_shell_context)
     for prefix, router in domain_routers():
         app.include_router(router, prefix=prefix)
     app.mount("/static", StaticFiles(directory=str(PACKAGE_ROOT / "web" / "static")), name="static")

@@ -10,13 +10,13 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from jiaoguan.accounts.auth import Anyone, Supervisor
+from jiaoguan.accounts.auth import Admin, Anyone, Supervisor
 from jiaoguan.accounts.roles import ROLE_NAMES, Role
 from jiaoguan.kit.audit import AuditRecord
 from jiaoguan.kit.i18n import normalize_locale
 from jiaoguan.kit.web import UnitOfWorkRoute, get_db, render
+from jiaoguan.notify.models import DevSms
 from jiaoguan.web.middleware import LANG_COOKIE, LARGE_COOKIE, YEAR
-from jiaoguan.web.nav import nav_for
 
 router = APIRouter(route_class=UnitOfWorkRoute, include_in_schema=False)
 
@@ -31,10 +31,8 @@ def _safe_next(value: str | None) -> str:
 @router.get("/")
 def home(request: Request, user: Anyone) -> Response:
     if user is None:
-        return render(request, "web/landing.html", {"user": None, "nav": nav_for(None)})
-    return render(request, "web/home.html", {
-        "user": user, "nav": nav_for(user.role), "role_name": ROLE_NAMES[Role(user.role)],
-    })
+        return render(request, "web/landing.html")
+    return render(request, "web/home.html", {"role_name": ROLE_NAMES[Role(user.role)]})
 
 
 @router.get("/healthz")
@@ -70,5 +68,11 @@ def audit_page(request: Request, user: Supervisor, db: Annotated[Session, Depend
                page: Annotated[int, Query(ge=1)] = 1) -> Response:
     rows = db.execute(select(AuditRecord).order_by(AuditRecord.id.desc()).limit(50).offset((page - 1) * 50)
                       ).scalars().all()
-    return render(request, "web/audit.html", {"user": user, "nav": nav_for(user.role), "rows": rows,
-                                              "page": page})
+    return render(request, "web/audit.html", {"rows": rows, "page": page})
+
+
+@router.get("/admin/dev-sms")
+def dev_sms(request: Request, user: Admin, db: Annotated[Session, Depends(get_db)]) -> Response:
+    """What the development SMS channel 'sent' (sign-in codes, reminders), for admins."""
+    rows = db.execute(select(DevSms).order_by(DevSms.id.desc()).limit(100)).scalars().all()
+    return render(request, "notify/dev_sms.html", {"rows": rows})
