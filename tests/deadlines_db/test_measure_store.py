@@ -21,7 +21,8 @@ from jiaoguan.kit.audit import AuditRecord
 
 
 def _mps() -> dict:
-    doc = json.loads((resources.files("jiaoguan.deadlines") / "data" / "measure_mps_2022_04_21.json").read_text("utf-8"))
+    path = resources.files("jiaoguan.deadlines") / "data" / "measure_mps_2022_04_21.json"
+    doc = json.loads(path.read_text("utf-8"))
     return doc[0] if isinstance(doc, list) else doc
 
 
