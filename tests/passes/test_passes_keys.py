@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import stat
+from pathlib import Path
+
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+
+from jiaoguan.passes.keys import (
+    PASS_SIGNING_EKU,
+    KeyPair,
+    PassKeyError,
+    certificate_der,
+    issue_signing_certificate,
+    key_passphrase,
+    kid_of,
+    load_key_pair,
+    load_private_key_pem,
+    may_sign_passes,
+    private_key_pem,
+    province_of,
+    read_certificate,
+    rotate_signing_certificate,
+    save_key_pair,
+)
+
+
+def test_the_root_is_a_self_signed_p256_ca(root: KeyPair) -> None:
+    cert = root.certificate
+    assert cert.issuer == cert.subject
+    assert cert.extensions.get_extension_for_class(x509.BasicConstraints).value.ca
+    cert.verify_directly_issued_by(cert)
+    assert cert.public_key().curve.name == "secp256r1"  # type: ignore[union-attr]
+
+
+def test_a_provincial_certificate_is_signed_by_the_root_and_may_sign_passes(root: KeyPair, signer: KeyPair) -> None:
+    signer.certificate.verify_directly_issued_by(root.certificate)
+    assert may_sign_passes(signer.certificate)
+    assert not may_sign_passes(root.certificate)
+    assert province_of(signer.certificate) == "440000"
+    assert not signer.certificate.extensions.get_extension_for_class(x509.BasicConstraints).value.ca
+    assert PASS_SIGNING_EKU.dotted_string.startswith("2.25.")
+
+
+def test_kid_is_the_first_8_bytes_of_the_sha256_of_the_der_certificate(signer: KeyPair) -> None:
+    der = signer.certificate.public_bytes(serialization.Encoding.DER)
+    assert signer.kid == hashlib.sha256(der).digest()[:8] == kid_of(der) == kid_of(signer.certificate)
+
+
+def test_a_certificate_without_the_pass_usage_cannot_sign_passes(root: KeyPair) -> None:
+    plain = issue_signing_certificate(root, "310000", usages=())
+    assert not may_sign_passes(plain.certificate)
+
+
+def test_rotation_gives_the_same_province_a_new_key_and_kid(root: KeyPair, signer: KeyPair) -> None:
+    later = signer.certificate.not_valid_before_utc + dt.timedelta(days=300)
+    rotated = rotate_signing_certificate(root, signer.certificate, now=later)
+    assert province_of(rotated.certificate) == "440000"
+    assert rotated.kid != signer.kid
+    assert rotated.certificate.public_key() != signer.certificate.public_key()
+    assert rotated.certificate.not_valid_before_utc == later
+
+
+def test_private_keys_are_encrypted_at_rest_with_a_passphrase_from_the_app_secret(signer: KeyPair) -> None:
+    passphrase = key_passphrase("app secret")
+    assert passphrase == key_passphrase("app secret") != key_passphrase("another secret")
+    pem = private_key_pem(signer.private_key, passphrase)
+    assert b"ENCRYPTED PRIVATE KEY" in pem
+    assert load_private_key_pem(pem, passphrase).public_key() == signer.private_key.public_key()
+    with pytest.raises(PassKeyError):
+        load_private_key_pem(pem, key_passphrase("wrong"))
+    with pytest.raises(PassKeyError):
+        key_passphrase("")
+
+
+def test_key_files_round_trip_and_the_key_file_is_private(tmp_path: Path, signer: KeyPair) -> None:
+    passphrase = key_passphrase("s3cret")
+    key_path, cert_path = save_key_pair(signer, tmp_path / "keys", "gd-1", passphrase)
+    assert stat.S_IMODE(key_path.stat().st_mode) == 0o600
+    loaded = load_key_pair(tmp_path / "keys", "gd-1", passphrase)
+    assert loaded.certificate == signer.certificate
+    assert loaded.kid == signer.kid
+
+
+def test_a_key_file_with_another_keys_certificate_is_refused(tmp_path: Path, root: KeyPair, signer: KeyPair) -> None:
+    passphrase = key_passphrase("s3cret")
+    save_key_pair(signer, tmp_path, "mixed", passphrase)
+    save_key_pair(root, tmp_path, "other", passphrase)
+    (tmp_path / "mixed.cert.pem").write_bytes((tmp_path / "other.cert.pem").read_bytes())
+    with pytest.raises(PassKeyError):
+        load_key_pair(tmp_path, "mixed", passphrase)
+
+
+def test_certificates_are_read_from_pem_der_base64_and_files(tmp_path: Path, signer: KeyPair) -> None:
+    der = certificate_der(signer.certificate)
+    pem = signer.certificate.public_bytes(serialization.Encoding.PEM)
+    (tmp_path / "c.der").write_bytes(der)
+    b64 = base64.b64encode(der).decode()
+    for source in (der, pem, pem.decode(), b64, tmp_path / "c.der", str(tmp_path / "c.der")):
+        assert read_certificate(source) == signer.certificate
+    with pytest.raises(PassKeyError):
+        read_certificate("not a certificate")

@@ -1,0 +1,297 @@
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import logging
+import zlib
+from collections.abc import Callable
+
+import cbor2
+import pytest
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from jiaoguan.passes import reasons as R
+from jiaoguan.passes.b45 import ALPHABET, b45decode, b45encode
+from jiaoguan.passes.codec import PREFIX, PassClaims, issue_qr, wrap
+from jiaoguan.passes.cose import raw_es256_signature, sig_structure, sign1
+from jiaoguan.passes.keys import KeyPair, create_national_root, issue_signing_certificate
+from jiaoguan.passes.trust import TrustStore
+from jiaoguan.passes.verify import Verdict, verify
+
+MakeStore = Callable[..., TrustStore]
+
+
+def cose_parts(qr: str) -> list[bytes]:
+    message = cbor2.loads(zlib.decompress(b45decode(qr[len(PREFIX) :])))
+    return list(message.value)
+
+
+def rebuild(protected: bytes, payload: bytes, signature: bytes) -> str:
+    return wrap(cbor2.dumps(cbor2.CBORTag(18, [protected, {}, payload, signature])))
+
+
+def test_a_genuine_pass_turns_green_with_its_claims(qr: str, store: TrustStore, during: dt.datetime) -> None:
+    verdict = verify(qr, store, during, expect_plate="粤B12345", expect_route=("440305", "310115"))
+    assert verdict == Verdict(True, None, verdict.claims, verdict.kid, verdict.signer, verdict.content, verdict.checks)
+    assert verdict.valid and verdict.reason is None and verdict.authentic
+    assert verdict.content is not None and verdict.content.pass_no == "440300000001"
+    assert verdict.claims is not None and verdict.claims["pass"]["crew"][0] == {
+        "name": "张*丰",
+        "id_number": "110105********1234",
+    }
+    assert verdict.checks[-2:] == ("plate", "route")
+    assert verdict.texts() == ("通行证有效。", "The pass is valid.")
+
+
+# --- tampering with each layer ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fake_prefix", ["JG2:", "jg1:", "HC1:", ""])
+def test_another_prefix_is_a_bad_prefix(qr: str, store: TrustStore, during: dt.datetime, fake_prefix: str) -> None:
+    assert verify(fake_prefix + qr[4:], store, during).reason == R.BAD_PREFIX
+
+
+def test_a_character_outside_base45_is_bad_base45(qr: str, store: TrustStore, during: dt.datetime) -> None:
+    broken = qr[:20] + "a" + qr[21:]
+    verdict = verify(broken, store, during)
+    assert verdict.reason == R.BAD_BASE45
+    assert verdict.checks == ("prefix",)
+    assert verify(qr[:-1], store, during).reason in (R.BAD_BASE45, R.BAD_COMPRESSION)
+
+
+def test_an_altered_compressed_byte_is_bad_compression(qr: str, store: TrustStore, during: dt.datetime) -> None:
+    compressed = bytearray(b45decode(qr[4:]))
+    compressed[len(compressed) // 2] ^= 0x01
+    assert verify(PREFIX + b45encode(bytes(compressed)), store, during).reason == R.BAD_COMPRESSION
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"not cbor at all \xff",
+        cbor2.dumps(cbor2.CBORTag(98, [b"", {}, b"", b""])),  # COSE_Sign, not COSE_Sign1
+        cbor2.dumps([b"", {}, b""]),
+        cbor2.dumps(cbor2.CBORTag(18, [b"\xa1\x01", {}, b"x", b"y"])),  # protected header is not CBOR
+        cbor2.dumps(cbor2.CBORTag(18, [cbor2.dumps([1]), {}, b"x", b"y"])),  # protected header not a map
+        cbor2.dumps(cbor2.CBORTag(18, [b"", {}, None, b"y"])),  # detached payload
+        cbor2.dumps(cbor2.CBORTag(18, [cbor2.dumps({1: -7, 4: b"12345678"}), {}, b"x", b"y"])) + b"\x00",
+    ],
+)
+def test_data_that_is_not_a_cose_sign1_is_bad_cose(raw: bytes, store: TrustStore, during: dt.datetime) -> None:
+    assert verify(wrap(raw), store, during).reason == R.BAD_COSE
+
+
+def test_an_altered_protected_header_breaks_the_signature(qr: str, store: TrustStore, during: dt.datetime) -> None:
+    protected, _, payload, signature = cose_parts(qr)
+    header = cbor2.loads(protected)
+    header[3] = "application/cwt"  # one more header parameter, still a valid header
+    assert verify(rebuild(cbor2.dumps(header), payload, signature), store, during).reason == R.BAD_SIGNATURE
+
+
+def test_a_protected_header_naming_another_algorithm_is_bad_cose(
+    qr: str, store: TrustStore, during: dt.datetime
+) -> None:
+    protected, _, payload, signature = cose_parts(qr)
+    header = cbor2.loads(protected)
+    for alg in (-37, -8, "ES256"):  # PS256 is not allowed for passes; EdDSA unknown; a text alg
+        header[1] = alg
+        assert verify(rebuild(cbor2.dumps(header), payload, signature), store, during).reason == R.BAD_COSE
+
+
+def test_an_altered_payload_breaks_the_signature(qr: str, store: TrustStore, during: dt.datetime) -> None:
+    protected, _, payload, signature = cose_parts(qr)
+    cwt = cbor2.loads(payload)
+    cwt[-70001]["pl"] = "粤B99999"
+    verdict = verify(rebuild(protected, cbor2.dumps(cwt), signature), store, during)
+    assert verdict.reason == R.BAD_SIGNATURE
+    assert not verdict.authentic
+    # The officer may see what the forgery claims, marked as not authentic.
+    assert verdict.claims is not None and verdict.claims["pass"]["plate"] == "粤B99999"
+
+
+@pytest.mark.parametrize("cut", [slice(0, 64), slice(0, 63), slice(0, 0)])
+def test_an_altered_or_truncated_signature_is_bad_signature(
+    qr: str, store: TrustStore, during: dt.datetime, cut: slice
+) -> None:
+    protected, _, payload, signature = cose_parts(qr)
+    altered = bytearray(signature[cut])
+    if altered:
+        altered[5] ^= 0x80
+    assert verify(rebuild(protected, payload, bytes(altered)), store, during).reason == R.BAD_SIGNATURE
+
+
+@given(position=st.integers(min_value=4, max_value=10_000), replacement=st.sampled_from(ALPHABET))
+@settings(max_examples=150, deadline=None)
+def test_no_single_character_change_yields_a_green_pass(
+    qr: str, store: TrustStore, during: dt.datetime, position: int, replacement: str
+) -> None:
+    position = 4 + (position - 4) % (len(qr) - 4)
+    if qr[position] == replacement:
+        return
+    forged = qr[:position] + replacement + qr[position + 1 :]
+    verdict = verify(forged, store, during)
+    assert not verdict.valid
+    assert verdict.reason in (R.BAD_BASE45, R.BAD_COMPRESSION, R.BAD_COSE, R.BAD_SIGNATURE, R.UNKNOWN_KID)
+
+
+# --- keys -----------------------------------------------------------------------------------------
+
+
+def test_a_pass_from_a_key_outside_the_trust_list_is_unknown_kid(
+    claims: PassClaims, store: TrustStore, root: KeyPair, during: dt.datetime
+) -> None:
+    outsider = issue_signing_certificate(root, "310000", now=during - dt.timedelta(days=1))
+    assert verify(issue_qr(claims, outsider.private_key, outsider.kid), store, during).reason == R.UNKNOWN_KID
+
+
+def test_a_pass_signed_with_the_wrong_key_under_a_trusted_kid_is_bad_signature(
+    claims: PassClaims, store: TrustStore, signer: KeyPair, root: KeyPair, during: dt.datetime
+) -> None:
+    thief = issue_signing_certificate(create_national_root(), "440000")
+    forged = issue_qr(claims, thief.private_key, signer.kid)
+    assert verify(forged, store, during).reason == R.BAD_SIGNATURE
+
+
+def test_a_pass_without_a_kid_is_unknown_kid_and_a_text_kid_is_bad_cose(
+    claims: PassClaims, store: TrustStore, signer: KeyPair, during: dt.datetime
+) -> None:
+    payload = cbor2.dumps(claims.to_cwt())
+    for header, reason in (({1: -7}, R.UNKNOWN_KID), ({1: -7, 4: "kid"}, R.BAD_COSE)):
+        protected = cbor2.dumps(header)
+        der = signer.private_key.sign(sig_structure(protected, payload), ec.ECDSA(hashes.SHA256()))
+        assert verify(rebuild(protected, payload, raw_es256_signature(der)), store, during).reason == reason
+
+
+def test_a_certificate_without_the_pass_usage_is_key_not_allowed(
+    claims: PassClaims, root: KeyPair, make_store: MakeStore, now: dt.datetime, during: dt.datetime
+) -> None:
+    plain = issue_signing_certificate(root, "440000", now=now - dt.timedelta(days=1), usages=())
+    store = make_store(certificates=[plain.certificate])
+    assert verify(issue_qr(claims, plain.private_key, plain.kid), store, during).reason == R.KEY_NOT_ALLOWED
+
+
+def test_a_certificate_not_valid_at_the_time_of_the_check_is_key_not_allowed(
+    claims: PassClaims, root: KeyPair, make_store: MakeStore, now: dt.datetime, during: dt.datetime
+) -> None:
+    short = issue_signing_certificate(root, "440000", now=now - dt.timedelta(days=1), days=2)
+    store = make_store(certificates=[short.certificate])
+    qr = issue_qr(claims, short.private_key, short.kid)
+    assert verify(qr, store, now + dt.timedelta(hours=1)).valid
+    assert verify(qr, store, during).reason == R.KEY_NOT_ALLOWED
+
+
+def test_a_revoked_key_turns_its_passes_grey_and_a_reissue_under_a_new_key_is_green(
+    claims: PassClaims,
+    qr: str,
+    root: KeyPair,
+    signer: KeyPair,
+    make_store: MakeStore,
+    now: dt.datetime,
+    during: dt.datetime,
+) -> None:
+    new = issue_signing_certificate(root, "440000", now=now)
+    store = make_store(certificates=[signer.certificate, new.certificate], revoked_kids=[signer.kid])
+    assert verify(qr, store, during).reason == R.REVOKED_KEY
+    assert verify(issue_qr(claims, new.private_key, new.kid), store, during).valid
+
+
+# --- time, revocation, trust, match --------------------------------------------------------------
+
+
+def test_a_pass_expires_at_its_exp(qr: str, store: TrustStore, claims: PassClaims) -> None:
+    last_second = claims.valid_until - dt.timedelta(seconds=1)
+    fresh = TrustStore(store.signers, policy=store.policy)  # no bundle age in the way
+    assert verify(qr, fresh, last_second).valid
+    assert verify(qr, fresh, claims.valid_until).reason == R.EXPIRED
+
+
+def test_a_pass_is_not_valid_before_its_start_beyond_the_clock_skew(
+    claims: PassClaims, signer: KeyPair, store: TrustStore, now: dt.datetime
+) -> None:
+    later = dataclasses.replace(claims, valid_from=now + dt.timedelta(days=1))
+    qr = issue_qr(later, signer.private_key, signer.kid)
+    assert verify(qr, store, now + dt.timedelta(hours=2)).reason == R.NOT_YET_VALID
+    assert verify(qr, store, later.valid_from - dt.timedelta(minutes=4)).valid
+    assert verify(qr, store, later.valid_from - dt.timedelta(minutes=6)).reason == R.NOT_YET_VALID
+
+
+def test_a_pass_issued_in_the_future_is_not_yet_valid(qr: str, store: TrustStore, now: dt.datetime) -> None:
+    assert verify(qr, store, now - dt.timedelta(hours=1)).reason == R.NOT_YET_VALID
+
+
+def test_a_revoked_pass_is_grey(qr: str, make_store: MakeStore, during: dt.datetime) -> None:
+    store = make_store(revoked_pass_numbers=["440300000001"])
+    verdict = verify(qr, store, during)
+    assert verdict.reason == R.REVOKED_PASS
+    assert verdict.texts() == ("通行证已被撤销。", "The pass has been revoked.")
+
+
+def test_a_stale_trust_bundle_never_gives_a_silent_pass(qr: str, make_store: MakeStore, now: dt.datetime) -> None:
+    store = make_store(max_age=dt.timedelta(hours=24))
+    assert verify(qr, store, now + dt.timedelta(hours=23)).valid
+    verdict = verify(qr, store, now + dt.timedelta(hours=25))
+    assert verdict.reason == R.TRUST_STALE
+    assert verdict.text("en").startswith("Cannot verify: trust data stale")
+    assert verdict.text("zh_Hans").startswith("无法核验")
+
+
+@pytest.mark.parametrize("seen", ["粤B12345", "粤b 12345", "粤B·12345", "粤B-12345"])
+def test_the_plate_matches_despite_spacing_and_case(qr: str, store: TrustStore, during: dt.datetime, seen: str) -> None:
+    assert verify(qr, store, during, expect_plate=seen).valid
+
+
+def test_another_plate_is_a_plate_mismatch(qr: str, store: TrustStore, during: dt.datetime) -> None:
+    assert verify(qr, store, during, expect_plate="粤B12346").reason == R.PLATE_MISMATCH
+
+
+@pytest.mark.parametrize(
+    ("route", "reason"),
+    [
+        (("440305", "310115"), None),
+        (("440305", None), None),
+        ((None, "310115"), None),
+        (("440306", "310115"), R.ROUTE_MISMATCH),
+        (("440305", "310116"), R.ROUTE_MISMATCH),
+    ],
+)
+def test_the_route_must_match_where_the_checkpoint_asks(
+    qr: str, store: TrustStore, during: dt.datetime, route: tuple[str | None, str | None], reason: str | None
+) -> None:
+    assert verify(qr, store, during, expect_route=route).reason == reason
+
+
+def test_without_a_time_the_time_checks_are_skipped(qr: str, make_store: MakeStore, claims: PassClaims) -> None:
+    store = make_store(max_age=dt.timedelta(seconds=1))
+    verdict = verify(qr, store, None)
+    assert verdict.valid
+    assert "validity_period" in verdict.checks
+    with pytest.raises(ValueError):
+        verify(qr, store, dt.datetime(2022, 5, 2))  # naive: which zone? refuse
+
+
+def test_a_signed_cwt_without_a_pass_claim_is_bad_cose(
+    claims: PassClaims, signer: KeyPair, store: TrustStore, during: dt.datetime
+) -> None:
+    cwt = claims.to_cwt()
+    del cwt[-70001]
+    qr = wrap(sign1(cbor2.dumps(cwt), signer.private_key, signer.kid))
+    verdict = verify(qr, store, during)
+    assert verdict.reason == R.BAD_COSE and verdict.authentic
+
+
+def test_every_branch_logs_one_event(qr: str, make_store: MakeStore, during: dt.datetime, caplog) -> None:
+    store = make_store(revoked_pass_numbers=["440300000001"])
+    with caplog.at_level(logging.INFO, logger="jiaoguan.passes.verify"):
+        verify(qr, store, during)
+        verify("XX:", store, during)
+    assert [r.getMessage() for r in caplog.records] == ["pass.verify.revoked_pass", "pass.verify.bad_prefix"]
+
+
+def test_every_reason_has_its_own_chinese_and_english_text() -> None:
+    texts = [R.reason_texts(code) for code in R.REASONS]
+    assert len(R.REASONS) == 14
+    assert all(zh != en for zh, en in texts)
+    assert len({zh for zh, _ in texts}) == len(texts) == len({en for _, en in texts})
