@@ -1,0 +1,143 @@
+"""`jiaoguan deadlines …`: explain one deadline as of a date; check a measure file.
+
+    jiaoguan deadlines explain --kind inspection --due 2022-03-15 --on 2022-05-01 [--province 14]
+                               [--vehicle-class heavy|other] [--measures FILE …] [--json]
+    jiaoguan deadlines measures validate FILE …
+
+Pure: nothing here touches the database. A bad date, kind, province or class is one sentence on
+stderr and exit status 2.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from jiaoguan.deadlines.engine import Decision, evaluate
+from jiaoguan.deadlines.kinds import DeadlineKind, VehicleClass
+from jiaoguan.deadlines.measure_loader import MeasureError, load_measures, shipped_measures
+from jiaoguan.deadlines.measures import Measure
+from jiaoguan.kit.ids.divisions import PROVINCES
+
+app = typer.Typer(help="Deadlines (延期办): base rules and temporary measures, as of any date.",
+                  no_args_is_help=True)
+measures_app = typer.Typer(help="Temporary-measure files.", no_args_is_help=True)
+app.add_typer(measures_app, name="measures")
+
+CLI_KINDS = (DeadlineKind.INSPECTION, DeadlineKind.LICENCE_RENEWAL, DeadlineKind.LICENCE_REVIEW,
+             DeadlineKind.LEARNER_PERMIT, DeadlineKind.PRESELECTED_PLATE)
+
+
+class UsageProblem(Exception):
+    """A bad command-line value; the message is the sentence shown to the officer."""
+
+
+def load_measures_for_cli(files: list[Path] | None = None) -> list[Measure]:
+    """The measures `explain` judges by: the given files, else the shipped ones.
+
+    Seam for the database: when a database is configured, the published measures
+    (`measure_store.stored_measures(session)`) are to be returned here instead of the shipped files,
+    so officers and the sweep see the same measures. Everything else in this module stays as it is.
+    """
+    if files:
+        return load_measures(files)
+    return list(shipped_measures())
+
+
+def parse_day(value: str, option: str) -> dt.date:
+    try:
+        if len(value) != 10:
+            raise ValueError(value)
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise UsageProblem(f"{option} {value!r} is not a date; write it as YYYY-MM-DD, e.g. 2022-07-31.") from None
+
+
+def parse_kind(value: str) -> DeadlineKind:
+    try:
+        return DeadlineKind(value)
+    except ValueError:
+        names = ", ".join(k.value for k in CLI_KINDS)
+        raise UsageProblem(f"--kind {value!r} is not a deadline kind; use one of {names}.") from None
+
+
+def parse_province(value: str | None) -> str | None:
+    """A two-digit province code, or a six-digit division code whose province is taken."""
+    if value is None:
+        return None
+    code = value.strip()[:2] if len(value.strip()) == 6 else value.strip()
+    if not (code.isdigit() and code in PROVINCES):
+        raise UsageProblem(f"--province {value!r} is not a province code; use two digits, e.g. 14 for 山西.")
+    return code
+
+
+def parse_vehicle_class(value: str | None) -> VehicleClass | None:
+    if value is None:
+        return None
+    try:
+        return VehicleClass(value)
+    except ValueError:
+        raise UsageProblem(f"--vehicle-class {value!r} is not known; use heavy or other.") from None
+
+
+@app.command()
+def explain(
+    kind: Annotated[str, typer.Option(help="inspection, licence-renewal, licence-review, learner-permit or "
+                                           "preselected-plate (other kinds: see DeadlineKind).")],
+    due: Annotated[str, typer.Option(help="The deadline by the regulations, YYYY-MM-DD.")],
+    on: Annotated[str, typer.Option(help="The day to judge, YYYY-MM-DD.")],
+    province: Annotated[str | None, typer.Option(help="Province code, e.g. 14 (山西).")] = None,
+    vehicle_class: Annotated[str | None, typer.Option(help="heavy or other, for staged exits.")] = None,
+    measures: Annotated[list[Path] | None, typer.Option(help="Measure JSON file; repeat for several. "
+                                                             "Default: the shipped measures.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Original and effective deadline, overdue or not, penalty or not, and why — as of a date."""
+    try:
+        decision = evaluate(parse_kind(kind), parse_day(due, "--due"), parse_day(on, "--on"),
+                            load_measures_for_cli(measures), parse_province(province),
+                            parse_vehicle_class(vehicle_class))
+    except UsageProblem as exc:
+        raise _fail(str(exc), 2) from None
+    except MeasureError as exc:
+        raise _fail(exc.text("en"), 2) from None
+    if as_json:
+        typer.echo(json.dumps(decision.to_json(), ensure_ascii=False))
+    else:
+        typer.echo(_describe(decision))
+
+
+@measures_app.command("validate")
+def validate(files: Annotated[list[Path], typer.Argument(help="Measure JSON files.")]) -> None:
+    """Check measure files without storing them; the first problem is named by its field."""
+    failed = False
+    for path in files:
+        try:
+            found = load_measures([path])
+        except MeasureError as exc:
+            typer.secho(f"{path}: {exc.text('en')}", err=True, fg=typer.colors.RED)
+            failed = True
+            continue
+        typer.echo(f"{path}: ok — {len(found)} measure(s): {', '.join(m.ref for m in found)}")
+    if failed:
+        raise typer.Exit(1)
+
+
+def _describe(d: Decision) -> str:
+    lines = [
+        f"{d.kind.value} as of {d.on}: original {d.original_due}, effective {d.effective_due}",
+        f"overdue: {'yes' if d.overdue else 'no'}; penalty allowed: {'yes' if d.penalty_allowed else 'no'}",
+        f"measures: {', '.join(d.measure_refs) or 'none'}; rules: {', '.join(d.rules)}",
+        d.reason_zh,
+        d.reason_en,
+    ]
+    return "\n".join(lines)
+
+
+def _fail(message: str, code: int) -> typer.Exit:
+    typer.secho(message, err=True, fg=typer.colors.RED)
+    return typer.Exit(code)
