@@ -140,9 +140,7 @@ def _apply(walk: _Walk, measure: Measure, provision: Provision, kind: DeadlineKi
     if not provision.covers(walk.deadline, cls):
         return
     if provision.condition is not None:
-        data = {"kind": kind.value, "due": walk.deadline.isoformat(), "original_due": original.isoformat(),
-                "on": on.isoformat(), "province": province, "vehicle_class": cls.value if cls else None,
-                "record": facts}
+        data = condition_data(kind, walk.deadline, original, on, province, cls, facts)
         if not evaluate_condition(provision.condition, data):
             return
     if provision.mode is Mode.GRACE_WINDOW:
@@ -155,6 +153,14 @@ def _apply(walk: _Walk, measure: Measure, provision: Provision, kind: DeadlineKi
     if (free := provision.penalty_free(cls)) is not None:
         walk.waivers.append(free)
     walk.applied.append((measure, provision))
+
+
+def condition_data(kind: DeadlineKind, due: dt.date, original: dt.date, on: dt.date, province: str | None,
+                   cls: VehicleClass | None, facts: dict[str, Any]) -> dict[str, Any]:
+    """The data object a measure's CertLogic condition sees (documented in `measures.py`)."""
+    return {"kind": kind.value, "due": due.isoformat(), "original_due": original.isoformat(),
+            "on": on.isoformat(), "province": province, "vehicle_class": cls.value if cls else None,
+            "record": facts}
 
 
 def shifted(provision: Provision, due: dt.date, cls: VehicleClass | None) -> dt.date:

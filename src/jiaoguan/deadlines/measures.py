@@ -134,20 +134,23 @@ class Measure:
         return [p for p in self.provisions if kind in p.classes]
 
 
-def measures_in_force(measures: Sequence[Measure], on: dt.date,
-                      province: str | None = None) -> list[Measure]:
-    """The measures that decide a deadline evaluated on `on`, in the order they apply.
+def measures_in_force(measures: Sequence[Measure], on: dt.date, province: str | None = None) -> list[Measure]:
+    """The measures that decide a deadline evaluated on `on` in `province`, in the order they apply.
 
     Only measures announced by `on` count (so a past answer replays exactly); of several versions of
     one id the highest announced wins, and a measure named in another's `supersedes` drops out.
     A measure keeps acting after its window closes: the deadlines it moved stay moved.
     """
+    return [m for m in announced_by(measures, on) if m.covers_region(province)]
+
+
+def announced_by(measures: Sequence[Measure], on: dt.date) -> list[Measure]:
+    """Every region's measures in force on `on` (versions and supersessions resolved), in order."""
     known = [m for m in measures if m.announced <= on]
     latest: dict[str, Measure] = {}
     for m in known:
         if m.id not in latest or m.version > latest[m.id].version:
             latest[m.id] = m
     retired = {ref for m in latest.values() for ref in m.supersedes}
-    chosen = [m for m in latest.values()
-              if m.ref not in retired and m.id not in retired and m.covers_region(province)]
+    chosen = [m for m in latest.values() if m.ref not in retired and m.id not in retired]
     return sorted(chosen, key=lambda m: (m.announced, m.effective_from, m.id, m.version))
