@@ -2,10 +2,12 @@
 
 The pure-Python `base45` package loops over characters and costs about as much as the ES256
 verification itself (PERFORMANCE.md: ~45 % of a straightforward verifier). Decoding here does the
-per-character work in C: `bytes.translate` maps characters to their values, and three big-integer
-sums over 24-bit slots compute every chunk value ``c + 45·d + 2025·e`` at once. A slot is wide enough
-(max 91 124) that no chunk carries into its neighbour, so a chunk over 65 535 stays visible in its
-slot's top byte and is rejected as RFC 9285 §4 requires.
+per-character work in C: `bytes.translate` maps characters to their values (one byte each), the
+values are read as one big integer whose 24-bit slots are the three-character groups ``c d e``, and
+masks and shifts pull out the c, d and e of every group at once, so ``C + 45·D + 2025·E`` computes
+all group values in three big-integer operations. A slot is wide enough (max 91 124) that no group
+carries into its neighbour, so a group over 65 535 stays visible in its slot's top byte and is
+rejected as RFC 9285 §4 requires.
 """
 
 from __future__ import annotations
@@ -23,6 +25,20 @@ _DECODE_TABLE = bytes(_VALUES)
 # Two characters for the low part (value mod 2025) of every 16-bit chunk: small, and it halves the
 # work per chunk when encoding.
 _LOW_PAIRS = [ALPHABET[n % 45] + ALPHABET[n // 45] for n in range(45 * 45)]
+
+
+_MASKS: dict[int, int] = {}
+_MASK_CACHE_LIMIT = 1500  # a QR holds at most 4,296 characters: 1,432 groups
+
+
+def _low_byte_mask(groups: int) -> int:
+    """0x0000FF repeated `groups` times: selects the low byte of every 24-bit slot."""
+    mask = _MASKS.get(groups)
+    if mask is None:
+        mask = int.from_bytes(b"\x00\x00\xff" * groups, "big")
+        if groups <= _MASK_CACHE_LIMIT:
+            _MASKS[groups] = mask
+    return mask
 
 
 class Base45Error(ValueError):
@@ -59,18 +75,14 @@ def b45decode(text: str | bytes) -> bytes:
     out = bytearray(2 * chunks + (rest == 2))
     if chunks:
         span = 3 * chunks
-        slots = bytearray(span)
-        slots[2::3] = values[0:span:3]
-        low = int.from_bytes(slots, "big")
-        slots[2::3] = values[1:span:3]
-        mid = int.from_bytes(slots, "big")
-        slots[2::3] = values[2:span:3]
-        high = int.from_bytes(slots, "big")
-        joined = (low + 45 * mid + 2025 * high).to_bytes(span, "big")
-        if joined[0::3].count(0) != chunks:
+        mask = _low_byte_mask(chunks)
+        groups = int.from_bytes(values[:span], "big")
+        joined = ((groups >> 16) & mask) + 45 * ((groups >> 8) & mask) + 2025 * (groups & mask)
+        joined_bytes = joined.to_bytes(span, "big")
+        if joined_bytes[0::3].count(0) != chunks:
             raise Base45Error("a three-character group exceeds 65535")
-        out[0 : 2 * chunks : 2] = joined[1::3]
-        out[1 : 2 * chunks : 2] = joined[2::3]
+        out[0 : 2 * chunks : 2] = joined_bytes[1::3]
+        out[1 : 2 * chunks : 2] = joined_bytes[2::3]
     if rest == 2:
         last = values[-2] + 45 * values[-1]
         if last > 0xFF:

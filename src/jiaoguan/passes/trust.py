@@ -38,6 +38,7 @@ log = logging.getLogger("jiaoguan.passes.trust")
 REVOCATION_HASH_BYTES = 16
 DEFAULT_MAX_AGE = dt.timedelta(hours=24)
 BUNDLE_VERSION = 1
+_PASS_EKU = PASS_SIGNING_EKU.dotted_string  # read once: the OID object builds a new string per access
 
 
 class TrustBundleError(JiaoguanError):
@@ -124,7 +125,7 @@ class Signer:
 
     @property
     def may_sign_passes(self) -> bool:
-        return PASS_SIGNING_EKU.dotted_string in self.usages
+        return _PASS_EKU in self.usages
 
     @classmethod
     def from_certificate(cls, cert: x509.Certificate) -> Signer:
