@@ -92,7 +92,7 @@ def vehicle_deadlines(vehicle: Vehicle, on: dt.date, table: IntervalTable | None
         scrap = cycle_ends(vehicle, CYCLES_BEFORE_SCRAPPING, table)[-1]
         missed = cycles_without_sticker(vehicle, on, table)
         found.append(Deadline(DeadlineKind.COMPULSORY_SCRAPPING, scrap, "SCRAP-4",
-                              detail=f"{missed} cycle(s) without sticker"))
+                              detail=f"{missed} cycle(s) begun without a sticker"))
     return found
 
 
