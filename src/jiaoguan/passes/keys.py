@@ -30,6 +30,7 @@ from cryptography.x509.oid import NameOID
 
 from jiaoguan.kit.clock import utc_now
 from jiaoguan.kit.errors import JiaoguanError
+from jiaoguan.kit.i18n import N_
 
 PASS_OID_ARC = "2.25.191000232204443736386714752015036148799"
 PASS_SIGNING_EKU = x509.ObjectIdentifier(f"{PASS_OID_ARC}.1.1")
@@ -43,7 +44,7 @@ ORGANISATION = "jiaoguan"
 
 class PassKeyError(JiaoguanError):
     code = "pass_key_error"
-    message = "The key or certificate cannot be used."
+    message = N_("The key or certificate cannot be used.")
 
 
 @dataclass(frozen=True)

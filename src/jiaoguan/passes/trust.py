@@ -21,6 +21,7 @@ import cbor2
 from cryptography import x509
 
 from jiaoguan.kit.errors import JiaoguanError
+from jiaoguan.kit.i18n import N_
 from jiaoguan.passes.codec import CWT_ISS, CWT_NBF
 from jiaoguan.passes.cose import ES256, CoseError, parse_sign1, sign1, verify_signature
 from jiaoguan.passes.keys import (
@@ -43,7 +44,7 @@ _PASS_EKU = PASS_SIGNING_EKU.dotted_string  # read once: the OID object builds a
 
 class TrustBundleError(JiaoguanError):
     code = "bad_trust_bundle"
-    message = "The trust bundle is damaged or not signed by the national root."
+    message = N_("The trust bundle is damaged or not signed by the national root.")
 
 
 def pass_revocation_hash(pass_no: str) -> bytes:
