@@ -78,6 +78,8 @@ def test_an_altered_compressed_byte_is_bad_compression(qr: str, store: TrustStor
         cbor2.dumps(cbor2.CBORTag(18, [cbor2.dumps([1]), {}, b"x", b"y"])),  # protected header not a map
         cbor2.dumps(cbor2.CBORTag(18, [b"", {}, None, b"y"])),  # detached payload
         cbor2.dumps(cbor2.CBORTag(18, [cbor2.dumps({1: -7, 4: b"12345678"}), {}, b"x", b"y"])) + b"\x00",
+        b"\x81" * 60_000 + b"\x00",  # nesting deeper than any recursion limit
+        b"\x5b\xff\xff\xff\xff\xff\xff\xff\xff",  # a byte string claiming 2^64 bytes
     ],
 )
 def test_data_that_is_not_a_cose_sign1_is_bad_cose(raw: bytes, store: TrustStore, during: dt.datetime) -> None:
@@ -295,3 +297,32 @@ def test_every_reason_has_its_own_chinese_and_english_text() -> None:
     assert len(R.REASONS) == 14
     assert all(zh != en for zh, en in texts)
     assert len({zh for zh, _ in texts}) == len(texts) == len({en for _, en in texts})
+
+
+cbor_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.binary(max_size=20) | st.text(max_size=10),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.integers(-5, 5), children, max_size=4),
+    max_leaves=20,
+)
+
+
+@given(
+    st.one_of(
+        st.binary(max_size=400),
+        cbor_values.map(cbor2.dumps),
+        cbor_values.map(lambda v: cbor2.dumps(cbor2.CBORTag(18, v))),
+    )
+)
+@settings(max_examples=300, deadline=None)
+def test_hostile_bytes_inside_a_well_wrapped_qr_never_crash_the_verifier(
+    store: TrustStore, during: dt.datetime, raw: bytes
+) -> None:
+    verdict = verify(wrap(raw), store, during)
+    assert not verdict.valid
+    assert verdict.reason in R.REASONS
+
+
+@given(st.text(max_size=200))
+@settings(max_examples=200, deadline=None)
+def test_any_text_gets_a_verdict_not_an_exception(store: TrustStore, during: dt.datetime, text: str) -> None:
+    assert verify(PREFIX + text, store, during).reason in R.REASONS
