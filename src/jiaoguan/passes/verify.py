@@ -4,7 +4,7 @@ A checklist: each step either passes (its name is added to `Verdict.checks`) or 
 stable reason code and one log event ``pass.verify.<reason>``. The order puts the cheap structural
 checks first, then the signature (the only expensive step), then what only an authentic pass can be
 judged on. Everything per signer (public key, usages, validity) was parsed when the TrustStore was
-built, so a scan costs one Base45 decode, one inflate, two CBOR decodes and one signature check.
+built, so a scan costs one Base45 decode, one inflate, three small CBOR decodes and one signature check.
 """
 
 from __future__ import annotations
