@@ -124,7 +124,7 @@ def vehicle_states(*, status: str, inspection_valid_until: dt.date, insurance_va
     if on > inspection_valid_until:
         tags.append(_tag("vehicle.inspection_overdue", Tone.BAD, N_("Inspection overdue since %(date)s"),
                          date=_iso(inspection_valid_until)))
-    elif on >= add_months(inspection_valid_until, -INSPECTION_WINDOW_MONTHS):
+    elif inspection_valid_until <= add_months(on, INSPECTION_WINDOW_MONTHS):
         tags.append(_tag("vehicle.inspection_due", Tone.WARN, N_("Inspection due by %(date)s"),
                          date=_iso(inspection_valid_until)))
     else:

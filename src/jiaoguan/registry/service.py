@@ -1,0 +1,205 @@
+"""Registry use cases: a citizen's own records, staff look-ups by ID number, plate or VIN, a company's fleet.
+
+Every identifier is checked before it reaches the database, and a refusal says why (kit.ids reasons).
+Staff look-ups of personal data leave an audit record (查询留痕); a citizen reading their own does not.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from jiaoguan.accounts.models import User
+from jiaoguan.kit import audit
+from jiaoguan.kit.calendar import add_months
+from jiaoguan.kit.clock import today
+from jiaoguan.kit.errors import Forbidden, InvalidInput, NotFound
+from jiaoguan.kit.i18n import N_
+from jiaoguan.kit.ids import check_plate_type, mask_id_number, require_id_number, require_plate, require_vin
+from jiaoguan.kit.ids.text import compact
+from jiaoguan.registry.models import DrivingLicence, Enterprise, LearnerPermit, Person, PreselectedPlate, Vehicle
+from jiaoguan.registry.states import INSPECTION_WINDOW_MONTHS
+from jiaoguan.registry.views import (
+    PersonRecords,
+    PersonView,
+    VehicleView,
+    licence_view,
+    owner_view,
+    permit_view,
+    person_view,
+    plate_hold_view,
+    vehicle_view,
+)
+
+
+class PersonNotFound(NotFound):
+    code = "registry.person_not_found"
+    message = N_("There is no such person record.")
+
+
+class NoPersonRecord(NotFound):
+    code = "registry.no_person_record"
+    message = N_("Your account is not linked to a person record. Please bring your ID card to a service window.")
+
+
+class NoEnterprise(Forbidden):
+    code = "registry.no_enterprise"
+    message = N_("Your account does not act for an enterprise.")
+
+
+class QueryNotUnderstood(InvalidInput):
+    code = "registry.query_not_understood"
+    message = N_("Enter an ID number (18 characters), a plate number such as 京A12345, or a 17-character VIN.")
+
+
+class VehicleKeyMissing(InvalidInput):
+    code = "registry.vehicle_key_missing"
+    message = N_("Give a plate number or a VIN.")
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    kind: str                   # "id_number" | "plate" | "vin"
+    query: str                  # the normalised identifier (ID numbers masked)
+    persons: list[PersonView] = field(default_factory=list)
+    vehicles: list[VehicleView] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not self.persons and not self.vehicles
+
+
+@dataclass(frozen=True)
+class FleetView:
+    enterprise_id: int
+    name: str
+    credit_code: str
+    total: int
+    inspection_overdue: int
+    inspection_due: int
+    vehicles: list[VehicleView]
+
+
+def _records(session: Session, person: Person, on: dt.date, full_id: bool) -> PersonRecords:
+    licences = session.scalars(select(DrivingLicence).where(DrivingLicence.person_id == person.id)
+                               .order_by(DrivingLicence.valid_from.desc())).all()
+    vehicles = session.scalars(select(Vehicle).where(Vehicle.owner_person_id == person.id)
+                               .order_by(Vehicle.registration_date.desc())).all()
+    permits = session.scalars(select(LearnerPermit).where(LearnerPermit.person_id == person.id)
+                              .order_by(LearnerPermit.issued_on.desc())).all()
+    plates = session.scalars(select(PreselectedPlate).where(PreselectedPlate.person_id == person.id)
+                             .order_by(PreselectedPlate.selected_on.desc())).all()
+    return PersonRecords(person_view(person, full_id=full_id), [licence_view(x, on) for x in licences],
+                         [vehicle_view(x, on) for x in vehicles], [permit_view(x, on) for x in permits],
+                         [plate_hold_view(x, on) for x in plates])
+
+
+def my_records(session: Session, user: User, *, on: dt.date | None = None) -> PersonRecords:
+    """A citizen's own licences, vehicles, learner permits and plate holds, with today's state of each."""
+    person = session.get(Person, user.person_id) if user.person_id is not None else None
+    if person is None:
+        raise NoPersonRecord()
+    return _records(session, person, on or today(), full_id=False)
+
+
+def person_file(session: Session, person_id: int, *, full_id: bool = False,
+                on: dt.date | None = None) -> PersonRecords:
+    """A staff member opens one person's file."""
+    person = session.get(Person, person_id)
+    if person is None:
+        raise PersonNotFound()
+    audit.record(session, "registry.view", "person", person.id, f"opened the file of {person.id_number}")
+    return _records(session, person, on or today(), full_id)
+
+
+def find_persons(session: Session, id_number: str) -> list[PersonView]:
+    """Look a person up by ID number (a 15-digit old number is upgraded first); refuses a malformed one."""
+    number = require_id_number(id_number).value
+    assert number is not None
+    person = session.scalars(select(Person).where(Person.id_number == number)).first()
+    audit.record(session, "registry.search", "person", person.id if person else "-",
+                 f"by ID number {number}: {'found' if person else 'none'}")
+    return [person_view(person)] if person else []
+
+
+def _with_owners(session: Session, rows: list[Vehicle], on: dt.date) -> list[VehicleView]:
+    people = {p.id: p for p in session.scalars(select(Person).where(
+        Person.id.in_({v.owner_person_id for v in rows if v.owner_person_id is not None})))}
+    firms = {e.id: e for e in session.scalars(select(Enterprise).where(
+        Enterprise.id.in_({v.owner_enterprise_id for v in rows if v.owner_enterprise_id is not None})))}
+    return [vehicle_view(v, on, owner_view(people.get(v.owner_person_id or 0),
+                                           firms.get(v.owner_enterprise_id or 0))) for v in rows]
+
+
+def find_vehicles(session: Session, *, plate: str | None = None, plate_type: str | None = None,
+                  vin: str | None = None, on: dt.date | None = None) -> list[VehicleView]:
+    """By plate (optionally with its GA 24.7 type, since one number can exist under two types) or by VIN."""
+    stmt = select(Vehicle)
+    if plate:
+        # Old plates may carry the letter O: accept it for a look-up, though it is never issued.
+        number = require_plate(plate, legacy=True, field="plate").value
+        stmt = stmt.where(Vehicle.plate_no == number)
+        if plate_type:
+            stmt = stmt.where(Vehicle.plate_type == check_plate_type(plate_type).require().value)
+        key = f"plate {number}"
+    elif vin:
+        number = require_vin(vin).value
+        stmt = stmt.where(Vehicle.vin == number)
+        key = f"VIN {number}"
+    else:
+        raise VehicleKeyMissing(field="plate")
+    rows = list(session.scalars(stmt.order_by(Vehicle.plate_type)).all())
+    audit.record(session, "registry.search", "vehicle", rows[0].id if len(rows) == 1 else "-",
+                 f"by {key}: {len(rows)} found")
+    return _with_owners(session, rows, on or today())
+
+
+def guess_kind(raw: str) -> str | None:
+    """Which identifier a single search box holds: "id_number", "plate", "vin" or None."""
+    q = compact(raw)
+    if not q:
+        return None
+    if not q[0].isascii() or "使" in q:
+        return "plate"
+    if q[:-1].isdigit():
+        return "id_number"
+    if len(q) == 17:
+        return "vin"
+    return None
+
+
+def search(session: Session, query: str, *, on: dt.date | None = None) -> SearchResult:
+    """The clerk's one-box search: an ID number, a plate or a VIN, told apart by their shape."""
+    kind = guess_kind(query)
+    if kind == "id_number":
+        persons = find_persons(session, query)
+        return SearchResult(kind, mask_id_number(compact(query)), persons=persons)
+    if kind == "plate":
+        vehicles = find_vehicles(session, plate=query, on=on)
+        return SearchResult(kind, compact(query), vehicles=vehicles)
+    if kind == "vin":
+        return SearchResult(kind, compact(query), vehicles=find_vehicles(session, vin=query, on=on))
+    raise QueryNotUnderstood(field="q")
+
+
+def fleet(session: Session, user: User, *, on: dt.date | None = None, limit: int = 100,
+          offset: int = 0) -> FleetView:
+    """The vehicles of the enterprise an agent acts for, with counts of inspections due and overdue."""
+    firm = session.get(Enterprise, user.enterprise_id) if user.enterprise_id is not None else None
+    if firm is None:
+        raise NoEnterprise()
+    on = on or today()
+    owned = Vehicle.owner_enterprise_id == firm.id
+    total, overdue, due = session.execute(select(
+        func.count(),
+        func.count().filter(Vehicle.inspection_valid_until < on),
+        func.count().filter(Vehicle.inspection_valid_until >= on,
+                            Vehicle.inspection_valid_until <= add_months(on, INSPECTION_WINDOW_MONTHS)),
+    ).where(owned)).one()
+    rows = session.scalars(select(Vehicle).where(owned).order_by(Vehicle.inspection_valid_until, Vehicle.id)
+                           .limit(limit).offset(offset)).all()
+    return FleetView(firm.id, firm.name, firm.credit_code, total, overdue, due,
+                     [vehicle_view(v, on) for v in rows])
