@@ -40,6 +40,17 @@ def passes() -> None:
     """Passes: offline verification of pass QR codes."""
 
 
+# `jiaoguan pass keys …` is database-backed and lives in key_commands.py (the DB layer's file);
+# mounted here because the main CLI mounts this `app` as `pass`.
+try:
+    from jiaoguan.passes.key_commands import app as _keys_app
+except ModuleNotFoundError as _missing:
+    if _missing.name != "jiaoguan.passes.key_commands":
+        raise
+else:
+    app.add_typer(_keys_app, name="keys")
+
+
 def parse_at(value: str | None) -> dt.datetime | None:
     """ISO 8601; a time without a zone is taken as UTC."""
     if value is None:
