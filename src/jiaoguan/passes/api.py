@@ -1,0 +1,175 @@
+"""JSON API of the pass room (/api/v1): applications, review, passes, verification for scanner devices,
+the trust bundle for offline checkpoints and the sync of offline scans."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, File, Path, Query, Request, UploadFile
+from fastapi.responses import JSONResponse, Response
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+
+from jiaoguan.accounts.auth import Anyone, EnterpriseAgent, allow
+from jiaoguan.accounts.models import User
+from jiaoguan.accounts.roles import Role
+from jiaoguan.kit.clock import today
+from jiaoguan.kit.errors import Forbidden
+from jiaoguan.kit.i18n import N_, current_locale, translate
+from jiaoguan.kit.web import UnitOfWorkRoute, get_db
+from jiaoguan.passes import applications as apps
+from jiaoguan.passes import checkpoint as cp
+from jiaoguan.passes import keystore
+from jiaoguan.passes.csv_batch import MAX_BYTES, submit_batch
+from jiaoguan.passes.figures import checkpoint_figures
+from jiaoguan.passes.issuance import crew_of
+from jiaoguan.passes.revocation import get_pass, revoke_pass
+from jiaoguan.passes.schemas import (
+    ApplicationIn,
+    RefuseIn,
+    RevokeIn,
+    ScanBatchIn,
+    VerifyIn,
+    application_json,
+    pass_json,
+)
+
+router = APIRouter(route_class=UnitOfWorkRoute, tags=["passes"])
+Db = Annotated[Session, Depends(get_db)]
+Issuer = Annotated[User, Depends(allow(Role.pass_issuer))]
+Officer = Annotated[User, Depends(allow(Role.checkpoint_officer))]
+FigureReader = Annotated[User, Depends(allow(Role.checkpoint_officer, Role.supervisor, Role.admin))]
+Viewer = Annotated[User, Depends(allow(Role.enterprise_agent, Role.pass_issuer))]
+PASS_NO = r"^\d{12}$"
+
+
+def _invalid(request: Request, exc: apps.ApplicationInvalid) -> JSONResponse:
+    """422 problem+json listing every problem of the application (一次告知), not just the first."""
+    return JSONResponse({
+        "type": "https://jiaoguan.example/problems/" + exc.code, "title": translate(N_("Invalid input")),
+        "status": 422, "code": exc.code, "detail": exc.text(current_locale()), "instance": request.url.path,
+        "field": exc.field, "errors": [p.to_json() for p in exc.problems],
+    }, status_code=422, media_type="application/problem+json")
+
+
+def _application(db: Session, app_id: int, user: User) -> dict[str, Any]:
+    app = apps.get_application(db, app_id)
+    apps.ensure_may_see(db, user, app)
+    pass_row = apps.passes_by_application(db, [app.id]).get(app.id)
+    return application_json(app, crew_of(db, app.id), pass_row)
+
+
+@router.post("/passes/applications", status_code=201)
+def create_application(request: Request, body: ApplicationIn, user: EnterpriseAgent, db: Db) -> Response:
+    """Apply for one pass. Every field problem is listed in `errors`; an overlapping pass gives 409."""
+    try:
+        app = apps.submit_application(db, user, body.to_input())
+    except apps.ApplicationInvalid as exc:
+        return _invalid(request, exc)
+    return JSONResponse(_application(db, app.id, user), status_code=201)
+
+
+@router.post("/passes/applications/batch")
+async def upload_batch(user: EnterpriseAgent, db: Db, file: Annotated[UploadFile, File()]) -> JSONResponse:
+    """CSV batch: good rows become applications, bad rows are reported by line and column."""
+    data = await file.read(MAX_BYTES + 1)
+    report = await run_in_threadpool(submit_batch, db, user, file.filename or "upload.csv", data)
+    return JSONResponse(report.to_json(), status_code=200 if report.batch.rows_total else 422)
+
+
+@router.get("/passes/applications")
+def list_applications(user: EnterpriseAgent, db: Db) -> list[dict[str, Any]]:
+    enterprise = apps.enterprise_of(db, user)
+    rows = apps.enterprise_applications(db, enterprise.id)
+    passes = apps.passes_by_application(db, [a.id for a in rows])
+    return [application_json(a, crew_of(db, a.id), passes.get(a.id)) for a in rows]
+
+
+@router.get("/passes/applications/{app_id}")
+def read_application(app_id: int, user: Viewer, db: Db) -> dict[str, Any]:
+    return _application(db, app_id, user)
+
+
+@router.post("/passes/applications/{app_id}/withdraw")
+def withdraw_application(app_id: int, user: EnterpriseAgent, db: Db) -> dict[str, Any]:
+    apps.withdraw(db, app_id, user)
+    return _application(db, app_id, user)
+
+
+@router.get("/passes/review-queue")
+def review_queue(user: Issuer, db: Db) -> list[dict[str, Any]]:
+    out = []
+    for app in apps.review_queue(db, user):
+        item = application_json(app, crew_of(db, app.id), None)
+        item["working_days_left"] = apps.working_days_left(db, app)
+        out.append(item)
+    return out
+
+
+@router.post("/passes/applications/{app_id}/approve")
+def approve_application(app_id: int, user: Issuer, db: Db) -> dict[str, Any]:
+    issued = apps.approve(db, app_id, user)
+    return pass_json(issued)
+
+
+@router.post("/passes/applications/{app_id}/refuse")
+def refuse_application(app_id: int, body: RefuseIn, user: Issuer, db: Db) -> dict[str, Any]:
+    apps.refuse(db, app_id, user, body.reason, body.note)
+    return _application(db, app_id, user)
+
+
+@router.get("/passes/trust-bundle")
+def trust_bundle(_: Anyone, db: Db,
+                 max_age_hours: Annotated[int, Query(ge=1, le=336)] = 24) -> Response:
+    """The trust bundle (COSE_Sign1 by the national root): signing certificates, revoked keys and passes."""
+    data = keystore.trust_bundle(db, max_age=dt.timedelta(hours=max_age_hours))
+    root = keystore.require_root(db)
+    return Response(data, media_type="application/cose", headers={
+        "Cache-Control": "no-store", "X-Root-Kid": root.kid,
+        "Content-Disposition": 'attachment; filename="jiaoguan-trust-bundle.cose"'})
+
+
+@router.get("/passes/trust-root")
+def trust_root(_: Anyone, db: Db) -> Response:
+    """The national root certificate (PEM) that a checkpoint pins to open the trust bundle."""
+    return Response(keystore.require_root(db).certificate_pem, media_type="application/x-pem-file")
+
+
+@router.post("/passes/verify")
+def verify_pass(body: VerifyIn, user: Officer, db: Db) -> dict[str, Any]:
+    """Online verification for scanner devices: the offline checks plus the issuer's register; logged."""
+    checkpoint = cp.checkpoint_for(db, user, body.checkpoint)
+    result = cp.verify_online(db, body.qr, checkpoint=checkpoint, lane=body.lane, officer=user, plate=body.plate,
+                              check_ms=body.check_ms, scan_uid=body.scan_id)
+    return result.to_json()
+
+
+@router.post("/checkpoint/scans")
+def sync_scans(body: ScanBatchIn, user: Officer, db: Db) -> dict[str, Any]:
+    """Scans made offline, sent later; a scan id already received is counted as a duplicate, not stored twice."""
+    report = cp.record_offline_scans(db, user, [
+        cp.OfflineScan(scan_uid=s.scan_id, checkpoint=s.checkpoint, lane=s.lane, scanned_at=s.scanned_at,
+                       valid=s.valid, reason=s.reason, plate=s.plate, pass_no=s.pass_no, check_ms=s.check_ms)
+        for s in body.scans])
+    return report.to_json()
+
+
+@router.get("/checkpoint/figures")
+def figures(user: FigureReader, db: Db, checkpoint: str, day: dt.date | None = None) -> dict[str, Any]:
+    row = cp.get_checkpoint(db, checkpoint)
+    if user.role == Role.checkpoint_officer and user.province_code and user.province_code != row.province_code:
+        raise Forbidden(N_("This checkpoint is in another province."), code="checkpoint_other_province")
+    return checkpoint_figures(db, row, day or today()).to_json()
+
+
+@router.get("/passes/{pass_no}")
+def read_pass(pass_no: Annotated[str, Path(pattern=PASS_NO)], user: Viewer, db: Db) -> dict[str, Any]:
+    p = get_pass(db, pass_no)
+    apps.ensure_may_see_pass(user, p)
+    return pass_json(p)
+
+
+@router.post("/passes/{pass_no}/revoke")
+def revoke(pass_no: Annotated[str, Path(pattern=PASS_NO)], body: RevokeIn, user: Issuer, db: Db) -> dict[str, Any]:
+    return pass_json(revoke_pass(db, pass_no, user, body.reason))

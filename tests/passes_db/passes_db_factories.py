@@ -1,0 +1,43 @@
+"""Valid data for the pass room's tests: ID numbers and VINs with correct check characters, plates,
+and a complete application that each test changes one field of."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from jiaoguan.kit.clock import CHINA_TZ
+from jiaoguan.kit.ids.resident import id_check_char
+from jiaoguan.kit.ids.vin import vin_check_digit
+from jiaoguan.passes.application_form import ApplicationInput, CrewInput
+
+FRIDAY = dt.datetime(2022, 4, 29, 9, 0, tzinfo=CHINA_TZ)
+
+
+def id_number(serial: int, born: str = "19800101", area: str = "310115") -> str:
+    first17 = f"{area}{born}{serial % 1000:03d}"
+    return first17 + id_check_char(first17)
+
+
+def vin(serial: int) -> str:
+    raw = f"LFWADRJF0{serial % 10**8:08d}"
+    return raw[:8] + vin_check_digit(raw) + raw[9:]
+
+
+def plate(n: int) -> str:
+    return f"沪D{n % 100000:05d}"
+
+
+def application(n: int = 1, **changes: object) -> ApplicationInput:
+    """A valid application for vehicle number n, from today (the fixed Friday) for 10 days."""
+    base = ApplicationInput(
+        plate_no=plate(10000 + n), plate_colour="yellow", vin=vin(n), transport_cert_no=f"310115{n:06d}",
+        crew=(CrewInput("张伟", id_number(2 * n), "13812345678"),
+              CrewInput("王强", id_number(2 * n + 1), "13912345678")),
+        origin_code="310115", origin_address="上海市浦东新区外高桥保税区1号", destination_code="420102",
+        destination_address="武汉市江岸区解放大道2号", consignor="上海某医疗器械有限公司", consignee="武汉某医院",
+        cargo_category="raw_materials", cargo_name="钢材", cargo_quantity="30捆", cargo_weight_kg="25000",
+        valid_from=FRIDAY.date(), valid_to=FRIDAY.date() + dt.timedelta(days=9), contact_name="周涛",
+        contact_phone="13700137000",
+    )
+    return dataclasses.replace(base, **changes)  # type: ignore[arg-type]
