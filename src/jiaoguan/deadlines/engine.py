@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from jiaoguan.deadlines import reasons
@@ -53,10 +54,24 @@ class Decision:
     measures: tuple[str, ...]       # ids of the measures that changed the answer
     measure_refs: tuple[str, ...]   # the same as "ID@VERSION"
     rules: tuple[str, ...]          # base rule codes, then "ID@VERSION#provision:mode"
-    reason_zh: str
-    reason_en: str
+    reason: str                     # the msgid of the explanation (see `reasons.py`)
     province: str | None = None
     vehicle_class: VehicleClass | None = None
+    applied: tuple[Measure, ...] = field(default=(), compare=False, repr=False)
+
+    # The sentences are written when first read: a bulk run that only needs the dates pays nothing.
+    @cached_property
+    def _sentences(self) -> tuple[str, str]:
+        return reasons.sentences(self.reason, self.kind, self.applied, original=self.original_due,
+                                 due=self.deadline, until=self.effective_due, on=self.on)
+
+    @property
+    def reason_zh(self) -> str:
+        return self._sentences[0]
+
+    @property
+    def reason_en(self) -> str:
+        return self._sentences[1]
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -111,7 +126,7 @@ def decide(kind: DeadlineKind, due: dt.date, on: dt.date, measures: Sequence[Mea
            base_rules: Sequence[str] = (), facts: dict[str, Any] | None = None) -> Decision:
     """The core: one deadline of one kind, judged on `on` under the measures then in force."""
     walk = _Walk(due, due, [], [])
-    for measure in measures_in_force(measures, on, province):
+    for measure in _in_force(measures, on, province):
         for provision in measure.acting_on(kind):
             _apply(walk, measure, provision, kind, due, on, province, vehicle_class, facts or {})
     effective = max(walk.deadline, walk.until)
@@ -125,14 +140,12 @@ def decide(kind: DeadlineKind, due: dt.date, on: dt.date, measures: Sequence[Mea
     applied = _unique([m for m, _ in walk.applied])
     msgid = reasons.choose(kind, moved=walk.deadline != due, measured=bool(applied), overdue=overdue,
                            in_grace=in_grace, waived=waived, penalty_allowed=penalty_allowed)
-    reason_zh, reason_en = reasons.sentences(msgid, kind, applied, original=due, due=walk.deadline,
-                                             until=effective, on=on)
     rules = tuple(base_rules) + tuple(f"{m.ref}#{p.index}:{p.mode.value}" for m, p in walk.applied)
     return Decision(kind=kind, on=on, original_due=due, deadline=walk.deadline, effective_due=effective,
                     overdue=overdue, in_grace=in_grace, penalty_allowed=penalty_allowed,
                     measures=tuple(m.id for m in applied), measure_refs=tuple(m.ref for m in applied),
-                    rules=rules, reason_zh=reason_zh, reason_en=reason_en, province=province,
-                    vehicle_class=vehicle_class)
+                    rules=rules, reason=msgid, province=province, vehicle_class=vehicle_class,
+                    applied=tuple(applied))
 
 
 def _apply(walk: _Walk, measure: Measure, provision: Provision, kind: DeadlineKind, original: dt.date,
@@ -153,6 +166,26 @@ def _apply(walk: _Walk, measure: Measure, provision: Provision, kind: DeadlineKi
     if (free := provision.penalty_free(cls)) is not None:
         walk.waivers.append(free)
     walk.applied.append((measure, provision))
+
+
+# Measures in force per (measures, day, province), for tuples only: a tuple cannot change under us,
+# and the entry keeps it alive so its id is not reused. Bulk runs judge many rows on one day.
+_IN_FORCE: dict[tuple[int, dt.date, str | None], tuple[tuple[Measure, ...], list[Measure]]] = {}
+_IN_FORCE_LIMIT = 4096
+
+
+def _in_force(measures: Sequence[Measure], on: dt.date, province: str | None) -> list[Measure]:
+    if not isinstance(measures, tuple):
+        return measures_in_force(measures, on, province)
+    key = (id(measures), on, province)
+    hit = _IN_FORCE.get(key)
+    if hit is not None and hit[0] is measures:
+        return hit[1]
+    found = measures_in_force(measures, on, province)
+    if len(_IN_FORCE) >= _IN_FORCE_LIMIT:
+        _IN_FORCE.clear()
+    _IN_FORCE[key] = (measures, found)
+    return found
 
 
 def condition_data(kind: DeadlineKind, due: dt.date, original: dt.date, on: dt.date, province: str | None,
