@@ -145,3 +145,13 @@ def test_a_record_is_judged_on_every_deadline_it_has() -> None:
     assert decisions[DeadlineKind.LICENCE_CANCELLATION].effective_due == D("2023-06-10")
     assert decisions[DeadlineKind.LICENCE_RESTORATION].effective_due == D("2025-06-10")
     assert decisions[DeadlineKind.LICENCE_RENEWAL].rules[0] == "D162-63"
+
+
+def test_asking_for_a_deadline_the_record_does_not_have_is_a_clear_error() -> None:
+    from jiaoguan.deadlines.engine import NoSuchDeadline
+
+    permit = LearnerPermit(D("2021-01-10"), "C1")
+    with pytest.raises(NoSuchDeadline) as caught:
+        evaluate("inspection", permit, D("2022-01-01"), ALL)
+    assert caught.value.code == "no_such_deadline"
+    assert "inspection" in caught.value.text("en")
