@@ -138,7 +138,8 @@ def decide(kind: DeadlineKind, due: dt.date, on: dt.date, measures: Sequence[Mea
     waived = any(start <= on <= end for start, end in walk.waivers)
     penalty_allowed = kind.penalisable and overdue and not waived
     applied = _unique([m for m, _ in walk.applied])
-    msgid = reasons.choose(kind, moved=walk.deadline != due, measured=bool(applied), overdue=overdue,
+    msgid = reasons.choose(kind, moved=walk.deadline != due, graced=effective > walk.deadline,
+                           measured=bool(applied), overdue=overdue,
                            in_grace=in_grace, waived=waived, penalty_allowed=penalty_allowed)
     rules = tuple(base_rules) + tuple(f"{m.ref}#{p.index}:{p.mode.value}" for m, p in walk.applied)
     return Decision(kind=kind, on=on, original_due=due, deadline=walk.deadline, effective_due=effective,

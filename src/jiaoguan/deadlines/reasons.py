@@ -20,6 +20,8 @@ _QUOTE = {"zh_Hans": "《%s》", "en": "“%s”"}
 HANDLING_OK = N_("The %(kind)s is due by %(due)s; on %(on)s it is not overdue.")
 HANDLING_OK_MOVED = N_("The %(kind)s was due by %(original)s; %(measures)s moved the deadline to %(due)s, "
                        "so on %(on)s it is not overdue.")
+HANDLING_OK_GRACE = N_("The %(kind)s is due by %(due)s and on %(on)s it is not overdue; should it become "
+                       "overdue, %(measures)s allows it to be handled until %(until)s.")
 GRACE_WAIVED = N_("The %(kind)s was due by %(original)s and is overdue on %(on)s, but %(measures)s allows it "
                   "to be handled until %(until)s without penalty.")
 GRACE_NOT_WAIVED = N_("The %(kind)s was due by %(original)s and is overdue on %(on)s; %(measures)s allows it "
@@ -46,9 +48,10 @@ IN_EFFECT_MOVED = N_("The %(kind)s was held by %(measures)s until %(due)s and to
                      "on %(on)s it is in effect.")
 
 
-def choose(kind: DeadlineKind, *, moved: bool, measured: bool, overdue: bool, in_grace: bool,
+def choose(kind: DeadlineKind, *, moved: bool, graced: bool, measured: bool, overdue: bool, in_grace: bool,
            waived: bool, penalty_allowed: bool) -> str:
-    """The msgid for the situation: `moved` = the deadline itself moved; `measured` = any measure acted."""
+    """The msgid for the situation: `moved` = the deadline itself moved; `graced` = a grace window runs
+    past it; `measured` = any measure acted."""
     if kind.nature is Nature.VALIDITY:
         if overdue:
             return EXPIRED_MOVED if moved else EXPIRED
@@ -58,6 +61,8 @@ def choose(kind: DeadlineKind, *, moved: bool, measured: bool, overdue: bool, in
             return IN_EFFECT_MOVED if moved else IN_EFFECT
         return PENDING_MOVED if moved else PENDING
     if not overdue:
+        if graced:
+            return HANDLING_OK_GRACE
         return HANDLING_OK_MOVED if moved else HANDLING_OK
     if in_grace:
         return GRACE_NOT_WAIVED if penalty_allowed else GRACE_WAIVED
