@@ -47,7 +47,7 @@ MARKER_USERNAME = "admin"
 
 def add_offices(session: Session) -> dict[str, int]:
     """Office code -> id; offices that already exist (same code) are kept as they are."""
-    existing = dict(session.execute(select(Office.code, Office.id)).tuples().all())
+    existing = {code: oid for code, oid in session.execute(select(Office.code, Office.id))}
     for spec in OFFICES:
         if spec.code not in existing:
             office = Office(code=spec.code, name=spec.name, name_en=spec.name_en, division_code=spec.division_code,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Iterator
 
 from jiaoguan.demo.builder import Batch, Builder, EnterpriseRef, PersonRef
 from jiaoguan.demo.idgen import mobile
@@ -19,9 +20,27 @@ from jiaoguan.kit.ids import is_ab_class
 AGE_BANDS = ((16, 17, 2), (18, 29, 18), (30, 44, 30), (45, 59, 28), (60, 69, 13), (70, 88, 9))
 CLASS_MIX = (("C1", 56), ("C2", 20), ("C1 E", 5), ("C1 D", 1), ("E", 4), ("B2", 5), ("A2", 3), ("A2 D", 1),
              ("A1", 1), ("B1", 1), ("A3", 1), ("C5", 0.5), ("C1 M", 0.5), ("D", 1))
+PEOPLE_PER_ENTERPRISE = 400   # one haulier with a truck fleet for every 400 people
 TWELVE_POINT_CYCLE_RATE = 0.08   # a period with a 12-point cycle is followed by the same period again
 REVIEW_PENDING_RATE = 0.12       # A/B holders who have not yet done last cycle's review
 MEDICAL_PENDING_RATE = 0.15      # 70+ holders who have not yet handed in this year's certificate
+
+
+def population(b: Builder, people: int, batch_rows: int) -> Iterator[tuple[Batch, int]]:
+    """Enterprises with their fleets, then `people` people with their records, in batches of about
+    `batch_rows` rows; each batch comes with how many people it completes. The rows do not depend on
+    `batch_rows`: every draw happens in the same order whatever the batching."""
+    batch = Batch()
+    for _ in range(people // PEOPLE_PER_ENTERPRISE + 3):
+        draw_enterprise(b, batch)
+    done = 0
+    for _ in range(people):
+        draw_records(b, batch, draw_person(b, batch))
+        done += 1
+        if len(batch) >= batch_rows:
+            yield batch, done
+            batch, done = Batch(), 0
+    yield batch, done
 
 
 def years_between(born: dt.date, on: dt.date) -> int:

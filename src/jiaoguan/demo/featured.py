@@ -115,7 +115,8 @@ def add_featured(b: Builder, batch: Batch) -> Featured:
     people["cancelled"] = who
 
     who = m.person("孙杰", "11", "110101", 56, 33, True)
-    m.licence(who, "C1", valid_to=None, period=None, first=add_years(on, -27))
+    m.licence(who, "C1 E", valid_to=None, period=None, first=add_years(on, -27))
+    m.vehicle(who, "motorcycle", age_at_inspection=6, inspection=m.day(200), insurance=m.day(90))
     people["long_term_middle_aged"] = who
 
     who = m.person("吴婷", "44", "440304", 24, 90, False)

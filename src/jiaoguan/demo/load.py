@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from jiaoguan.accounts.models import User
 from jiaoguan.demo.accounts import MARKER_USERNAME, add_accounts, add_offices
 from jiaoguan.demo.builder import TABLES, Batch, Builder
-from jiaoguan.demo.draws import draw_enterprise, draw_person, draw_records
+from jiaoguan.demo.draws import population
 from jiaoguan.demo.featured import add_featured
 from jiaoguan.demo.writer import RowWriter
 from jiaoguan.kit import audit
@@ -34,7 +34,6 @@ from jiaoguan.kit.db import unit_of_work
 log = logging.getLogger("jiaoguan.demo")
 DEMO_PARTS = tuple(f"jiaoguan.{room}.demo" for room in
                    ("deadlines", "passes", "business", "halls", "hotline", "notify", "stats"))
-PEOPLE_PER_ENTERPRISE = 400
 BATCH_ROWS = 5000
 
 
@@ -113,19 +112,10 @@ def load_demo(people: int = 2000, seed: int = 2022, progress: bool = False, *, s
     writer.write(batch)   # the accounts below point at these persons
     offices = add_offices(session)
     users = add_accounts(session, featured, offices)
-    for _ in range(people // PEOPLE_PER_ENTERPRISE + 3):
-        draw_enterprise(b, batch)
     with _progress(progress, people) as advance:
-        done = 0
-        for _ in range(people):
-            draw_records(b, batch, draw_person(b, batch))
-            done += 1
-            if len(batch) >= batch_rows:
-                writer.write(batch)
-                advance(done)
-                done = 0
-        writer.write(batch)
-        advance(done)
+        for chunk, done in population(b, people, batch_rows):
+            writer.write(chunk)
+            advance(done)
     writer.advance_sequences()
     session.flush()
     counts = {t: writer.written[t] for t in TABLES}
