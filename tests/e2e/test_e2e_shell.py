@@ -47,7 +47,7 @@ def test_every_role_signs_in_and_sees_its_home_in_both_languages(page: Any, role
 
 
 def test_a_citizen_signs_in_with_an_sms_code_shown_on_the_admin_page(browser: Any, live_server: str) -> None:
-    from jiaoguan.demo import DEMO_CITIZEN_PHONE as phone
+    from jiaoguan.demo.featured import CITIZEN_PHONE as phone
 
     citizen = browser.new_context(base_url=live_server, locale="zh-CN")
     admin = browser.new_context(base_url=live_server, locale="zh-CN")

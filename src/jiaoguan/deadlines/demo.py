@@ -1,0 +1,13 @@
+"""Demo part: the MPS 2022-04-21 measure is in force in the demo (the other shipped files load on demand)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from jiaoguan.deadlines.measure_store import preload_shipped
+
+
+def load_demo_part(session: Session, world: Any) -> dict[str, int]:
+    return {"measure_version": preload_shipped(session)}
