@@ -42,7 +42,7 @@ def live_server() -> Iterator[str]:
     data = Path(tempfile.mkdtemp(prefix="jiaoguan-e2e-"))
     port = _free_port()
     env = {**os.environ, "JIAOGUAN_DATA_DIR": str(data), "JIAOGUAN_DEMO_PEOPLE": "150",
-           "JIAOGUAN_SECRET_KEY": "e2e-secret", "JIAOGUAN_ENV": "test"}
+           "JIAOGUAN_SECRET_KEY": "e2e-secret", "JIAOGUAN_ENV": "test", "JIAOGUAN_RUN_WORKER_IN_PROCESS": "true"}
     env.pop("JIAOGUAN_DATABASE_URL", None)
     env.pop("JIAOGUAN_TEST_DATABASE_URL", None)
     log = open(data / "server.log", "w")  # noqa: SIM115 - closed below
