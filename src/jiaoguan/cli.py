@@ -78,7 +78,12 @@ def serve(host: str = "127.0.0.1", port: int = 8000,
     from jiaoguan.demo import demo_loaded, load_demo, print_demo_signins
     from jiaoguan.kit.migrate import upgrade
 
+    import os
+
     settings = get_settings()
+    if "JIAOGUAN_PUBLIC_BASE_URL" not in os.environ:
+        shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+        settings.public_base_url = f"http://{shown}:{port}"
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     if settings.is_sqlite:
         upgrade()
@@ -86,7 +91,7 @@ def serve(host: str = "127.0.0.1", port: int = 8000,
             typer.echo("First start: loading demo data …")
             load_demo(people=demo_people if demo_people is not None else settings.demo_people, seed=2022,
                       progress=True)
-    typer.echo(f"\njiaoguan is running at http://{host}:{port}/  (API docs: /api/v1/docs)\n")
+    typer.echo(f"\njiaoguan is running at {settings.public_base_url}/  (API docs: /api/v1/docs)\n")
     print_demo_signins()
     from jiaoguan.web.app import create_app
 
