@@ -14,6 +14,7 @@ from jiaoguan.demo.builder import COLUMNS, TABLES, Batch, Builder
 from jiaoguan.demo.draws import population
 from jiaoguan.demo.featured import add_featured
 from jiaoguan.demo.idgen import Bijection, PlateAllocator
+from jiaoguan.kit.calendar import add_years
 from jiaoguan.kit.ids import (
     PLATE_TYPES,
     check_credit_code,
@@ -119,7 +120,7 @@ def test_nobody_holds_a_licence_before_eighteen_or_is_born_after_today(world: di
     assert max(births.values()) <= ON
     for lic in as_dicts(world, "driving_licence"):
         born = births[lic["person_id"]]
-        assert lic["first_issued"] >= born.replace(year=born.year + 18) - dt.timedelta(days=1)
+        assert lic["first_issued"] >= add_years(born, 18)
         assert lic["first_issued"] <= lic["valid_from"] <= lic["cycle_start"] + dt.timedelta(days=366 * 40)
         assert lic["valid_to"] is None or lic["valid_to"] > lic["valid_from"]
 

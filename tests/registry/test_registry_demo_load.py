@@ -102,3 +102,26 @@ def test_a_load_that_fails_part_way_leaves_nothing_behind(engine, monkeypatch: p
     with unit_of_work() as session:
         assert session.scalar(select(func.count()).select_from(Person)) == people_before
         assert not demo_loaded(session)
+
+
+def test_copy_text_escapes_what_postgresql_would_misread() -> None:
+    from jiaoguan.demo.writer import copy_text
+
+    assert copy_text([(1, "a\tb\\c\nd", None, dt.date(2026, 1, 2))]) == b"1\ta\\tb\\\\c\\nd\t\\N\t2026-01-02\n"
+
+
+def test_a_batch_the_database_refuses_is_reported_to_the_loader(db: Session) -> None:
+    import psycopg
+    from sqlalchemy.exc import DBAPIError
+
+    from jiaoguan.demo.builder import Batch
+    from jiaoguan.demo.writer import RowWriter
+
+    orphan = Batch()
+    orphan.add("learner_permit", (10**9, 10**9, "C1", ON, ON, "valid", "11"))   # no such person
+    savepoint = db.begin_nested()
+    # SQLite raises through SQLAlchemy; PostgreSQL's COPY runs on the driver connection and raises psycopg's error.
+    with pytest.raises((DBAPIError, psycopg.Error)), RowWriter(db).pipelined() as write:
+        write(orphan)
+        db.flush()
+    savepoint.rollback()

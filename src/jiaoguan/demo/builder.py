@@ -79,7 +79,15 @@ class Builder:
         self._vin_counter = 0
         self._vin_order = idgen.Bijection(random.Random(f"vins:{seed}"), idgen.VIN_SPACE)
         self._enterprise_counter = 0
-        self._id_keys: set[int] = set()   # first 17 digits of every ID number issued: no repeats
+        self._id_keys: set[int] = set()
+        self._hold_ends: dict[dt.date, dt.date] = {}   # first 17 digits of every ID number issued: no repeats
+
+    def _hold_end(self, selected_on: dt.date) -> dt.date:
+        # Working days on the PRC calendar (Mon–Fri beyond the years it knows); the hold starts the next day.
+        # Looking a day up in the calendar is slow, and holds start on a few dozen distinct days: remember them.
+        if selected_on not in self._hold_ends:
+            self._hold_ends[selected_on] = default_calendar().add_working_days(selected_on, PLATE_HOLD_WORKING_DAYS)
+        return self._hold_ends[selected_on]
 
     def _take(self, table: str) -> int:
         value = self.next_id[table]
@@ -156,8 +164,7 @@ class Builder:
         family, plate_type = ("small_nev", "52") if nev else ("ordinary", "02")
         plate = self.plates.next(person.province.abbreviation, person.province.plate_letters, family)
         vin = self.new_vin(KINDS["small_nev" if nev else "small_car"], selected_on.year)
-        # Working days on the PRC calendar (Mon–Fri beyond the years it knows); the hold starts the next day.
-        valid_until = default_calendar().add_working_days(selected_on, PLATE_HOLD_WORKING_DAYS)
+        valid_until = self._hold_end(selected_on)
         if status == "held" and valid_until < self.on:
             status = "expired"
         batch.add("preselected_plate", (hid, person.id, plate, plate_type, vin, selected_on, valid_until, status,

@@ -14,12 +14,20 @@ from jiaoguan.demo.builder import Batch, Builder, EnterpriseRef, PersonRef
 from jiaoguan.demo.idgen import mobile
 from jiaoguan.demo.places import PROVINCES, Province, areas
 from jiaoguan.demo.vehicles import FLEET_KINDS, KINDS, PERSONAL_KINDS, current_and_past_dues
+from jiaoguan.demo.weighted import Weighted
 from jiaoguan.kit.calendar import add_years
 from jiaoguan.kit.ids import is_ab_class
 
-AGE_BANDS = ((16, 17, 2), (18, 29, 18), (30, 44, 30), (45, 59, 28), (60, 69, 13), (70, 88, 9))
-CLASS_MIX = (("C1", 56), ("C2", 20), ("C1 E", 5), ("C1 D", 1), ("E", 4), ("B2", 5), ("A2", 3), ("A2 D", 1),
-             ("A1", 1), ("B1", 1), ("A3", 1), ("C5", 0.5), ("C1 M", 0.5), ("D", 1))
+AGE_BANDS = Weighted([((16, 17), 2), ((18, 29), 18), ((30, 44), 30), ((45, 59), 28), ((60, 69), 13),
+                      ((70, 88), 9)])
+CLASS_MIX = Weighted([("C1", 56), ("C2", 20), ("C1 E", 5), ("C1 D", 1), ("E", 4), ("B2", 5), ("A2", 3),
+                      ("A2 D", 1), ("A1", 1), ("B1", 1), ("A3", 1), ("C5", 0.5), ("C1 M", 0.5), ("D", 1)])
+AB_MIXES = frozenset(c for c in CLASS_MIX.items if is_ab_class(c))   # parsed once, not per licence
+PERMIT_CLASSES = Weighted([("C1", 70), ("C2", 25), ("E", 5)])
+VEHICLES_OWNED = Weighted([(0, 50), (1, 38), (2, 10), (3, 2)])
+HOME_PROVINCE = Weighted([(p, p.weight) for p in PROVINCES])
+PERSONAL_KIND = Weighted(PERSONAL_KINDS)
+FLEET_KIND = Weighted(FLEET_KINDS)
 PEOPLE_PER_ENTERPRISE = 400   # one haulier with a truck fleet for every 400 people
 TWELVE_POINT_CYCLE_RATE = 0.08   # a period with a 12-point cycle is followed by the same period again
 REVIEW_PENDING_RATE = 0.12       # A/B holders who have not yet done last cycle's review
@@ -47,31 +55,28 @@ def years_between(born: dt.date, on: dt.date) -> int:
     return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
 
-def pick(rng: random.Random, weighted: tuple[tuple[str, float], ...]) -> str:
-    return rng.choices([k for k, _ in weighted], [w for _, w in weighted])[0]
-
-
 def some_day(rng: random.Random, start: dt.date, end: dt.date) -> dt.date:
     """A day in [start, end]."""
     return start + dt.timedelta(days=rng.randrange((end - start).days + 1))
 
 
 def draw_province(rng: random.Random) -> Province:
-    return rng.choices(PROVINCES, [p.weight for p in PROVINCES])[0]
+    return HOME_PROVINCE(rng)
 
 
 def draw_person(b: Builder, batch: Batch) -> PersonRef:
     rng, on = b.rng, b.on
     home = draw_province(rng)
-    low, high, _ = rng.choices(AGE_BANDS, [w for *_, w in AGE_BANDS])[0]
+    low, high = AGE_BANDS(rng)
     birth = on - dt.timedelta(days=rng.randrange(low * 365 + 1, (high + 1) * 365 - 1))
     area = rng.choice(areas(home.code).current).code
     # Some were born elsewhere (the ID keeps the birthplace's code); some IDs carry a code since retired.
     origin = home if rng.random() < 0.88 else draw_province(rng)
     id_area = area if origin is home and rng.random() < 0.85 else rng.choice(areas(origin.code).current).code
-    retired = [d for d, last in areas(origin.code).retired if last >= birth.year]
-    if retired and rng.random() < 0.05:
-        id_area = rng.choice(retired).code
+    if rng.random() < 0.05:
+        retired = [d for d, last in areas(origin.code).retired if last >= birth.year]
+        if retired:
+            id_area = rng.choice(retired).code
     phone = mobile(rng) if rng.random() < 0.88 else None
     return b.person(batch, province=home, birth=birth, male=rng.random() < 0.52, id_area=id_area, area=area,
                     phone=phone)
@@ -86,15 +91,14 @@ def draw_records(b: Builder, batch: Batch, person: PersonRef) -> None:
     if licensed:
         classes = draw_licence(b, batch, person)
     if 18 <= age <= 50 and classes is None and rng.random() < 0.10:
-        b.permit(batch, person, classes=pick(rng, (("C1", 70), ("C2", 25), ("E", 5))),
+        b.permit(batch, person, classes=PERMIT_CLASSES(rng),
                  issued_on=on - dt.timedelta(days=rng.randrange(1, 1300)), status="valid")
     elif classes == "C1" and 22 <= age <= 50 and rng.random() < 0.03:
         # 增驾: an upgrade to a truck licence.
         b.permit(batch, person, classes="B2", issued_on=on - dt.timedelta(days=rng.randrange(1, 1300)),
                  status="valid")
     if age >= 18:
-        count = rng.choices((0, 1, 2, 3), (50, 38, 10, 2))[0]
-        for _ in range(count):
+        for _ in range(VEHICLES_OWNED(rng)):
             draw_vehicle(b, batch, person)
         if rng.random() < 0.012:
             b.plate_hold(batch, person, nev=rng.random() < 0.3,
@@ -104,8 +108,8 @@ def draw_records(b: Builder, batch: Batch, person: PersonRef) -> None:
 
 def draw_licence(b: Builder, batch: Batch, person: PersonRef) -> str | None:
     rng, on = b.rng, b.on
-    classes = pick(rng, CLASS_MIX)
-    ab = is_ab_class(classes)
+    classes = CLASS_MIX(rng)
+    ab = classes in AB_MIXES
     if ab and not 24 <= years_between(person.birth, on) <= 60:
         classes, ab = "C1", False
     earliest = max(add_years(person.birth, 22 if ab else 18), add_years(on, -40))
@@ -186,7 +190,7 @@ def vehicle_dates(rng: random.Random, kind_name: str, registered: dt.date,
 
 def draw_vehicle(b: Builder, batch: Batch, owner: PersonRef) -> None:
     rng, on = b.rng, b.on
-    kind = pick(rng, PERSONAL_KINDS)
+    kind = PERSONAL_KIND(rng)
     age_days = int(min(rng.expovariate(1 / 5.0), 9.0 if kind == "small_nev" else 20.0) * 365)
     registered = max(on - dt.timedelta(days=age_days), add_years(owner.birth, 18))
     inspection, insurance, missed = vehicle_dates(rng, kind, registered, on)
@@ -209,7 +213,7 @@ def draw_enterprise(b: Builder, batch: Batch, *, province: Province | None = Non
 def draw_fleet_vehicle(b: Builder, batch: Batch, firm: EnterpriseRef, kind: str | None = None,
                        registered: dt.date | None = None) -> str:
     rng, on = b.rng, b.on
-    kind = kind or pick(rng, FLEET_KINDS)
+    kind = kind or FLEET_KIND(rng)
     registered = registered or on - dt.timedelta(days=rng.randrange(30, 12 * 365))
     inspection, insurance, missed = vehicle_dates(rng, kind, registered, on)
     return b.vehicle(batch, kind_name=kind, province=firm.province, registered=registered,

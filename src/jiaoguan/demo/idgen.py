@@ -117,7 +117,7 @@ def vin(rng: random.Random, wmi: str, model_year: int, counter: int) -> str:
     if not 0 <= counter < VIN_SPACE:
         raise OverflowError("too many vehicles for the VIN space")
     plant, serial = divmod(counter, 10**6)
-    vds = "".join(rng.choice(VIN_SYMBOLS) for _ in range(5))
+    vds = "".join(rng.choices(VIN_SYMBOLS, k=5))
     body = f"{wmi}{vds}0{_YEAR_CODES[(model_year - 1980) % 30]}{VIN_SYMBOLS[plant]}{serial:06d}"
     return body[:8] + vin_check_digit(body) + body[9:]
 

@@ -112,9 +112,9 @@ def load_demo(people: int = 2000, seed: int = 2022, progress: bool = False, *, s
     writer.write(batch)   # the accounts below point at these persons
     offices = add_offices(session)
     users = add_accounts(session, featured, offices)
-    with _progress(progress, people) as advance:
+    with _progress(progress, people) as advance, writer.pipelined() as write:
         for chunk, done in population(b, people, batch_rows):
-            writer.write(chunk)
+            write(chunk)
             advance(done)
     writer.advance_sequences()
     session.flush()

@@ -5,8 +5,11 @@ Batches go in parent-before-child table order, so foreign keys hold at every sta
 
 from __future__ import annotations
 
-import datetime as dt
+import queue
+import threading
 from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from sqlalchemy import Table, func, insert, select, text
 from sqlalchemy.orm import Session
@@ -18,19 +21,12 @@ from jiaoguan.registry import models as _registry_models  # noqa: F401  (registe
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
-def _copy_field(value: object) -> str:
-    if value is None:
-        return "\\N"
-    if isinstance(value, str):
-        return value.translate(_COPY_ESCAPES)
-    if isinstance(value, dt.date | int):
-        return value.isoformat() if isinstance(value, dt.date) else str(value)
-    raise TypeError(f"cannot COPY a {type(value).__name__}")
-
-
 def copy_text(rows: list[Row]) -> bytes:
-    """Rows in PostgreSQL's COPY text format."""
-    return "".join("\t".join(map(_copy_field, row)) + "\n" for row in rows).encode()
+    """Rows in PostgreSQL's COPY text format (None as \\N; dates and ints print as COPY reads them)."""
+    lines = ["\t".join(["\\N" if v is None else v.translate(_COPY_ESCAPES) if v.__class__ is str else str(v)
+                        for v in row]) for row in rows]
+    lines.append("")
+    return "\n".join(lines).encode()
 
 
 class RowWriter:
@@ -40,26 +36,68 @@ class RowWriter:
         self.written: Counter[str] = Counter()
 
     def write(self, batch: Batch) -> None:
+        if self.postgres:
+            self._send(self._encode(batch))
+            return
         for table in TABLES:
             rows = batch.rows[table]
-            if not rows:
-                continue
-            if self.postgres:
-                self._copy(table, rows)
-            else:
+            if rows:
                 cols = COLUMNS[table]
                 self.session.execute(insert(self._table(table)), [dict(zip(cols, r, strict=True)) for r in rows])
-            self.written[table] += len(rows)
-            rows.clear()
+                self.written[table] += len(rows)
+                rows.clear()
+
+    @contextmanager
+    def pipelined(self) -> Iterator[Callable[[Batch], None]]:
+        """A `write` that overlaps with the caller's work: on PostgreSQL a thread sends each batch's COPY
+        while the caller generates the next one (the server indexes while Python draws). The caller
+        must not use the session until the block ends; the first failure is raised at the latest there."""
+        if not self.postgres:
+            yield self.write
+            return
+        pending: queue.Queue[list[tuple[str, int, bytes]] | None] = queue.Queue(maxsize=2)
+        failures: list[BaseException] = []
+
+        def send_all() -> None:
+            while (payload := pending.get()) is not None:
+                if not failures:
+                    try:
+                        self._send(payload)
+                    except BaseException as exc:  # handed to the caller's thread below
+                        failures.append(exc)
+
+        def submit(batch: Batch) -> None:
+            if failures:
+                raise failures[0]
+            # Encoding is Python work: done here, so the sending thread mostly waits on the network.
+            pending.put(self._encode(batch))
+
+        sender = threading.Thread(target=send_all, name="demo-copy", daemon=True)
+        sender.start()
+        try:
+            yield submit
+        finally:
+            pending.put(None)
+            sender.join()
+        if failures:
+            raise failures[0]
 
     def _table(self, name: str) -> Table:
         return Base.metadata.tables[name]
 
-    def _copy(self, table: str, rows: list[Row]) -> None:
+    def _encode(self, batch: Batch) -> list[tuple[str, int, bytes]]:
+        payload = [(t, len(batch.rows[t]), copy_text(batch.rows[t])) for t in TABLES if batch.rows[t]]
+        for t in TABLES:
+            batch.rows[t].clear()
+        return payload
+
+    def _send(self, payload: list[tuple[str, int, bytes]]) -> None:
         raw = self.session.connection().connection.driver_connection
         assert raw is not None
-        with raw.cursor() as cur, cur.copy(f"COPY {table} ({', '.join(COLUMNS[table])}) FROM STDIN") as copy:
-            copy.write(copy_text(rows))
+        for table, count, data in payload:
+            with raw.cursor() as cur, cur.copy(f"COPY {table} ({', '.join(COLUMNS[table])}) FROM STDIN") as copy:
+                copy.write(data)
+            self.written[table] += count
 
     def next_ids(self) -> dict[str, int]:
         """One past the largest id of each table: demo rows never take an id already in use."""
