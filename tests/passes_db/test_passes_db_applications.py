@@ -65,7 +65,8 @@ def test_the_same_person_twice_in_the_crew_is_refused(db: Session, agent: User) 
 
 def test_an_overlapping_application_for_the_same_vehicle_is_refused_with_the_reason(db: Session, agent: User) -> None:
     first = apps.submit_application(db, agent, application(1))
-    later = application(1, valid_from=FRIDAY.date() + dt.timedelta(days=9), valid_to=FRIDAY.date() + dt.timedelta(days=12))
+    later = application(1, valid_from=FRIDAY.date() + dt.timedelta(days=9),
+                        valid_to=FRIDAY.date() + dt.timedelta(days=12))
     with pytest.raises(apps.VehicleAlreadyHasPass) as caught:
         apps.submit_application(db, agent, later)
     assert caught.value.field == "plate_no"

@@ -124,9 +124,11 @@ def ensure_checkpoint(session: Session, code: str, name: str, *, province_code: 
 def _insert_scan(session: Session, values: dict[str, Any]) -> bool:
     """Insert unless a scan with this uid is already stored; True when inserted (race-safe)."""
     insert = pg_insert if is_postgres(session) else sqlite_insert
-    result = session.execute(insert(CheckpointScan).values(**values)
-                             .on_conflict_do_nothing(index_elements=["scan_uid"]))
-    return bool(getattr(result, "rowcount", 0))
+    # RETURNING, not rowcount: drivers disagree on the rowcount of a skipped ON CONFLICT insert.
+    inserted = session.execute(insert(CheckpointScan).values(**values)
+                               .on_conflict_do_nothing(index_elements=["scan_uid"])
+                               .returning(CheckpointScan.id)).first()
+    return inserted is not None
 
 
 def _scan_by_uid(session: Session, uid: str) -> CheckpointScan | None:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from jiaoguan.accounts.models import User
 from jiaoguan.kit import audit, outbox
-from jiaoguan.kit.clock import today, utc_now
+from jiaoguan.kit.clock import CHINA_TZ, today, utc_now
 from jiaoguan.kit.errors import Conflict, Forbidden, InvalidInput, NotFound
 from jiaoguan.kit.i18n import N_, both
 from jiaoguan.kit.ids import check_mobile, check_plate
@@ -101,8 +101,8 @@ def schedule(session: Session, clerk: User, request_id: int, when: dt.datetime, 
     session.flush()
     audit.record(session, "pass.service_request.schedule", "pass_service_request", row.id,
                  f"{row.kind} scheduled for {when.isoformat()}")
-    zh, en = both(N_("Your %(kind)s request #%(id)s is scheduled for %(when)s."), kind=row.kind, id=row.id,
-                  when=when.astimezone(dt.timezone(dt.timedelta(hours=8))).strftime("%Y-%m-%d %H:%M"))
+    zh, en = both(N_("Your request #%(id)s for batch or door-to-door service is scheduled for %(when)s."), id=row.id,
+                  when=when.astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M"))
     outbox.enqueue(session, "inapp", str(row.requested_by_user_id), "generic", {"text": f"{zh} / {en}"},
                    province_code=row.province_code)
     outbox.enqueue(session, "sms", row.contact_phone, "generic", {"text": zh}, province_code=row.province_code)

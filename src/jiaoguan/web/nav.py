@@ -9,12 +9,14 @@ HOME = (N_("Home"), "/")
 
 NAV: dict[Role, list[tuple[str, str]]] = {
     Role.citizen: [HOME, (N_("My licences and vehicles"), "/my/records")],
-    Role.enterprise_agent: [HOME, (N_("Our fleet"), "/enterprise/fleet")],
-    Role.window_clerk: [HOME, (N_("Registry search"), "/registry/search")],
+    Role.enterprise_agent: [HOME, (N_("Our fleet"), "/enterprise/fleet"), (N_("Transport passes"), "/passes/mine")],
+    Role.window_clerk: [HOME, (N_("Registry search"), "/registry/search"),
+                        (N_("Batch and door-to-door requests"), "/passes/service-queue")],
     Role.online_seat: [HOME, (N_("Registry search"), "/registry/search")],
     Role.hotline_agent: [HOME, (N_("Registry search"), "/registry/search")],
-    Role.checkpoint_officer: [HOME, (N_("Registry search"), "/registry/search")],
-    Role.pass_issuer: [HOME],
+    Role.checkpoint_officer: [HOME, (N_("Registry search"), "/registry/search"),
+                              (N_("Verify a pass"), "/checkpoint/verify")],
+    Role.pass_issuer: [HOME, (N_("Pass review"), "/passes/review")],
     Role.supervisor: [HOME, (N_("Registry search"), "/registry/search"), (N_("Audit trail"), "/admin/audit")],
     Role.admin: [HOME, (N_("Registry search"), "/registry/search"), (N_("Audit trail"), "/admin/audit"),
                  (N_("Development SMS"), "/admin/dev-sms")],
