@@ -26,7 +26,16 @@ from jiaoguan.kit.ids import (
     check_vin,
     plate_types_for,
 )
-from jiaoguan.registry.states import licence_states, permit_states, plate_hold_states, vehicle_states
+from jiaoguan.registry.states import (
+    LICENCE_STATUSES,
+    PERMIT_STATUSES,
+    PLATE_HOLD_STATUSES,
+    VEHICLE_STATUSES,
+    licence_states,
+    permit_states,
+    plate_hold_states,
+    vehicle_states,
+)
 
 ON = dt.date(2026, 11, 26)
 
@@ -92,6 +101,10 @@ def test_every_identifier_is_valid(world: dict[str, list[tuple]]) -> None:
     for lic in as_dicts(world, "driving_licence"):
         assert check_licence_file_no(lic["file_no"]).ok
         assert check_licence_classes(lic["classes"]).ok
+        assert lic["status"] in LICENCE_STATUSES
+    assert {v["status"] for v in as_dicts(world, "vehicle")} <= set(VEHICLE_STATUSES)
+    assert {p["status"] for p in as_dicts(world, "learner_permit")} <= set(PERMIT_STATUSES)
+    assert {h["status"] for h in as_dicts(world, "preselected_plate")} <= set(PLATE_HOLD_STATUSES)
 
 
 def test_identifiers_that_the_database_keeps_unique_never_repeat(world: dict[str, list[tuple]]) -> None:

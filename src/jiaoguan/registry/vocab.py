@@ -20,14 +20,6 @@ USE_NATURES = {
     "freight": N_("Freight"),
 }
 
-LICENCE_STATUSES = {
-    "valid": N_("Valid"),
-    "expired": N_("Expired"),
-    "cancelled": N_("Cancelled"),
-    "detained": N_("Detained"),
-    "revoked": N_("Revoked"),
-}
-
 
 def vehicle_type_name(code: str) -> str:
     return VEHICLE_TYPES.get(code, code)
