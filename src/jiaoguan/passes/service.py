@@ -6,7 +6,7 @@ class on its own business and hall tickets; the pass number is the evidence.
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from jiaoguan.kit.clock import today
@@ -16,7 +16,7 @@ from jiaoguan.passes.models import TransportPass
 PRIORITY_REASON = "KEY_MATERIAL_TRANSPORT"  # REFERENCE F: priority_reason on cases and tickets
 
 
-def _active_today():  # type: ignore[no-untyped-def]
+def _active_today() -> tuple[ColumnElement[bool], ...]:
     day = today()
     return (TransportPass.status == "active", TransportPass.valid_from <= day, TransportPass.valid_to >= day)
 
