@@ -1,4 +1,4 @@
-"""What every pass page shares: rendering with the shell's navigation, and readable names for codes."""
+"""What every pass page shares: rendering (the shell adds its navigation), and readable names for codes."""
 
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ from jiaoguan.kit.ids import find_division
 from jiaoguan.kit.web import get_db, render
 from jiaoguan.passes.applications import REFUSAL_REASONS
 from jiaoguan.passes.vocab import CARGO_CATEGORIES, PLATE_COLOURS
-from jiaoguan.web.nav import nav_for
 
 Db = Annotated[Session, Depends(get_db)]
 
@@ -42,7 +41,7 @@ def cargo_name(code: str) -> str:
 
 def page(request: Request, user: User | None, template: str, status_code: int = 200, **ctx: Any) -> Response:
     return render(request, template, {
-        "user": user, "nav": nav_for(user.role if user else None), "place": place, "colour_name": colour_name,
+        "user": user, "place": place, "colour_name": colour_name,
         "cargo_name": cargo_name, "status_class": STATUS_CLASS, "plate_colours": PLATE_COLOURS,
         "cargo_categories": CARGO_CATEGORIES, "refusal_reasons": REFUSAL_REASONS, "beijing": CHINA_TZ,
         **ctx,
