@@ -1,0 +1,212 @@
+"""The sweep's SQL: the distinct keys of each subject, and set-based statements over one id range.
+
+Every statement joins the records to the run's scratch tables on (province group, subject, due date,
+key) and so applies the engine's answers to all matching rows at once. Portable to PostgreSQL and
+SQLite >= 3.33: UPDATE … FROM, INSERT … SELECT … ON CONFLICT DO NOTHING (the outbox's unique
+`dedupe_key` makes a reminder once only, however often the sweep runs).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    Select,
+    String,
+    Table,
+    Update,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    or_,
+    select,
+    union_all,
+    update,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.sql.dml import ReturningInsert
+
+from jiaoguan.accounts.models import User
+from jiaoguan.deadlines.kinds import HEAVY_LICENCE_CLASSES, DeadlineKind
+from jiaoguan.deadlines.sweep_models import NO_DATE, SweepRegion, SweepTerm
+from jiaoguan.deadlines.sweep_plan import KeySpec
+from jiaoguan.kit.db import UTCDateTime
+from jiaoguan.kit.i18n import translate
+from jiaoguan.kit.outbox import OutboxMessage
+from jiaoguan.registry.models import DrivingLicence, Enterprise, LearnerPermit, Person, PreselectedPlate, Vehicle
+from jiaoguan.registry.states import SCRAP_AFTER_MISSED_CYCLES
+
+LIC: Table = DrivingLicence.__table__  # type: ignore[assignment]
+VEH: Table = Vehicle.__table__  # type: ignore[assignment]
+PERMIT: Table = LearnerPermit.__table__  # type: ignore[assignment]
+PLATE: Table = PreselectedPlate.__table__  # type: ignore[assignment]
+PERSON: Table = Person.__table__  # type: ignore[assignment]
+FIRM: Table = Enterprise.__table__  # type: ignore[assignment]
+USER: Table = User.__table__  # type: ignore[assignment]
+TERM: Table = SweepTerm.__table__  # type: ignore[assignment]
+REGION: Table = SweepRegion.__table__  # type: ignore[assignment]
+OUTBOX: Table = OutboxMessage.__table__  # type: ignore[assignment]
+
+LICENCE_SWEPT = ("valid", "expired", "detained")
+GONE_VEHICLE = ("scrapped", "cancelled")
+
+
+@dataclass(frozen=True)
+class SubjectTable:
+    table: Table
+    due: str            # the date column
+    statuses: tuple[str, ...] | None   # statuses swept (None: all but GONE_VEHICLE)
+    label: DeadlineKind
+    template: str
+    suffix: str | None = None          # a column that tells the record apart in the message (plate number)
+
+
+SUBJECT_TABLES = {
+    "licence": SubjectTable(LIC, "valid_to", LICENCE_SWEPT, DeadlineKind.LICENCE_RENEWAL, "deadline_reminder"),
+    "review": SubjectTable(LIC, "review_due", LICENCE_SWEPT, DeadlineKind.LICENCE_REVIEW, "deadline_reminder"),
+    "medical": SubjectTable(LIC, "medical_due", LICENCE_SWEPT, DeadlineKind.MEDICAL_CERTIFICATE,
+                            "obligation_reminder"),
+    "vehicle": SubjectTable(VEH, "inspection_valid_until", None, DeadlineKind.INSPECTION, "deadline_reminder",
+                            "plate_no"),
+    "permit": SubjectTable(PERMIT, "valid_until", ("valid",), DeadlineKind.LEARNER_PERMIT, "deadline_reminder"),
+    "plate": SubjectTable(PLATE, "valid_until", ("held",), DeadlineKind.PRESELECTED_PLATE, "deadline_reminder",
+                          "plate_no"),
+}
+PHASE_TABLES = {"licences": LIC, "vehicles": VEH, "permits": PERMIT, "plates": PLATE}
+
+
+def _swept(subject: str) -> ColumnElement[bool]:
+    st = SUBJECT_TABLES[subject]
+    if st.statuses is None:
+        return and_(st.table.c.status.not_in(GONE_VEHICLE), st.table.c.missed_cycles < SCRAP_AFTER_MISSED_CYCLES)
+    return st.table.c.status.in_(st.statuses)
+
+
+def key_columns(spec: KeySpec, dialect: str) -> tuple[ColumnElement[str], ColumnElement[dt.date]]:
+    """(k_text, k_date) of a record, as `sweep_plan.items_for` reads them back."""
+    no_date: ColumnElement[dt.date] = literal(NO_DATE, Date)
+    if spec.subject in ("licence", "review", "medical"):
+        if spec.fine:
+            return LIC.c.classes, no_date
+        padded = literal(" ") + LIC.c.classes + literal(" ")
+        heavy = or_(*(padded.like(f"% {code} %") for code in sorted(HEAVY_LICENCE_CLASSES)))
+        return case((heavy, literal("heavy")), else_=literal("other")), no_date
+    if spec.subject == "vehicle":
+        text = VEH.c.vehicle_type + literal("|") + VEH.c.use_nature + literal("|") + cast(VEH.c.seats, String)
+        if spec.fine:
+            return text, VEH.c.registration_date
+        if dialect == "postgresql":
+            return text, cast(func.date_trunc("month", VEH.c.registration_date), Date)
+        return text, func.date(VEH.c.registration_date, "start of month", type_=Date)
+    if spec.subject == "permit":
+        return PERMIT.c.classes, PERMIT.c.issued_on
+    return literal(""), PLATE.c.selected_on
+
+
+def distinct_keys(spec: KeySpec, dialect: str, horizon: dt.date | None) -> Select[Any]:
+    """The distinct keys among the records swept, with a due date up to `horizon` (None: all)."""
+    st = SUBJECT_TABLES[spec.subject]
+    due = st.table.c[st.due]
+    k_text, k_date = key_columns(spec, dialect)
+    q = select(due, k_text, k_date).distinct().where(due.is_not(None), _swept(spec.subject))
+    return q.where(due <= horizon) if horizon is not None else q
+
+
+def id_bounds(phase: str) -> Select[Any]:
+    table = PHASE_TABLES[phase]
+    return select(func.min(table.c.id), func.max(table.c.id))
+
+
+def _joined(spec: KeySpec, dialect: str, run_id: int) -> ColumnElement[bool]:
+    st = SUBJECT_TABLES[spec.subject]
+    k_text, k_date = key_columns(spec, dialect)
+    return and_(REGION.c.run_id == run_id, REGION.c.province_code == st.table.c.province_code,
+                TERM.c.run_id == run_id, TERM.c.subject == spec.subject, TERM.c.grp == REGION.c.grp,
+                TERM.c.due == st.table.c[st.due], TERM.c.k_text == k_text, TERM.c.k_date == k_date)
+
+
+def _in_chunk(table: Table, lo: int, hi: int) -> ColumnElement[bool]:
+    return table.c.id.between(lo, hi)
+
+
+def status_updates(spec: KeySpec, dialect: str, run_id: int, lo: int, hi: int) -> list[tuple[str, Update]]:
+    """(count name, statement) for the subject's state changes in records lo..hi."""
+    joined = _joined(spec, dialect, run_id)
+    if spec.subject == "licence":
+        return [
+            ("licences_cancelled", update(LIC).where(_in_chunk(LIC, lo, hi), LIC.c.status.in_(("valid", "expired")),
+                                                     joined, TERM.c.consequence).values(status="cancelled")),
+            ("licences_expired", update(LIC).where(_in_chunk(LIC, lo, hi), LIC.c.status == "valid", joined,
+                                                   TERM.c.overdue, ~TERM.c.consequence).values(status="expired")),
+        ]
+    if spec.subject == "vehicle":
+        return [("vehicles_missed_cycles", update(VEH).where(
+            _in_chunk(VEH, lo, hi), _swept("vehicle"), joined, TERM.c.missed > VEH.c.missed_cycles,
+        ).values(missed_cycles=TERM.c.missed))]
+    if spec.subject in ("permit", "plate"):
+        st = SUBJECT_TABLES[spec.subject]
+        name = "permits_expired" if spec.subject == "permit" else "plates_expired"
+        return [(name, update(st.table).where(_in_chunk(st.table, lo, hi), _swept(spec.subject), joined,
+                                              TERM.c.overdue).values(status="expired"))]
+    return []
+
+
+OUTBOX_COLUMNS = ("created_at", "channel", "recipient", "template", "params_json", "dedupe_key", "status",
+                  "attempts", "next_attempt_at", "province_code")
+
+
+def reminder_insert(spec: KeySpec, dialect: str, run_id: int, lo: int, hi: int,
+                    now: dt.datetime) -> ReturningInsert[Any]:
+    """Reminders due today for records lo..hi: SMS to the owner's phone, in-app to the owner's account
+    (and for a company's vehicle, its contact phone and its agents' accounts)."""
+    st = SUBJECT_TABLES[spec.subject]
+    r = st.table
+    where = (_in_chunk(r, lo, hi), _swept(spec.subject), _joined(spec, dialect, run_id),
+             TERM.c.remind_offset.is_not(None))
+    owner = r.c.owner_person_id if spec.subject == "vehicle" else r.c.person_id
+    parts = [
+        _message(spec.subject, "sms", PERSON.c.phone, now).where(
+            *where, PERSON.c.id == owner, PERSON.c.phone.is_not(None)),
+        _message(spec.subject, "inapp", cast(USER.c.id, String), now).where(
+            *where, USER.c.person_id == owner, USER.c.is_active),
+    ]
+    if spec.subject == "vehicle":
+        parts += [
+            _message(spec.subject, "sms", FIRM.c.contact_phone, now).where(
+                *where, FIRM.c.id == VEH.c.owner_enterprise_id, FIRM.c.contact_phone.is_not(None)),
+            _message(spec.subject, "inapp", cast(USER.c.id, String), now).where(
+                *where, USER.c.enterprise_id == VEH.c.owner_enterprise_id, USER.c.role == "enterprise_agent",
+                USER.c.is_active),
+        ]
+    insert = postgresql.insert(OUTBOX) if dialect == "postgresql" else sqlite.insert(OUTBOX)
+    return (insert.from_select(list(OUTBOX_COLUMNS), union_all(*parts)).on_conflict_do_nothing()
+            .returning(OUTBOX.c.id))
+
+
+def _message(subject: str, channel: str, recipient: ColumnElement[str], now: dt.datetime) -> Select[tuple[object]]:
+    st = SUBJECT_TABLES[subject]
+    r = st.table
+    what: ColumnElement[str] = literal(translate(st.label.label, "zh_Hans"))
+    if st.suffix:
+        what = what + literal(" ") + r.c[st.suffix]
+    due = cast(TERM.c.effective_due, String)
+    params = (literal('{"days": ') + cast(TERM.c.days_left, String) + literal(', "due": "') + due
+              + literal('", "what": "') + what + literal('"}'))
+    dedupe = (literal(f"dl:{subject}:") + cast(r.c.id, String) + literal(":") + due + literal(":")
+              + cast(TERM.c.remind_offset, String) + literal(f":{channel}:") + recipient)
+    stamp = literal(now, UTCDateTime())
+    return select(stamp, literal(channel), recipient, literal(st.template), params, dedupe, literal("pending"),
+                  literal(0), stamp, r.c.province_code)
+
+
+def affected(spec: KeySpec, dialect: str, run_id: int) -> Select[tuple[str, int]]:
+    """(measure ref, record id) of every record a measure changes the answer for (counting terms)."""
+    st = SUBJECT_TABLES[spec.subject]
+    return select(TERM.c.measures.label("ref"), st.table.c.id.label("rid")).where(
+        _swept(spec.subject), _joined(spec, dialect, run_id))

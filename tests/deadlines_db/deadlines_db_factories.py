@@ -1,0 +1,96 @@
+"""Registry rows for the deadlines database tests: a person and each kind of record, with defaults."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+from sqlalchemy.orm import Session
+
+from jiaoguan.deadlines.measure_loader import shipped_measures
+from jiaoguan.deadlines.measure_store import publish
+from jiaoguan.registry.models import DrivingLicence, Enterprise, LearnerPermit, Person, PreselectedPlate, Vehicle
+
+D = dt.date.fromisoformat
+_serial = itertools.count(1)
+
+
+def publish_shipped(db: Session, *ids: str) -> None:
+    """Publish shipped measures by id (all three when none is named)."""
+    for m in shipped_measures():
+        if not ids or m.id in ids:
+            publish(db, m.source)
+    db.flush()
+
+
+def _id_number(n: int, birth: dt.date) -> str:
+    body = f"110105{birth:%Y%m%d}{n % 1000:03d}"
+    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+    return body + "10X98765432"[sum(int(c) * w for c, w in zip(body, weights, strict=True)) % 11]
+
+
+def person(db: Session, *, province: str = "11", phone: str | None = "13800138000",
+           birth: dt.date = D("1980-05-01")) -> Person:
+    n = next(_serial)
+    p = Person(id_number=_id_number(n, birth), name=f"测试{n}", sex="M", birth_date=birth, phone=phone,
+               address_division=f"{province}0105", address=None, province_code=province)
+    db.add(p)
+    db.flush()
+    return p
+
+
+def licence(db: Session, who: Person, *, valid_to: dt.date | None, classes: str = "C1", status: str = "valid",
+            review_due: dt.date | None = None, medical_due: dt.date | None = None) -> DrivingLicence:
+    n = next(_serial)
+    start = D("2010-01-01")
+    row = DrivingLicence(person_id=who.id, file_no=f"{n:012d}", classes=classes, first_issued=start,
+                         valid_from=start, valid_to=valid_to, period_years=6 if valid_to else None, status=status,
+                         cycle_start=start, points=0, review_due=review_due, medical_due=medical_due,
+                         province_code=who.province_code)
+    db.add(row)
+    db.flush()
+    return row
+
+
+def enterprise(db: Session, *, province: str = "31", phone: str | None = "13900139000") -> Enterprise:
+    n = next(_serial)
+    firm = Enterprise(credit_code=f"91310115MA{n:07d}X", name=f"测试物流{n}", address_division=f"{province}0115",
+                      contact_phone=phone, province_code=province)
+    db.add(firm)
+    db.flush()
+    return firm
+
+
+def vehicle(db: Session, who: Person | None, *, inspection: dt.date, kind: str = "small_car",
+            use: str = "non_operating", registered: dt.date = D("2015-03-10"), plate: str | None = None,
+            missed: int = 0, status: str = "normal", firm: Enterprise | None = None, seats: int = 5) -> Vehicle:
+    n = next(_serial)
+    province = who.province_code if who else firm.province_code if firm else "11"
+    row = Vehicle(plate_no=plate or f"京A{n:05d}", plate_type="02", vin=f"LSVAB{n:012d}",
+                  owner_person_id=who.id if who else None, owner_enterprise_id=firm.id if firm else None,
+                  use_nature=use, vehicle_type=kind, seats=seats, registration_date=registered,
+                  inspection_valid_until=inspection, insurance_valid_until=D("2030-01-01"), missed_cycles=missed,
+                  status=status, province_code=province)
+    db.add(row)
+    db.flush()
+    return row
+
+
+def permit(db: Session, who: Person, *, issued: dt.date, valid_until: dt.date, classes: str = "C1",
+           status: str = "valid") -> LearnerPermit:
+    row = LearnerPermit(person_id=who.id, classes=classes, issued_on=issued, valid_until=valid_until, status=status,
+                        province_code=who.province_code)
+    db.add(row)
+    db.flush()
+    return row
+
+
+def plate_hold(db: Session, who: Person, *, selected: dt.date, valid_until: dt.date,
+               status: str = "held") -> PreselectedPlate:
+    n = next(_serial)
+    row = PreselectedPlate(person_id=who.id, plate_no=f"京B{n:05d}", plate_type="02", vin=f"LFVCD{n:012d}",
+                           selected_on=selected, valid_until=valid_until, status=status,
+                           province_code=who.province_code)
+    db.add(row)
+    db.flush()
+    return row
