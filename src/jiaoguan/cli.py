@@ -73,12 +73,12 @@ def demo(people: Annotated[int, typer.Option(help="How many synthetic people.")]
 def serve(host: str = "127.0.0.1", port: int = 8000,
           demo_people: Annotated[int | None, typer.Option(help="People in the first-start demo.")] = None) -> None:
     """Start the web app. On first start with the embedded database, migrate and load demo data."""
+    import os
+
     import uvicorn
 
     from jiaoguan.demo import demo_loaded, load_demo, print_demo_signins
     from jiaoguan.kit.migrate import upgrade
-
-    import os
 
     settings = get_settings()
     if "JIAOGUAN_PUBLIC_BASE_URL" not in os.environ:
