@@ -42,7 +42,8 @@ def test_two_workers_never_deliver_the_same_message_twice(engine: Engine) -> Non
         assert errors == []
         assert sum(sent) == len(ids)
         with Session(engine) as s:
-            assert s.execute(select(func.count()).select_from(DevSms).where(DevSms.outbox_id.in_(ids))).scalar() == len(ids)
+            delivered = select(func.count()).select_from(DevSms).where(DevSms.outbox_id.in_(ids))
+            assert s.execute(delivered).scalar() == len(ids)
             attempts = s.execute(select(OutboxMessage.attempts).where(OutboxMessage.id.in_(ids))).scalars().all()
             assert set(attempts) == {1}
     finally:
