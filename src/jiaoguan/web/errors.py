@@ -40,9 +40,12 @@ def _is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
+API_TITLES = {**STATUS_TITLES, 404: N_("Not found")}
+
+
 def problem(request: Request, status: int, code: str, detail: str, **extra: Any) -> JSONResponse:
-    body = {"type": f"https://jiaoguan.example/problems/{code}", "title": translate(STATUS_TITLES.get(
-        status, STATUS_TITLES[400 if status < 500 else 500])), "status": status, "code": code,
+    body = {"type": f"https://jiaoguan.example/problems/{code}", "title": translate(API_TITLES.get(
+        status, API_TITLES[400 if status < 500 else 500])), "status": status, "code": code,
         "detail": detail, "instance": request.url.path}
     body.update(extra)
     return JSONResponse(body, status_code=status, media_type="application/problem+json")
@@ -86,6 +89,7 @@ def install(app: FastAPI) -> None:
         status = exc.status_code
         detail = translate(STATUS_TITLES.get(status, STATUS_TITLES[400 if status < 500 else 500]))
         if _is_api(request):
+            detail = translate(API_TITLES.get(status, API_TITLES[400 if status < 500 else 500]))
             return problem(request, status, {404: "not_found", 405: "method_not_allowed"}.get(status, "http_error"),
                            detail)
         return _page(request, status, detail)
