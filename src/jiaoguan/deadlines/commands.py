@@ -3,9 +3,11 @@
     jiaoguan deadlines explain --kind inspection --due 2022-03-15 --on 2022-05-01 [--province 14]
                                [--vehicle-class heavy|other] [--measures FILE …] [--json]
     jiaoguan deadlines measures validate FILE …
+    jiaoguan deadlines sweep [--on DATE] [--batch N] [--offsets 30,7,1] [--json]   (sweep_command.py)
 
-Pure: nothing here touches the database. A bad date, kind, province or class is one sentence on
-stderr and exit status 2.
+Nothing here imports the database: `explain` reads the published measures only when a database is
+configured and holds some (`db_measures`), and `sweep` loads its modules when it runs. A bad date,
+kind, province or class is one sentence on stderr and exit status 2.
 """
 
 from __future__ import annotations
@@ -45,7 +47,9 @@ def load_measures_for_cli(files: list[Path] | None = None) -> list[Measure]:
     """
     if files:
         return load_measures(files)
-    return list(shipped_measures())
+    from jiaoguan.deadlines.db_measures import configured_measures
+
+    return configured_measures() or list(shipped_measures())
 
 
 def parse_day(value: str, option: str) -> dt.date:
@@ -141,3 +145,9 @@ def _describe(d: Decision) -> str:
 def _fail(message: str, code: int) -> typer.Exit:
     typer.secho(message, err=True, fg=typer.colors.RED)
     return typer.Exit(code)
+
+
+# The database sweep lives in its own module; its imports of the database happen when it runs.
+from jiaoguan.deadlines.sweep_command import sweep_command  # noqa: E402
+
+app.command("sweep")(sweep_command)

@@ -1,0 +1,28 @@
+"""Periodic jobs of the deadlines room, registered with the worker (`notify.worker.load_jobs`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from sqlalchemy.orm import Session
+
+from jiaoguan.deadlines.sweep import SweepBusy, SweepReport, sweep
+from jiaoguan.kit.clock import today
+from jiaoguan.notify.worker import periodic
+
+log = logging.getLogger("jiaoguan.deadlines")
+
+
+@periodic("deadlines.sweep", dt.timedelta(days=1))
+def nightly_sweep(session: Session) -> SweepReport | None:
+    """Sweep every record as of today (Beijing date); a run still alive elsewhere is left to finish."""
+    try:
+        report = sweep(session, today())
+    except SweepBusy:
+        session.rollback()
+        log.info("deadlines.sweep.busy")
+        return None
+    log.info("deadlines.sweep.done", extra={"run_id": report.run_id, "updates": report.updates,
+                                            "messages": report.messages})
+    return report

@@ -1,0 +1,281 @@
+"""延期办 over stored records: every deadline of a record as of a date, and the checkpoint's question
+"may this vehicle / this licence be penalised on date D, and why".
+
+Decisions use the measures published in the database and the record's province, through
+`record_items` — the same path the sweep takes, so a page and a sweep never disagree. A citizen sees
+their own records only; staff look-ups leave an audit record (查询留痕). Services flush, never commit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from jiaoguan.accounts.models import User
+from jiaoguan.accounts.roles import REGISTRY_READERS, Role
+from jiaoguan.deadlines.engine import Decision
+from jiaoguan.deadlines.kinds import DeadlineKind
+from jiaoguan.deadlines.measure_store import stored_measures
+from jiaoguan.deadlines.measures import Measure
+from jiaoguan.deadlines.record_items import (
+    Item,
+    licence_items,
+    permit_item,
+    plate_item,
+    pure_vehicle,
+    vehicle_items,
+)
+from jiaoguan.kit import audit
+from jiaoguan.kit.clock import today
+from jiaoguan.kit.errors import Forbidden, InvalidInput, NotFound
+from jiaoguan.kit.i18n import N_, both
+from jiaoguan.kit.ids import check_plate, check_plate_type, require_id_number, require_licence_file_no, require_plate
+from jiaoguan.registry.models import DrivingLicence, LearnerPermit, Person, PreselectedPlate, Vehicle
+
+RECORD_TYPES = ("licence", "vehicle", "learner-permit", "preselected-plate")
+NOTHING_PENALISABLE = {
+    "licence": N_("On %(on)s this licence has no renewal or review deadline that a penalty could follow."),
+    "vehicle": N_("On %(on)s this vehicle has no inspection deadline that a penalty could follow."),
+}
+_MODELS: dict[str, type[DrivingLicence | Vehicle | LearnerPermit | PreselectedPlate]] = {
+    "licence": DrivingLicence, "vehicle": Vehicle, "learner-permit": LearnerPermit,
+    "preselected-plate": PreselectedPlate,
+}
+
+
+class RecordNotFound(NotFound):
+    code = "deadlines.record_not_found"
+    message = N_("There is no such record.")
+
+
+class NotYourRecord(Forbidden):
+    code = "deadlines.not_your_record"
+    message = N_("You may only look at the deadlines of your own records.")
+
+
+class UnknownRecordType(InvalidInput):
+    code = "deadlines.unknown_record_type"
+    message = N_("Unknown record type; use licence, vehicle, learner-permit or preselected-plate.")
+
+
+class PlateTypeNeeded(InvalidInput):
+    code = "deadlines.plate_type_needed"
+    message = N_("Several vehicles carry this number; give the plate type as well.")
+
+
+class CheckKeyMissing(InvalidInput):
+    code = "deadlines.check_key_missing"
+    message = N_("Give a plate number or a licence number.")
+
+
+@dataclass(frozen=True)
+class RecordDeadlines:
+    """One record's deadlines as of `on` (none when the record is closed: cancelled, scrapped, used…)."""
+
+    record_type: str
+    record_id: int
+    label: str               # plate 京A·12345, licence classes, permit classes
+    status: str
+    province: str
+    owner_person_id: int | None
+    on: dt.date
+    decisions: tuple[Decision, ...]
+
+
+@dataclass(frozen=True)
+class EnforcementAnswer:
+    record_type: str         # "vehicle" | "licence"
+    record_id: int
+    label: str
+    status: str
+    on: dt.date
+    penalty_allowed: bool
+    overdue: bool
+    effective_due: dt.date | None
+    measures: tuple[str, ...]
+    reason_zh: str
+    reason_en: str
+    checks: tuple[Decision, ...]
+
+
+def measures_in_db(session: Session) -> tuple[Measure, ...]:
+    # A tuple: the engine caches the measures in force per day for tuples.
+    return tuple(stored_measures(session))
+
+
+def _items(row: DrivingLicence | Vehicle | LearnerPermit | PreselectedPlate, on: dt.date) -> list[Item]:
+    if isinstance(row, DrivingLicence):
+        if row.status == "revoked":
+            return []
+        items = licence_items(classes=row.classes, valid_to=row.valid_to, on=on, review_due=row.review_due,
+                              medical_due=row.medical_due, period_years=row.period_years)
+        if row.status == "cancelled":   # only the way back (科目一 within two years) is still open
+            return [i for i in items if i.kind is DeadlineKind.LICENCE_RESTORATION]
+        return items
+    if isinstance(row, Vehicle):
+        if row.status in ("scrapped", "cancelled"):
+            return []
+        return vehicle_items(pure_vehicle(vehicle_type=row.vehicle_type, use_nature=row.use_nature, seats=row.seats,
+                                          registration_date=row.registration_date,
+                                          inspection_valid_until=row.inspection_valid_until), on)
+    if isinstance(row, LearnerPermit):
+        return [] if row.status in ("used", "cancelled") else [
+            permit_item(issued_on=row.issued_on, classes=row.classes, valid_until=row.valid_until)]
+    if row.status in ("registered", "released"):
+        return []
+    return [plate_item(selected_on=row.selected_on, valid_until=row.valid_until)]
+
+
+def _label(row: DrivingLicence | Vehicle | LearnerPermit | PreselectedPlate) -> str:
+    if isinstance(row, Vehicle | PreselectedPlate):
+        return check_plate(row.plate_no, legacy=True).display or row.plate_no
+    return row.classes
+
+
+def _owner(row: DrivingLicence | Vehicle | LearnerPermit | PreselectedPlate) -> int | None:
+    return row.owner_person_id if isinstance(row, Vehicle) else row.person_id
+
+
+def record_deadlines(row: DrivingLicence | Vehicle | LearnerPermit | PreselectedPlate, on: dt.date,
+                     measures: tuple[Measure, ...]) -> RecordDeadlines:
+    decisions = tuple(item.judge(on, measures, row.province_code) for item in _items(row, on))
+    record_type = next(name for name, model in _MODELS.items() if isinstance(row, model))
+    return RecordDeadlines(record_type, row.id, _label(row), row.status, row.province_code, _owner(row), on,
+                           decisions)
+
+
+def _may_see(session: Session, viewer: User, row: DrivingLicence | Vehicle | LearnerPermit | PreselectedPlate,
+             on: dt.date) -> None:
+    role = Role(viewer.role)
+    if role is Role.citizen:
+        if viewer.person_id is None or viewer.person_id != _owner(row):
+            raise NotYourRecord()
+        return
+    if role is Role.enterprise_agent:
+        if not (isinstance(row, Vehicle) and viewer.enterprise_id is not None
+                and row.owner_enterprise_id == viewer.enterprise_id):
+            raise NotYourRecord()
+        return
+    if role not in REGISTRY_READERS:
+        raise Forbidden()
+    record_type = next(name for name, model in _MODELS.items() if isinstance(row, model))
+    audit.record(session, "deadlines.explain", record_type, row.id, f"deadlines as of {on}")
+
+
+def explain_record(session: Session, viewer: User, record_type: str, record_id: int,
+                   on: dt.date | None = None) -> RecordDeadlines:
+    model = _MODELS.get(record_type)
+    if model is None:
+        raise UnknownRecordType(field="record_type")
+    row = session.get(model, record_id)
+    if not isinstance(row, DrivingLicence | Vehicle | LearnerPermit | PreselectedPlate):
+        raise RecordNotFound()
+    day = on or today()
+    _may_see(session, viewer, row, day)
+    return record_deadlines(row, day, measures_in_db(session))
+
+
+def find_by_plate(session: Session, plate: str, plate_type: str | None) -> list[Vehicle]:
+    number = require_plate(plate, legacy=True, field="plate").value
+    q = select(Vehicle).where(Vehicle.plate_no == number)
+    if plate_type:
+        q = q.where(Vehicle.plate_type == check_plate_type(plate_type).require().value)
+    return list(session.scalars(q.order_by(Vehicle.plate_type, Vehicle.id)).all())
+
+
+def explain_plate(session: Session, viewer: User, plate: str, plate_type: str | None = None,
+                  on: dt.date | None = None) -> list[RecordDeadlines]:
+    day, measures = on or today(), measures_in_db(session)
+    rows = find_by_plate(session, plate, plate_type)
+    if not rows:
+        raise RecordNotFound(field="plate")
+    for row in rows:
+        _may_see(session, viewer, row, day)
+    return [record_deadlines(row, day, measures) for row in rows]
+
+
+def _person_records(session: Session, person_id: int) -> list[DrivingLicence | Vehicle | LearnerPermit |
+                                                              PreselectedPlate]:
+    rows: list[DrivingLicence | Vehicle | LearnerPermit | PreselectedPlate] = []
+    rows += session.scalars(select(DrivingLicence).where(DrivingLicence.person_id == person_id)
+                            .order_by(DrivingLicence.valid_from.desc(), DrivingLicence.id)).all()
+    rows += session.scalars(select(Vehicle).where(Vehicle.owner_person_id == person_id)
+                            .order_by(Vehicle.registration_date.desc(), Vehicle.id)).all()
+    rows += session.scalars(select(LearnerPermit).where(LearnerPermit.person_id == person_id)
+                            .order_by(LearnerPermit.issued_on.desc(), LearnerPermit.id)).all()
+    rows += session.scalars(select(PreselectedPlate).where(PreselectedPlate.person_id == person_id)
+                            .order_by(PreselectedPlate.selected_on.desc(), PreselectedPlate.id)).all()
+    return rows
+
+
+def explain_person(session: Session, viewer: User, id_number: str,
+                   on: dt.date | None = None) -> list[RecordDeadlines]:
+    """Every record of the person with this ID number (the licence number is the ID number)."""
+    number = require_id_number(id_number, field="id_number").value
+    person = session.scalars(select(Person).where(Person.id_number == number)).first()
+    if person is None:
+        raise RecordNotFound(field="id_number")
+    day, measures = on or today(), measures_in_db(session)
+    rows = _person_records(session, person.id)
+    if Role(viewer.role) is Role.citizen and viewer.person_id != person.id:
+        raise NotYourRecord()
+    if Role(viewer.role) is not Role.citizen:
+        if Role(viewer.role) not in REGISTRY_READERS:
+            raise Forbidden()
+        audit.record(session, "deadlines.explain", "person", person.id, f"deadlines as of {day}")
+    return [record_deadlines(row, day, measures) for row in rows]
+
+
+def my_deadlines(session: Session, viewer: User, on: dt.date | None = None) -> list[RecordDeadlines] | None:
+    """A citizen's own records with their deadlines; None when the account has no person record."""
+    if viewer.person_id is None or session.get(Person, viewer.person_id) is None:
+        return None
+    day, measures = on or today(), measures_in_db(session)
+    return [record_deadlines(row, day, measures) for row in _person_records(session, viewer.person_id)]
+
+
+def check_vehicle(session: Session, plate: str, plate_type: str | None = None,
+                  on: dt.date | None = None) -> EnforcementAnswer:
+    """May this vehicle be penalised for being overdue for inspection (道交法 art 90) on `on`?"""
+    rows = find_by_plate(session, plate, plate_type)
+    if not rows:
+        raise RecordNotFound(field="plate")
+    if len(rows) > 1:
+        raise PlateTypeNeeded(field="plate_type")
+    return _answer(session, rows[0], on or today(), (DeadlineKind.INSPECTION,))
+
+
+def check_licence(session: Session, licence: str, on: dt.date | None = None) -> EnforcementAnswer:
+    """May this driver be penalised for an overdue renewal or review (Decree 162 art 99) on `on`? The
+    licence is given by its number (the holder's ID number) or its 12-digit file number."""
+    text = licence.strip()
+    if text.isdigit() and len(text) == 12:
+        file_no = require_licence_file_no(text, field="licence").value
+        row = session.scalars(select(DrivingLicence).where(DrivingLicence.file_no == file_no)).first()
+    else:
+        number = require_id_number(text, field="licence").value
+        row = session.scalars(select(DrivingLicence).join(Person, Person.id == DrivingLicence.person_id)
+                              .where(Person.id_number == number)
+                              .order_by(DrivingLicence.valid_from.desc(), DrivingLicence.id.desc())).first()
+    if row is None:
+        raise RecordNotFound(field="licence")
+    return _answer(session, row, on or today(), (DeadlineKind.LICENCE_RENEWAL, DeadlineKind.LICENCE_REVIEW))
+
+
+def _answer(session: Session, row: DrivingLicence | Vehicle, on: dt.date,
+            kinds: tuple[DeadlineKind, ...]) -> EnforcementAnswer:
+    found = record_deadlines(row, on, measures_in_db(session))
+    checks = tuple(d for d in found.decisions if d.kind in kinds)
+    audit.record(session, "deadlines.check", found.record_type, row.id, f"enforcement check as of {on}")
+    if not checks:
+        zh, en = both(NOTHING_PENALISABLE[found.record_type], on=on.isoformat())
+        return EnforcementAnswer(found.record_type, row.id, found.label, row.status, on, False, False, None, (),
+                                 zh, en, ())
+    deciding = next((d for d in checks if d.penalty_allowed), None) or next((d for d in checks if d.overdue),
+                                                                           checks[0])
+    return EnforcementAnswer(found.record_type, row.id, found.label, row.status, on, deciding.penalty_allowed,
+                             deciding.overdue, deciding.effective_due, deciding.measures, deciding.reason_zh,
+                             deciding.reason_en, checks)
