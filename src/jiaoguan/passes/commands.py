@@ -77,9 +77,24 @@ def trust_from_certs(certs: list[str], policy: SigningPolicy) -> TrustStore:
         raise Unusable(f"unusable certificate: {exc}") from None
 
 
+def _installed_root() -> str | None:
+    """This installation's national root certificate (PEM), when a database with pass keys is reachable."""
+    try:
+        from jiaoguan.kit.db import unit_of_work
+        from jiaoguan.passes.keystore import root_row
+
+        with unit_of_work() as session:
+            row = root_row(session)
+            return row.certificate_pem if row is not None else None
+    except Exception:  # no database, no tables, no keys: the caller says what is missing
+        return None
+
+
 def trust_from_bundle(bundle: Path, root: str | None, policy: SigningPolicy) -> TrustStore:
+    root = root or _installed_root()
     if not root:
-        raise Unusable("--trust-bundle needs the pinned root certificate: --root or JIAOGUAN_PASS_ROOT_CERT")
+        raise Unusable("--trust-bundle needs the pinned root certificate: --root, JIAOGUAN_PASS_ROOT_CERT, "
+                       "or a database holding this installation's keys (jiaoguan pass keys init)")
     try:
         return load_trust_store(bundle, root, policy)
     except (PassKeyError, TrustBundleError, OSError) as exc:
