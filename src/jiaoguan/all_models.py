@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import importlib
-
 from jiaoguan.kit.db import Base
+from jiaoguan.kit.plugins import import_optional
 
 MODULES = ["jiaoguan.kit.audit", "jiaoguan.kit.outbox", "jiaoguan.kit.calendar_models", "jiaoguan.notify.models",
            "jiaoguan.notify.worker"]
@@ -13,9 +12,5 @@ DOMAINS = ("accounts", "registry", "deadlines", "passes", "business", "halls", "
 
 def load() -> type[Base]:
     for module in MODULES + [f"jiaoguan.{d}.models" for d in DOMAINS]:
-        try:
-            importlib.import_module(module)
-        except ModuleNotFoundError as exc:
-            if exc.name != module:
-                raise
+        import_optional(module)
     return Base

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import importlib
 import logging
 import sys
 from typing import Annotated
 
 import typer
 
+from jiaoguan.kit.plugins import import_optional
 from jiaoguan.kit.settings import get_settings
 
 app = typer.Typer(help="jiaoguan 交管业务服务平台", no_args_is_help=True, add_completion=False)
@@ -24,13 +24,9 @@ app.add_typer(calendar_app, name="calendar")
 # Rooms that bring their own sub-commands (a Typer `app` in `<room>/commands.py`).
 for _name, _module in (("deadlines", "jiaoguan.deadlines.commands"), ("pass", "jiaoguan.passes.commands"),
                        ("measures", "jiaoguan.deadlines.measure_commands")):
-    try:
-        _mod = importlib.import_module(_module)
-    except ModuleNotFoundError as _exc:
-        if _exc.name != _module:
-            raise
-        continue
-    app.add_typer(_mod.app, name=_name)
+    _mod = import_optional(_module)
+    if _mod is not None:
+        app.add_typer(_mod.app, name=_name)
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:

@@ -8,7 +8,6 @@ by exposing `load_demo_part(session, world) -> dict[str, int] | None` in `jiaogu
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import logging
 import random
 import time
@@ -30,6 +29,7 @@ from jiaoguan.demo.writer import RowWriter
 from jiaoguan.kit import audit
 from jiaoguan.kit.clock import today
 from jiaoguan.kit.db import unit_of_work
+from jiaoguan.kit.plugins import import_optional
 
 log = logging.getLogger("jiaoguan.demo")
 DEMO_PARTS = tuple(f"jiaoguan.{room}.demo" for room in
@@ -134,13 +134,8 @@ def load_demo(people: int = 2000, seed: int = 2022, progress: bool = False, *, s
 def _load_parts(session: Session, world: DemoWorld) -> dict[str, int]:
     counts: dict[str, int] = {}
     for module_name in DEMO_PARTS:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
-            continue
-        part = getattr(module, "load_demo_part", None)
+        module = import_optional(module_name)
+        part = getattr(module, "load_demo_part", None) if module is not None else None
         if part is not None:
             counts.update(part(session, world) or {})
     return counts

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from jiaoguan.kit.clock import utc_now
 from jiaoguan.kit.db import Base, is_postgres, unit_of_work
+from jiaoguan.kit.plugins import import_optional
 from jiaoguan.kit.settings import get_settings
 from jiaoguan.notify.delivery import deliver_due
 
@@ -83,14 +84,8 @@ def deliver_once(limit: int = 200) -> int:
 
 def load_jobs() -> None:
     """Import the rooms that register periodic jobs (they live above notify, so they are found by name)."""
-    import importlib
-
-    for module in ("jiaoguan.deadlines.jobs", "jiaoguan.business.jobs", "jiaoguan.halls.jobs"):
-        try:
-            importlib.import_module(module)
-        except ModuleNotFoundError as exc:
-            if exc.name != module:
-                raise
+    for module in ("jiaoguan.deadlines.jobs", "jiaoguan.passes.jobs", "jiaoguan.business.jobs", "jiaoguan.halls.jobs"):
+        import_optional(module)
 
 
 def run_forever(stop: threading.Event, interval: float = 2.0) -> None:

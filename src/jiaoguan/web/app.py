@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -12,6 +11,7 @@ from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 
 from jiaoguan import __version__
+from jiaoguan.kit.plugins import import_optional
 from jiaoguan.kit.settings import get_settings
 from jiaoguan.kit.web import PACKAGE_ROOT, add_context_provider
 from jiaoguan.web import errors
@@ -26,20 +26,11 @@ DOMAINS = ("accounts", "registry", "deadlines", "passes", "business", "halls", "
            "web")
 
 
-def _optional(module: str) -> object | None:
-    try:
-        return importlib.import_module(module)
-    except ModuleNotFoundError as exc:
-        if exc.name == module:
-            return None
-        raise
-
-
 def domain_routers() -> list[tuple[str, APIRouter]]:
     found: list[tuple[str, APIRouter]] = []
     for domain in DOMAINS:
         for part, prefix in (("api", "/api/v1"), ("pages", "")):
-            mod = _optional(f"jiaoguan.{domain}.{part}")
+            mod = import_optional(f"jiaoguan.{domain}.{part}")
             router = getattr(mod, "router", None) if mod else None
             if isinstance(router, APIRouter):
                 found.append((prefix, router))
