@@ -218,15 +218,16 @@ def explain_person(session: Session, viewer: User, id_number: str,
     person = session.scalars(select(Person).where(Person.id_number == number)).first()
     if person is None:
         raise RecordNotFound(field="id_number")
-    day, measures = on or today(), measures_in_db(session)
-    rows = _person_records(session, person.id)
-    if Role(viewer.role) is Role.citizen and viewer.person_id != person.id:
+    day = on or today()
+    role = Role(viewer.role)
+    if role is Role.citizen and viewer.person_id != person.id:
         raise NotYourRecord()
-    if Role(viewer.role) is not Role.citizen:
-        if Role(viewer.role) not in REGISTRY_READERS:
+    if role is not Role.citizen:
+        if role not in REGISTRY_READERS:
             raise Forbidden()
         audit.record(session, "deadlines.explain", "person", person.id, f"deadlines as of {day}")
-    return [record_deadlines(row, day, measures) for row in rows]
+    measures = measures_in_db(session)
+    return [record_deadlines(row, day, measures) for row in _person_records(session, person.id)]
 
 
 def my_deadlines(session: Session, viewer: User, on: dt.date | None = None) -> list[RecordDeadlines] | None:

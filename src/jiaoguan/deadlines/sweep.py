@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import CursorResult, Executable, delete, func, insert, select
+from sqlalchemy import CursorResult, Executable, delete, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from jiaoguan.deadlines.measure_store import stored_measures
@@ -41,12 +41,14 @@ from jiaoguan.deadlines.sweep_plan import (
 from jiaoguan.deadlines.sweep_sql import affected, distinct_keys, id_bounds, reminder_insert, status_updates
 from jiaoguan.kit import audit
 from jiaoguan.kit.clock import utc_now
+from jiaoguan.kit.db import is_postgres
 from jiaoguan.kit.errors import Conflict, InvalidInput
 from jiaoguan.kit.i18n import N_
 
 DEFAULT_BATCH = 50_000
 LEASE = dt.timedelta(minutes=10)   # a run not heard of for this long is taken as crashed
 INSERT_ROWS = 5_000
+WORK_MEM = "64MB"
 Progress = Callable[[str, int, int], None]   # (phase, ids done in the phase, ids in the phase)
 
 
@@ -102,12 +104,13 @@ def sweep(session: Session, on: dt.date, *, batch: int = DEFAULT_BATCH, offsets:
     judged = tuple(stored_measures(session) if measures is None else measures)
     run.measures = ",".join(m.ref for m in judged)
     counts: dict[str, int] = json.loads(run.counts_json)
-    counts["terms"] = _prepare(session, run, on, judged, offsets)
+    spans = _prepare(session, run, on, judged, offsets)
+    counts["terms"] = spans.terms
     session.commit()
     report = SweepReport(run.id, on, resumed, counts)
     phases = list(PHASES)
     for phase in phases[phases.index(run.phase):] if run.phase in PHASES else []:
-        _sweep_phase(session, run, phase, judged, report, max(1, batch), progress)
+        _sweep_phase(session, run, phase, judged, spans, report, max(1, batch), progress)
         following = phases.index(phase) + 1
         run.phase, run.next_id = (phases[following], 0) if following < len(phases) else ("finished", 0)
         session.commit()
@@ -135,8 +138,31 @@ def _claim(session: Session, on: dt.date, batch: int, offsets: tuple[int, ...]) 
     return run, False
 
 
+@dataclass
+class Spans:
+    """The due dates the run's terms cover, per (subject, "status" | "remind"): records outside them
+    cannot match, so each statement skips them, and a statement with no terms at all is not run."""
+
+    terms: int = 0
+    ranges: dict[tuple[str, str], tuple[dt.date, dt.date]] = field(default_factory=dict)
+
+    def add(self, term: Term) -> None:
+        self.terms += 1
+        if term.overdue or term.consequence or term.missed:
+            self._widen((term.subject, "status"), term.key.due)
+        if term.remind_offset is not None:
+            self._widen((term.subject, "remind"), term.key.due)
+
+    def _widen(self, key: tuple[str, str], due: dt.date) -> None:
+        lo, hi = self.ranges.get(key, (due, due))
+        self.ranges[key] = (min(lo, due), max(hi, due))
+
+    def get(self, subject: str, purpose: str) -> tuple[dt.date, dt.date] | None:
+        return self.ranges.get((subject, purpose))
+
+
 def _prepare(session: Session, run: SweepRun, on: dt.date, measures: Sequence[Measure],
-             offsets: Sequence[int]) -> int:
+             offsets: Sequence[int]) -> Spans:
     """(Re)compute the run's terms: deterministic, so a resumed run gets the same ones."""
     _clear(session, run.id)
     dialect = session.get_bind().dialect.name
@@ -144,11 +170,19 @@ def _prepare(session: Session, run: SweepRun, on: dt.date, measures: Sequence[Me
     session.execute(insert(SweepRegion), [{"run_id": run.id, "province_code": p, "grp": g}
                                           for p, g in groups.items()])
     horizon = on + dt.timedelta(days=max(offsets))
-    written = 0
+    spans = Spans()
     for subject in SUBJECTS:
         keys = _keys(session, subject, measures, on, dialect, horizon)
-        written += _write_terms(session, run.id, plan_terms(subject, keys, on, measures, groups, offsets))
-    return written
+        _write_terms(session, run.id, plan_terms(subject, keys, on, measures, groups, offsets), spans)
+    _analyze(session)
+    return spans
+
+
+def _analyze(session: Session) -> None:
+    # Without statistics PostgreSQL takes the fresh scratch rows for one and walks the records by due date
+    # for each of them, across every chunk; with them it scans the chunk and hash-joins the answers.
+    if is_postgres(session):
+        session.execute(text("ANALYZE deadline_sweep_term, deadline_sweep_region"))
 
 
 def _keys(session: Session, subject: str, measures: Sequence[Measure], on: dt.date, dialect: str,
@@ -162,10 +196,12 @@ def _day(value: object) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
 
 
-def _write_terms(session: Session, run_id: int, terms: Iterable[Term]) -> int:
+def _write_terms(session: Session, run_id: int, terms: Iterable[Term], spans: Spans | None = None) -> int:
     rows: list[dict[str, object]] = []
     written = 0
     for term in terms:
+        if spans is not None:
+            spans.add(term)
         rows.append(term.row(run_id))
         if len(rows) >= INSERT_ROWS:
             session.execute(insert(SweepTerm), rows)
@@ -176,8 +212,8 @@ def _write_terms(session: Session, run_id: int, terms: Iterable[Term]) -> int:
     return written
 
 
-def _sweep_phase(session: Session, run: SweepRun, phase: str, measures: Sequence[Measure], report: SweepReport,
-                 batch: int, progress: Progress | None) -> None:
+def _sweep_phase(session: Session, run: SweepRun, phase: str, measures: Sequence[Measure], spans: Spans,
+                 report: SweepReport, batch: int, progress: Progress | None) -> None:
     low, high = session.execute(id_bounds(phase)).one()
     if low is None or high is None:
         return
@@ -187,11 +223,15 @@ def _sweep_phase(session: Session, run: SweepRun, phase: str, measures: Sequence
     while lo <= high:
         hi = lo + batch - 1
         now = utc_now()
+        if dialect == "postgresql":
+            # Room to hash-join a chunk with the answers in memory instead of sorting on disk.
+            session.execute(text(f"SET LOCAL work_mem = '{WORK_MEM}'"))
         for spec in specs:
-            for name, stmt in status_updates(spec, dialect, run.id, lo, hi):
+            for name, stmt in status_updates(spec, dialect, run.id, lo, hi, spans.get(spec.subject, "status")):
                 _add(report.counts, name, _rows(session, stmt))
+            due = spans.get(spec.subject, "remind")
             # RETURNING, not rowcount: drivers disagree on the rowcount of INSERT … ON CONFLICT DO NOTHING.
-            inserted = session.execute(reminder_insert(spec, dialect, run.id, lo, hi, now)).all()
+            inserted = session.execute(reminder_insert(spec, dialect, run.id, lo, hi, now, due)).all() if due else []
             _add(report.counts, f"reminders_{spec.subject}", len(inserted))
         run.next_id, run.lease_until = hi + 1, utc_now() + LEASE
         run.counts_json = json.dumps(report.counts, sort_keys=True)
@@ -247,6 +287,8 @@ def affected_counts(session: Session, on: dt.date,
         for subject in subjects:
             keys = _keys(session, subject, judged, on, dialect, None)
             _write_terms(session, run.id, affecting_terms(subject, keys, on, judged, groups))
+        _analyze(session)
+        for subject in subjects:
             parts.append(affected(key_spec(subject, judged, on), dialect, run.id))
         union = parts[0].union_all(*parts[1:]).subquery() if len(parts) > 1 else parts[0].subquery()
         for row in session.execute(select(union.c.ref, func.count(func.distinct(union.c.rid)))

@@ -135,9 +135,17 @@ def _in_chunk(table: Table, lo: int, hi: int) -> ColumnElement[bool]:
     return table.c.id.between(lo, hi)
 
 
-def status_updates(spec: KeySpec, dialect: str, run_id: int, lo: int, hi: int) -> list[tuple[str, Update]]:
-    """(count name, statement) for the subject's state changes in records lo..hi."""
-    joined = _joined(spec, dialect, run_id)
+Span = tuple[dt.date, dt.date]
+
+
+def status_updates(spec: KeySpec, dialect: str, run_id: int, lo: int, hi: int,
+                   due: Span | None) -> list[tuple[str, Update]]:
+    """(count name, statement) for the subject's state changes in records lo..hi whose due date is in
+    `due` (the span of the run's terms that change a state; None: there are none)."""
+    if due is None:
+        return []
+    st = SUBJECT_TABLES[spec.subject]
+    joined = and_(_joined(spec, dialect, run_id), st.table.c[st.due].between(*due))
     if spec.subject == "licence":
         return [
             ("licences_cancelled", update(LIC).where(_in_chunk(LIC, lo, hi), LIC.c.status.in_(("valid", "expired")),
@@ -161,14 +169,15 @@ OUTBOX_COLUMNS = ("created_at", "channel", "recipient", "template", "params_json
                   "attempts", "next_attempt_at", "province_code")
 
 
-def reminder_insert(spec: KeySpec, dialect: str, run_id: int, lo: int, hi: int,
-                    now: dt.datetime) -> ReturningInsert[Any]:
-    """Reminders due today for records lo..hi: SMS to the owner's phone, in-app to the owner's account
-    (and for a company's vehicle, its contact phone and its agents' accounts)."""
+def reminder_insert(spec: KeySpec, dialect: str, run_id: int, lo: int, hi: int, now: dt.datetime,
+                    due: Span) -> ReturningInsert[Any]:
+    """Reminders due today for records lo..hi whose due date is in `due` (the span of the run's reminder
+    terms): SMS to the owner's phone, in-app to the owner's account (and for a company's vehicle, its
+    contact phone and its agents' accounts)."""
     st = SUBJECT_TABLES[spec.subject]
     r = st.table
     where = (_in_chunk(r, lo, hi), _swept(spec.subject), _joined(spec, dialect, run_id),
-             TERM.c.remind_offset.is_not(None))
+             TERM.c.remind_offset.is_not(None), r.c[st.due].between(*due))
     owner = r.c.owner_person_id if spec.subject == "vehicle" else r.c.person_id
     parts = [
         _message(spec.subject, "sms", PERSON.c.phone, now).where(
