@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
+    CTE,
     ColumnElement,
     Date,
     Select,
     String,
     Table,
-    Update,
     and_,
     case,
     cast,
@@ -30,7 +30,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.sql.dml import ReturningInsert
+from sqlalchemy.sql.dml import ReturningInsert, ReturningUpdate
 
 from jiaoguan.accounts.models import User
 from jiaoguan.deadlines.kinds import HEAVY_LICENCE_CLASSES, DeadlineKind
@@ -123,46 +123,57 @@ def id_bounds(phase: str) -> Select[Any]:
     return select(func.min(table.c.id), func.max(table.c.id))
 
 
-def _joined(spec: KeySpec, dialect: str, run_id: int) -> ColumnElement[bool]:
-    st = SUBJECT_TABLES[spec.subject]
-    k_text, k_date = key_columns(spec, dialect)
-    return and_(REGION.c.run_id == run_id, REGION.c.province_code == st.table.c.province_code,
-                TERM.c.run_id == run_id, TERM.c.subject == spec.subject, TERM.c.grp == REGION.c.grp,
-                TERM.c.due == st.table.c[st.due], TERM.c.k_text == k_text, TERM.c.k_date == k_date)
-
-
-def _in_chunk(table: Table, lo: int, hi: int) -> ColumnElement[bool]:
-    return table.c.id.between(lo, hi)
-
-
 Span = tuple[dt.date, dt.date]
 
 
+def _chunk(spec: KeySpec, dialect: str, lo: int, hi: int, due: Span) -> CTE:
+    """The records lo..hi of the subject's table whose due date is in `due`, with their keys, read once.
+
+    MATERIALIZED keeps the planner from walking the records by due date once per answer (it cannot
+    estimate how many records a key matches); the chunk is small, so any join with the answers is cheap.
+    """
+    st = SUBJECT_TABLES[spec.subject]
+    r = st.table
+    k_text, k_date = key_columns(spec, dialect)
+    extra = ([r.c.owner_person_id.label("owner"), r.c.owner_enterprise_id, r.c.missed_cycles]
+             if spec.subject == "vehicle" else [r.c.person_id.label("owner")])
+    if st.suffix:
+        extra.append(r.c[st.suffix].label("suffix"))
+    q = select(r.c.id, r.c[st.due].label("due"), k_text.label("k_text"), k_date.label("k_date"), r.c.province_code,
+               r.c.status, *extra).where(r.c.id.between(lo, hi), _swept(spec.subject), r.c[st.due].between(*due))
+    return q.cte(f"chunk_{spec.subject}").prefix_with("MATERIALIZED")
+
+
+def _matched(chunk: CTE, spec: KeySpec, run_id: int) -> ColumnElement[bool]:
+    return and_(REGION.c.run_id == run_id, REGION.c.province_code == chunk.c.province_code,
+                TERM.c.run_id == run_id, TERM.c.subject == spec.subject, TERM.c.grp == REGION.c.grp,
+                TERM.c.due == chunk.c.due, TERM.c.k_text == chunk.c.k_text, TERM.c.k_date == chunk.c.k_date)
+
+
 def status_updates(spec: KeySpec, dialect: str, run_id: int, lo: int, hi: int,
-                   due: Span | None) -> list[tuple[str, Update]]:
+                   due: Span | None) -> list[tuple[str, ReturningUpdate[Any]]]:
     """(count name, statement) for the subject's state changes in records lo..hi whose due date is in
     `due` (the span of the run's terms that change a state; None: there are none)."""
-    if due is None:
+    if due is None or spec.subject in ("review", "medical"):
         return []
-    st = SUBJECT_TABLES[spec.subject]
-    joined = and_(_joined(spec, dialect, run_id), st.table.c[st.due].between(*due))
+    chunk = _chunk(spec, dialect, lo, hi, due)
+    table = SUBJECT_TABLES[spec.subject].table
+    matched = and_(table.c.id == chunk.c.id, _matched(chunk, spec, run_id))
     if spec.subject == "licence":
         return [
-            ("licences_cancelled", update(LIC).where(_in_chunk(LIC, lo, hi), LIC.c.status.in_(("valid", "expired")),
-                                                     joined, TERM.c.consequence).values(status="cancelled")),
-            ("licences_expired", update(LIC).where(_in_chunk(LIC, lo, hi), LIC.c.status == "valid", joined,
-                                                   TERM.c.overdue, ~TERM.c.consequence).values(status="expired")),
+            ("licences_cancelled", update(LIC).where(matched, LIC.c.status.in_(("valid", "expired")),
+                                                     TERM.c.consequence).values(status="cancelled")
+             .returning(LIC.c.id)),
+            ("licences_expired", update(LIC).where(matched, LIC.c.status == "valid", TERM.c.overdue,
+                                                   ~TERM.c.consequence).values(status="expired")
+             .returning(LIC.c.id)),
         ]
     if spec.subject == "vehicle":
-        return [("vehicles_missed_cycles", update(VEH).where(
-            _in_chunk(VEH, lo, hi), _swept("vehicle"), joined, TERM.c.missed > VEH.c.missed_cycles,
-        ).values(missed_cycles=TERM.c.missed))]
-    if spec.subject in ("permit", "plate"):
-        st = SUBJECT_TABLES[spec.subject]
-        name = "permits_expired" if spec.subject == "permit" else "plates_expired"
-        return [(name, update(st.table).where(_in_chunk(st.table, lo, hi), _swept(spec.subject), joined,
-                                              TERM.c.overdue).values(status="expired"))]
-    return []
+        return [("vehicles_missed_cycles", update(VEH).where(matched, TERM.c.missed > VEH.c.missed_cycles)
+                 .values(missed_cycles=TERM.c.missed).returning(VEH.c.id))]
+    name = "permits_expired" if spec.subject == "permit" else "plates_expired"
+    return [(name, update(table).where(matched, _swept(spec.subject), TERM.c.overdue).values(status="expired")
+             .returning(table.c.id))]
 
 
 OUTBOX_COLUMNS = ("created_at", "channel", "recipient", "template", "params_json", "dedupe_key", "status",
@@ -174,23 +185,20 @@ def reminder_insert(spec: KeySpec, dialect: str, run_id: int, lo: int, hi: int, 
     """Reminders due today for records lo..hi whose due date is in `due` (the span of the run's reminder
     terms): SMS to the owner's phone, in-app to the owner's account (and for a company's vehicle, its
     contact phone and its agents' accounts)."""
-    st = SUBJECT_TABLES[spec.subject]
-    r = st.table
-    where = (_in_chunk(r, lo, hi), _swept(spec.subject), _joined(spec, dialect, run_id),
-             TERM.c.remind_offset.is_not(None), r.c[st.due].between(*due))
-    owner = r.c.owner_person_id if spec.subject == "vehicle" else r.c.person_id
+    chunk = _chunk(spec, dialect, lo, hi, due)
+    where = (_matched(chunk, spec, run_id), TERM.c.remind_offset.is_not(None))
     parts = [
-        _message(spec.subject, "sms", PERSON.c.phone, now).where(
-            *where, PERSON.c.id == owner, PERSON.c.phone.is_not(None)),
-        _message(spec.subject, "inapp", cast(USER.c.id, String), now).where(
-            *where, USER.c.person_id == owner, USER.c.is_active),
+        _message(spec.subject, chunk, "sms", PERSON.c.phone, now).where(
+            *where, PERSON.c.id == chunk.c.owner, PERSON.c.phone.is_not(None)),
+        _message(spec.subject, chunk, "inapp", cast(USER.c.id, String), now).where(
+            *where, USER.c.person_id == chunk.c.owner, USER.c.is_active),
     ]
     if spec.subject == "vehicle":
         parts += [
-            _message(spec.subject, "sms", FIRM.c.contact_phone, now).where(
-                *where, FIRM.c.id == VEH.c.owner_enterprise_id, FIRM.c.contact_phone.is_not(None)),
-            _message(spec.subject, "inapp", cast(USER.c.id, String), now).where(
-                *where, USER.c.enterprise_id == VEH.c.owner_enterprise_id, USER.c.role == "enterprise_agent",
+            _message(spec.subject, chunk, "sms", FIRM.c.contact_phone, now).where(
+                *where, FIRM.c.id == chunk.c.owner_enterprise_id, FIRM.c.contact_phone.is_not(None)),
+            _message(spec.subject, chunk, "inapp", cast(USER.c.id, String), now).where(
+                *where, USER.c.enterprise_id == chunk.c.owner_enterprise_id, USER.c.role == "enterprise_agent",
                 USER.c.is_active),
         ]
     insert = postgresql.insert(OUTBOX) if dialect == "postgresql" else sqlite.insert(OUTBOX)
@@ -198,20 +206,28 @@ def reminder_insert(spec: KeySpec, dialect: str, run_id: int, lo: int, hi: int, 
             .returning(OUTBOX.c.id))
 
 
-def _message(subject: str, channel: str, recipient: ColumnElement[str], now: dt.datetime) -> Select[tuple[object]]:
+def _message(subject: str, chunk: CTE, channel: str, recipient: ColumnElement[str],
+             now: dt.datetime) -> Select[tuple[object]]:
     st = SUBJECT_TABLES[subject]
-    r = st.table
     what: ColumnElement[str] = literal(translate(st.label.label, "zh_Hans"))
     if st.suffix:
-        what = what + literal(" ") + r.c[st.suffix]
+        what = what + literal(" ") + chunk.c.suffix
     due = cast(TERM.c.effective_due, String)
     params = (literal('{"days": ') + cast(TERM.c.days_left, String) + literal(', "due": "') + due
               + literal('", "what": "') + what + literal('"}'))
-    dedupe = (literal(f"dl:{subject}:") + cast(r.c.id, String) + literal(":") + due + literal(":")
+    dedupe = (literal(f"dl:{subject}:") + cast(chunk.c.id, String) + literal(":") + due + literal(":")
               + cast(TERM.c.remind_offset, String) + literal(f":{channel}:") + recipient)
     stamp = literal(now, UTCDateTime())
     return select(stamp, literal(channel), recipient, literal(st.template), params, dedupe, literal("pending"),
-                  literal(0), stamp, r.c.province_code)
+                  literal(0), stamp, chunk.c.province_code)
+
+
+def _joined(spec: KeySpec, dialect: str, run_id: int) -> ColumnElement[bool]:
+    st = SUBJECT_TABLES[spec.subject]
+    k_text, k_date = key_columns(spec, dialect)
+    return and_(REGION.c.run_id == run_id, REGION.c.province_code == st.table.c.province_code,
+                TERM.c.run_id == run_id, TERM.c.subject == spec.subject, TERM.c.grp == REGION.c.grp,
+                TERM.c.due == st.table.c[st.due], TERM.c.k_text == k_text, TERM.c.k_date == k_date)
 
 
 def affected(spec: KeySpec, dialect: str, run_id: int) -> Select[tuple[str, int]]:
