@@ -21,7 +21,8 @@ def test_explain_prints_one_json_object_with_the_decision() -> None:
     out = explain("--kind", "inspection", "--due", "2022-03-15", "--on", "2022-05-01")
     assert out["original_due"] == "2022-03-15"
     assert out["effective_due"] == "2022-07-31"
-    assert (out["overdue"], out["penalty_allowed"]) == (True, False)
+    # Overdue means past the effective deadline (the grace window's end): not yet, on 1 May.
+    assert (out["overdue"], out["past_deadline"], out["penalty_allowed"]) == (False, True, False)
     assert out["measures"] == ["MPS-2022-04-21"]
     assert "不予处罚" in str(out["reason_zh"]) and "without penalty" in str(out["reason_en"])
 

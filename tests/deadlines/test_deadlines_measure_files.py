@@ -34,7 +34,7 @@ MPS_2022, Y2020, SHANXI = only("MPS-2022-04-21"), only("MPS-2020-EPIDEMIC"), onl
 def test_2020_waivers_end_in_stages(cls: str | None, last_free: str, first_penalised: str) -> None:
     free = evaluate("inspection", D("2020-03-01"), D(last_free), Y2020, vehicle_class=cls)
     fined = evaluate("inspection", D("2020-03-01"), D(first_penalised), Y2020, vehicle_class=cls)
-    assert (free.overdue, free.penalty_allowed) == (True, False)
+    assert (free.overdue, free.past_deadline, free.penalty_allowed) == (False, True, False)
     assert (fined.overdue, fined.penalty_allowed, fined.effective_due) == (True, True, D(last_free))
 
 

@@ -16,7 +16,8 @@ MEASURES = shipped_measures()
 
 def test_a_car_overdue_at_announcement_is_not_penalised_inside_the_window() -> None:
     d = evaluate("inspection", D("2022-03-15"), D("2022-05-01"), MEASURES)
-    assert d.overdue is True
+    assert d.past_deadline is True and d.in_grace is True
+    assert d.overdue is False, "overdue means past the effective deadline, the end of the grace window"
     assert d.penalty_allowed is False
     assert d.effective_due == D("2022-07-31")
     assert d.measures == ("MPS-2022-04-21",)
@@ -29,7 +30,7 @@ def test_from_the_first_of_august_the_overdue_car_may_be_penalised_again() -> No
 
 def test_the_last_day_of_the_window_is_still_penalty_free() -> None:
     d = evaluate("inspection", D("2022-03-15"), D("2022-07-31"), MEASURES)
-    assert (d.overdue, d.penalty_allowed) == (True, False)
+    assert (d.overdue, d.past_deadline, d.penalty_allowed) == (False, True, False)
 
 
 def test_before_the_announcement_the_overdue_car_may_be_penalised() -> None:

@@ -12,10 +12,14 @@ What the fields mean:
   record in a grace window is still 逾期 — the measure lets it be handled late, REFERENCE C.2).
 - `effective_due`: the last day the matter may be handled (or stays valid, or before the consequence
   takes effect) given the measures: max(deadline, end of any grace window that applies).
-- `overdue`: handling kinds — past `deadline` on `on`; validity kinds — expired (past
-  `effective_due`); consequences — in effect (past `effective_due`).
-- `penalty_allowed`: overdue, the kind is an offence when overdue (inspection, renewal, review), and
-  no applied measure waives the penalty on `on`.
+- `overdue`: past `effective_due` on `on` (issue #3's definition: for handling kinds, too late even
+  for any grace window; validity kinds — expired; consequences — in effect).
+- `past_deadline`: past `deadline` on `on`: the record is 逾期 (a licence is expired, an inspection
+  lapsed) even while a grace window still lets it be handled. Statuses follow this.
+- `in_grace`: past the deadline but not overdue: a grace window is carrying it.
+- `penalty_allowed`: past the deadline, the kind is an offence when overdue (inspection, renewal,
+  review), and no applied measure waives the penalty on `on`. (A grace window without a waiver
+  lets a matter be handled late but does not by itself stop the penalty.)
 """
 
 from __future__ import annotations
@@ -49,6 +53,7 @@ class Decision:
     deadline: dt.date
     effective_due: dt.date
     overdue: bool
+    past_deadline: bool
     in_grace: bool
     penalty_allowed: bool
     measures: tuple[str, ...]       # ids of the measures that changed the answer
@@ -78,7 +83,7 @@ class Decision:
             "kind": self.kind.value, "on": self.on.isoformat(),
             "original_due": self.original_due.isoformat(), "deadline": self.deadline.isoformat(),
             "effective_due": self.effective_due.isoformat(), "overdue": self.overdue,
-            "in_grace": self.in_grace, "penalty_allowed": self.penalty_allowed,
+            "past_deadline": self.past_deadline, "in_grace": self.in_grace, "penalty_allowed": self.penalty_allowed,
             "measures": list(self.measures), "measure_refs": list(self.measure_refs), "rules": list(self.rules),
             "reason_zh": self.reason_zh, "reason_en": self.reason_en, "province": self.province,
             "vehicle_class": self.vehicle_class.value if self.vehicle_class else None,
@@ -130,20 +135,19 @@ def decide(kind: DeadlineKind, due: dt.date, on: dt.date, measures: Sequence[Mea
         for provision in measure.acting_on(kind):
             _apply(walk, measure, provision, kind, due, on, province, vehicle_class, facts or {})
     effective = max(walk.deadline, walk.until)
-    if kind.nature is Nature.HANDLING:
-        overdue = on > walk.deadline
-        in_grace = overdue and on <= effective
-    else:
-        overdue, in_grace = on > effective, False
+    overdue = on > effective
+    past_deadline = on > walk.deadline if kind.nature is Nature.HANDLING else overdue
+    in_grace = past_deadline and not overdue
     waived = any(start <= on <= end for start, end in walk.waivers)
-    penalty_allowed = kind.penalisable and overdue and not waived
+    penalty_allowed = kind.penalisable and past_deadline and not waived
     applied = _unique([m for m, _ in walk.applied])
     msgid = reasons.choose(kind, moved=walk.deadline != due, graced=effective > walk.deadline,
-                           measured=bool(applied), overdue=overdue,
+                           measured=bool(applied), overdue=past_deadline,
                            in_grace=in_grace, waived=waived, penalty_allowed=penalty_allowed)
     rules = tuple(base_rules) + tuple(f"{m.ref}#{p.index}:{p.mode.value}" for m, p in walk.applied)
     return Decision(kind=kind, on=on, original_due=due, deadline=walk.deadline, effective_due=effective,
-                    overdue=overdue, in_grace=in_grace, penalty_allowed=penalty_allowed,
+                    overdue=overdue, past_deadline=past_deadline, in_grace=in_grace,
+                    penalty_allowed=penalty_allowed,
                     measures=tuple(m.id for m in applied), measure_refs=tuple(m.ref for m in applied),
                     rules=rules, reason=msgid, province=province, vehicle_class=vehicle_class,
                     applied=tuple(applied))

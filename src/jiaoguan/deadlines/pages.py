@@ -55,9 +55,9 @@ def countdown(d: Decision, locale: str) -> Countdown:
     days = (d.effective_due - d.on).days
     if d.kind.nature is Nature.CONSEQUENCE:
         tone = "grey" if days >= 0 else "bad"
-    elif d.overdue and days < 0:
+    elif d.overdue:
         tone = "bad"
-    elif d.overdue or days <= 30:
+    elif d.past_deadline or days <= 30:
         tone = "warn"
     else:
         tone = "ok"

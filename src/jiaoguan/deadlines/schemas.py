@@ -16,8 +16,9 @@ class DecisionOut(BaseModel):
     original_due: dt.date = Field(description="The deadline by the regulations")
     deadline: dt.date = Field(description="The deadline after shifts and suspensions (a grace window leaves it)")
     effective_due: dt.date = Field(description="The last day it may be handled / stays valid, given the measures")
-    overdue: bool = Field(description="Past the deadline (validity kinds: expired; consequences: in effect)")
-    in_grace: bool
+    overdue: bool = Field(description="Past the effective deadline (validity kinds: expired; consequences: in effect)")
+    past_deadline: bool = Field(description="Past the deadline in force (逾期), even if a grace window still carries it")
+    in_grace: bool = Field(description="Past the deadline, but a grace window still lets it be handled")
     penalty_allowed: bool
     measures: list[str] = Field(description="Ids of the measures that changed the answer")
     measure_refs: list[str]
@@ -28,7 +29,7 @@ class DecisionOut(BaseModel):
     @classmethod
     def of(cls, d: Decision) -> DecisionOut:
         return cls(kind=d.kind.value, on=d.on, original_due=d.original_due, deadline=d.deadline,
-                   effective_due=d.effective_due, overdue=d.overdue, in_grace=d.in_grace,
+                   effective_due=d.effective_due, overdue=d.overdue, past_deadline=d.past_deadline, in_grace=d.in_grace,
                    penalty_allowed=d.penalty_allowed, measures=list(d.measures), measure_refs=list(d.measure_refs),
                    rules=list(d.rules), reason_zh=d.reason_zh, reason_en=d.reason_en)
 

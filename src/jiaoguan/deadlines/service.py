@@ -275,7 +275,7 @@ def _answer(session: Session, row: DrivingLicence | Vehicle, on: dt.date,
         zh, en = both(NOTHING_PENALISABLE[found.record_type], on=on.isoformat())
         return EnforcementAnswer(found.record_type, row.id, found.label, row.status, on, False, False, None, (),
                                  zh, en, ())
-    deciding = next((d for d in checks if d.penalty_allowed), None) or next((d for d in checks if d.overdue),
+    deciding = next((d for d in checks if d.penalty_allowed), None) or next((d for d in checks if d.past_deadline),
                                                                            checks[0])
     return EnforcementAnswer(found.record_type, row.id, found.label, row.status, on, deciding.penalty_allowed,
                              deciding.overdue, deciding.effective_due, deciding.measures, deciding.reason_zh,

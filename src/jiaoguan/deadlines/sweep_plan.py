@@ -165,8 +165,8 @@ def term_for(subject: str, key: Key, grp: int, province: str, on: dt.date, measu
     in_effect = bool(after and after.overdue)   # cancellation / compulsory scrapping
     offset, days = (None, None) if in_effect else reminder(main, on, offsets)
     # For vehicles the consequence is carried by the registry's missed_cycles reaching 3.
-    missed = missed_cycles(_vehicle(key), on, in_effect) if subject == "vehicle" and main.overdue else 0
-    return Term(subject, grp, key, main.effective_due, overdue=main.overdue,
+    missed = missed_cycles(_vehicle(key), on, in_effect) if subject == "vehicle" and main.past_deadline else 0
+    return Term(subject, grp, key, main.effective_due, overdue=main.past_deadline,
                 consequence=in_effect and subject == "licence", missed=missed, remind_offset=offset,
                 days_left=days, measures=refs)
 
