@@ -17,7 +17,7 @@ class DecisionOut(BaseModel):
     deadline: dt.date = Field(description="The deadline after shifts and suspensions (a grace window leaves it)")
     effective_due: dt.date = Field(description="The last day it may be handled / stays valid, given the measures")
     overdue: bool = Field(description="Past the effective deadline (validity kinds: expired; consequences: in effect)")
-    past_deadline: bool = Field(description="Past the deadline in force (逾期), even if a grace window still carries it")
+    past_deadline: bool = Field(description="Past the deadline in force (逾期), even while a grace window carries it")
     in_grace: bool = Field(description="Past the deadline, but a grace window still lets it be handled")
     penalty_allowed: bool
     measures: list[str] = Field(description="Ids of the measures that changed the answer")
