@@ -53,7 +53,8 @@ def deadlines_of(body: dict) -> dict[str, dict]:
 def test_may_i_fine_the_car_overdue_at_announcement_inside_and_after_the_window(client, sign_in, world) -> None:
     c = sign_in(client, world.officer)
     inside = c.get("/api/v1/deadlines/check", params={"plate": "京A·12345", "on": "2022-05-01"}).json()
-    assert (inside["penalty_allowed"], inside["overdue"], inside["effective_due"]) == (False, False, "2022-07-31")
+    assert (inside["penalty_allowed"], inside["past_deadline"], inside["overdue"], inside["effective_due"]) == (
+        False, True, False, "2022-07-31")
     assert inside["measures"] == ["MPS-2022-04-21"] and "不予处罚" in inside["reason_zh"]
     after = c.get("/api/v1/deadlines/check", params={"plate": "京A12345", "on": "2022-08-01"}).json()
     assert (after["penalty_allowed"], after["overdue"]) == (True, True)
@@ -82,7 +83,8 @@ def test_the_cancellation_clock_of_that_licence_still_runs_to_the_tenth_of_june_
 def test_an_a2_review_due_in_the_window_may_be_done_by_the_end_of_july(client, sign_in, world) -> None:
     c = sign_in(client, world.officer)
     answer = c.get("/api/v1/deadlines/check", params={"licence": world.other.id_number, "on": "2022-06-01"}).json()
-    assert (answer["penalty_allowed"], answer["overdue"], answer["effective_due"]) == (False, False, "2022-07-31")
+    assert (answer["penalty_allowed"], answer["past_deadline"], answer["overdue"], answer["effective_due"]) == (
+        False, True, False, "2022-07-31")
     assert [ch["kind"] for ch in answer["checks"]] == ["licence-renewal", "licence-review"]
 
 

@@ -34,13 +34,13 @@ def _expected_licence(row: DrivingLicence, on: dt.date, measures: tuple) -> str:
     cancel = found.get(DeadlineKind.LICENCE_CANCELLATION)
     if cancel is not None and cancel.overdue:
         return "cancelled"
-    return "expired" if found[DeadlineKind.LICENCE_RENEWAL].overdue else "valid"
+    return "expired" if found[DeadlineKind.LICENCE_RENEWAL].past_deadline else "valid"
 
 
 def _expected_missed(car: Vehicle, on: dt.date, measures: tuple) -> int:  # type: ignore[type-arg]
     found = {d.kind: d for d in record_deadlines(car, on, measures).decisions}
     scrap = found.get(DeadlineKind.COMPULSORY_SCRAPPING)
-    if not found[DeadlineKind.INSPECTION].overdue:
+    if not found[DeadlineKind.INSPECTION].past_deadline:
         return 0
     pure = pure_vehicle(vehicle_type=car.vehicle_type, use_nature=car.use_nature, seats=car.seats,
                         registration_date=car.registration_date, inspection_valid_until=car.inspection_valid_until)

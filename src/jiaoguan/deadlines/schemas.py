@@ -56,7 +56,8 @@ class EnforcementOut(BaseModel):
     status: str
     on: dt.date
     penalty_allowed: bool = Field(description="May a penalty for the overdue state be imposed on `on`?")
-    overdue: bool
+    past_deadline: bool = Field(description="Past the deadline in force (逾期) on `on`")
+    overdue: bool = Field(description="Past the effective deadline: too late even for a grace window")
     effective_due: dt.date | None
     measures: list[str]
     reason_zh: str
@@ -66,6 +67,7 @@ class EnforcementOut(BaseModel):
     @classmethod
     def of(cls, a: EnforcementAnswer) -> EnforcementOut:
         return cls(record_type=a.record_type, record_id=a.record_id, label=a.label, status=a.status, on=a.on,
-                   penalty_allowed=a.penalty_allowed, overdue=a.overdue, effective_due=a.effective_due,
+                   penalty_allowed=a.penalty_allowed, past_deadline=a.past_deadline, overdue=a.overdue,
+                   effective_due=a.effective_due,
                    measures=list(a.measures), reason_zh=a.reason_zh, reason_en=a.reason_en,
                    checks=[DecisionOut.of(d) for d in a.checks])

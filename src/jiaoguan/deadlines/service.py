@@ -93,7 +93,8 @@ class EnforcementAnswer:
     status: str
     on: dt.date
     penalty_allowed: bool
-    overdue: bool
+    past_deadline: bool      # 逾期: past the deadline, even if a grace window still lets it be handled
+    overdue: bool            # past the effective deadline: too late even for any grace window
     effective_due: dt.date | None
     measures: tuple[str, ...]
     reason_zh: str
@@ -273,10 +274,10 @@ def _answer(session: Session, row: DrivingLicence | Vehicle, on: dt.date,
     audit.record(session, "deadlines.check", found.record_type, row.id, f"enforcement check as of {on}")
     if not checks:
         zh, en = both(NOTHING_PENALISABLE[found.record_type], on=on.isoformat())
-        return EnforcementAnswer(found.record_type, row.id, found.label, row.status, on, False, False, None, (),
-                                 zh, en, ())
+        return EnforcementAnswer(found.record_type, row.id, found.label, row.status, on, False, False, False,
+                                 None, (), zh, en, ())
     deciding = next((d for d in checks if d.penalty_allowed), None) or next((d for d in checks if d.past_deadline),
                                                                            checks[0])
     return EnforcementAnswer(found.record_type, row.id, found.label, row.status, on, deciding.penalty_allowed,
-                             deciding.overdue, deciding.effective_due, deciding.measures, deciding.reason_zh,
-                             deciding.reason_en, checks)
+                             deciding.past_deadline, deciding.overdue, deciding.effective_due, deciding.measures,
+                             deciding.reason_zh, deciding.reason_en, checks)

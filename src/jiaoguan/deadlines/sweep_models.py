@@ -53,7 +53,7 @@ class SweepTerm(Base):
     k_text: Mapped[str] = mapped_column(String(80), default="")
     k_date: Mapped[dt.date] = mapped_column(Date, default=NO_DATE)
     effective_due: Mapped[dt.date] = mapped_column(Date)
-    overdue: Mapped[bool] = mapped_column(Boolean, default=False)      # past the deadline / expired
+    overdue: Mapped[bool] = mapped_column(Boolean, default=False)      # past the deadline (逾期)
     consequence: Mapped[bool] = mapped_column(Boolean, default=False)  # cancellation in effect
     missed: Mapped[int] = mapped_column(Integer, default=0)            # vehicles: missed inspection cycles
     remind_offset: Mapped[int | None] = mapped_column(Integer)         # the reminder due today, if any

@@ -83,7 +83,7 @@ class Term:
     grp: int
     key: Key
     effective_due: dt.date
-    overdue: bool = False
+    overdue: bool = False          # past the deadline (逾期): a licence expired, a permit or plate hold lapsed
     consequence: bool = False
     missed: int = 0
     remind_offset: int | None = None

@@ -1,9 +1,10 @@
 """The sweep's SQL: the distinct keys of each subject, and set-based statements over one id range.
 
-Every statement joins the records to the run's scratch tables on (province group, subject, due date,
-key) and so applies the engine's answers to all matching rows at once. Portable to PostgreSQL and
-SQLite >= 3.33: UPDATE … FROM, INSERT … SELECT … ON CONFLICT DO NOTHING (the outbox's unique
-`dedupe_key` makes a reminder once only, however often the sweep runs).
+Every statement reads one chunk of records (an id range, narrowed to the due dates the run's answers
+cover) once, joins it to the run's scratch tables on (province group, subject, due date, key) and so
+applies the engine's answers to all matching rows at once. Portable to PostgreSQL and SQLite >= 3.35:
+WITH … AS MATERIALIZED, UPDATE … FROM … RETURNING, INSERT … SELECT … ON CONFLICT DO NOTHING RETURNING
+(the outbox's unique `dedupe_key` makes a reminder once only, however often the sweep runs).
 """
 
 from __future__ import annotations
