@@ -62,12 +62,9 @@ def generate(engine: Engine, records: int, on: dt.date) -> dict[str, int]:
     then = on - dt.timedelta(days=30)   # statuses as a sweep would have left them a month ago
     prov = _array(list(PROVINCES))
     kinds = "ARRAY[" + ",".join(f"ROW('{t}','{u}',{s})::{SCHEMA}.kind" for t, u, s in KINDS) + "]"
-    statements = [
-        f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE", f"CREATE SCHEMA {SCHEMA}",
-    ]
     with engine.begin() as conn:
-        for s in statements:
-            conn.execute(text(s))
+        conn.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
+        conn.execute(text(f"CREATE SCHEMA {SCHEMA}"))
     load().metadata.create_all(engine)
     with engine.begin() as conn:
         conn.execute(text(f"CREATE TYPE {SCHEMA}.kind AS (t text, u text, s int)"))
@@ -76,7 +73,8 @@ def generate(engine: Engine, records: int, on: dt.date) -> dict[str, int]:
             INSERT INTO person (id, id_doc_type, id_number, name, sex, birth_date, phone, address_division,
                                 address, province_code)
             SELECT g, 'resident_id', lpad(g::text, 18, '0'), 'P' || g, CASE WHEN g % 2 = 0 THEN 'F' ELSE 'M' END,
-                   date '1950-01-01' + (g * 37 % 18000), CASE WHEN g % 10 = 0 THEN NULL ELSE '138' || lpad(g::text, 8, '0') END,
+                   date '1950-01-01' + (g * 37 % 18000),
+                   CASE WHEN g % 10 = 0 THEN NULL ELSE '138' || lpad(g::text, 8, '0') END,
                    '110105', NULL, ({prov})[1 + g % {len(PROVINCES)}]
             FROM generate_series(1, {persons}) g"""))
         conn.execute(text(f"""
