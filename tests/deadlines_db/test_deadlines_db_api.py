@@ -151,3 +151,14 @@ def json_fields(body: dict) -> list[str]:
 def test_an_unknown_plate_is_not_found(client, sign_in, world) -> None:
     response = sign_in(client, world.officer).get("/api/v1/deadlines/check", params={"plate": "京B99999"})
     assert response.status_code == 404 and response.json()["field"] == "plate"
+
+
+def test_an_enterprise_agent_explains_the_company_vehicles_only(client, sign_in, world, make_user, db) -> None:
+    from deadlines_db_factories import enterprise
+
+    firm = enterprise(db)
+    truck = vehicle(db, None, firm=firm, inspection=D("2022-03-31"), kind="heavy_truck", use="freight", seats=3)
+    c = sign_in(client, make_user(Role.enterprise_agent, enterprise_id=firm.id))
+    own = c.get(f"/api/v1/deadlines/records/vehicle/{truck.id}", params={"on": "2022-05-01"})
+    assert own.status_code == 200 and deadlines_of(own.json())["inspection"]["effective_due"] == "2022-07-31"
+    assert c.get(f"/api/v1/deadlines/records/vehicle/{world.car.id}").status_code == 403
