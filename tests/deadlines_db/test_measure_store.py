@@ -73,3 +73,10 @@ def test_a_bad_document_is_refused_naming_the_field_and_nothing_is_stored(db) ->
 def test_the_demo_preloads_the_mps_measure(db) -> None:
     assert preload_shipped(db) >= 1
     assert any("2022" in m.id for m in stored_measures(db))
+
+
+def test_the_demo_publishes_every_shipped_measure_so_explain_answers_alike_with_or_without_a_database(db) -> None:
+    from jiaoguan.deadlines.measure_loader import shipped_measures
+
+    preload_shipped(db)
+    assert sorted(m.ref for m in stored_measures(db)) == sorted(m.ref for m in shipped_measures())

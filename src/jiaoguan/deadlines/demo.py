@@ -1,4 +1,4 @@
-"""Demo part: the MPS 2022-04-21 measure is in force in the demo (the other shipped files load on demand)."""
+"""Demo part: the shipped temporary measures are published (MPS 2022-04-21 acts on today's records)."""
 
 from __future__ import annotations
 

@@ -96,14 +96,20 @@ def versions(session: Session) -> list[MeasureVersion]:
         MeasureVersion.measure_id, MeasureVersion.version)).scalars().all())
 
 
-def preload_shipped(session: Session, names: tuple[str, ...] = ("measure_mps_2022_04_21.json",)) -> int:
-    """Publish the measures shipped with the product (the demo starts with MPS 2022-04-21 in force)."""
+def preload_shipped(session: Session) -> int:
+    """Publish every measure shipped with the product (`deadlines/data/measure_*.json`).
+
+    The demo starts with all of them: MPS 2022-04-21 is the one acting on today's records, and the
+    2020 and Shanxi files are history, so `jiaoguan deadlines explain` answers the same with or
+    without a database behind it.
+    """
     from importlib import resources
 
     folder = resources.files("jiaoguan.deadlines") / "data"
     created = 0
-    for name in names:
-        doc = json.loads((folder / name).read_text("utf-8"))
-        for item in doc if isinstance(doc, list) else [doc]:
-            created += publish(session, item)[1]
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name.startswith("measure_") and entry.name.endswith(".json"):
+            doc = json.loads(entry.read_text("utf-8"))
+            for item in doc if isinstance(doc, list) else [doc]:
+                created += publish(session, item)[1]
     return created
