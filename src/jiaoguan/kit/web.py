@@ -17,6 +17,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
+from jiaoguan.kit.clock import CHINA_TZ
 from jiaoguan.kit.db import get_sessionmaker
 from jiaoguan.kit.i18n import current_locale, translate
 
@@ -75,6 +76,16 @@ templates_env = Environment(
     lstrip_blocks=True,
 )
 templates_env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
+
+
+def _beijing(value: Any, fmt: str = "%Y-%m-%d %H:%M:%S") -> str:
+    """Times are stored in UTC and shown in Beijing time, the time every office and citizen works in."""
+    if value is None:
+        return ""
+    return str(value.astimezone(CHINA_TZ).strftime(fmt))
+
+
+templates_env.filters["beijing"] = _beijing
 
 
 ContextProvider = Callable[[Request], dict[str, Any]]
