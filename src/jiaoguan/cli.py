@@ -103,6 +103,9 @@ def worker(once: Annotated[bool, typer.Option(help="Deliver what is due, run due
     from jiaoguan.notify.worker import deliver_once, load_jobs, run_due_jobs, run_forever
 
     logging.basicConfig(level=logging.INFO)
+    from jiaoguan.kit import logmask
+
+    logmask.install()
     if once:
         load_jobs()
         sent = deliver_once()

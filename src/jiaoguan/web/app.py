@@ -11,6 +11,7 @@ from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 
 from jiaoguan import __version__
+from jiaoguan.kit import logmask
 from jiaoguan.kit.plugins import import_optional
 from jiaoguan.kit.settings import get_settings
 from jiaoguan.kit.web import PACKAGE_ROOT, add_context_provider
@@ -48,6 +49,7 @@ def create_app(*, start_worker: bool | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        logmask.install()  # after the server configured its log handlers
         worker = None
         if run_worker:
             from jiaoguan.notify.worker import InProcessWorker
