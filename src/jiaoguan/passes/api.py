@@ -20,7 +20,7 @@ from jiaoguan.kit.i18n import N_, current_locale, translate
 from jiaoguan.kit.web import UnitOfWorkRoute, get_db
 from jiaoguan.passes import applications as apps
 from jiaoguan.passes import checkpoint as cp
-from jiaoguan.passes import keystore
+from jiaoguan.passes import keystore, offline
 from jiaoguan.passes.csv_batch import MAX_BYTES, submit_batch
 from jiaoguan.passes.figures import checkpoint_figures
 from jiaoguan.passes.issuance import crew_of
@@ -41,6 +41,7 @@ Issuer = Annotated[User, Depends(allow(Role.pass_issuer))]
 Officer = Annotated[User, Depends(allow(Role.checkpoint_officer))]
 FigureReader = Annotated[User, Depends(allow(Role.checkpoint_officer, Role.supervisor, Role.admin))]
 Viewer = Annotated[User, Depends(allow(Role.enterprise_agent, Role.pass_issuer))]
+TrustReader = Annotated[User, Depends(allow(Role.checkpoint_officer, Role.supervisor, Role.admin))]
 PASS_NO = r"^\d{12}$"
 
 
@@ -128,6 +129,15 @@ def trust_bundle(_: Anyone, db: Db,
     return Response(data, media_type="application/cose", headers={
         "Cache-Control": "no-store", "X-Root-Kid": root.kid,
         "Content-Disposition": 'attachment; filename="jiaoguan-trust-bundle.cose"'})
+
+
+@router.get("/passes/offline-trust")
+def offline_trust(_: TrustReader, db: Db,
+                  max_age_hours: Annotated[int, Query(ge=1, le=336)] = 24) -> JSONResponse:
+    """The trust bundle opened for the checkpoint page's offline verifier: signers (kid, SPKI, validity),
+    revoked kids and pass hashes, when it was issued and how long it may be relied on."""
+    snapshot = offline.offline_trust(db, max_age=dt.timedelta(hours=max_age_hours))
+    return JSONResponse(snapshot, headers={"Cache-Control": "no-store"})
 
 
 @router.get("/passes/trust-root")
