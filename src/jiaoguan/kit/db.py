@@ -73,7 +73,11 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False}, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
+        # IMMEDIATE: take the write lock when the transaction starts. Almost every request writes (audit,
+        # token use, outbox); a deferred transaction that reads first and writes later fails at once with
+        # "database is locked" when another writer got in between, while IMMEDIATE waits (busy_timeout).
+        # WAL readers are never blocked by it; PostgreSQL, the production engine, needs none of this.
+        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")

@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from jiaoguan.kit.errors import JiaoguanError, Unauthenticated
@@ -93,6 +94,16 @@ def install(app: FastAPI) -> None:
             return problem(request, status, {404: "not_found", 405: "method_not_allowed"}.get(status, "http_error"),
                            detail)
         return _page(request, status, detail)
+
+    @app.exception_handler(OverflowError)
+    @app.exception_handler(DataError)
+    async def _out_of_range(request: Request, exc: Exception) -> Response:
+        # A number too large for the database column (e.g. /persons/99999999999999999999): the request is wrong,
+        # not the server; the request's transaction has already been rolled back.
+        detail = translate("A number in the request is out of range.")
+        if _is_api(request):
+            return problem(request, 422, "out_of_range", detail)
+        return _page(request, 422, detail)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:
