@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import random
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 
 from jiaoguan.kit.ids.credit_code import credit_code_check_char, org_code_check_char
@@ -57,11 +58,12 @@ class Bijection:
 
 
 @dataclass(frozen=True)
-class _Family:
+class _Family(ABC):
     size: int                 # serials per issuing-office letter
 
+    @abstractmethod
     def serial(self, i: int) -> str:
-        raise NotImplementedError
+        """The i-th serial of this plate family (0 <= i < size)."""
 
 
 class _Ordinary(_Family):

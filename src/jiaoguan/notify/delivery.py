@@ -23,7 +23,7 @@ MAX_ATTEMPTS = 8
 
 
 class DeliveryError(Exception):
-    pass
+    """A channel could not deliver a message; the outbox row is retried later."""
 
 
 def _send(session: Session, msg: OutboxMessage) -> None:

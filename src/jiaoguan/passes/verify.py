@@ -211,7 +211,7 @@ def _deny(
             content = _optional_content(cwt)
             claims = _claims_json(cwt, content)
         except PassFormatError:
-            pass
+            pass  # the claims are unreadable too: the verdict carries the reason without them
     return Verdict(False, reason, claims, kid, signer, content, tuple(checks))
 
 

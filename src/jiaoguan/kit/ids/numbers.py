@@ -12,7 +12,7 @@ from jiaoguan.kit.ids.text import compact
 
 @dataclass(frozen=True, kw_only=True)
 class Mobile(Checked):
-    pass
+    """A mainland mobile number, normalised to 11 digits."""
 
 
 def check_mobile(raw: str, *, field: str = "mobile") -> Mobile:
@@ -42,7 +42,7 @@ def mask_mobile(raw: str) -> str:
 
 @dataclass(frozen=True, kw_only=True)
 class LicenceFileNo(Checked):
-    pass
+    """A driving-licence file number (档案编号), 12 digits."""
 
 
 def check_licence_file_no(raw: str, *, field: str = "licence_file_no") -> LicenceFileNo:
