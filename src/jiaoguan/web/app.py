@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.routing import APIRoute
@@ -73,7 +74,18 @@ def create_app(*, start_worker: bool | None = None) -> FastAPI:
     return app
 
 
+def _flatten(prefix: str, routes: list[Any]) -> list[tuple[str, APIRoute]]:
+    """APIRoutes with full paths, descending into routers a room includes into its own router."""
+    found: list[tuple[str, APIRoute]] = []
+    for route in routes:
+        if isinstance(route, APIRoute):
+            found.append((prefix + route.path, route))
+        elif hasattr(route, "original_router"):   # FastAPI's record of an included router
+            inner = getattr(getattr(route, "include_context", None), "prefix", "") or ""
+            found.extend(_flatten(prefix + inner, route.original_router.routes))
+    return found
+
+
 def api_routes() -> list[tuple[str, APIRoute]]:
     """Every route the rooms declare, with its full path (for the security walk and docs)."""
-    return [(prefix + route.path, route) for prefix, router in domain_routers()
-            for route in router.routes if isinstance(route, APIRoute)]
+    return [item for prefix, router in domain_routers() for item in _flatten(prefix, router.routes)]
