@@ -32,7 +32,7 @@ class _Borrowed:
         return getattr(self._session, name)
 
     def close(self) -> None:
-        pass
+        """The test owns the real session; the command under test must not close it."""
 
 
 @pytest.fixture()

@@ -56,7 +56,7 @@ def live_server() -> Iterator[str]:
                 if r.status == 200:
                     break
         except OSError:
-            pass
+            pass  # not listening yet: keep polling until the deadline below
         if proc.poll() is not None or time.monotonic() > deadline:
             proc.kill()
             log.close()

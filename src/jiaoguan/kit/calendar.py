@@ -84,7 +84,7 @@ class WorkingDayCalendar:
         """Does the shipped State Council data cover `year`?"""
         try:
             chinese_calendar.is_workday(dt.date(year, 6, 1))
-        except NotImplementedError:
+        except NotImplementedError:  # chinesecalendar's way of saying "no State Council data for this year"
             return False
         return True
 
@@ -99,7 +99,7 @@ class WorkingDayCalendar:
         try:
             working = chinese_calendar.is_workday(d)
             _, name_en = chinese_calendar.get_holiday_detail(d)
-        except NotImplementedError:
+        except NotImplementedError:  # unpublished year, no override: Mon–Fri, flagged so callers can warn
             return Day(d, d.weekday() < 5, None, None, "weekday_fallback")
         return Day(d, working, HOLIDAY_NAMES_ZH.get(name_en, name_en) if name_en else None, name_en,
                    "statutory")
