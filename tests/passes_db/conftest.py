@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 import pytest
-from passes_db_factories import FRIDAY
 from sqlalchemy.orm import Session
 
 from jiaoguan.accounts.models import User
@@ -16,6 +15,8 @@ from jiaoguan.passes.checkpoint import ensure_checkpoint
 from jiaoguan.passes.keystore import init_keys
 from jiaoguan.passes.models import Checkpoint
 from jiaoguan.registry.models import Enterprise
+from tests.factories import registry
+from tests.factories.passes import FRIDAY
 
 
 @pytest.fixture()
@@ -31,11 +32,8 @@ def clock() -> Iterator[FixedClock]:
 
 @pytest.fixture()
 def enterprise(db: Session) -> Enterprise:
-    firm = Enterprise(credit_code="91310115MA1H7XYZ0A", name="上海顺达物流有限公司", address_division="310115",
-                      contact_phone="13800138000", province_code="31")
-    db.add(firm)
-    db.flush()
-    return firm
+    return registry.enterprise(db, credit_code="91310115MA1H7XYZ0A", name="上海顺达物流有限公司", division="310115",
+                               phone="13800138000", province="31")
 
 
 @pytest.fixture()

@@ -6,7 +6,6 @@ import dataclasses
 import datetime as dt
 
 import pytest
-from passes_db_factories import FRIDAY, application, id_number
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -20,6 +19,7 @@ from jiaoguan.passes.models import TransportPass
 from jiaoguan.passes.policy import add_auto_rule, configure_province
 from jiaoguan.passes.revocation import revoke_pass
 from jiaoguan.passes.verify import verify
+from tests.factories.passes import FRIDAY, application, id_number
 
 
 def actions(db: Session) -> list[str]:

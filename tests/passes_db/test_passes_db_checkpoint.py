@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from passes_db_factories import FRIDAY, application
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -19,6 +18,7 @@ from jiaoguan.passes.figures import checkpoint_figures
 from jiaoguan.passes.issuance import crew_of, sign
 from jiaoguan.passes.models import Checkpoint, CheckpointScan, TransportPass
 from jiaoguan.passes.revocation import revoke_pass
+from tests.factories.passes import FRIDAY, application
 
 
 def issue(db: Session, agent: User, issuer: User, n: int = 1) -> TransportPass:

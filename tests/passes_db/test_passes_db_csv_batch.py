@@ -7,7 +7,6 @@ import csv
 import dataclasses
 import io
 
-from passes_db_factories import application
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -16,6 +15,7 @@ from jiaoguan.passes.application_form import ApplicationInput
 from jiaoguan.passes.csv_batch import COLUMNS, parse_csv, submit_batch, template_csv
 from jiaoguan.passes.models import PassApplication, TransportPass
 from jiaoguan.passes.policy import add_auto_rule
+from tests.factories.passes import application
 
 
 def row_of(a: ApplicationInput) -> dict[str, str]:

@@ -7,7 +7,6 @@ import json
 import re
 
 from fastapi.testclient import TestClient
-from passes_db_factories import FRIDAY, application
 from sqlalchemy.orm import Session
 
 from jiaoguan.accounts.models import User
@@ -21,6 +20,7 @@ from jiaoguan.passes.offline import reason_texts_json
 from jiaoguan.passes.revocation import revoke_pass
 from jiaoguan.passes.trust import pass_revocation_hash
 from jiaoguan.passes.verify import CLOCK_SKEW
+from tests.factories.passes import FRIDAY, application
 
 SNAPSHOT = "/api/v1/passes/offline-trust"
 

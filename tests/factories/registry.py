@@ -1,4 +1,4 @@
-"""Registry rows for the deadlines database tests: a person and each kind of record, with defaults."""
+"""Registry rows: a person, an enterprise and each kind of record, with valid defaults."""
 
 from __future__ import annotations
 
@@ -7,20 +7,10 @@ import itertools
 
 from sqlalchemy.orm import Session
 
-from jiaoguan.deadlines.measure_loader import shipped_measures
-from jiaoguan.deadlines.measure_store import publish
 from jiaoguan.registry.models import DrivingLicence, Enterprise, LearnerPermit, Person, PreselectedPlate, Vehicle
 
 D = dt.date.fromisoformat
 _serial = itertools.count(1)
-
-
-def publish_shipped(db: Session, *ids: str) -> None:
-    """Publish shipped measures by id (all three when none is named)."""
-    for m in shipped_measures():
-        if not ids or m.id in ids:
-            publish(db, m.source)
-    db.flush()
 
 
 def _id_number(n: int, birth: dt.date) -> str:
@@ -52,10 +42,11 @@ def licence(db: Session, who: Person, *, valid_to: dt.date | None, classes: str 
     return row
 
 
-def enterprise(db: Session, *, province: str = "31", phone: str | None = "13900139000") -> Enterprise:
+def enterprise(db: Session, *, province: str = "31", phone: str | None = "13900139000",
+               credit_code: str | None = None, name: str | None = None, division: str | None = None) -> Enterprise:
     n = next(_serial)
-    firm = Enterprise(credit_code=f"91310115MA{n:07d}X", name=f"测试物流{n}", address_division=f"{province}0115",
-                      contact_phone=phone, province_code=province)
+    firm = Enterprise(credit_code=credit_code or f"91310115MA{n:07d}X", name=name or f"测试物流{n}",
+                      address_division=division or f"{province}0115", contact_phone=phone, province_code=province)
     db.add(firm)
     db.flush()
     return firm
