@@ -1,8 +1,8 @@
 """The outbox: messages are rows written in the same transaction as the change that causes them.
 
-A worker (notify.worker) delivers them afterwards, so a message is sent if and only if its change
-committed. `dedupe_key` makes enqueueing idempotent: the same reminder for the same deadline is
-written once however often a sweep runs.
+A worker (`kit.worker`: notify's channels, the event dispatcher) delivers them afterwards, so a
+message is sent if and only if its change committed. `dedupe_key` makes enqueueing idempotent: the
+same reminder for the same deadline is written once however often a sweep runs.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from jiaoguan.kit.clock import utc_now
 from jiaoguan.kit.db import Base
 
-CHANNELS = ("sms", "inapp")
+CHANNELS = ("sms", "inapp", "event")
 
 
 class OutboxMessage(Base):
