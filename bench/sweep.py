@@ -37,8 +37,8 @@ from sqlalchemy import Engine, text  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
 from jiaoguan.all_models import load  # noqa: E402
-from jiaoguan.deadlines.measure_loader import shipped_measures  # noqa: E402
-from jiaoguan.deadlines.sweep import sweep  # noqa: E402
+from jiaoguan.deadlines.measures.loader import shipped_measures  # noqa: E402
+from jiaoguan.deadlines.sweep.run import sweep  # noqa: E402
 from jiaoguan.kit.db import make_engine  # noqa: E402
 
 SCHEMA = "bench_sweep"

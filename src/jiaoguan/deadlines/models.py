@@ -33,4 +33,4 @@ class MeasureVersion(Base):
 
 # The sweep's tables live in their own module; importing it here puts them in the metadata that
 # `all_models` (Alembic, tests) loads through this module.
-from jiaoguan.deadlines import sweep_models as _sweep_models  # noqa: E402,F401
+from jiaoguan.deadlines.sweep import models as _sweep_models  # noqa: E402,F401
