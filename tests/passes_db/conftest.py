@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 from jiaoguan.accounts.models import User
 from jiaoguan.accounts.roles import Role
 from jiaoguan.kit.clock import FixedClock, get_clock, set_clock
-from jiaoguan.passes.checkpoint import ensure_checkpoint
-from jiaoguan.passes.keystore import init_keys
+from jiaoguan.passes.checkpoint.scans import ensure_checkpoint
+from jiaoguan.passes.issuance.keystore import init_keys
 from jiaoguan.passes.models import Checkpoint
 from jiaoguan.registry.models import Enterprise
 

@@ -13,12 +13,12 @@ from sqlalchemy.orm import Session
 
 from jiaoguan.accounts.models import User
 from jiaoguan.accounts.service import issue_api_token
-from jiaoguan.passes import applications as apps
-from jiaoguan.passes import reasons as R
-from jiaoguan.passes.keys import read_certificate
+from jiaoguan.passes.applications import service as apps
 from jiaoguan.passes.models import CheckpointScan, PassApplication, TransportPass
-from jiaoguan.passes.trust import TrustStore
-from jiaoguan.passes.verify import verify
+from jiaoguan.passes.qr import reasons as R
+from jiaoguan.passes.qr.keys import read_certificate
+from jiaoguan.passes.qr.trust import TrustStore
+from jiaoguan.passes.qr.verify import verify
 
 FORM = {
     "plate_no": "沪D20001", "plate_colour": "yellow", "vin": application(1).vin, "transport_cert_no": "310115000001",
@@ -143,7 +143,7 @@ def test_the_trust_bundle_is_public_signed_by_the_root_and_lists_revoked_passes(
     assert verify(p.qr_text, TrustStore.from_bundle(bundle.content, root), FRIDAY).valid
     apps_revoked = client.get("/api/v1/passes/trust-root").text
     assert "PRIVATE" not in apps_revoked and "PRIVATE" not in bundle.text
-    from jiaoguan.passes.revocation import revoke_pass
+    from jiaoguan.passes.issuance.revocation import revoke_pass
 
     revoke_pass(db, p.pass_no, issuer, "test")
     store = TrustStore.from_bundle(client.get("/api/v1/passes/trust-bundle").content, root)

@@ -16,12 +16,12 @@ from sqlalchemy.orm import Session
 from jiaoguan.accounts.models import User
 from jiaoguan.kit.clock import today, utc_now
 from jiaoguan.kit.errors import JiaoguanError
-from jiaoguan.passes import applications as apps
-from jiaoguan.passes import checkpoint as cp
-from jiaoguan.passes.application_form import ApplicationInput, CrewInput
-from jiaoguan.passes.keystore import init_keys
+from jiaoguan.passes.applications import service as apps
+from jiaoguan.passes.applications.form import ApplicationInput, CrewInput
+from jiaoguan.passes.applications.policy import add_auto_rule, configure_province
+from jiaoguan.passes.checkpoint import scans as cp
+from jiaoguan.passes.issuance.keystore import init_keys
 from jiaoguan.passes.models import PassAutoApprovalRule
-from jiaoguan.passes.policy import add_auto_rule, configure_province
 from jiaoguan.registry.models import Enterprise, Person, Vehicle
 
 DEMO_PROVINCES = ["11", "31", "44", "51", "14", "42"]

@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy.orm import Session
 
 from jiaoguan.notify.worker import periodic
-from jiaoguan.passes.sla import escalate_reviews
+from jiaoguan.passes.applications.sla import escalate_reviews
 
 
 @periodic("passes.review_sla", dt.timedelta(hours=1))

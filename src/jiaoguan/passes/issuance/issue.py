@@ -10,11 +10,11 @@ from sqlalchemy.orm import Session
 
 from jiaoguan.kit import audit
 from jiaoguan.kit.clock import utc_now
-from jiaoguan.passes import keystore
-from jiaoguan.passes.codec import CrewMember, PassClaims, PassContent, issue_qr, validity_instants
+from jiaoguan.passes.applications.policy import issuing_area, province_settings
+from jiaoguan.passes.issuance import keystore
+from jiaoguan.passes.issuance.numbering import next_pass_no
 from jiaoguan.passes.models import PassApplication, PassCrewMember, PassSigningKey, TransportPass
-from jiaoguan.passes.numbering import next_pass_no
-from jiaoguan.passes.policy import issuing_area, province_settings
+from jiaoguan.passes.qr.codec import CrewMember, PassClaims, PassContent, issue_qr, validity_instants
 from jiaoguan.registry.models import Enterprise
 
 GREEN = "#80ff80"  # the template's C50 Y50 K0 (REFERENCE B.2) as screen RGB

@@ -22,8 +22,8 @@ from jiaoguan.kit import audit
 from jiaoguan.kit.clock import utc_now
 from jiaoguan.kit.errors import JiaoguanError
 from jiaoguan.kit.i18n import N_, translate
-from jiaoguan.passes.application_form import ApplicationInput, CrewInput
-from jiaoguan.passes.applications import ApplicationInvalid, enterprise_of, submit_application
+from jiaoguan.passes.applications.form import ApplicationInput, CrewInput
+from jiaoguan.passes.applications.service import ApplicationInvalid, enterprise_of, submit_application
 from jiaoguan.passes.models import PassBatch
 from jiaoguan.passes.vocab import CARGO_CATEGORIES, PLATE_COLOURS
 

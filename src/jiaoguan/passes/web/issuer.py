@@ -17,12 +17,12 @@ from jiaoguan.kit.clock import CHINA_TZ, today
 from jiaoguan.kit.errors import InvalidInput
 from jiaoguan.kit.i18n import N_
 from jiaoguan.kit.web import UnitOfWorkRoute
-from jiaoguan.passes import applications as apps
-from jiaoguan.passes import service_requests as sr
-from jiaoguan.passes.issuance import crew_of
+from jiaoguan.passes.applications import service as apps
+from jiaoguan.passes.applications import service_requests as sr
+from jiaoguan.passes.issuance.issue import crew_of
+from jiaoguan.passes.issuance.revocation import revoke_pass
 from jiaoguan.passes.models import TransportPass
-from jiaoguan.passes.pages_common import Db, page
-from jiaoguan.passes.revocation import revoke_pass
+from jiaoguan.passes.web.common import Db, page
 from jiaoguan.registry.models import Enterprise
 
 router = APIRouter(route_class=UnitOfWorkRoute, include_in_schema=False)

@@ -21,11 +21,11 @@ from jiaoguan.kit.clock import today, utc_now
 from jiaoguan.kit.db import is_postgres
 from jiaoguan.kit.errors import Conflict, Forbidden, InvalidInput, NotFound
 from jiaoguan.kit.i18n import N_, both
-from jiaoguan.passes.application_form import ApplicationInput, CleanApplication, FieldProblem, clean_application
-from jiaoguan.passes.issuance import issue_pass
-from jiaoguan.passes.keystore import NoSigningKey
+from jiaoguan.passes.applications.form import ApplicationInput, CleanApplication, FieldProblem, clean_application
+from jiaoguan.passes.applications.policy import matching_auto_rule, province_settings
+from jiaoguan.passes.issuance.issue import issue_pass
+from jiaoguan.passes.issuance.keystore import NoSigningKey
 from jiaoguan.passes.models import PassApplication, PassAutoApprovalRule, PassCrewMember, TransportPass
-from jiaoguan.passes.policy import matching_auto_rule, province_settings
 from jiaoguan.registry.models import Enterprise
 
 # Statuses that hold the vehicle: a pass at the checkpoint or an application still under review.

@@ -15,7 +15,7 @@ from jiaoguan.kit.clock import CHINA_TZ, today, utc_now
 from jiaoguan.kit.errors import Conflict, Forbidden, InvalidInput, NotFound
 from jiaoguan.kit.i18n import N_, both
 from jiaoguan.kit.ids import check_mobile, check_plate
-from jiaoguan.passes.applications import enterprise_of
+from jiaoguan.passes.applications.service import enterprise_of
 from jiaoguan.passes.models import PassServiceRequest
 from jiaoguan.passes.service import enterprise_active_plates
 

@@ -16,16 +16,16 @@ from jiaoguan.accounts.roles import Role
 from jiaoguan.kit.clock import today
 from jiaoguan.kit.errors import JiaoguanError
 from jiaoguan.kit.web import UnitOfWorkRoute
-from jiaoguan.passes import applications as apps
-from jiaoguan.passes import service_requests as sr
-from jiaoguan.passes.application_form import MAX_CREW, ApplicationInput, CrewInput
-from jiaoguan.passes.csv_batch import MAX_BYTES, submit_batch, template_csv
-from jiaoguan.passes.issuance import GREEN, GREY, crew_of, qr_svg
+from jiaoguan.passes.applications import service as apps
+from jiaoguan.passes.applications import service_requests as sr
+from jiaoguan.passes.applications.csv_batch import MAX_BYTES, submit_batch, template_csv
+from jiaoguan.passes.applications.form import MAX_CREW, ApplicationInput, CrewInput
+from jiaoguan.passes.applications.policy import province_settings
+from jiaoguan.passes.issuance.issue import GREEN, GREY, crew_of, qr_svg
+from jiaoguan.passes.issuance.revocation import get_pass
 from jiaoguan.passes.models import PassApplication
-from jiaoguan.passes.pages_common import Db, page
-from jiaoguan.passes.policy import province_settings
-from jiaoguan.passes.revocation import get_pass
 from jiaoguan.passes.service import enterprise_active_plates
+from jiaoguan.passes.web.common import Db, page
 from jiaoguan.registry.models import Enterprise
 
 router = APIRouter(route_class=UnitOfWorkRoute, include_in_schema=False)
