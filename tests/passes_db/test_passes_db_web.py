@@ -164,12 +164,9 @@ def test_the_api_lists_every_problem_of_an_application(client: TestClient, sign_
 def test_an_agent_sees_only_its_own_enterprises_passes(client: TestClient, sign_in, db: Session, agent: User,
                                                      issuer: User, make_user, keys: None) -> None:
     p = apps.approve(db, apps.submit_application(db, agent, application()).id, issuer)
-    from jiaoguan.registry.models import Enterprise
+    from jiaoguan.accounts.enterprises import add_enterprise
 
-    other_firm = Enterprise(credit_code="91310000MA1K000000", name="别家公司", address_division="310101",
-                            province_code="31")
-    db.add(other_firm)
-    db.flush()
+    other_firm = add_enterprise(db, credit_code="91310000MA1K000000", name="别家公司", address_division="310101")
     as_user(client, sign_in, make_user("enterprise_agent", enterprise_id=other_firm.id, province_code="31"))
     assert client.get(f"/passes/pass/{p.pass_no}/print").status_code == 403
     assert client.get(f"/api/v1/passes/{p.pass_no}").status_code == 403

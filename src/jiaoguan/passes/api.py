@@ -82,7 +82,7 @@ async def upload_batch(user: EnterpriseAgent, db: Db, file: Annotated[UploadFile
 
 @router.get("/passes/applications")
 def list_applications(user: EnterpriseAgent, db: Db) -> list[dict[str, Any]]:
-    enterprise = apps.enterprise_of(db, user)
+    enterprise = apps.enterprise_of_agent(db, user)
     rows = apps.enterprise_applications(db, enterprise.id)
     passes = apps.passes_by_application(db, [a.id for a in rows])
     return [application_json(a, crew_of(db, a.id), passes.get(a.id)) for a in rows]
