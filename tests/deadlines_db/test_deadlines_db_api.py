@@ -155,7 +155,7 @@ def test_an_unknown_plate_is_not_found(client, sign_in, world) -> None:
 
 
 def test_an_enterprise_agent_explains_the_company_vehicles_only(client, sign_in, world, make_user, db) -> None:
-    from tests.factories.registry import enterprise
+    from tests.factories.accounts import enterprise
 
     firm = enterprise(db)
     truck = vehicle(db, None, firm=firm, inspection=D("2022-03-31"), kind="heavy_truck", use="freight", seats=3)

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from jiaoguan.accounts.roles import Role
-from jiaoguan.deadlines.measure_loader import shipped_measures
+from jiaoguan.deadlines.measures.loader import shipped_measures
 from jiaoguan.deadlines.models import MeasureVersion
 from jiaoguan.kit.clock import FixedClock, get_clock, set_clock
 from tests.factories.deadlines import publish_shipped

@@ -12,14 +12,15 @@ from sqlalchemy.orm import Session
 
 from jiaoguan.accounts.models import User
 from jiaoguan.accounts.roles import Role
-from jiaoguan.deadlines.sweep import SweepBusy, sweep
-from jiaoguan.deadlines.sweep_models import SweepRegion, SweepRun, SweepTerm
+from jiaoguan.deadlines.sweep.models import SweepRegion, SweepRun, SweepTerm
+from jiaoguan.deadlines.sweep.run import SweepBusy, sweep
 from jiaoguan.kit.audit import AuditRecord
 from jiaoguan.kit.clock import FixedClock, get_clock, set_clock
 from jiaoguan.kit.outbox import OutboxMessage
 from jiaoguan.registry.models import DrivingLicence, LearnerPermit, PreselectedPlate, Vehicle
+from tests.factories.accounts import enterprise
 from tests.factories.deadlines import publish_shipped
-from tests.factories.registry import D, enterprise, licence, permit, person, plate_hold, vehicle
+from tests.factories.registry import D, licence, permit, person, plate_hold, vehicle
 
 
 @pytest.fixture()

@@ -10,10 +10,10 @@ from hypothesis import strategies as st
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
-from jiaoguan.deadlines.kinds import DeadlineKind
 from jiaoguan.deadlines.record_items import missed_cycles, pure_vehicle
+from jiaoguan.deadlines.rules.kinds import DeadlineKind
 from jiaoguan.deadlines.service import measures_in_db, record_deadlines
-from jiaoguan.deadlines.sweep import sweep
+from jiaoguan.deadlines.sweep.run import sweep
 from jiaoguan.registry.models import DrivingLicence, LearnerPermit, Person, PreselectedPlate, Vehicle
 from tests.factories.deadlines import publish_shipped
 from tests.factories.registry import licence, permit, person, plate_hold, vehicle

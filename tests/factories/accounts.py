@@ -1,4 +1,4 @@
-"""Users of each role, created through the accounts service (so their password hash is real argon2id)."""
+"""Users of each role and enterprises, made through the accounts room's services (real argon2id hashes, audit)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import itertools
 
 from sqlalchemy.orm import Session
 
+from jiaoguan.accounts.enterprises import EnterpriseView, add_enterprise
 from jiaoguan.accounts.models import User
 from jiaoguan.accounts.roles import Role
 from jiaoguan.accounts.service import create_user
@@ -25,3 +26,11 @@ def user(db: Session, role: Role | str, *, username: str | None = None, password
     made = create_user(db, username=name, display_name=name, role=role, password=password, **kw)  # type: ignore[arg-type]
     db.commit()
     return made
+
+
+def enterprise(db: Session, *, credit_code: str | None = None, name: str | None = None, division: str = "310115",
+               phone: str | None = "13900139000") -> EnterpriseView:
+    """An enterprise registered at the division's address (its province follows from it)."""
+    n = next(_serial)
+    return add_enterprise(db, credit_code=credit_code or f"91310115MA{n:07d}X", name=name or f"测试物流{n}",
+                          address_division=division, contact_phone=phone)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from jiaoguan.deadlines.measure_loader import shipped_measures
-from jiaoguan.deadlines.measure_store import publish
+from jiaoguan.deadlines.measures.loader import shipped_measures
+from jiaoguan.deadlines.measures.store import publish
 
 
 def publish_shipped(db: Session, *ids: str) -> None:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from jiaoguan.accounts.roles import Role
 from jiaoguan.accounts.service import issue_api_token
 from jiaoguan.kit.audit import AuditRecord
-from tests.factories import registry
+from tests.factories import accounts
 from tests.factories.accounts import PASSWORD
 
 
@@ -67,10 +67,10 @@ def test_a_json_call_with_a_device_token_names_the_user_and_the_device(client, m
 
 
 def test_an_async_handler_records_the_enterprise_agent(client, make_user, db) -> None:
-    firm = registry.enterprise(db, province="31")
+    firm = accounts.enterprise(db)
     agent = make_user(Role.enterprise_agent, enterprise_id=firm.id, province_code="31")
     _sign_in_through_the_form(client, agent.username)
-    from jiaoguan.passes.csv_batch import template_csv
+    from jiaoguan.passes.applications.csv_batch import template_csv
 
     csv = template_csv().encode()  # its sample rows may be refused: the upload is audited all the same
     response = client.post("/api/v1/passes/applications/batch", files={"file": ("fleet.csv", csv, "text/csv")})

@@ -20,8 +20,8 @@ import pytest
 import zxingcpp
 from PIL import Image, UnidentifiedImageError
 
-from jiaoguan.passes.dcc import DCC_PREFIX, dcc_trust
-from jiaoguan.passes.verify import Verdict, verify
+from jiaoguan.passes.qr.dcc import DCC_PREFIX, dcc_trust
+from jiaoguan.passes.qr.verify import Verdict, verify
 from tests.conformance import DCC_VECTORS
 
 VECTORS = sorted(DCC_VECTORS.glob("*.json"))

@@ -8,14 +8,14 @@ from collections.abc import Callable, Iterator
 import pytest
 from sqlalchemy.orm import Session
 
+from jiaoguan.accounts.enterprises import EnterpriseView
 from jiaoguan.accounts.models import User
 from jiaoguan.accounts.roles import Role
 from jiaoguan.kit.clock import FixedClock, get_clock, set_clock
-from jiaoguan.passes.checkpoint import ensure_checkpoint
-from jiaoguan.passes.keystore import init_keys
+from jiaoguan.passes.checkpoint.scans import ensure_checkpoint
+from jiaoguan.passes.issuance.keystore import init_keys
 from jiaoguan.passes.models import Checkpoint
-from jiaoguan.registry.models import Enterprise
-from tests.factories import registry
+from tests.factories import accounts
 from tests.factories.passes import FRIDAY
 
 
@@ -31,13 +31,13 @@ def clock() -> Iterator[FixedClock]:
 
 
 @pytest.fixture()
-def enterprise(db: Session) -> Enterprise:
-    return registry.enterprise(db, credit_code="91310115MA1H7XYZ0A", name="上海顺达物流有限公司", division="310115",
-                               phone="13800138000", province="31")
+def enterprise(db: Session) -> EnterpriseView:
+    return accounts.enterprise(db, credit_code="91310115MA1H7XYZ0A", name="上海顺达物流有限公司", division="310115",
+                               phone="13800138000")
 
 
 @pytest.fixture()
-def agent(make_user: Callable[..., User], enterprise: Enterprise, clock: FixedClock) -> User:
+def agent(make_user: Callable[..., User], enterprise: EnterpriseView, clock: FixedClock) -> User:
     return make_user(Role.enterprise_agent, enterprise_id=enterprise.id, province_code="31")
 
 

@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from jiaoguan.accounts.roles import Role
 from jiaoguan.kit.outbox import OutboxMessage
-from jiaoguan.passes.applications import submit_application
-from jiaoguan.passes.sla import escalate_reviews
+from jiaoguan.passes.applications.service import submit_application
+from jiaoguan.passes.applications.sla import escalate_reviews
 from tests.factories.passes import application
 
 

@@ -6,7 +6,7 @@ import logging
 
 from sqlalchemy.orm import Session
 
-from jiaoguan.deadlines.sweep import SweepBusy, SweepReport, sweep
+from jiaoguan.deadlines.sweep.run import SweepBusy, SweepReport, sweep
 from jiaoguan.kit.clock import today
 
 log = logging.getLogger("jiaoguan.deadlines")

@@ -17,10 +17,10 @@ from jiaoguan.accounts.principal import Principal
 from jiaoguan.accounts.roles import Role
 from jiaoguan.deadlines import service
 from jiaoguan.deadlines.engine import Decision
-from jiaoguan.deadlines.kinds import Nature
-from jiaoguan.deadlines.measure_loader import parse_measures
-from jiaoguan.deadlines.measure_store import publish, versions
-from jiaoguan.deadlines.sweep import affected_counts
+from jiaoguan.deadlines.measures.loader import parse_measures
+from jiaoguan.deadlines.measures.store import publish, versions
+from jiaoguan.deadlines.rules.kinds import Nature
+from jiaoguan.deadlines.sweep.run import affected_counts
 from jiaoguan.kit.clock import today
 from jiaoguan.kit.errors import InvalidInput, JiaoguanError
 from jiaoguan.kit.i18n import N_, current_locale, translate

@@ -8,7 +8,7 @@ from jiaoguan.kit.rooms import Job, NavEntry, Room
 
 ROOM = Room(
     name="deadlines",
-    models=("jiaoguan.deadlines.models", "jiaoguan.deadlines.sweep_models"),
+    models=("jiaoguan.deadlines.models", "jiaoguan.deadlines.sweep.models"),
     api="jiaoguan.deadlines.api:router",
     pages="jiaoguan.deadlines.pages:router",
     nav=(
@@ -19,6 +19,6 @@ ROOM = Room(
     ),
     jobs=(Job("deadlines.sweep", dt.timedelta(days=1), "jiaoguan.deadlines.jobs:nightly_sweep"),),
     commands=(("deadlines", "jiaoguan.deadlines.commands:app"),
-              ("measures", "jiaoguan.deadlines.measure_commands:app")),
+              ("measures", "jiaoguan.deadlines.measures.commands:app")),
     demo="jiaoguan.deadlines.demo:load_demo_part",
 )

@@ -17,9 +17,8 @@ from sqlalchemy.orm import Session
 from jiaoguan.accounts.principal import Principal
 from jiaoguan.accounts.roles import REGISTRY_READERS, Role
 from jiaoguan.deadlines.engine import Decision
-from jiaoguan.deadlines.kinds import DeadlineKind
-from jiaoguan.deadlines.measure_store import stored_measures
-from jiaoguan.deadlines.measures import Measure
+from jiaoguan.deadlines.measures.model import Measure
+from jiaoguan.deadlines.measures.store import stored_measures
 from jiaoguan.deadlines.record_items import (
     Item,
     licence_items,
@@ -28,6 +27,7 @@ from jiaoguan.deadlines.record_items import (
     pure_vehicle,
     vehicle_items,
 )
+from jiaoguan.deadlines.rules.kinds import DeadlineKind
 from jiaoguan.kit import audit
 from jiaoguan.kit.clock import today
 from jiaoguan.kit.errors import Forbidden, InvalidInput, NotFound

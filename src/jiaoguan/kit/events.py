@@ -105,13 +105,3 @@ def dispatch_due(session: Session, *, limit: int = 100) -> int:
         done += 1
     session.flush()
     return done
-
-
-def retry(session: Session, outbox_id: int) -> bool:
-    """Put a dead or failing event delivery back in the queue (the admin's retry button)."""
-    msg = session.get(OutboxMessage, outbox_id)
-    if msg is None or msg.channel != CHANNEL or msg.status == "sent":
-        return False
-    msg.status, msg.attempts, msg.next_attempt_at = "pending", 0, utc_now()
-    session.flush()
-    return True

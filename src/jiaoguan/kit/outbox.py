@@ -66,3 +66,13 @@ def enqueue(session: Session, channel: str, recipient: str, template: str, param
     session.add(msg)
     session.flush()
     return msg
+
+
+def requeue(session: Session, outbox_id: int) -> OutboxMessage | None:
+    """Put a dead or failing delivery back in the queue (the admin's retry); None if there is nothing to retry."""
+    msg = session.get(OutboxMessage, outbox_id)
+    if msg is None or msg.status == "sent":
+        return None
+    msg.status, msg.attempts, msg.next_attempt_at = "pending", 0, utc_now()
+    session.flush()
+    return msg

@@ -1,0 +1,115 @@
+"""Publishing and reading temporary measures in the database.
+
+A published version is never changed: a correction is a new version (same id, higher number), which
+takes over from its own announcement date, so any decision taken earlier replays exactly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from jiaoguan.deadlines.measures.loader import MeasureError, parse_measure, parse_measures
+from jiaoguan.deadlines.measures.model import Measure
+from jiaoguan.deadlines.models import MeasureVersion
+from jiaoguan.kit import audit
+from jiaoguan.kit.clock import utc_now
+from jiaoguan.kit.context import current_actor
+from jiaoguan.kit.errors import Conflict
+from jiaoguan.kit.i18n import N_
+
+
+class MeasureVersionExists(Conflict):
+    code = "measure_version_exists"
+    message = N_("Measure %(ref)s is already published with different content; publish it as a new version.")
+
+
+class MeasureVersionTooLow(Conflict):
+    code = "measure_version_too_low"
+    message = N_("Measure %(id)s already has version %(latest)s; a new version must have a higher number.")
+
+
+def _canonical(doc: Any) -> str:
+    return json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def publish(session: Session, doc: Any) -> tuple[MeasureVersion, bool]:
+    """Validate and store one measure document; returns (row, created). Re-loading the same content is a no-op."""
+    measure = parse_measure(doc)
+    text = _canonical(doc)
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    same = session.execute(select(MeasureVersion).where(
+        MeasureVersion.measure_id == measure.id, MeasureVersion.version == measure.version)).scalar_one_or_none()
+    if same is not None:
+        if same.sha256 == digest:
+            return same, False
+        raise MeasureVersionExists(ref=measure.ref)
+    latest = session.execute(select(func.max(MeasureVersion.version)).where(
+        MeasureVersion.measure_id == measure.id)).scalar_one_or_none()
+    if latest is not None and measure.version < latest:
+        raise MeasureVersionTooLow(id=measure.id, latest=latest)
+    row = MeasureVersion(
+        measure_id=measure.id, version=measure.version, title_zh=measure.title.zh, title_en=measure.title.en,
+        announced=measure.announced, effective_from=measure.effective_from, effective_to=measure.effective_to,
+        region="national" if measure.region is None else ",".join(sorted(measure.region)),
+        document=text, sha256=digest, loaded_at=utc_now(), loaded_by=current_actor().label[:64])
+    session.add(row)
+    session.flush()
+    audit.record(session, "measure.publish", "measure", measure.ref,
+                 f"{measure.title.zh} / announced {measure.announced} / effective {measure.effective_from}"
+                 f"..{measure.effective_to or ''} / region {row.region}")
+    return row, True
+
+
+def publish_file(session: Session, path: Path | str) -> list[tuple[MeasureVersion, bool]]:
+    """Publish every measure of a JSON file (one object or an array), all or nothing."""
+    p = Path(path)
+    try:
+        doc = json.loads(p.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise MeasureError(str(p), f"cannot be read ({exc.strerror or exc})") from exc
+    except json.JSONDecodeError as exc:
+        raise MeasureError(p.name, f"is not valid JSON (line {exc.lineno}, column {exc.colno})") from exc
+    parse_measures(doc, p.name)  # validate the whole file before storing any of it
+    return [publish(session, d) for d in (doc if isinstance(doc, list) else [doc])]
+
+
+@lru_cache(maxsize=256)
+def _parsed(document: str) -> Measure:
+    return parse_measure(json.loads(document))
+
+
+def stored_measures(session: Session) -> list[Measure]:
+    """Every published version; the engine picks, for each date, the ones announced by then."""
+    rows = session.execute(select(MeasureVersion.document).order_by(MeasureVersion.id)).scalars().all()
+    return [_parsed(doc) for doc in rows]
+
+
+def versions(session: Session) -> list[MeasureVersion]:
+    return list(session.execute(select(MeasureVersion).order_by(
+        MeasureVersion.measure_id, MeasureVersion.version)).scalars().all())
+
+
+def preload_shipped(session: Session) -> int:
+    """Publish every measure shipped with the product (`deadlines/data/measure_*.json`).
+
+    The demo starts with all of them: MPS 2022-04-21 is the one acting on today's records, and the
+    2020 and Shanxi files are history, so `jiaoguan deadlines explain` answers the same with or
+    without a database behind it.
+    """
+    from importlib import resources
+
+    folder = resources.files("jiaoguan.deadlines") / "data"
+    created = 0
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name.startswith("measure_") and entry.name.endswith(".json"):
+            doc = json.loads(entry.read_text("utf-8"))
+            for item in doc if isinstance(doc, list) else [doc]:
+                created += publish(session, item)[1]
+    return created

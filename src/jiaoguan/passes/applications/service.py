@@ -1,0 +1,296 @@
+"""Applications (通行证申请): submit, the one-vehicle-one-pass rule, review within the SLA, auto-approval.
+
+Services flush, never commit; every state change writes an audit record, and the applicant is told of
+each decision through the outbox.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import or_, select, text
+from sqlalchemy.orm import Session
+
+from jiaoguan.accounts.enterprises import EnterpriseView, enterprise_of
+from jiaoguan.accounts.principal import Principal
+from jiaoguan.kit import audit, outbox
+from jiaoguan.kit.calendar_service import load_calendar
+from jiaoguan.kit.clock import today, utc_now
+from jiaoguan.kit.db import is_postgres
+from jiaoguan.kit.errors import Conflict, Forbidden, InvalidInput, NotFound
+from jiaoguan.kit.i18n import N_, both
+from jiaoguan.passes.applications.form import ApplicationInput, CleanApplication, FieldProblem, clean_application
+from jiaoguan.passes.applications.policy import matching_auto_rule, province_settings
+from jiaoguan.passes.issuance.issue import issue_pass
+from jiaoguan.passes.issuance.keystore import NoSigningKey
+from jiaoguan.passes.models import PassApplication, PassAutoApprovalRule, PassCrewMember, TransportPass
+
+# Statuses that hold the vehicle: a pass at the checkpoint or an application still under review.
+HOLDING_PASS_STATUSES = ("active", "key_revoked")
+
+REFUSAL_REASONS: Mapping[str, str] = {
+    "not_key_material": N_("The goods are not key material under the national rules."),
+    "documents": N_("The information is incomplete or does not match the documents."),
+    "vehicle": N_("The vehicle or its road transport certificate could not be confirmed."),
+    "crew": N_("The crew could not be confirmed."),
+    "route": N_("Neither origin nor destination requires a pass on this route."),
+    "other": N_("Other reason (see the note)."),
+}
+
+
+class ApplicationInvalid(InvalidInput):
+    code = "pass_application_invalid"
+    message = N_("The application has %(count)s problem(s); please correct them.")
+
+    def __init__(self, problems: list[FieldProblem]) -> None:
+        first = problems[0].field if problems else None
+        super().__init__(field=first, count=len(problems))
+        self.problems = problems
+
+
+class VehicleAlreadyHasPass(Conflict):
+    code = "pass_overlap"
+    message = N_("Vehicle %(plate)s already has %(what)s for %(start)s to %(end)s: one vehicle, one pass, one "
+                 "route.")
+
+
+class NotYourApplication(Forbidden):
+    code = "not_your_application"
+    message = N_("This application belongs to another enterprise or province.")
+
+
+class ApplicationNotPending(Conflict):
+    code = "application_not_pending"
+    message = N_("This application has already been decided.")
+
+
+def enterprise_of_agent(session: Session, user: Principal) -> EnterpriseView:
+    """The enterprise an agent acts for; an account linked to none may not apply."""
+    enterprise = enterprise_of(session, user.enterprise_id)
+    if enterprise is None:
+        raise Forbidden(N_("Your account is not linked to an enterprise."), code="no_enterprise")
+    return enterprise
+
+
+def _lock_plate(session: Session, plate_no: str) -> None:
+    # Two submissions for one vehicle at the same moment must not both pass the overlap check. SQLite
+    # already admits one writer at a time; PostgreSQL takes a transaction-scoped lock per plate.
+    if is_postgres(session):
+        key = int.from_bytes(hashlib.sha256(("pass-plate:" + plate_no).encode()).digest()[:8], "big", signed=True)
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
+
+
+def overlap(session: Session, plate_no: str, start: dt.date, end: dt.date,
+            exclude_application: int | None = None) -> VehicleAlreadyHasPass | None:
+    """The refusal for a vehicle that already holds (or awaits) a pass for part of [start, end]."""
+    held = session.execute(
+        select(TransportPass).where(TransportPass.plate_no == plate_no,
+                                    TransportPass.status.in_(HOLDING_PASS_STATUSES),
+                                    TransportPass.valid_from <= end, TransportPass.valid_to >= start,
+                                    TransportPass.application_id != (exclude_application or 0))
+        .order_by(TransportPass.valid_from).limit(1)
+    ).scalar_one_or_none()
+    if held is not None:
+        return VehicleAlreadyHasPass(field="plate_no", plate=plate_no, what=f"pass {held.pass_no}",
+                                     start=held.valid_from.isoformat(), end=held.valid_to.isoformat())
+    pending = session.execute(
+        select(PassApplication).where(PassApplication.plate_no == plate_no, PassApplication.status == "pending",
+                                      PassApplication.valid_from <= end, PassApplication.valid_to >= start,
+                                      PassApplication.id != (exclude_application or 0))
+        .order_by(PassApplication.valid_from).limit(1)
+    ).scalar_one_or_none()
+    if pending is not None:
+        return VehicleAlreadyHasPass(field="plate_no", plate=plate_no, what=f"application #{pending.id}",
+                                     start=pending.valid_from.isoformat(), end=pending.valid_to.isoformat())
+    return None
+
+
+def check_application(session: Session, user: Principal, raw: ApplicationInput) -> CleanApplication:
+    """Validate for this user's province; raise `ApplicationInvalid` with every problem."""
+    enterprise = enterprise_of_agent(session, user)
+    settings = province_settings(session, enterprise.province_code)
+    clean, problems = clean_application(raw, today=today(), max_days=settings.max_validity_days)
+    if clean is None:
+        raise ApplicationInvalid(problems)
+    return clean
+
+
+def submit_application(session: Session, user: Principal, raw: ApplicationInput, *, batch_id: int | None = None,
+                       batch_line: int | None = None) -> PassApplication:
+    """An enterprise agent applies; auto-approval rules may approve and issue at once."""
+    enterprise = enterprise_of_agent(session, user)
+    clean = check_application(session, user, raw)
+    _lock_plate(session, clean.plate_no)
+    refusal = overlap(session, clean.plate_no, clean.valid_from, clean.valid_to)
+    if refusal is not None:
+        raise refusal
+    settings = province_settings(session, enterprise.province_code)
+    submitted = today()
+    app = PassApplication(
+        province_code=enterprise.province_code, enterprise_id=enterprise.id, applicant_user_id=user.id,
+        batch_id=batch_id, batch_line=batch_line, status="pending", submitted_at=utc_now(),
+        sla_due=load_calendar(session).add_working_days(submitted, settings.review_working_days),
+        **{k: getattr(clean, k) for k in _PLAIN_FIELDS},
+    )
+    session.add(app)
+    session.flush()
+    for i, m in enumerate(clean.crew):
+        session.add(PassCrewMember(application_id=app.id, position=i, role=m.role, name=m.name,
+                                   id_number=m.id_number, phone=m.phone))
+    session.flush()
+    audit.record(session, "pass.application.submit", "pass_application", app.id,
+                 f"{app.plate_no} {app.origin_code}→{app.destination_code} {app.valid_from}..{app.valid_to}"
+                 f"{f' (batch {batch_id} line {batch_line})' if batch_id else ''}; review due {app.sla_due}")
+    rule = matching_auto_rule(session, app.province_code, enterprise.id, app.cargo_category,
+                              (app.valid_to - app.valid_from).days + 1)
+    if rule is not None:
+        try:
+            with session.begin_nested():
+                approve(session, app.id, None, rule=rule)
+        except NoSigningKey:
+            # Without a key the pass cannot be signed; the application waits for a person instead.
+            pass
+    return app
+
+
+_PLAIN_FIELDS = (
+    "plate_no", "plate_colour", "vin", "transport_cert_no", "origin_code", "origin_address", "destination_code",
+    "destination_address", "consignor", "consignor_contact", "consignee", "consignee_contact", "cargo_category",
+    "cargo_name", "cargo_quantity", "cargo_weight_kg", "valid_from", "valid_to", "contact_name", "contact_phone",
+)
+
+
+def get_application(session: Session, application_id: int, *, lock: bool = False) -> PassApplication:
+    stmt = select(PassApplication).where(PassApplication.id == application_id)
+    app = session.execute(stmt.with_for_update() if lock else stmt).scalar_one_or_none()
+    if app is None:
+        raise NotFound(N_("No such application."), code="no_such_application")
+    return app
+
+
+def ensure_may_see(session: Session, user: Principal, app: PassApplication) -> None:
+    if user.role == "enterprise_agent" and user.enterprise_id == app.enterprise_id:
+        return
+    if user.role == "pass_issuer" and user.province_code == app.province_code:
+        return
+    raise NotYourApplication()
+
+
+def ensure_may_see_pass(user: Principal, p: TransportPass) -> None:
+    if user.role == "enterprise_agent" and user.enterprise_id == p.enterprise_id:
+        return
+    if user.role == "pass_issuer" and user.province_code == p.province_code:
+        return
+    raise NotYourApplication()
+
+
+def _ensure_issuer_of(issuer: Principal | None, app: PassApplication) -> None:
+    if issuer is not None and (issuer.role != "pass_issuer" or issuer.province_code != app.province_code):
+        raise NotYourApplication()
+
+
+def notify_applicant(session: Session, app: PassApplication, msgid: str, **params: Any) -> None:
+    zh, en = both(msgid, **params)
+    outbox.enqueue(session, "inapp", str(app.applicant_user_id), "generic", {"text": f"{zh} / {en}"},
+                   province_code=app.province_code)
+    outbox.enqueue(session, "sms", app.contact_phone, "generic", {"text": zh}, province_code=app.province_code)
+
+
+def approve(session: Session, application_id: int, issuer: Principal | None, *,
+            rule: PassAutoApprovalRule | None = None) -> TransportPass:
+    """Approve a pending application and issue its pass (by an issuer of the province, or by a rule)."""
+    app = get_application(session, application_id, lock=True)
+    _ensure_issuer_of(issuer, app)
+    if app.status != "pending":
+        raise ApplicationNotPending()
+    if app.valid_to < today():
+        raise Conflict(N_("The requested validity has already ended; refuse the application instead."),
+                       code="validity_ended")
+    _lock_plate(session, app.plate_no)
+    refusal = overlap(session, app.plate_no, app.valid_from, app.valid_to, exclude_application=app.id)
+    if refusal is not None:
+        raise refusal
+    app.status, app.decided_at = "approved", utc_now()
+    app.decided_by_user_id = issuer.id if issuer is not None else None
+    app.auto_rule_id = rule.id if rule is not None else None
+    session.flush()
+    audit.record(session, "pass.application.approve", "pass_application", app.id,
+                 f"auto-approved by rule {rule.id} {rule.name}" if rule is not None else "approved")
+    issued = issue_pass(session, app)
+    notify_applicant(session, app, N_("Pass %(pass_no)s for %(plate)s has been issued, valid %(start)s to %(end)s."),
+                     pass_no=issued.pass_no, plate=app.plate_no, start=app.valid_from.isoformat(),
+                     end=app.valid_to.isoformat())
+    return issued
+
+
+def refuse(session: Session, application_id: int, issuer: Principal, reason_code: str,
+           note: str = "") -> PassApplication:
+    app = get_application(session, application_id, lock=True)
+    _ensure_issuer_of(issuer, app)
+    if app.status != "pending":
+        raise ApplicationNotPending()
+    note = " ".join(note.split())[:1000]
+    if reason_code not in REFUSAL_REASONS:
+        raise InvalidInput(N_("Choose a reason for the refusal."), code="refusal_reason", field="reason")
+    if reason_code == "other" and not note:
+        raise InvalidInput(N_("Explain the refusal in the note."), code="refusal_note", field="note")
+    app.status, app.decided_at, app.decided_by_user_id = "refused", utc_now(), issuer.id
+    app.refusal_code, app.decision_note = reason_code, note or None
+    session.flush()
+    audit.record(session, "pass.application.refuse", "pass_application", app.id, f"{reason_code}: {note}")
+    reason_zh, reason_en = both(REFUSAL_REASONS[reason_code])
+    notify_applicant(session, app, N_("Your pass application for %(plate)s was refused: %(reason)s %(note)s"),
+                     plate=app.plate_no, reason=reason_zh, note=note)
+    return app
+
+
+def withdraw(session: Session, application_id: int, user: Principal) -> PassApplication:
+    app = get_application(session, application_id, lock=True)
+    if user.enterprise_id != app.enterprise_id:
+        raise NotYourApplication()
+    if app.status != "pending":
+        raise ApplicationNotPending()
+    app.status, app.decided_at = "withdrawn", utc_now()
+    session.flush()
+    audit.record(session, "pass.application.withdraw", "pass_application", app.id, "withdrawn by the applicant")
+    return app
+
+
+def review_queue(session: Session, issuer: Principal, *, limit: int = 200) -> list[PassApplication]:
+    """Pending applications of the issuer's province, the most urgent (earliest SLA due date) first."""
+    return list(session.execute(
+        select(PassApplication).where(PassApplication.province_code == (issuer.province_code or ""),
+                                      PassApplication.status == "pending")
+        .order_by(PassApplication.sla_due, PassApplication.id).limit(limit)
+    ).scalars())
+
+
+def working_days_left(session: Session, app: PassApplication) -> int:
+    """Working days until the SLA due date (0 on the day, negative once overdue)."""
+    return load_calendar(session).working_days_between(today(), app.sla_due)
+
+
+def enterprise_applications(session: Session, enterprise_id: int, *, limit: int = 300) -> list[PassApplication]:
+    return list(session.execute(
+        select(PassApplication).where(PassApplication.enterprise_id == enterprise_id)
+        .order_by(PassApplication.id.desc()).limit(limit)
+    ).scalars())
+
+
+def passes_by_application(session: Session, application_ids: list[int]) -> dict[int, TransportPass]:
+    if not application_ids:
+        return {}
+    rows = session.execute(select(TransportPass).where(TransportPass.application_id.in_(application_ids))).scalars()
+    return {p.application_id: p for p in rows}
+
+
+def search_applications(session: Session, province_code: str, query: str, *, limit: int = 100
+                        ) -> list[PassApplication]:
+    q = query.strip().upper()
+    stmt = select(PassApplication).where(PassApplication.province_code == province_code)
+    if q:
+        stmt = stmt.where(or_(PassApplication.plate_no.contains(q), PassApplication.vin == q))
+    return list(session.execute(stmt.order_by(PassApplication.id.desc()).limit(limit)).scalars())

@@ -1,0 +1,242 @@
+"""Checkpoints (快速放行): online verification with the server-side revocation check, the scan log,
+offline scans synced later without duplicates.
+
+Online verification runs the same pure verifier as the offline devices, against every signing key the
+server knows, then asks the issuer's register what the QR cannot tell (REFERENCE B.5: the forgeries of
+2022 were caught by a database lookup): is the pass registered, revoked, or replaced by a newer QR?
+Scans are log rows, not audited state changes: the audit chain serialises its writers, and a busy
+exit lane must never wait on it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from jiaoguan.accounts.principal import Principal
+from jiaoguan.kit import audit
+from jiaoguan.kit.clock import utc_now
+from jiaoguan.kit.db import is_postgres
+from jiaoguan.kit.errors import Forbidden, InvalidInput, NotFound
+from jiaoguan.kit.i18n import N_, both, translate
+from jiaoguan.kit.ids import PROVINCES
+from jiaoguan.passes.issuance import keystore
+from jiaoguan.passes.models import Checkpoint, CheckpointScan, PassApplication, TransportPass
+from jiaoguan.passes.qr import reasons as R
+from jiaoguan.passes.qr.verify import Verdict, verify
+
+# Reasons only the online check can give (the pure verifier's codes are in qr/reasons.py).
+NOT_REGISTERED = "not_registered"
+SUPERSEDED = "superseded"
+SERVER_MESSAGES: Mapping[str, str] = {
+    NOT_REGISTERED: N_("The pass is not in the issuer's register: it may be forged."),
+    SUPERSEDED: N_("This QR code was replaced by a re-issued one; ask for the current pass."),
+}
+ALL_REASONS: tuple[str, ...] = (*R.REASONS, *SERVER_MESSAGES)
+MAX_SYNC_BATCH = 1000
+
+
+def reason_texts(reason: str | None) -> tuple[str, str]:
+    if reason is not None and reason in SERVER_MESSAGES:
+        return both(SERVER_MESSAGES[reason])
+    return R.reason_texts(reason)
+
+
+def reason_text(reason: str | None, locale: str | None = None) -> str:
+    if reason is not None and reason in SERVER_MESSAGES:
+        return translate(SERVER_MESSAGES[reason], locale)
+    return R.reason_text(reason, locale)
+
+
+@dataclass
+class OnlineResult:
+    valid: bool
+    reason: str | None
+    verdict: Verdict
+    pass_row: TransportPass | None
+    application: PassApplication | None
+    scan: CheckpointScan | None
+    duplicate: bool = False
+
+    def texts(self) -> tuple[str, str]:
+        return reason_texts(self.reason)
+
+    def to_json(self) -> dict[str, Any]:
+        zh, en = self.texts()
+        out = self.verdict.to_json()
+        out.update(valid=self.valid, reason=self.reason, message_zh=zh, message_en=en,
+                   registered=self.pass_row is not None)
+        if self.pass_row is not None:
+            out["pass_status"] = self.pass_row.status
+        if self.scan is not None:
+            out["scan_id"] = self.scan.scan_uid
+            out["checked_at"] = self.scan.scanned_at.isoformat()
+        out["duplicate"] = self.duplicate
+        return out
+
+
+def get_checkpoint(session: Session, code: str) -> Checkpoint:
+    row = session.execute(select(Checkpoint).where(Checkpoint.code == code.strip())).scalar_one_or_none()
+    if row is None:
+        raise NotFound(N_("No checkpoint with this code."), code="no_such_checkpoint", field="checkpoint")
+    return row
+
+
+def checkpoint_for(session: Session, officer: Principal, code: str) -> Checkpoint:
+    """The checkpoint an officer works at: it must be in the officer's province."""
+    row = get_checkpoint(session, code)
+    if officer.province_code and officer.province_code != row.province_code:
+        raise Forbidden(N_("This checkpoint is in another province."), code="checkpoint_other_province")
+    return row
+
+
+def checkpoints_for(session: Session, user: Principal) -> list[Checkpoint]:
+    stmt = select(Checkpoint).order_by(Checkpoint.code)
+    if user.province_code:
+        stmt = stmt.where(Checkpoint.province_code == user.province_code)
+    return list(session.execute(stmt).scalars())
+
+
+def ensure_checkpoint(session: Session, code: str, name: str, *, province_code: str, division_code: str,
+                      name_en: str = "", lanes: int = 4) -> Checkpoint:
+    row = session.execute(select(Checkpoint).where(Checkpoint.code == code)).scalar_one_or_none()
+    if row is not None:
+        return row
+    if province_code not in PROVINCES or division_code[:2] != province_code:
+        raise InvalidInput(N_("The checkpoint's division is not in its province."), code="bad_checkpoint_division")
+    row = Checkpoint(code=code, name=name, name_en=name_en, province_code=province_code,
+                     division_code=division_code, lanes=lanes)
+    session.add(row)
+    session.flush()
+    audit.record(session, "checkpoint.create", "checkpoint", code, name)
+    return row
+
+
+def _insert_scan(session: Session, values: dict[str, Any]) -> bool:
+    """Insert unless a scan with this uid is already stored; True when inserted (race-safe)."""
+    insert = pg_insert if is_postgres(session) else sqlite_insert
+    # RETURNING, not rowcount: drivers disagree on the rowcount of a skipped ON CONFLICT insert.
+    inserted = session.execute(insert(CheckpointScan).values(**values)
+                               .on_conflict_do_nothing(index_elements=["scan_uid"])
+                               .returning(CheckpointScan.id)).first()
+    return inserted is not None
+
+
+def _scan_by_uid(session: Session, uid: str) -> CheckpointScan | None:
+    return session.execute(select(CheckpointScan).where(CheckpointScan.scan_uid == uid)).scalar_one_or_none()
+
+
+def verify_online(session: Session, qr: str, *, checkpoint: Checkpoint, lane: str, officer: Principal,
+                  plate: str | None = None, check_ms: int | None = None, scan_uid: str | None = None
+                  ) -> OnlineResult:
+    """Verify one QR for an officer at a checkpoint lane and log the scan."""
+    started = time.perf_counter()
+    qr = qr.strip()
+    now = utc_now()
+    verdict = verify(qr, keystore.server_trust_store(session), now, expect_plate=(plate or "").strip() or None)
+    reason = verdict.reason
+    row = app = None
+    if verdict.authentic and verdict.content is not None:
+        row = session.execute(select(TransportPass).where(TransportPass.pass_no == verdict.content.pass_no)
+                              ).scalar_one_or_none()
+        if row is None:
+            reason = NOT_REGISTERED
+        else:
+            app = session.get(PassApplication, row.application_id)
+            if row.status == "revoked":
+                reason = R.REVOKED_PASS
+            elif reason is None and row.qr_text != qr:
+                reason = SUPERSEDED
+    elapsed = max(1, round((time.perf_counter() - started) * 1000))
+    uid = (scan_uid or "").strip()[:64] or uuid.uuid4().hex
+    values = dict(
+        scan_uid=uid, checkpoint_id=checkpoint.id, lane=lane.strip()[:12] or "-", officer_user_id=officer.id,
+        scanned_at=now, received_at=now, valid=reason is None, reason=reason,
+        plate_no=verdict.content.plate[:12] if verdict.content else ((plate or "").strip()[:12] or None),
+        pass_no=verdict.content.pass_no if verdict.content else None,
+        check_ms=check_ms if check_ms is not None and 0 < check_ms < 3_600_000 else elapsed,
+        source="online", province_code=checkpoint.province_code,
+    )
+    inserted = _insert_scan(session, values)
+    return OnlineResult(reason is None, reason, verdict, row, app, _scan_by_uid(session, uid), not inserted)
+
+
+@dataclass(frozen=True)
+class OfflineScan:
+    """One scan a device made without network, as it reports it afterwards."""
+
+    scan_uid: str
+    checkpoint: str
+    lane: str
+    scanned_at: dt.datetime
+    valid: bool
+    reason: str | None = None
+    plate: str | None = None
+    pass_no: str | None = None
+    check_ms: int | None = None
+
+
+@dataclass
+class SyncReport:
+    accepted: list[str]
+    duplicates: list[str]
+    rejected: list[tuple[str, str]]  # (scan uid, problem code)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"accepted": len(self.accepted), "duplicates": len(self.duplicates),
+                "rejected": [{"scan_id": uid, "code": code} for uid, code in self.rejected],
+                "accepted_ids": self.accepted, "duplicate_ids": self.duplicates}
+
+
+def _offline_problem(scan: OfflineScan, now: dt.datetime) -> str | None:
+    if not scan.scan_uid.strip() or len(scan.scan_uid) > 64:
+        return "bad_scan_id"
+    if scan.scanned_at.tzinfo is None:
+        return "naive_time"
+    if scan.scanned_at > now + dt.timedelta(hours=1):
+        return "time_in_future"
+    if scan.valid != (scan.reason is None) or (scan.reason is not None and scan.reason not in ALL_REASONS):
+        return "bad_reason"
+    return None
+
+
+def record_offline_scans(session: Session, officer: Principal, scans: list[OfflineScan]) -> SyncReport:
+    """Store scans made offline; a scan id already stored (a batch sent twice) is counted, not stored again."""
+    if len(scans) > MAX_SYNC_BATCH:
+        raise InvalidInput(N_("At most %(max)s scans per batch."), code="sync_batch_too_large", max=MAX_SYNC_BATCH)
+    now = utc_now()
+    report = SyncReport([], [], [])
+    checkpoints: dict[str, Checkpoint] = {}
+    for scan in scans:
+        problem = _offline_problem(scan, now)
+        if problem is None and scan.checkpoint not in checkpoints:
+            try:
+                checkpoints[scan.checkpoint] = checkpoint_for(session, officer, scan.checkpoint)
+            except (NotFound, Forbidden) as exc:
+                problem = exc.code
+        if problem is not None:
+            report.rejected.append((scan.scan_uid, problem))
+            continue
+        cp = checkpoints[scan.checkpoint]
+        inserted = _insert_scan(session, dict(
+            scan_uid=scan.scan_uid.strip(), checkpoint_id=cp.id, lane=scan.lane.strip()[:12] or "-",
+            officer_user_id=officer.id, scanned_at=scan.scanned_at, received_at=now, valid=scan.valid,
+            reason=scan.reason, plate_no=(scan.plate or "").strip()[:12] or None,
+            pass_no=(scan.pass_no or "").strip()[:12] or None,
+            check_ms=scan.check_ms if scan.check_ms is not None and 0 < scan.check_ms < 3_600_000 else None,
+            source="offline", province_code=cp.province_code,
+        ))
+        (report.accepted if inserted else report.duplicates).append(scan.scan_uid)
+    if report.accepted:
+        audit.record(session, "checkpoint.sync", "checkpoint", " ".join(sorted(checkpoints))[:80],
+                     f"{len(report.accepted)} offline scan(s) stored, {len(report.duplicates)} duplicate(s)")
+    return report

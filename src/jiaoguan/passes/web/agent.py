@@ -1,0 +1,175 @@
+"""The enterprise agent's pages: our applications and passes, apply (one or a CSV batch), print and e-pass,
+batch / door-to-door requests."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, File, Form, Path, Request, UploadFile
+from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from jiaoguan.accounts.auth import EnterpriseAgent, allow
+from jiaoguan.accounts.enterprises import enterprise_of
+from jiaoguan.accounts.principal import Principal
+from jiaoguan.accounts.roles import Role
+from jiaoguan.kit.clock import today
+from jiaoguan.kit.errors import JiaoguanError
+from jiaoguan.kit.web import UnitOfWorkRoute
+from jiaoguan.passes.applications import service as apps
+from jiaoguan.passes.applications import service_requests as sr
+from jiaoguan.passes.applications.csv_batch import MAX_BYTES, submit_batch, template_csv
+from jiaoguan.passes.applications.form import MAX_CREW, ApplicationInput, CrewInput
+from jiaoguan.passes.applications.policy import province_settings
+from jiaoguan.passes.issuance.issue import GREEN, GREY, crew_of, qr_svg
+from jiaoguan.passes.issuance.revocation import get_pass
+from jiaoguan.passes.models import PassApplication
+from jiaoguan.passes.service import enterprise_active_plates
+from jiaoguan.passes.web.common import Db, page
+
+router = APIRouter(route_class=UnitOfWorkRoute, include_in_schema=False)
+Viewer = Annotated[Principal, Depends(allow(Role.enterprise_agent, Role.pass_issuer))]
+PASS_NO = r"^\d{12}$"
+FIELDS = ("plate_no", "plate_colour", "vin", "transport_cert_no", "origin_code", "origin_address", "destination_code",
+          "destination_address", "consignor", "consignor_contact", "consignee", "consignee_contact", "cargo_category",
+          "cargo_name", "cargo_quantity", "cargo_weight_kg", "valid_from", "valid_to", "contact_name", "contact_phone")
+CREW_ROWS = 3
+
+
+@router.get("/passes/mine")
+def mine(request: Request, user: EnterpriseAgent, db: Db, notice: str = "") -> Response:
+    enterprise = apps.enterprise_of_agent(db, user)
+    rows = apps.enterprise_applications(db, enterprise.id)
+    passes = apps.passes_by_application(db, [a.id for a in rows])
+    return page(request, user, "passes/mine.html", enterprise=enterprise, rows=rows, passes=passes, notice=notice,
+                today=today())
+
+
+def _form_values(form: Any) -> tuple[dict[str, str], list[dict[str, str]]]:
+    values = {k: str(form.get(k, "")) for k in FIELDS}
+    crew = [{p: str(form.get(f"crew-{i}-{p}", "")) for p in ("name", "id_number", "phone")} for i in range(MAX_CREW)]
+    return values, crew
+
+
+def _apply_page(request: Request, user: Principal, db: Any, values: dict[str, str], crew: list[dict[str, str]],
+                errors: dict[str, list[str]] | None = None, message: str = "", status_code: int = 200) -> Response:
+    enterprise = apps.enterprise_of_agent(db, user)
+    settings = province_settings(db, enterprise.province_code)
+    while len(crew) < CREW_ROWS:
+        crew.append({"name": "", "id_number": "", "phone": ""})
+    return page(request, user, "passes/apply.html", status_code=status_code, values=values, crew=crew,
+                errors=errors or {}, message=message, max_days=settings.max_validity_days, enterprise=enterprise)
+
+
+@router.get("/passes/apply")
+def apply_form(request: Request, user: EnterpriseAgent, db: Db) -> Response:
+    start = today()
+    values = dict.fromkeys(FIELDS, "") | {
+        "valid_from": start.isoformat(), "valid_to": (start + dt.timedelta(days=6)).isoformat(),
+        "contact_name": user.display_name, "contact_phone": user.phone or "", "plate_colour": "yellow"}
+    return _apply_page(request, user, db, values, [])
+
+
+@router.post("/passes/apply")
+async def apply(request: Request, user: EnterpriseAgent, db: Db) -> Response:
+    form = await request.form()
+    values, crew = _form_values(form)
+    raw = ApplicationInput(crew=tuple(CrewInput(c["name"], c["id_number"], c["phone"]) for c in crew),
+                           **values)  # type: ignore[arg-type]
+
+    def submit() -> Response:
+        try:
+            app = apps.submit_application(db, user, raw)
+        except apps.ApplicationInvalid as exc:
+            errors: dict[str, list[str]] = {}
+            for p in exc.problems:
+                errors.setdefault(p.field, []).append(p.text())
+            return _apply_page(request, user, db, values, crew, errors, exc.text(), 422)
+        except apps.VehicleAlreadyHasPass as exc:
+            return _apply_page(request, user, db, values, crew, {"plate_no": [exc.text()]}, exc.text(), 409)
+        return RedirectResponse(f"/passes/mine?notice=submitted-{app.id}", status_code=303)
+
+    return await run_in_threadpool(submit)
+
+
+@router.post("/passes/applications/{app_id}/withdraw")
+def withdraw(app_id: int, user: EnterpriseAgent, db: Db) -> Response:
+    apps.withdraw(db, app_id, user)
+    return RedirectResponse("/passes/mine", status_code=303)
+
+
+@router.get("/passes/applications/{app_id}")
+def application_detail(request: Request, app_id: int, user: Viewer, db: Db) -> Response:
+    app = apps.get_application(db, app_id)
+    apps.ensure_may_see(db, user, app)
+    return page(request, user, "passes/application.html", app=app, crew=crew_of(db, app.id),
+                pass_row=apps.passes_by_application(db, [app.id]).get(app.id),
+                enterprise=enterprise_of(db, app.enterprise_id))
+
+
+@router.get("/passes/batch")
+def batch_form(request: Request, user: EnterpriseAgent, db: Db) -> Response:
+    return page(request, user, "passes/batch.html", report=None)
+
+
+@router.post("/passes/batch")
+async def batch_upload(request: Request, user: EnterpriseAgent, db: Db,
+                       file: Annotated[UploadFile, File()]) -> Response:
+    data = await file.read(MAX_BYTES + 1)
+    report = await run_in_threadpool(submit_batch, db, user, file.filename or "upload.csv", data)
+    return page(request, user, "passes/batch.html", report=report)
+
+
+@router.get("/passes/batch/template.csv")
+def batch_template(user: EnterpriseAgent) -> Response:
+    return Response("\ufeff" + template_csv(), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": 'attachment; filename="pass-batch-template.csv"'})
+
+
+def _pass_context(db: Any, user: Principal, pass_no: str) -> dict[str, Any]:
+    p = get_pass(db, pass_no)
+    apps.ensure_may_see_pass(user, p)
+    app: PassApplication = apps.get_application(db, p.application_id)
+    settings = province_settings(db, p.province_code)
+    green = p.status == "active" and p.valid_to >= today()
+    return {"p": p, "app": app, "crew": crew_of(db, app.id), "settings": settings, "green": green,
+            "qr": qr_svg(p.qr_text, dark="#000000" if green else "#8a8a8a", light="#ffffff", scale=5),
+            "colour": GREEN if green else GREY}
+
+
+@router.get("/passes/pass/{pass_no}/print")
+def print_pass(request: Request, pass_no: Annotated[str, Path(pattern=PASS_NO)], user: Viewer, db: Db) -> Response:
+    """The A4 pass as the national template lays it out: green (C50 Y50 K0), every field, the QR."""
+    return page(request, user, "passes/print.html", **_pass_context(db, user, pass_no))
+
+
+@router.get("/passes/pass/{pass_no}/e-pass")
+def e_pass(request: Request, pass_no: Annotated[str, Path(pattern=PASS_NO)], user: Viewer, db: Db) -> Response:
+    """The phone e-pass: the QR large, green while the pass is good, grey otherwise."""
+    return page(request, user, "passes/epass.html", **_pass_context(db, user, pass_no))
+
+
+@router.get("/passes/service-requests")
+def service_requests(request: Request, user: EnterpriseAgent, db: Db, notice: str = "", error: str = "") -> Response:
+    enterprise = apps.enterprise_of_agent(db, user)
+    return page(request, user, "passes/service_requests.html", rows=sr.enterprise_requests(db, enterprise.id),
+                plates=enterprise_active_plates(db, enterprise.id), kinds=sr.KINDS, notice=notice, error=error)
+
+
+@router.post("/passes/service-requests")
+def request_service(request: Request, user: EnterpriseAgent, db: Db, kind: Annotated[str, Form()] = "",
+                    plates: Annotated[str, Form()] = "", business: Annotated[str, Form()] = "",
+                    contact_phone: Annotated[str, Form()] = "", address: Annotated[str, Form()] = "",
+                    preferred_date: Annotated[str, Form()] = "") -> Response:
+    try:
+        when = dt.date.fromisoformat(preferred_date) if preferred_date else None
+        sr.request_service(db, user, kind=kind, plates=plates, business=business, contact_phone=contact_phone,
+                           address=address, preferred_date=when)
+    except (JiaoguanError, ValueError) as exc:
+        enterprise = apps.enterprise_of_agent(db, user)
+        text = exc.text() if isinstance(exc, JiaoguanError) else str(exc)
+        return page(request, user, "passes/service_requests.html", status_code=422,
+                    rows=sr.enterprise_requests(db, enterprise.id), plates=enterprise_active_plates(db, enterprise.id),
+                    kinds=sr.KINDS, error=text, notice="")
+    return RedirectResponse("/passes/service-requests?notice=sent", status_code=303)

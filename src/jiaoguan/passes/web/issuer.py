@@ -1,0 +1,102 @@
+"""The pass issuer's pages (review within the SLA, issued passes, revocation) and the window clerk's list of
+batch / door-to-door requests to schedule."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Path, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import select
+
+from jiaoguan.accounts.auth import allow
+from jiaoguan.accounts.enterprises import enterprise_of, enterprises_by_id
+from jiaoguan.accounts.principal import Principal
+from jiaoguan.accounts.roles import Role
+from jiaoguan.kit.clock import CHINA_TZ, today
+from jiaoguan.kit.errors import InvalidInput
+from jiaoguan.kit.i18n import N_
+from jiaoguan.kit.web import UnitOfWorkRoute
+from jiaoguan.passes.applications import service as apps
+from jiaoguan.passes.applications import service_requests as sr
+from jiaoguan.passes.issuance.issue import crew_of
+from jiaoguan.passes.issuance.revocation import revoke_pass
+from jiaoguan.passes.models import TransportPass
+from jiaoguan.passes.web.common import Db, page
+
+router = APIRouter(route_class=UnitOfWorkRoute, include_in_schema=False)
+Issuer = Annotated[Principal, Depends(allow(Role.pass_issuer))]
+Clerk = Annotated[Principal, Depends(allow(Role.window_clerk))]
+PASS_NO = r"^\d{12}$"
+
+
+@router.get("/passes/review")
+def review(request: Request, user: Issuer, db: Db, notice: str = "") -> Response:
+    queue = apps.review_queue(db, user)
+    firms = enterprises_by_id(db, (a.enterprise_id for a in queue))
+    return page(request, user, "passes/review.html", queue=queue, firms=firms, notice=notice,
+                days_left={a.id: apps.working_days_left(db, a) for a in queue})
+
+
+@router.get("/passes/review/{app_id}")
+def review_one(request: Request, app_id: int, user: Issuer, db: Db, error: str = "") -> Response:
+    app = apps.get_application(db, app_id)
+    apps.ensure_may_see(db, user, app)
+    return page(request, user, "passes/review_one.html", app=app, crew=crew_of(db, app.id), error=error,
+                enterprise=enterprise_of(db, app.enterprise_id), days_left=apps.working_days_left(db, app),
+                pass_row=apps.passes_by_application(db, [app.id]).get(app.id))
+
+
+@router.post("/passes/review/{app_id}/approve")
+def approve(app_id: int, user: Issuer, db: Db) -> Response:
+    issued = apps.approve(db, app_id, user)
+    return RedirectResponse(f"/passes/review?notice=issued-{issued.pass_no}", status_code=303)
+
+
+@router.post("/passes/review/{app_id}/refuse")
+def refuse(app_id: int, user: Issuer, db: Db, reason: Annotated[str, Form()] = "",
+           note: Annotated[str, Form()] = "") -> Response:
+    apps.refuse(db, app_id, user, reason, note)
+    return RedirectResponse(f"/passes/review?notice=refused-{app_id}", status_code=303)
+
+
+@router.get("/passes/issued")
+def issued(request: Request, user: Issuer, db: Db, q: str = "", notice: str = "") -> Response:
+    stmt = select(TransportPass).where(TransportPass.province_code == (user.province_code or ""))
+    if q.strip():
+        needle = q.strip().upper()
+        stmt = stmt.where((TransportPass.pass_no == needle) | TransportPass.plate_no.contains(needle))
+    rows = db.execute(stmt.order_by(TransportPass.id.desc()).limit(200)).scalars().all()
+    return page(request, user, "passes/issued.html", rows=rows, q=q, notice=notice, today=today())
+
+
+@router.post("/passes/issued/{pass_no}/revoke")
+def revoke(pass_no: Annotated[str, Path(pattern=PASS_NO)], user: Issuer, db: Db,
+           reason: Annotated[str, Form()] = "") -> Response:
+    revoke_pass(db, pass_no, user, reason)
+    return RedirectResponse(f"/passes/issued?notice=revoked-{pass_no}", status_code=303)
+
+
+@router.get("/passes/service-queue")
+def service_queue(request: Request, user: Clerk, db: Db, notice: str = "") -> Response:
+    rows = sr.open_requests(db, user)
+    firms = enterprises_by_id(db, (r.enterprise_id for r in rows))
+    return page(request, user, "passes/service_queue.html", rows=rows, firms=firms, kinds=sr.KINDS, notice=notice)
+
+
+@router.post("/passes/service-queue/{request_id}/schedule")
+def schedule(request_id: int, user: Clerk, db: Db, when: Annotated[str, Form()] = "",
+             note: Annotated[str, Form()] = "") -> Response:
+    try:
+        at = dt.datetime.fromisoformat(when).replace(tzinfo=CHINA_TZ)  # the clerk types Beijing time
+    except ValueError:
+        raise InvalidInput(N_("Give the appointment as date and time."), code="bad_time", field="when") from None
+    sr.schedule(db, user, request_id, at, note)
+    return RedirectResponse("/passes/service-queue?notice=scheduled", status_code=303)
+
+
+@router.post("/passes/service-queue/{request_id}/done")
+def done(request_id: int, user: Clerk, db: Db) -> Response:
+    sr.mark_done(db, user, request_id)
+    return RedirectResponse("/passes/service-queue?notice=done", status_code=303)
