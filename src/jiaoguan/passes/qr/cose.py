@@ -6,7 +6,6 @@ conformance, PS256 (RSASSA-PSS, SHA-256, salt = hash length, RFC 8230).
 
 from __future__ import annotations
 
-import io
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
@@ -16,6 +15,8 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature, encode_dss_signature
 
+from jiaoguan.passes.qr import cbor
+
 ES256 = -7
 PS256 = -37
 ALGORITHMS = frozenset({ES256, PS256})
@@ -24,9 +25,9 @@ HEADER_ALG = 1
 HEADER_KID = 4
 TAG_SIGN1 = 18
 TAG_CWT = 61
-# What cbor2 decodes a map into (frozendict inside tags). Concrete types: an ABC check such as
-# isinstance(x, Mapping) costs several times more, and these run on every scan.
-CBOR_MAPS = (dict, cbor2.frozendict)
+# The message around the payload: its byte strings are as long as the data (the payload, certificates in
+# a DCC's x5chain); only the COSE and CWT tags may wrap it.
+MESSAGE_LIMITS = cbor.Limits(max_string=None, root_tags=frozenset({TAG_SIGN1, TAG_CWT}))
 
 _ECDSA_SHA256 = ec.ECDSA(hashes.SHA256())
 _PSS_SHA256 = padding.PSS(mgf=padding.MGF1(hashes.SHA256()), salt_length=padding.PSS.DIGEST_LENGTH)
@@ -35,7 +36,11 @@ _SIG1_HEAD = b"\x84\x6aSignature1"
 
 
 class CoseError(ValueError):
-    """Not a COSE_Sign1 message this verifier can read."""
+    """Not a COSE_Sign1 message this verifier can read; `reason` names the CBOR limit it broke, if one."""
+
+    def __init__(self, message: str, reason: str | None = None) -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 class CoseSign1(NamedTuple):
@@ -78,31 +83,28 @@ def sig_structure(protected: bytes, payload: bytes) -> bytes:
 
 def parse_sign1(data: bytes) -> CoseSign1:
     """Read a COSE_Sign1: tagged 18, optionally inside the CWT tag 61, or untagged; nothing after it."""
-    stream = io.BytesIO(data)
     try:
-        message = cbor2.CBORDecoder(stream).decode()
-    except Exception as exc:  # cbor2 raises several types on hostile input; all mean "not CBOR"
-        raise CoseError(f"not CBOR: {exc}") from None
-    if stream.tell() != len(data):
-        raise CoseError("bytes after the COSE message")
-    if isinstance(message, cbor2.CBORTag) and message.tag == TAG_CWT:
+        message = cbor.loads(data, MESSAGE_LIMITS, whole=True)
+    except cbor.CborError as exc:
+        raise CoseError(f"not CBOR this verifier reads: {exc}", exc.reason) from None
+    if isinstance(message, cbor.Tag) and message.tag == TAG_CWT:
         message = message.value
-    if isinstance(message, cbor2.CBORTag):
+    if isinstance(message, cbor.Tag):
         if message.tag != TAG_SIGN1:
             raise CoseError(f"CBOR tag {message.tag} is not COSE_Sign1")
         message = message.value
-    if not isinstance(message, list | tuple) or len(message) != 4:
+    if not isinstance(message, list) or len(message) != 4:
         raise CoseError("COSE_Sign1 must be an array of four items")
     protected_bytes, unprotected, payload, signature = message
-    if not isinstance(protected_bytes, bytes) or not isinstance(unprotected, CBOR_MAPS):
+    if not isinstance(protected_bytes, bytes) or not isinstance(unprotected, dict):
         raise CoseError("bad COSE headers")
     if not isinstance(payload, bytes) or not isinstance(signature, bytes):
         raise CoseError("COSE payload and signature must be byte strings")
     try:
-        protected = cbor2.loads(protected_bytes) if protected_bytes else {}
-    except Exception as exc:
-        raise CoseError(f"protected header is not CBOR: {exc}") from None
-    if not isinstance(protected, CBOR_MAPS):
+        protected = cbor.loads(protected_bytes) if protected_bytes else {}
+    except cbor.CborError as exc:
+        raise CoseError(f"protected header is not CBOR: {exc}", exc.reason) from None
+    if not isinstance(protected, dict):
         raise CoseError("protected header must be a map")
     return CoseSign1(protected_bytes, protected, unprotected, payload, signature)
 
