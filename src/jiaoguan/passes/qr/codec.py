@@ -249,8 +249,9 @@ def wrap(cose: bytes, prefix: str = PREFIX) -> str:
 def decompress(data: bytes) -> bytes:
     """zlib-inflate with a size cap; raise `zlib.error` on broken, truncated or oversized data."""
     inflater = zlib.decompressobj()
-    out = inflater.decompress(data, MAX_DECOMPRESSED)
-    if inflater.unconsumed_tail:
+    # One byte past the cap tells "more than the cap" from "exactly the cap" (the browser counts the same).
+    out = inflater.decompress(data, MAX_DECOMPRESSED + 1)
+    if len(out) > MAX_DECOMPRESSED:
         raise DecompressedTooLarge("decompressed data exceeds the cap")
     if not inflater.eof or inflater.unused_data:
         raise zlib.error("zlib stream is truncated or followed by other bytes")
