@@ -21,7 +21,7 @@ from passes_db_factories import FRIDAY, application
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from jiaoguan.accounts.models import User
+from jiaoguan.accounts.principal import Principal
 from jiaoguan.passes.applications import service as apps
 from jiaoguan.passes.issuance import keystore
 from jiaoguan.passes.models import Checkpoint, CheckpointScan
@@ -32,7 +32,7 @@ from jiaoguan.passes.qr.cose import CoseSign1, parse_sign1
 from jiaoguan.passes.qr.verify import verify
 
 
-def _genuine(db: Session, agent: User, issuer: User) -> str:
+def _genuine(db: Session, agent: Principal, issuer: Principal) -> str:
     return apps.approve(db, apps.submit_application(db, agent, application()).id, issuer).qr_text
 
 
@@ -70,7 +70,8 @@ CRAFTED = {
 
 @pytest.mark.parametrize("name", list(CRAFTED))
 def test_a_crafted_qr_gets_a_verdict_from_the_api_and_its_scan_is_logged(
-    client: TestClient, sign_in, db: Session, agent: User, issuer: User, officer: User, checkpoint: Checkpoint,
+    client: TestClient, sign_in, db: Session, agent: Principal, issuer: Principal, officer: Principal,
+    checkpoint: Checkpoint,
     keys: None, name: str,
 ) -> None:
     make, reason = CRAFTED[name]
@@ -88,7 +89,8 @@ def test_a_crafted_qr_gets_a_verdict_from_the_api_and_its_scan_is_logged(
 
 @pytest.mark.parametrize("name", list(CRAFTED))
 def test_a_crafted_qr_gets_a_grey_screen_on_the_officers_page_and_is_logged(
-    client: TestClient, sign_in, db: Session, agent: User, issuer: User, officer: User, checkpoint: Checkpoint,
+    client: TestClient, sign_in, db: Session, agent: Principal, issuer: Principal, officer: Principal,
+    checkpoint: Checkpoint,
     keys: None, name: str,
 ) -> None:
     make, reason = CRAFTED[name]
@@ -103,7 +105,8 @@ def test_a_crafted_qr_gets_a_grey_screen_on_the_officers_page_and_is_logged(
 
 
 def test_guangdongs_key_cannot_make_a_shanghai_pass_and_the_attempt_is_logged(
-    client: TestClient, sign_in, db: Session, agent: User, issuer: User, officer: User, checkpoint: Checkpoint,
+    client: TestClient, sign_in, db: Session, agent: Principal, issuer: Principal, officer: Principal,
+    checkpoint: Checkpoint,
     keys: None,
 ) -> None:
     keystore.init_keys(db, ["44"])

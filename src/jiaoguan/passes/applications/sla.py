@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from jiaoguan.accounts.models import User
+from jiaoguan.accounts.directory import staff_ids
 from jiaoguan.accounts.roles import Role
 from jiaoguan.kit import audit
 from jiaoguan.kit.clock import today
@@ -26,12 +26,6 @@ class Escalation:
     due_today: int
     overdue: int
     messages: int
-
-
-def _staff(session: Session, province: str, roles: tuple[Role, ...]) -> list[User]:
-    return list(session.execute(select(User).where(
-        User.province_code == province, User.role.in_([r.value for r in roles]), User.is_active.is_(True))
-    ).scalars())
 
 
 def escalate_reviews(session: Session, on: dt.date | None = None) -> Escalation:
@@ -49,9 +43,9 @@ def escalate_reviews(session: Session, on: dt.date | None = None) -> Escalation:
                 + ("已超期，请立即处理。" if late else "今日到期，请尽快处理。")
                 + f" / Pass application #{app.id} ({app.plate_no}): review "
                 + ("overdue since" if late else "due today,") + f" {app.sla_due}.")
-        for user in _staff(session, app.province_code, roles):
-            sent = enqueue(session, "inapp", str(user.id), "generic", {"text": text},
-                           dedupe_key=f"pass-sla:{app.id}:{step}:{user.id}", province_code=app.province_code)
+        for user_id in staff_ids(session, app.province_code, roles):
+            sent = enqueue(session, "inapp", str(user_id), "generic", {"text": text},
+                           dedupe_key=f"pass-sla:{app.id}:{step}:{user_id}", province_code=app.province_code)
             messages += sent is not None
     if messages:
         audit.record(session, "passes.sla.escalate", "pass_application", "-",
