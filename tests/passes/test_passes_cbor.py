@@ -82,3 +82,34 @@ def test_floats_and_simple_values_come_back_as_values_json_can_be_told_about() -
     assert loads(b"\xf9\x3c\x00") == 1.0 and type(loads(b"\xf9\x3c\x00")) is float
     assert loads(b"\xf0") == Simple(16) and loads(b"\xf8\xff") == Simple(255)
     assert loads(b"\xf7") is cbor.UNDEFINED
+
+
+usual_parts = st.tuples(
+    st.one_of(st.binary(max_size=300), st.just(b"\xa2\x01\x26\x04\x48" + bytes(8)),
+              st.binary(min_size=8, max_size=8).map(lambda kid: b"\xa2\x01\x26\x04\x48" + kid)),
+    st.sampled_from([{}, {4: b"12345678"}]),
+    st.binary(max_size=70_000),
+    st.binary(max_size=80),
+)
+
+
+@given(parts=usual_parts, tagged=st.booleans(), tail=st.sampled_from([b"", b"\x00"]))
+@settings(max_examples=200, deadline=None)
+def test_the_short_cut_for_the_usual_cose_message_reads_what_the_general_reader_reads(
+    parts: tuple[bytes, dict[int, bytes], bytes, bytes], tagged: bool, tail: bytes
+) -> None:
+    from jiaoguan.passes.qr import cose
+
+    body = list(parts)
+    data = cbor2.dumps(cbor2.CBORTag(18, body) if tagged else body) + tail
+
+    def parse() -> object:
+        try:
+            return cose.parse_sign1(data)
+        except cose.CoseError as exc:
+            return ("refused", exc.reason)
+
+    quick = parse()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(cose, "_usual_message", lambda _data: None)
+        assert parse() == quick

@@ -88,94 +88,107 @@ def loads(data: bytes, limits: Limits = CLAIMS, *, whole: bool = False) -> Any:
         return _loads(data, limits, whole)
     except UnicodeDecodeError:
         raise CborError("text is not UTF-8") from None
+    except IndexError:  # reading a head past the end (cheaper than a bounds check per item)
+        raise CborError("CBOR data ends early") from None
 
 
 def _loads(data: bytes, limits: Limits, whole: bool) -> Any:
     max_depth, max_items, max_string = limits.max_depth, limits.max_items, limits.max_string
     root_tags = limits.root_tags
-    end, pos = len(data), 0
+    # Heads of short text strings (under 24 bytes) skip the general path below, unless a limit is tighter.
+    short_text = 0x78 if max_string is None or max_string >= 23 else 0x60
+    end, pos, depth = len(data), 0, 0
     # The innermost open container: kind, the list/dict (or tag number), declared size (-1: indefinite),
     # entries so far, a map key waiting for its value; `chain` while only tags enclose the item.
     box: Any = None
     kind, size, count, key, chain = _ROOT, 0, 0, _NO_KEY, True
     outer: list[tuple[Any, ...]] = []
+    push, pop = outer.append, outer.pop
     value: Any
     while True:
-        if len(outer) > max_depth:
+        if depth > max_depth:
             raise CborError("CBOR nested too deeply", TOO_DEEP)
-        if pos >= end:
-            raise CborError("CBOR data ends early")
         initial = data[pos]
         pos += 1
-        major, arg = initial >> 5, initial & 31
-        if arg >= 24:
-            if arg < 28:
-                width = 1 << (arg - 24)
-                if pos + width > end:
-                    raise CborError("CBOR data ends early")
-                if major == 7:
-                    value = _simple(data[pos : pos + width], arg)
-                    pos += width
-                    major = -1  # a finished value
+        # The two commonest items first: a small unsigned integer, a short text.
+        if initial < 0x18:
+            value = initial
+        elif 0x60 <= initial < short_text:
+            stop = pos + initial - 0x60
+            if stop > end:
+                raise CborError("CBOR data ends early")
+            value = data[pos:stop].decode()
+            pos = stop
+        else:
+            major, arg = initial >> 5, initial & 31
+            if arg >= 24:
+                if arg < 28:
+                    width = 1 << (arg - 24)
+                    if pos + width > end:
+                        raise CborError("CBOR data ends early")
+                    if major == 7:
+                        value = _simple(data[pos : pos + width], arg)
+                        pos += width
+                        major = -1  # a finished value
+                    else:
+                        arg = int.from_bytes(data[pos : pos + width], "big")
+                        pos += width
+                elif arg == 31:
+                    arg = -1
                 else:
-                    arg = int.from_bytes(data[pos : pos + width], "big")
-                    pos += width
-            elif arg == 31:
-                arg = -1
-            else:
-                raise CborError("reserved additional information")
+                    raise CborError("reserved additional information")
 
-        if major == 3 or major == 2:
-            if arg == -1:
-                value, pos = _chunks(data, pos, major, max_string)
-            else:
-                if max_string is not None and arg > max_string:
-                    raise CborError("CBOR string too long", TOO_LONG)
-                if pos + arg > end:
-                    raise CborError("CBOR data ends early")
-                value = data[pos : pos + arg]
-                if major == 3:
-                    value = value.decode()
-                pos += arg
-        elif major == 0 or major == 1:
-            if arg == -1:
-                raise CborError("indefinite integer")
-            value = arg if major == 0 else -1 - arg
-        elif major == 5 or major == 4:
-            if arg > max_items:
-                raise CborError("CBOR array or map has too many entries", TOO_LONG)
-            if arg == 0:
-                value = {} if major == 5 else []
-            else:
-                outer.append((kind, box, size, count, key, chain))
-                kind, box, size, count, key, chain = major, {} if major == 5 else [], arg, 0, _NO_KEY, False
+            if major == 3 or major == 2:
+                if arg == -1:
+                    value, pos = _chunks(data, pos, major, max_string)
+                else:
+                    if max_string is not None and arg > max_string:
+                        raise CborError("CBOR string too long", TOO_LONG)
+                    if pos + arg > end:
+                        raise CborError("CBOR data ends early")
+                    value = data[pos : pos + arg]
+                    if major == 3:
+                        value = value.decode()
+                    pos += arg
+            elif major == 0 or major == 1:
+                if arg == -1:
+                    raise CborError("indefinite integer")
+                value = arg if major == 0 else -1 - arg
+            elif major == 5 or major == 4:
+                if arg > max_items:
+                    raise CborError("CBOR array or map has too many entries", TOO_LONG)
+                if arg == 0:
+                    value = {} if major == 5 else []
+                else:
+                    push((kind, box, size, count, key, chain))
+                    kind, box, size, count, key, chain = major, {} if major == 5 else [], arg, 0, _NO_KEY, False
+                    depth += 1
+                    continue
+            elif major == 6:
+                if arg == -1:
+                    raise CborError("indefinite tag")
+                if arg in BIGNUM_TAGS:
+                    raise CborError("integers beyond 64 bits are not accepted", INT_TOO_LARGE)
+                # Allowed only in the chain of tags around the root item (CWT 61, COSE_Sign1 18).
+                if not chain or arg not in root_tags:
+                    raise CborError(f"CBOR tag {arg} is not accepted here", TAG_NOT_ALLOWED)
+                push((kind, box, size, count, key, chain))
+                kind, box, size, count, key = _TAG_OPEN, arg, 1, 0, _NO_KEY
+                depth += 1
                 continue
-        elif major == 6:
-            if arg == -1:
-                raise CborError("indefinite tag")
-            if arg in BIGNUM_TAGS:
-                raise CborError("integers beyond 64 bits are not accepted", INT_TOO_LARGE)
-            # Allowed only in the chain of tags around the root item (CWT 61, COSE_Sign1 18).
-            if not chain or arg not in root_tags:
-                raise CborError(f"CBOR tag {arg} is not accepted here", TAG_NOT_ALLOWED)
-            outer.append((kind, box, size, count, key, chain))
-            kind, box, size, count, key = _TAG_OPEN, arg, 1, 0, _NO_KEY
-            continue
-        elif major == 7:
-            if arg != -1:
-                value = _simple(b"", arg)
-            elif size != -1 or key is not _NO_KEY:  # a break closes only an indefinite array or map
-                raise CborError("unexpected break")
-            else:
-                value = box
-                kind, box, size, count, key, chain = outer.pop()
+            elif major == 7:
+                if arg != -1:
+                    value = _simple(b"", arg)
+                elif size != -1 or key is not _NO_KEY:  # a break closes only an indefinite array or map
+                    raise CborError("unexpected break")
+                else:
+                    value = box
+                    kind, box, size, count, key, chain = pop()
+                    depth -= 1
 
         # Hand the value to the containers waiting for it, closing each one it completes.
         while True:
-            if kind == _ARRAY:
-                box.append(value)
-                count += 1
-            elif kind == _MAP:
+            if kind == _MAP:
                 if key is _NO_KEY:
                     if type(value) is list or type(value) is dict:
                         raise CborError("a map key must be a scalar")
@@ -184,9 +197,13 @@ def _loads(data: bytes, limits: Limits, whole: bool) -> Any:
                 box[key] = value
                 key = _NO_KEY
                 count += 1
+            elif kind == _ARRAY:
+                box.append(value)
+                count += 1
             elif kind == _TAG_OPEN:
                 value = Tag(box, value)
-                kind, box, size, count, key, chain = outer.pop()
+                kind, box, size, count, key, chain = pop()
+                depth -= 1
                 continue
             else:
                 if whole and pos != end:
@@ -197,7 +214,8 @@ def _loads(data: bytes, limits: Limits, whole: bool) -> Any:
                     raise CborError("CBOR array or map has too many entries", TOO_LONG)
                 break
             value = box
-            kind, box, size, count, key, chain = outer.pop()
+            kind, box, size, count, key, chain = pop()
+            depth -= 1
 
 
 def _string(raw: bytes, major: int) -> Any:
