@@ -159,6 +159,8 @@ def _loads(data: bytes, limits: Limits, whole: bool) -> Any:
                     raise CborError("CBOR array or map has too many entries", TOO_LONG)
                 if arg == 0:
                     value = {} if major == 5 else []
+                    if kind == _MAP and key is _NO_KEY:
+                        raise CborError("a map key must be a scalar")
                 else:
                     push((kind, box, size, count, key, chain))
                     kind, box, size, count, key, chain = major, {} if major == 5 else [], arg, 0, _NO_KEY, False
@@ -185,13 +187,13 @@ def _loads(data: bytes, limits: Limits, whole: bool) -> Any:
                     value = box
                     kind, box, size, count, key, chain = pop()
                     depth -= 1
+                    if kind == _MAP and key is _NO_KEY:
+                        raise CborError("a map key must be a scalar")
 
         # Hand the value to the containers waiting for it, closing each one it completes.
         while True:
             if kind == _MAP:
-                if key is _NO_KEY:
-                    if type(value) is list or type(value) is dict:
-                        raise CborError("a map key must be a scalar")
+                if key is _NO_KEY:  # (a container as a key is refused where it closes)
                     key = value
                     break
                 box[key] = value
@@ -216,6 +218,8 @@ def _loads(data: bytes, limits: Limits, whole: bool) -> Any:
             value = box
             kind, box, size, count, key, chain = pop()
             depth -= 1
+            if kind == _MAP and key is _NO_KEY:
+                raise CborError("a map key must be a scalar")
 
 
 def _string(raw: bytes, major: int) -> Any:
