@@ -17,7 +17,6 @@ from typing import Any
 import cbor2
 import pytest
 from fastapi.testclient import TestClient
-from passes_db_factories import FRIDAY, application
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -30,6 +29,7 @@ from jiaoguan.passes.qr.b45 import b45decode, b45encode
 from jiaoguan.passes.qr.codec import PASS_CLAIM, PREFIX, PassClaims, PassContent, issue_qr, wrap
 from jiaoguan.passes.qr.cose import CoseSign1, parse_sign1
 from jiaoguan.passes.qr.verify import verify
+from tests.factories.passes import FRIDAY, application
 
 
 def _genuine(db: Session, agent: Principal, issuer: Principal) -> str:

@@ -13,9 +13,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from jiaoguan.accounts.directory import assign_province, principal_by_username
 from jiaoguan.accounts.enterprises import EnterpriseView, enterprise_of
 from jiaoguan.accounts.principal import Principal
+from jiaoguan.accounts.service import assign_province, principal_by_username
 from jiaoguan.kit.clock import today, utc_now
 from jiaoguan.kit.errors import JiaoguanError
 from jiaoguan.passes.applications import service as apps
@@ -42,6 +42,8 @@ CARGO = (("medical", "医用口罩、防护服", "300箱", 4200), ("daily_necess
          ("key_industrial", "汽车零部件", "40托", 18000), ("energy", "柴油", "2罐", 16000))
 
 
+
+
 def load_pass_demo(session: Session, *, agent: str = "agent", issuer: str = "issuer", officer: str = "officer",
                    enterprise_id: int | None = None) -> dict[str, int]:
     """Keys, checkpoints, a rule and a few passes for the demo enterprise; returns row counts."""
@@ -49,15 +51,16 @@ def load_pass_demo(session: Session, *, agent: str = "agent", issuer: str = "iss
     points = [cp.ensure_checkpoint(session, code, name, province_code=prov, division_code=div, name_en=en)
               for code, name, en, prov, div in CHECKPOINTS]
     counts["checkpoint"] = len(points)
-    agent_user, issuer_user, officer_user = (principal_by_username(session, name) for name in (agent, issuer, officer))
+    agent_user, issuer_user, officer_user = (principal_by_username(session, n) for n in (agent, issuer, officer))
     firm_id = enterprise_id or (agent_user.enterprise_id if agent_user else None)
     firm = enterprise_of(session, firm_id)
     if agent_user is None or issuer_user is None or firm is None:
         return counts
     configure_province(session, firm.province_code, issuer_name="重点物资运输车辆通行证核发专班（演示）",
                        verification_phone="12328")
-    # Passes are issued by the province of the applying enterprise: the demo issuer works there.
-    issuer_user = assign_province(session, issuer_user.id, firm.province_code)
+    if issuer_user.province_code != firm.province_code:
+        # Passes are issued by the province of the applying enterprise: the demo issuer works there.
+        issuer_user = assign_province(session, issuer_user.id, firm.province_code)
     exists = session.execute(select(PassAutoApprovalRule.id).where(
         PassAutoApprovalRule.province_code == firm.province_code)).first()
     if exists is None:
