@@ -6,20 +6,21 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Path, Query, Request, UploadFile
+from fastapi import APIRouter, File, Path, Query, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from jiaoguan.accounts.auth import Anyone, EnterpriseAgent, allow
+from jiaoguan.accounts.auth import Anyone, EnterpriseAgent
 from jiaoguan.accounts.principal import Principal
 from jiaoguan.accounts.roles import Role
 from jiaoguan.kit.clock import today
 from jiaoguan.kit.errors import Forbidden
 from jiaoguan.kit.i18n import N_, current_locale, translate
-from jiaoguan.kit.web import UnitOfWorkRoute, get_db
+from jiaoguan.kit.web import Db, UnitOfWorkRoute
 from jiaoguan.passes.applications import service as apps
 from jiaoguan.passes.applications.csv_batch import MAX_BYTES, submit_batch
+from jiaoguan.passes.auth import FigureReader, Issuer, Officer, TrustReader, Viewer
 from jiaoguan.passes.checkpoint import offline
 from jiaoguan.passes.checkpoint import scans as cp
 from jiaoguan.passes.checkpoint.figures import checkpoint_figures
@@ -37,12 +38,6 @@ from jiaoguan.passes.schemas import (
 )
 
 router = APIRouter(route_class=UnitOfWorkRoute, tags=["passes"])
-Db = Annotated[Session, Depends(get_db)]
-Issuer = Annotated[Principal, Depends(allow(Role.pass_issuer))]
-Officer = Annotated[Principal, Depends(allow(Role.checkpoint_officer))]
-FigureReader = Annotated[Principal, Depends(allow(Role.checkpoint_officer, Role.supervisor, Role.admin))]
-Viewer = Annotated[Principal, Depends(allow(Role.enterprise_agent, Role.pass_issuer))]
-TrustReader = Annotated[Principal, Depends(allow(Role.checkpoint_officer, Role.supervisor, Role.admin))]
 PASS_NO = r"^\d{12}$"
 
 

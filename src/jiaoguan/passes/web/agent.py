@@ -6,31 +6,30 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Form, Path, Request, UploadFile
+from fastapi import APIRouter, File, Form, Path, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from jiaoguan.accounts.auth import EnterpriseAgent, allow
+from jiaoguan.accounts.auth import EnterpriseAgent
 from jiaoguan.accounts.enterprises import enterprise_of
 from jiaoguan.accounts.principal import Principal
-from jiaoguan.accounts.roles import Role
 from jiaoguan.kit.clock import today
 from jiaoguan.kit.errors import JiaoguanError
-from jiaoguan.kit.web import UnitOfWorkRoute
+from jiaoguan.kit.web import Db, UnitOfWorkRoute
 from jiaoguan.passes.applications import service as apps
 from jiaoguan.passes.applications import service_requests as sr
 from jiaoguan.passes.applications.csv_batch import MAX_BYTES, submit_batch, template_csv
 from jiaoguan.passes.applications.form import MAX_CREW, ApplicationInput, CrewInput
 from jiaoguan.passes.applications.policy import province_settings
+from jiaoguan.passes.auth import Viewer
 from jiaoguan.passes.issuance.issue import GREEN, GREY, crew_of, qr_svg
 from jiaoguan.passes.issuance.revocation import get_pass
 from jiaoguan.passes.models import PassApplication
 from jiaoguan.passes.service import enterprise_active_plates
 from jiaoguan.passes.states import PassStatus
-from jiaoguan.passes.web.common import Db, page
+from jiaoguan.passes.web.common import page
 
 router = APIRouter(route_class=UnitOfWorkRoute, include_in_schema=False)
-Viewer = Annotated[Principal, Depends(allow(Role.enterprise_agent, Role.pass_issuer))]
 PASS_NO = r"^\d{12}$"
 FIELDS = ("plate_no", "plate_colour", "vin", "transport_cert_no", "origin_code", "origin_address", "destination_code",
           "destination_address", "consignor", "consignor_contact", "consignee", "consignee_contact", "cargo_category",

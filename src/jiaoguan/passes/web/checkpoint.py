@@ -10,26 +10,25 @@ import datetime as dt
 from pathlib import Path as FsPath
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
-from jiaoguan.accounts.auth import Anyone, allow
+from jiaoguan.accounts.auth import Anyone
 from jiaoguan.accounts.principal import Principal
 from jiaoguan.accounts.roles import Role
 from jiaoguan.kit.clock import today
 from jiaoguan.kit.errors import Forbidden
 from jiaoguan.kit.i18n import N_, current_locale
-from jiaoguan.kit.web import UnitOfWorkRoute
+from jiaoguan.kit.web import Db, UnitOfWorkRoute
+from jiaoguan.passes.auth import FigureReader, Officer
 from jiaoguan.passes.checkpoint import offline
 from jiaoguan.passes.checkpoint import scans as cp
 from jiaoguan.passes.checkpoint.figures import checkpoint_figures
 from jiaoguan.passes.models import Checkpoint
 from jiaoguan.passes.vocab import CARGO_CATEGORIES, PLATE_COLOURS
-from jiaoguan.passes.web.common import Db, page
+from jiaoguan.passes.web.common import page
 
 router = APIRouter(route_class=UnitOfWorkRoute, include_in_schema=False)
-Officer = Annotated[Principal, Depends(allow(Role.checkpoint_officer))]
-FigureReader = Annotated[Principal, Depends(allow(Role.checkpoint_officer, Role.supervisor, Role.admin))]
 CHECKPOINT_COOKIE, LANE_COOKIE = "jg_checkpoint", "jg_lane"
 ASSETS = FsPath(__file__).resolve().parents[1] / "templates" / "passes" / "assets"
 # Served under /checkpoint/ so that the service worker's default scope covers the verify page.

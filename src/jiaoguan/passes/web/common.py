@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import Depends, Request
+from fastapi import Request
 from fastapi.responses import Response
-from sqlalchemy.orm import Session
 
 from jiaoguan.accounts.principal import Principal
 from jiaoguan.kit.clock import CHINA_TZ
 from jiaoguan.kit.i18n import translate
 from jiaoguan.kit.ids import find_division
-from jiaoguan.kit.web import get_db, render
+from jiaoguan.kit.web import render
 from jiaoguan.passes.applications.service import REFUSAL_REASONS
 from jiaoguan.passes.vocab import CARGO_CATEGORIES, PLATE_COLOURS
-
-Db = Annotated[Session, Depends(get_db)]
 
 STATUS_CLASS = {"pending": "warn", "approved": "ok", "refused": "bad", "withdrawn": "grey", "active": "ok",
                 "revoked": "grey", "key_revoked": "grey", "requested": "warn", "scheduled": "ok", "done": "grey",

@@ -6,28 +6,24 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Path, Request
+from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
-from jiaoguan.accounts.auth import allow
 from jiaoguan.accounts.enterprises import enterprise_of, enterprises_by_id
-from jiaoguan.accounts.principal import Principal
-from jiaoguan.accounts.roles import Role
 from jiaoguan.kit.clock import CHINA_TZ, today
 from jiaoguan.kit.errors import InvalidInput
 from jiaoguan.kit.i18n import N_
-from jiaoguan.kit.web import UnitOfWorkRoute
+from jiaoguan.kit.web import Db, UnitOfWorkRoute
 from jiaoguan.passes.applications import service as apps
 from jiaoguan.passes.applications import service_requests as sr
+from jiaoguan.passes.auth import Clerk, Issuer
 from jiaoguan.passes.issuance.issue import crew_of
 from jiaoguan.passes.issuance.revocation import revoke_pass
 from jiaoguan.passes.models import TransportPass
-from jiaoguan.passes.web.common import Db, page
+from jiaoguan.passes.web.common import page
 
 router = APIRouter(route_class=UnitOfWorkRoute, include_in_schema=False)
-Issuer = Annotated[Principal, Depends(allow(Role.pass_issuer))]
-Clerk = Annotated[Principal, Depends(allow(Role.window_clerk))]
 PASS_NO = r"^\d{12}$"
 
 
