@@ -59,10 +59,10 @@ def test_the_measures_page_counts_the_records_each_measure_decides_today(
     licence(db, owner, valid_to=D("2022-06-10"))
     page = sign_in(client, make_user(Role.supervisor)).get("/measures")
     assert page.status_code == 200
-    assert 'data-measure="MPS-2022-04-21@1"' in page.text
-    row = page.text.split('data-measure="MPS-2022-04-21@1"')[1].split("</tr>")[0]
+    assert 'data-measure="MPS-2022-04-21@2"' in page.text
+    row = page.text.split('data-measure="MPS-2022-04-21@2"')[1].split("</tr>")[0]
     assert 'data-total="2"' in row
-    shanxi = page.text.split('data-measure="SX-2022-12-20@1"')[1].split("</tr>")[0]
+    shanxi = page.text.split('data-measure="SX-2022-12-20@2"')[1].split("</tr>")[0]
     assert 'data-total="0"' in shanxi   # Shanxi only, and not announced yet
 
 

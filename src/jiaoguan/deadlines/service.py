@@ -21,6 +21,7 @@ from jiaoguan.deadlines.measures.model import Measure
 from jiaoguan.deadlines.measures.store import stored_measures
 from jiaoguan.deadlines.record_items import (
     Item,
+    insurance_item,
     licence_items,
     permit_item,
     plate_item,
@@ -121,7 +122,8 @@ def _items(row: DrivingLicence | Vehicle | LearnerPermit | PreselectedPlate, on:
             return []
         return vehicle_items(pure_vehicle(vehicle_type=row.vehicle_type, use_nature=row.use_nature, seats=row.seats,
                                           registration_date=row.registration_date,
-                                          inspection_valid_until=row.inspection_valid_until), on)
+                                          inspection_valid_until=row.inspection_valid_until), on) + [
+            insurance_item(row.insurance_valid_until)]
     if isinstance(row, LearnerPermit):
         return [] if row.status in ("used", "cancelled") else [
             permit_item(issued_on=row.issued_on, classes=row.classes, valid_until=row.valid_until)]

@@ -15,6 +15,7 @@ Subjects (one per registry date column):
 | vehicle | vehicle.inspection_valid_until | missed_cycles (3 = compulsory scrapping in effect); inspection reminders |
 | permit | learner_permit.valid_until | valid -> expired; expiry reminders |
 | plate | preselected_plate.valid_until | held -> expired; reminders |
+| insurance | vehicle.insurance_valid_until | 交强险 reminders (the registry keeps no insurance status) |
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from jiaoguan.deadlines.engine import Decision
 from jiaoguan.deadlines.measures.model import Measure, announced_by
 from jiaoguan.deadlines.record_items import (
     Item,
+    insurance_item,
     licence_items,
     missed_cycles,
     permit_item,
@@ -40,10 +42,10 @@ from jiaoguan.deadlines.sweep.models import NO_DATE
 from jiaoguan.kit.ids.divisions import PROVINCES
 
 DEFAULT_OFFSETS = (30, 7, 1)
-SUBJECTS = ("licence", "review", "medical", "vehicle", "permit", "plate")
+SUBJECTS = ("licence", "review", "medical", "vehicle", "insurance", "permit", "plate")
 PHASES: dict[str, tuple[str, ...]] = {
     "licences": ("licence", "review", "medical"),
-    "vehicles": ("vehicle",),
+    "vehicles": ("vehicle", "insurance"),
     "permits": ("permit",),
     "plates": ("plate",),
 }
@@ -52,6 +54,7 @@ SUBJECT_KINDS: dict[str, tuple[DeadlineKind, ...]] = {
     "review": (DeadlineKind.LICENCE_REVIEW,),
     "medical": (DeadlineKind.MEDICAL_CERTIFICATE,),
     "vehicle": (DeadlineKind.INSPECTION, DeadlineKind.COMPULSORY_SCRAPPING),
+    "insurance": (DeadlineKind.COMPULSORY_INSURANCE,),
     "permit": (DeadlineKind.LEARNER_PERMIT,),
     "plate": (DeadlineKind.PRESELECTED_PLATE,),
 }
@@ -145,6 +148,8 @@ def items_for(subject: str, key: Key, on: dt.date, spec: KeySpec) -> list[Item]:
         return licence_items(classes=classes, valid_to=None, medical_due=key.due, on=on)
     if subject == "vehicle":
         return vehicle_items(_vehicle(key), on)
+    if subject == "insurance":
+        return [insurance_item(key.due)]
     if subject == "permit":
         return [permit_item(issued_on=key.k_date, classes=key.k_text, valid_until=key.due)]
     return [plate_item(selected_on=key.k_date, valid_until=key.due)]
