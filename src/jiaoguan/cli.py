@@ -8,25 +8,36 @@ from typing import Annotated
 
 import typer
 
-from jiaoguan.kit.plugins import import_optional
+from jiaoguan.kit import rooms
 from jiaoguan.kit.settings import get_settings
 
 app = typer.Typer(help="jiaoguan 交管业务服务平台", no_args_is_help=True, add_completion=False)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
-user_app = typer.Typer(help="User accounts.", no_args_is_help=True)
 audit_app = typer.Typer(help="The audit trail.", no_args_is_help=True)
 calendar_app = typer.Typer(help="Working-day calendar overrides.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
-app.add_typer(user_app, name="user")
 app.add_typer(audit_app, name="audit")
 app.add_typer(calendar_app, name="calendar")
 
-# Rooms that bring their own sub-commands (a Typer `app` in `<room>/commands.py`).
-for _name, _module in (("deadlines", "jiaoguan.deadlines.commands"), ("pass", "jiaoguan.passes.commands"),
-                       ("measures", "jiaoguan.deadlines.measure_commands")):
-    _mod = import_optional(_module)
-    if _mod is not None:
-        app.add_typer(_mod.app, name=_name)
+# Each installed room brings its own sub-commands (its declaration names them).
+for _room in rooms.installed():
+    for _name, _ref in _room.commands:
+        app.add_typer(rooms.resolve(_ref), name=_name)
+
+
+@app.callback()
+def _operator() -> None:
+    """jiaoguan 交管业务服务平台"""
+    # Whatever a command changes is audited under the operator's OS account, never as "system".
+    import getpass
+
+    from jiaoguan.kit.context import Actor, set_actor
+
+    try:
+        who = getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry (some containers)
+        who = "unknown"
+    set_actor(Actor(None, "cli", f"cli:{who}"))
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
@@ -100,60 +111,22 @@ def worker(once: Annotated[bool, typer.Option(help="Deliver what is due, run due
     """Deliver the outbox and run periodic jobs (nightly sweeps, escalations)."""
     import threading
 
-    from jiaoguan.notify.worker import deliver_once, load_jobs, run_due_jobs, run_forever
+    from jiaoguan.kit import logmask
+    from jiaoguan.kit.worker import run_forever, tick
 
     logging.basicConfig(level=logging.INFO)
-    from jiaoguan.kit import logmask
-
     logmask.install()
     if once:
-        load_jobs()
-        sent = deliver_once()
-        ran = run_due_jobs()
-        typer.echo(f"delivered {sent} message(s); ran jobs: {', '.join(ran) or 'none'}")
+        report = tick()
+        sent = sum(report.pumped.values())
+        jobs = ", ".join(report.jobs) or "none"
+        typer.echo(f"delivered {sent} message(s), {report.events} event(s); ran jobs: {jobs}")
         return
     stop = threading.Event()
     try:
         run_forever(stop, interval)
     except KeyboardInterrupt:
         stop.set()
-
-
-@user_app.command("add")
-def user_add(username: str, role: str,
-             password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)],
-             display_name: str = "", province: str | None = None, phone: str | None = None) -> None:
-    """Create a user with a role (citizen, window_clerk, …, admin)."""
-    from jiaoguan.accounts.roles import Role
-    from jiaoguan.accounts.service import create_user
-    from jiaoguan.kit.db import unit_of_work
-    from jiaoguan.kit.errors import JiaoguanError
-
-    if role not in Role.__members__:
-        raise fail(f"Unknown role {role!r}; choose one of: {', '.join(Role.__members__)}.", 2)
-    try:
-        with unit_of_work() as session:
-            user = create_user(session, username=username, display_name=display_name or username, role=role,
-                               password=password, province_code=province, phone=phone)
-            typer.echo(f"created user {user.username} ({role})")
-    except JiaoguanError as exc:
-        raise fail(exc.text("en"), 1) from None
-
-
-@user_app.command("token")
-def user_token(username: str, name: str = "device") -> None:
-    """Issue a device API token (e.g. for a checkpoint scanner) acting as USERNAME."""
-    from sqlalchemy import select
-
-    from jiaoguan.accounts.models import User
-    from jiaoguan.accounts.service import issue_api_token
-    from jiaoguan.kit.db import unit_of_work
-
-    with unit_of_work() as session:
-        user = session.execute(select(User).where(User.username == username)).scalar_one_or_none()
-        if user is None:
-            raise fail(f"No user named {username!r}.", 1)
-        typer.echo(issue_api_token(session, user, name))
 
 
 @audit_app.command("verify")

@@ -13,7 +13,7 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from jiaoguan.accounts.auth import Admin, Citizen, Supervisor, allow
-from jiaoguan.accounts.models import User
+from jiaoguan.accounts.principal import Principal
 from jiaoguan.accounts.roles import Role
 from jiaoguan.deadlines import service
 from jiaoguan.deadlines.engine import Decision
@@ -29,7 +29,7 @@ from jiaoguan.kit.web import UnitOfWorkRoute, get_db, render
 
 router = APIRouter(route_class=UnitOfWorkRoute, include_in_schema=False)
 Db = Annotated[Session, Depends(get_db)]
-Enforcer = Annotated[User, Depends(allow(Role.checkpoint_officer, Role.supervisor, Role.admin))]
+Enforcer = Annotated[Principal, Depends(allow(Role.checkpoint_officer, Role.supervisor, Role.admin))]
 RECORD_TITLES = {"licence": N_("Driving licence"), "vehicle": N_("Vehicle"), "learner-permit": N_("Learner permit"),
                  "preselected-plate": N_("Preselected plate")}
 BAD_JSON = N_("The document is not valid JSON (line %(line)s, column %(column)s).")
