@@ -21,4 +21,6 @@ ROOM = Room(
     commands=(("deadlines", "jiaoguan.deadlines.commands:app"),
               ("measures", "jiaoguan.deadlines.measure_commands:app")),
     demo="jiaoguan.deadlines.demo:load_demo_part",
+    # The registry's pages state deadlines through this provider, so records and deadlines agree.
+    extra={"registry.deadline_states": "jiaoguan.deadlines.record_states:states_for"},
 )
