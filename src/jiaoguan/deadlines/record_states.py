@@ -36,10 +36,25 @@ from jiaoguan.registry.states import (
     Tone,
 )
 
-GRACE = N_("Was due by %(date)s; %(what)s may be done until %(until)s under a temporary measure")
-GRACE_FREE = N_("Was due by %(date)s; %(what)s may be done until %(until)s under a temporary measure, "
-                "without penalty")
-DEFERRED = N_("Was due by %(date)s; %(what)s is deferred until further notice under a temporary measure")
+# (in a grace window, the same without penalty, deferred until further notice), per kind.
+CARRIED = {
+    DeadlineKind.LICENCE_RENEWAL: (
+        N_("Expired on %(date)s; a temporary measure allows renewal until %(until)s"),
+        N_("Expired on %(date)s; a temporary measure allows renewal until %(until)s, without penalty"),
+        N_("Expired on %(date)s; a temporary measure defers renewal until further notice")),
+    DeadlineKind.LICENCE_REVIEW: (
+        N_("Review (审验) was due by %(date)s; a temporary measure allows it until %(until)s"),
+        N_("Review (审验) was due by %(date)s; a temporary measure allows it until %(until)s, without penalty"),
+        N_("Review (审验) was due by %(date)s; a temporary measure defers it until further notice")),
+    DeadlineKind.MEDICAL_CERTIFICATE: (
+        N_("Medical certificate was due by %(date)s; a temporary measure allows it until %(until)s"),
+        N_("Medical certificate was due by %(date)s; a temporary measure allows it until %(until)s"),
+        N_("Medical certificate was due by %(date)s; a temporary measure defers it until further notice")),
+    DeadlineKind.INSPECTION: (
+        N_("Inspection was due by %(date)s; a temporary measure allows it until %(until)s"),
+        N_("Inspection was due by %(date)s; a temporary measure allows it until %(until)s, without penalty"),
+        N_("Inspection was due by %(date)s; a temporary measure defers it until further notice")),
+}
 RENEW_BY = N_("Expired on %(date)s: renew by %(until)s, or the licence is cancelled")
 EXTENDED = N_("Extended by a temporary measure: valid until %(date)s (%(days)s days left)")
 EXTENDED_OPEN = N_("Extended by a temporary measure until further notice")
@@ -57,12 +72,12 @@ def _iso(d: dt.date) -> str:
 
 def _carried(d: Decision, code: str) -> StateTag | None:
     """A matter past its deadline that a measure still carries (a grace window, or until further notice)."""
-    what = d.kind.label
-    if d.open_ended:
-        return _tag(code, Tone.WARN, DEFERRED, date=_iso(d.deadline), what=what)
+    grace, grace_free, deferred = CARRIED[d.kind]
+    if d.open_ended and d.past_deadline:
+        return _tag(code, Tone.WARN, deferred, date=_iso(d.deadline))
     if d.in_grace:
-        return _tag(code, Tone.WARN, GRACE if d.penalty_allowed else GRACE_FREE, date=_iso(d.deadline),
-                    until=_iso(d.effective_due), what=what)
+        return _tag(code, Tone.WARN, grace if d.penalty_allowed else grace_free, date=_iso(d.deadline),
+                    until=_iso(d.effective_due))
     return None
 
 

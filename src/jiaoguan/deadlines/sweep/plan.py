@@ -169,7 +169,8 @@ def term_for(subject: str, key: Key, grp: int, province: str, on: dt.date, measu
     refs = ",".join(sorted({r for d in decisions.values() if d.kind in SUBJECT_KINDS[subject]
                             for r in d.measure_refs}))
     in_effect = bool(after and after.overdue)   # cancellation / compulsory scrapping
-    offset, days = (None, None) if in_effect else reminder(main, on, offsets)
+    # Carried until further notice: no date to count down to, so nothing to remind of.
+    offset, days = (None, None) if in_effect or main.open_ended else reminder(main, on, offsets)
     # For vehicles the consequence is carried by the registry's missed_cycles reaching 3.
     missed = missed_cycles(_vehicle(key), on, in_effect) if subject == "vehicle" and main.past_deadline else 0
     return Term(subject, grp, key, main.effective_due, overdue=main.past_deadline,
@@ -191,10 +192,15 @@ def plan_terms(subject: str, keys: Iterable[Key], on: dt.date, measures: Sequenc
 
 def affecting_terms(subject: str, keys: Iterable[Key], on: dt.date, measures: Sequence[Measure],
                     groups: dict[str, int]) -> Iterator[Term]:
-    """For counting: one term per key, group and measure that changed the answer on `on`."""
+    """For counting: one term per key, group, kind and measure that changed the answer on `on`; its
+    `measures` reads "ID@VERSION|kind" (the kind whose answer the measure changed)."""
     spec = key_spec(subject, measures, on)
+    kinds = SUBJECT_KINDS[subject]
     for key in keys:
         for grp, province in representatives(groups).items():
-            term = term_for(subject, key, grp, province, on, measures, spec, ())
-            for ref in filter(None, term.measures.split(",")):
-                yield Term(subject, grp, key, term.effective_due, measures=ref)
+            for item in items_for(subject, key, on, spec):
+                if item.kind not in kinds:
+                    continue
+                decision = item.judge(on, measures, province)
+                for ref in decision.measure_refs:
+                    yield Term(subject, grp, key, decision.effective_due, measures=f"{ref}|{decision.kind.value}")

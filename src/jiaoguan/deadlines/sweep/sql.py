@@ -236,8 +236,10 @@ def _joined(spec: KeySpec, dialect: str, run_id: int) -> ColumnElement[bool]:
                 TERM.c.due == st.table.c[st.due], TERM.c.k_text == k_text, TERM.c.k_date == k_date)
 
 
-def affected(spec: KeySpec, dialect: str, run_id: int) -> Select[tuple[str, int]]:
-    """(measure ref, record id) of every record a measure changes the answer for (counting terms)."""
+def affected(spec: KeySpec, dialect: str, run_id: int) -> Select[Any]:
+    """("ref|kind", province, records) for every measure and kind whose answer changes for the subject's
+    records (counting terms, see `plan.affecting_terms`)."""
     st = SUBJECT_TABLES[spec.subject]
-    return select(TERM.c.measures.label("ref"), st.table.c.id.label("rid")).where(
-        _swept(spec.subject), _joined(spec, dialect, run_id))
+    province = st.table.c.province_code
+    return (select(TERM.c.measures, province, func.count(func.distinct(st.table.c.id)))
+            .where(_swept(spec.subject), _joined(spec, dialect, run_id)).group_by(TERM.c.measures, province))
