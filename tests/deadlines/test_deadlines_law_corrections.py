@@ -86,7 +86,7 @@ def test_decree_162_art_79_a_licence_expired_2020_06_01_was_cancelled_in_2021_an
     d = evaluate("licence-renewal", D("2020-06-01"), D("2022-05-01"), ALL)
     assert "MPS-2022-04-21" not in d.measures       # (the 2020 measure's waiver had carried it to 2020-08-31)
     assert (d.in_grace, d.overdue, d.penalty_allowed) == (False, True, True)
-    assert d.lapsed and "can no longer be handled" in d.reason_en
+    assert d.lapsed and "cancellation took effect after 2021-06-01" in d.reason_en
     cancellation = evaluate("licence-cancellation", D("2021-06-01"), D("2022-05-01"), ALL)
     assert cancellation.overdue is True
 

@@ -51,8 +51,10 @@ def load_measures_for_cli(files: list[Path] | None = None) -> list[Measure]:
 
 @app.command()
 def explain(
-    kind: Annotated[str, typer.Option(help="inspection, licence-renewal, licence-review, learner-permit or "
-                                           "preselected-plate (other kinds: see DeadlineKind).")],
+    kind: Annotated[str, typer.Option(help="inspection, licence-renewal, licence-review, learner-permit, "
+                                           "preselected-plate, licence-cancellation, licence-restoration, "
+                                           "compulsory-scrapping, plate-retention, full-score-education, "
+                                           "medical-certificate or compulsory-insurance.")],
     due: Annotated[str, typer.Option(help="The deadline by the regulations, YYYY-MM-DD.")],
     on: Annotated[str, typer.Option(help="The day to judge, YYYY-MM-DD.")],
     issued: Annotated[str | None, typer.Option(help="When the record's validity began (a learner permit's issue, "
@@ -96,8 +98,10 @@ def validate(files: Annotated[list[Path], typer.Argument(help="Measure JSON file
 
 
 def _describe(d: Decision) -> str:
+    effective = "until further notice" if d.open_ended else str(d.effective_due)
     lines = [
-        f"{d.kind.value} as of {d.on}: original {d.original_due}, effective {d.effective_due}",
+        f"{d.kind.value} as of {d.on}: original {d.original_due}, effective {effective}"
+        + ("; can no longer be handled (cancelled or scrapped)" if d.lapsed else ""),
         f"overdue: {'yes' if d.overdue else 'no'}; penalty allowed: {'yes' if d.penalty_allowed else 'no'}",
         f"measures: {', '.join(d.measure_refs) or 'none'}; rules: {', '.join(d.rules)}",
         d.reason_zh,

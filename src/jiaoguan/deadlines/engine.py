@@ -86,13 +86,14 @@ class Decision:
     vehicle_class: VehicleClass | None = None
     applied: tuple[Measure, ...] = field(default=(), compare=False, repr=False)
     consequence: DeadlineKind | None = field(default=None, compare=False, repr=False)
+    consequence_due: dt.date | None = field(default=None, compare=False, repr=False)   # when `lapsed`
 
     # The sentences are written when first read: a bulk run that only needs the dates pays nothing.
     @cached_property
     def _sentences(self) -> tuple[str, str]:
         return reasons.sentences(self.reason, self.kind, [m.title for m in self.applied], original=self.original_due,
                                  due=self.deadline, until=self.effective_due, on=self.on,
-                                 consequence=self.consequence)
+                                 consequence=self.consequence, after=self.consequence_due)
 
     @property
     def reason_zh(self) -> str:
@@ -206,7 +207,8 @@ def decide(kind: DeadlineKind, due: dt.date, on: dt.date, measures: Sequence[Mea
     for measure in _in_force(measures, on, province):
         for provision in measure.acting_on(kind):
             _apply(walk, measure, provision, case)
-    lapsed = _end_at_consequence(walk, case)
+    lapsed_after = _end_at_consequence(walk, case)
+    lapsed = lapsed_after is not None
     if walk.open:
         effective = max(walk.deadline, walk.until, on)
         if kind.nature is not Nature.HANDLING:
@@ -228,7 +230,8 @@ def decide(kind: DeadlineKind, due: dt.date, on: dt.date, measures: Sequence[Mea
                     penalty_allowed=penalty_allowed, open_ended=walk.open, lapsed=lapsed,
                     measures=tuple(m.id for m in applied), measure_refs=tuple(m.ref for m in applied),
                     rules=rules, reason=msgid, province=province, vehicle_class=vehicle_class,
-                    applied=tuple(applied), consequence=case.lapse.kind if lapsed and case.lapse else None)
+                    applied=tuple(applied), consequence=case.lapse.kind if lapsed and case.lapse else None,
+                    consequence_due=lapsed_after)
 
 
 def _apply(walk: _Walk, measure: Measure, provision: Provision, case: _Case) -> None:
@@ -257,19 +260,19 @@ def _apply(walk: _Walk, measure: Measure, provision: Provision, case: _Case) -> 
     walk.applied.append((measure, provision))
 
 
-def _end_at_consequence(walk: _Walk, case: _Case) -> bool:
-    """No measure carries a renewal or an inspection past the day its consequence takes effect; returns
-    whether that day has passed on `on` (the matter can no longer be handled)."""
+def _end_at_consequence(walk: _Walk, case: _Case) -> dt.date | None:
+    """No measure carries a renewal or an inspection past the day its consequence takes effect. Returns
+    that day's eve when it has passed on `on` (the matter can no longer be handled), else None."""
     lapse = case.lapse
     if lapse is None or not (walk.open or max(walk.deadline, walk.until) > lapse.due or case.on > lapse.due):
-        return False
+        return None
     until = case.consequence_until()
     if until is None:
-        return False
+        return None
     last = max(case.due, until)
     walk.until = last if walk.open else min(walk.until, last)
     walk.deadline, walk.open = min(walk.deadline, last), False
-    return case.on > last
+    return last if case.on > last else None
 
 
 # Measures in force per (measures, day, province), for tuples only: a tuple cannot change under us,

@@ -60,7 +60,7 @@ VALID_OPEN = N_("The %(kind)s was valid until %(original)s; %(measures)s extende
                 "%(on)s it is still valid.")
 PENDING_OPEN = N_("The %(kind)s would have taken effect after %(original)s; %(measures)s holds it until further "
                   "notice, so on %(on)s it has not taken effect.")
-LAPSED = N_("The %(kind)s was due by %(original)s; %(consequence)s took effect after %(until)s, so on %(on)s it "
+LAPSED = N_("The %(kind)s was due by %(original)s; %(consequence)s took effect after %(after)s, so on %(on)s it "
             "can no longer be handled.")
 IN_EFFECT_MOVED = N_("The %(kind)s was held by %(measures)s until %(due)s and took effect after that day; "
                      "on %(on)s it is in effect.")
@@ -103,7 +103,8 @@ def choose(kind: DeadlineKind, *, moved: bool, graced: bool, measured: bool, ove
 
 
 def sentences(msgid: str, kind: DeadlineKind, titles: Sequence[Title], *, original: dt.date,
-              due: dt.date, until: dt.date, on: dt.date, consequence: DeadlineKind | None = None) -> tuple[str, str]:
+              due: dt.date, until: dt.date, on: dt.date, consequence: DeadlineKind | None = None,
+              after: dt.date | None = None) -> tuple[str, str]:
     """(reason_zh, reason_en)."""
     out = []
     for locale in LOCALES:
@@ -111,5 +112,5 @@ def sentences(msgid: str, kind: DeadlineKind, titles: Sequence[Title], *, origin
         then = translate(consequence.label, locale) if consequence else ""
         out.append(translate(msgid, locale, kind=translate(kind.label, locale), measures=joined,
                              original=original.isoformat(), due=due.isoformat(), until=until.isoformat(),
-                             on=on.isoformat(), consequence=then))
+                             on=on.isoformat(), consequence=then, after=(after or until).isoformat()))
     return out[0], out[1]
