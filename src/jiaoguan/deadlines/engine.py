@@ -167,8 +167,14 @@ class _Case:
                  lapse: Lapse | None, calendar: WorkingDayCalendar | None) -> None:
         self.kind, self.due, self.on, self.measures, self.province, self.cls = kind, due, on, measures, province, cls
         self.facts, self.began, self.calendar = facts, began, calendar
-        self.lapse = lapse if lapse is not None or kind.nature is not Nature.HANDLING else lapse_for(kind, due)
+        self._lapse = lapse
         self._held: tuple[dt.date | None] | None = None
+
+    @cached_property
+    def lapse(self) -> Lapse | None:
+        if self._lapse is not None or self.kind.nature is not Nature.HANDLING:
+            return self._lapse
+        return lapse_for(self.kind, self.due)
 
     def began_by(self, day: dt.date) -> bool:
         """Could the record's validity have begun on or before `day`?"""

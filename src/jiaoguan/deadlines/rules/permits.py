@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 
 from jiaoguan.deadlines.rules.kinds import Deadline, DeadlineKind
 from jiaoguan.kit.calendar import WorkingDayCalendar, add_months, default_calendar
@@ -76,8 +77,16 @@ def could_have_begun_by(kind: DeadlineKind, due: dt.date, day: dt.date,
     if kind is DeadlineKind.PLATE_RETENTION:
         return due <= add_months(day, PLATE_RETENTION_MONTHS)
     if kind is DeadlineKind.PRESELECTED_PLATE:
-        return due <= (calendar or default_calendar()).add_working_days(day, LONGEST_PLATE_HOLD_WORKING_DAYS)
+        if calendar is None:
+            return due <= _longest_hold_end(day)
+        return due <= calendar.add_working_days(day, LONGEST_PLATE_HOLD_WORKING_DAYS)
     return True
+
+
+@lru_cache(maxsize=256)
+def _longest_hold_end(day: dt.date) -> dt.date:
+    # Asked with a measure's fixed date, over and over in a bulk run: the calendar walk is worth keeping.
+    return default_calendar().add_working_days(day, LONGEST_PLATE_HOLD_WORKING_DAYS)
 
 
 def permit_deadlines(record: LearnerPermit | PreselectedPlate | PlateRetention | MedicalCertificateObligation,
