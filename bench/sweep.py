@@ -38,10 +38,7 @@ from sqlalchemy.orm import Session  # noqa: E402
 
 from jiaoguan.deadlines.measures.loader import shipped_measures  # noqa: E402
 from jiaoguan.deadlines.sweep.run import sweep  # noqa: E402
-from jiaoguan.kit.db import (
-    full_metadata,  # noqa: E402
-    make_engine,  # noqa: E402
-)
+from jiaoguan.kit.db import full_metadata, make_engine  # noqa: E402
 
 SCHEMA = "bench_sweep"
 PROVINCES = ("11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37", "41", "42",

@@ -13,13 +13,13 @@ from sqlalchemy.orm import Session
 from jiaoguan.accounts.models import User
 from jiaoguan.kit.audit import AuditRecord
 from jiaoguan.kit.outbox import OutboxMessage
-from jiaoguan.passes import applications as apps
-from jiaoguan.passes.application_form import CrewInput
-from jiaoguan.passes.keystore import server_trust_store
+from jiaoguan.passes.applications import service as apps
+from jiaoguan.passes.applications.form import CrewInput
+from jiaoguan.passes.applications.policy import add_auto_rule, configure_province
+from jiaoguan.passes.issuance.keystore import server_trust_store
+from jiaoguan.passes.issuance.revocation import revoke_pass
 from jiaoguan.passes.models import TransportPass
-from jiaoguan.passes.policy import add_auto_rule, configure_province
-from jiaoguan.passes.revocation import revoke_pass
-from jiaoguan.passes.verify import verify
+from jiaoguan.passes.qr.verify import verify
 
 
 def actions(db: Session) -> list[str]:

@@ -11,7 +11,7 @@ Public API (what other rooms, the command line and the benchmarks use):
 - `service`: every deadline of a stored record as of a date, and the checkpoint's "may I penalise?";
 - `sweep.run.sweep(session, on)`: the nightly set-based sweep; `jobs` registers it with the worker;
 - `api.router` (`/api/v1/deadlines/…`), `pages.router` (the pages), `commands.app` (`jiaoguan deadlines`),
-  `measure_commands.app` (`jiaoguan measures`), `demo.load_demo_part`.
+  `measures.commands.app` (`jiaoguan measures`), `demo.load_demo_part`.
 
 The pure core (`engine`, `rules`, `measures.model`, `measures.loader`, `record_items`) imports neither
 SQLAlchemy nor FastAPI; an import-linter contract in pyproject.toml keeps it so.

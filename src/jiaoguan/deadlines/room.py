@@ -20,7 +20,7 @@ ROOM = Room(
     jobs=(Job("deadlines.sweep", dt.timedelta(days=1), "jiaoguan.deadlines.jobs:nightly_sweep"),
           Job("deadlines.counts", dt.timedelta(seconds=10), "jiaoguan.deadlines.jobs:asked_counts")),
     commands=(("deadlines", "jiaoguan.deadlines.commands:app"),
-              ("measures", "jiaoguan.deadlines.measure_commands:app")),
+              ("measures", "jiaoguan.deadlines.measures.commands:app")),
     demo="jiaoguan.deadlines.demo:load_demo_part",
     # The registry's pages state deadlines through this provider, so records and deadlines agree.
     extra={"registry.deadline_states": "jiaoguan.deadlines.record_states:states_for"},

@@ -13,18 +13,19 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from jiaoguan.accounts.enterprises import EnterpriseView, enterprise_of
 from jiaoguan.accounts.models import User
 from jiaoguan.accounts.principal import Principal
 from jiaoguan.accounts.service import principal_of
 from jiaoguan.kit.clock import today, utc_now
 from jiaoguan.kit.errors import JiaoguanError
-from jiaoguan.passes import applications as apps
-from jiaoguan.passes import checkpoint as cp
-from jiaoguan.passes.application_form import ApplicationInput, CrewInput
-from jiaoguan.passes.keystore import init_keys
+from jiaoguan.passes.applications import service as apps
+from jiaoguan.passes.applications.form import ApplicationInput, CrewInput
+from jiaoguan.passes.applications.policy import add_auto_rule, configure_province
+from jiaoguan.passes.checkpoint import scans as cp
+from jiaoguan.passes.issuance.keystore import init_keys
 from jiaoguan.passes.models import PassAutoApprovalRule
-from jiaoguan.passes.policy import add_auto_rule, configure_province
-from jiaoguan.registry.models import Enterprise, Person, Vehicle
+from jiaoguan.registry.queries import persons_in_province, vehicles_of_enterprise
 
 DEMO_PROVINCES = ["11", "31", "44", "51", "14", "42"]
 CHECKPOINTS = (
@@ -55,7 +56,7 @@ def load_pass_demo(session: Session, *, agent: str = "agent", issuer: str = "iss
     counts["checkpoint"] = len(points)
     agent_user, issuer_user, officer_user = _user(session, agent), _user(session, issuer), _user(session, officer)
     firm_id = enterprise_id or (agent_user.enterprise_id if agent_user else None)
-    firm = session.get(Enterprise, firm_id) if firm_id else None
+    firm = enterprise_of(session, firm_id)
     if agent_user is None or issuer_user is None or firm is None:
         return counts
     configure_province(session, firm.province_code, issuer_name="重点物资运输车辆通行证核发专班（演示）",
@@ -74,11 +75,9 @@ def load_pass_demo(session: Session, *, agent: str = "agent", issuer: str = "iss
     return counts
 
 
-def _applications(session: Session, agent: Principal, issuer: Principal, firm: Enterprise) -> dict[str, int]:
-    vehicles = session.execute(
-        select(Vehicle).where(Vehicle.owner_enterprise_id == firm.id).order_by(Vehicle.id).limit(12)).scalars().all()
-    people = session.execute(select(Person).where(Person.province_code == firm.province_code)
-                             .order_by(Person.id).limit(16)).scalars().all()
+def _applications(session: Session, agent: Principal, issuer: Principal, firm: EnterpriseView) -> dict[str, int]:
+    vehicles = vehicles_of_enterprise(session, firm.id, limit=12)
+    people = persons_in_province(session, firm.province_code, limit=16)
     start = today()
     made = {"pass_application": 0, "transport_pass": 0}
     plan = ("approve", "approve", "auto", "pending", "pending")

@@ -22,9 +22,9 @@ from jiaoguan.kit.errors import Conflict, InvalidInput, NotFound
 from jiaoguan.kit.i18n import N_
 from jiaoguan.kit.ids import PROVINCES
 from jiaoguan.kit.settings import get_settings
-from jiaoguan.passes import keys
 from jiaoguan.passes.models import PassSigningKey, TransportPass
-from jiaoguan.passes.trust import DEFAULT_MAX_AGE, Signer, TrustStore, build_trust_bundle
+from jiaoguan.passes.qr import keys
+from jiaoguan.passes.qr.trust import DEFAULT_MAX_AGE, Signer, TrustStore, build_trust_bundle
 
 
 class NoSigningKey(Conflict):

@@ -17,9 +17,9 @@ from jiaoguan.kit import audit, events
 from jiaoguan.kit.clock import today, utc_now
 from jiaoguan.kit.errors import Conflict, InvalidInput, NotFound
 from jiaoguan.kit.i18n import N_
-from jiaoguan.passes import keystore
-from jiaoguan.passes.applications import NotYourApplication, get_application, notify_applicant
-from jiaoguan.passes.issuance import crew_of, sign
+from jiaoguan.passes.applications.service import NotYourApplication, get_application, notify_applicant
+from jiaoguan.passes.issuance import keystore
+from jiaoguan.passes.issuance.issue import crew_of, sign
 from jiaoguan.passes.models import PassSigningKey, TransportPass
 
 

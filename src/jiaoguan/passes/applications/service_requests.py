@@ -15,7 +15,7 @@ from jiaoguan.kit.clock import CHINA_TZ, today, utc_now
 from jiaoguan.kit.errors import Conflict, Forbidden, InvalidInput, NotFound
 from jiaoguan.kit.i18n import N_, both
 from jiaoguan.kit.ids import check_mobile, check_plate
-from jiaoguan.passes.applications import enterprise_of
+from jiaoguan.passes.applications.service import enterprise_of_agent
 from jiaoguan.passes.models import PassServiceRequest
 from jiaoguan.passes.service import enterprise_active_plates
 
@@ -28,7 +28,7 @@ MAX_VEHICLES = 200
 
 def request_service(session: Session, user: Principal, *, kind: str, plates: str, business: str, contact_phone: str,
                     address: str = "", preferred_date: dt.date | None = None) -> PassServiceRequest:
-    enterprise = enterprise_of(session, user)
+    enterprise = enterprise_of_agent(session, user)
     if kind not in KINDS:
         raise InvalidInput(N_("Choose batch or door-to-door handling."), code="service_kind", field="kind")
     active = set(enterprise_active_plates(session, enterprise.id))

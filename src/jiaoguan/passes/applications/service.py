@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import or_, select, text
 from sqlalchemy.orm import Session
 
+from jiaoguan.accounts.enterprises import EnterpriseView, enterprise_of
 from jiaoguan.accounts.principal import Principal
 from jiaoguan.kit import audit, outbox
 from jiaoguan.kit.calendar_service import load_calendar
@@ -21,12 +22,11 @@ from jiaoguan.kit.clock import today, utc_now
 from jiaoguan.kit.db import is_postgres
 from jiaoguan.kit.errors import Conflict, Forbidden, InvalidInput, NotFound
 from jiaoguan.kit.i18n import N_, both
-from jiaoguan.passes.application_form import ApplicationInput, CleanApplication, FieldProblem, clean_application
-from jiaoguan.passes.issuance import issue_pass
-from jiaoguan.passes.keystore import NoSigningKey
+from jiaoguan.passes.applications.form import ApplicationInput, CleanApplication, FieldProblem, clean_application
+from jiaoguan.passes.applications.policy import matching_auto_rule, province_settings
+from jiaoguan.passes.issuance.issue import issue_pass
+from jiaoguan.passes.issuance.keystore import NoSigningKey
 from jiaoguan.passes.models import PassApplication, PassAutoApprovalRule, PassCrewMember, TransportPass
-from jiaoguan.passes.policy import matching_auto_rule, province_settings
-from jiaoguan.registry.models import Enterprise
 
 # Statuses that hold the vehicle: a pass at the checkpoint or an application still under review.
 HOLDING_PASS_STATUSES = ("active", "key_revoked")
@@ -67,8 +67,9 @@ class ApplicationNotPending(Conflict):
     message = N_("This application has already been decided.")
 
 
-def enterprise_of(session: Session, user: Principal) -> Enterprise:
-    enterprise = session.get(Enterprise, user.enterprise_id) if user.enterprise_id else None
+def enterprise_of_agent(session: Session, user: Principal) -> EnterpriseView:
+    """The enterprise an agent acts for; an account linked to none may not apply."""
+    enterprise = enterprise_of(session, user.enterprise_id)
     if enterprise is None:
         raise Forbidden(N_("Your account is not linked to an enterprise."), code="no_enterprise")
     return enterprise
@@ -109,7 +110,7 @@ def overlap(session: Session, plate_no: str, start: dt.date, end: dt.date,
 
 def check_application(session: Session, user: Principal, raw: ApplicationInput) -> CleanApplication:
     """Validate for this user's province; raise `ApplicationInvalid` with every problem."""
-    enterprise = enterprise_of(session, user)
+    enterprise = enterprise_of_agent(session, user)
     settings = province_settings(session, enterprise.province_code)
     clean, problems = clean_application(raw, today=today(), max_days=settings.max_validity_days)
     if clean is None:
@@ -120,7 +121,7 @@ def check_application(session: Session, user: Principal, raw: ApplicationInput) 
 def submit_application(session: Session, user: Principal, raw: ApplicationInput, *, batch_id: int | None = None,
                        batch_line: int | None = None) -> PassApplication:
     """An enterprise agent applies; auto-approval rules may approve and issue at once."""
-    enterprise = enterprise_of(session, user)
+    enterprise = enterprise_of_agent(session, user)
     clean = check_application(session, user, raw)
     _lock_plate(session, clean.plate_no)
     refusal = overlap(session, clean.plate_no, clean.valid_from, clean.valid_to)
