@@ -19,7 +19,7 @@ from sqlalchemy import BigInteger, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from jiaoguan.kit.clock import utc_now
-from jiaoguan.kit.context import current_actor, request_id
+from jiaoguan.kit.context import Actor, current_actor, request_id
 from jiaoguan.kit.db import Base
 
 GENESIS = "0" * 64
@@ -72,14 +72,15 @@ def _fields(r: AuditRecord) -> dict[str, Any]:
     }
 
 
-def record(session: Session, action: str, object_type: str, object_id: object, summary: str = "") -> AuditRecord:
-    """Append one audit record in the caller's transaction."""
+def record(session: Session, action: str, object_type: str, object_id: object, summary: str = "", *,
+           actor: Actor | None = None) -> AuditRecord:
+    """Append one audit record in the caller's transaction, by `actor` (default: who is acting now)."""
     head = session.execute(select(AuditHead).where(AuditHead.id == 1).with_for_update()).scalar_one_or_none()
     if head is None:
         head = AuditHead(id=1, last_id=0, last_hash=GENESIS)
         session.add(head)
         session.flush()
-    actor = current_actor()
+    actor = actor or current_actor()
     at = utc_now()  # both engines keep microseconds exactly, so the hash replays
     rec = AuditRecord(
         id=head.last_id + 1, at=at, actor_id=actor.user_id, actor_role=actor.role,

@@ -14,9 +14,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jiaoguan.accounts.enterprises import EnterpriseView, enterprise_of
-from jiaoguan.accounts.models import User
 from jiaoguan.accounts.principal import Principal
-from jiaoguan.accounts.service import principal_of
+from jiaoguan.accounts.service import assign_province, principal_by_username
 from jiaoguan.kit.clock import today, utc_now
 from jiaoguan.kit.errors import JiaoguanError
 from jiaoguan.passes.applications import service as apps
@@ -43,8 +42,6 @@ CARGO = (("medical", "医用口罩、防护服", "300箱", 4200), ("daily_necess
          ("key_industrial", "汽车零部件", "40托", 18000), ("energy", "柴油", "2罐", 16000))
 
 
-def _user(session: Session, username: str) -> User | None:
-    return session.execute(select(User).where(User.username == username)).scalar_one_or_none()
 
 
 def load_pass_demo(session: Session, *, agent: str = "agent", issuer: str = "issuer", officer: str = "officer",
@@ -54,7 +51,7 @@ def load_pass_demo(session: Session, *, agent: str = "agent", issuer: str = "iss
     points = [cp.ensure_checkpoint(session, code, name, province_code=prov, division_code=div, name_en=en)
               for code, name, en, prov, div in CHECKPOINTS]
     counts["checkpoint"] = len(points)
-    agent_user, issuer_user, officer_user = _user(session, agent), _user(session, issuer), _user(session, officer)
+    agent_user, issuer_user, officer_user = (principal_by_username(session, n) for n in (agent, issuer, officer))
     firm_id = enterprise_id or (agent_user.enterprise_id if agent_user else None)
     firm = enterprise_of(session, firm_id)
     if agent_user is None or issuer_user is None or firm is None:
@@ -63,15 +60,15 @@ def load_pass_demo(session: Session, *, agent: str = "agent", issuer: str = "iss
                        verification_phone="12328")
     if issuer_user.province_code != firm.province_code:
         # Passes are issued by the province of the applying enterprise: the demo issuer works there.
-        issuer_user.province_code = firm.province_code
+        issuer_user = assign_province(session, issuer_user.id, firm.province_code)
     exists = session.execute(select(PassAutoApprovalRule.id).where(
         PassAutoApprovalRule.province_code == firm.province_code)).first()
     if exists is None:
         add_auto_rule(session, firm.province_code, "医疗防控物资即接即办", cargo_categories=["medical"])
-    made = _applications(session, principal_of(agent_user), principal_of(issuer_user), firm)
+    made = _applications(session, agent_user, issuer_user, firm)
     counts.update(made)
     if officer_user is not None:
-        counts["checkpoint_scan"] = _scans(session, principal_of(officer_user), points[0])
+        counts["checkpoint_scan"] = _scans(session, officer_user, points[0])
     return counts
 
 

@@ -16,6 +16,7 @@ from jiaoguan.passes.issuance import keystore
 from jiaoguan.passes.issuance.numbering import next_pass_no
 from jiaoguan.passes.models import PassApplication, PassCrewMember, PassSigningKey, TransportPass
 from jiaoguan.passes.qr.codec import CrewMember, PassClaims, PassContent, issue_qr, validity_instants
+from jiaoguan.passes.states import PassStatus
 
 GREEN = "#80ff80"  # the template's C50 Y50 K0 (REFERENCE B.2) as screen RGB
 GREY = "#b4b4b4"
@@ -59,7 +60,7 @@ def issue_pass(session: Session, app: PassApplication) -> TransportPass:
     p = TransportPass(
         pass_no=pass_no, application_id=app.id, enterprise_id=app.enterprise_id, province_code=app.province_code,
         plate_no=app.plate_no, valid_from=app.valid_from, valid_to=app.valid_to, key_id=key.id, qr_text="",
-        issued_at=now, signed_at=now, status="active", reissue_count=0,
+        issued_at=now, signed_at=now, status=PassStatus.active.value, reissue_count=0,
     )
     sign(p, app, crew_of(session, app.id), key, now)
     session.add(p)

@@ -26,6 +26,7 @@ from jiaoguan.passes.issuance.issue import GREEN, GREY, crew_of, qr_svg
 from jiaoguan.passes.issuance.revocation import get_pass
 from jiaoguan.passes.models import PassApplication
 from jiaoguan.passes.service import enterprise_active_plates
+from jiaoguan.passes.states import PassStatus
 from jiaoguan.passes.web.common import Db, page
 
 router = APIRouter(route_class=UnitOfWorkRoute, include_in_schema=False)
@@ -132,7 +133,7 @@ def _pass_context(db: Any, user: Principal, pass_no: str) -> dict[str, Any]:
     apps.ensure_may_see_pass(user, p)
     app: PassApplication = apps.get_application(db, p.application_id)
     settings = province_settings(db, p.province_code)
-    green = p.status == "active" and p.valid_to >= today()
+    green = p.status == PassStatus.active and p.valid_to >= today()
     return {"p": p, "app": app, "crew": crew_of(db, app.id), "settings": settings, "green": green,
             "qr": qr_svg(p.qr_text, dark="#000000" if green else "#8a8a8a", light="#ffffff", scale=5),
             "colour": GREEN if green else GREY}
