@@ -14,7 +14,6 @@ import datetime as dt
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_deadlines_properties import measures as random_measure
 
 from jiaoguan.deadlines.engine import Decision, evaluate_record
 from jiaoguan.deadlines.measures.loader import shipped_measures
@@ -23,6 +22,7 @@ from jiaoguan.deadlines.rules.intervals import VehicleType, VehicleUse
 from jiaoguan.deadlines.rules.kinds import DeadlineKind
 from jiaoguan.deadlines.rules.licence import Licence
 from jiaoguan.deadlines.rules.vehicle import Vehicle, month_end
+from tests.deadlines.test_deadlines_properties import measures as random_measure
 
 SHIPPED = list(shipped_measures())
 days = st.dates(min_value=dt.date(2017, 1, 1), max_value=dt.date(2025, 12, 31))

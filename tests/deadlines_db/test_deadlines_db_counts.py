@@ -9,7 +9,6 @@ import threading
 from collections.abc import Iterator
 
 import pytest
-from deadlines_db_factories import D, licence, person, publish_shipped, vehicle
 from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session
 
@@ -18,6 +17,8 @@ from jiaoguan.deadlines.jobs import asked_counts, nightly_sweep
 from jiaoguan.deadlines.sweep.counts import ask, counted, process_queued
 from jiaoguan.deadlines.sweep.models import CountRequest, MeasureCount
 from jiaoguan.kit.clock import FixedClock, get_clock, set_clock
+from tests.factories.deadlines import publish_shipped
+from tests.factories.registry import D, licence, person, vehicle
 
 
 @pytest.fixture()

@@ -12,13 +12,14 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from deadlines_db_factories import D, licence, permit, person, plate_hold, publish_shipped, vehicle
 from sqlalchemy import select
 
 from jiaoguan.accounts.roles import Role
 from jiaoguan.deadlines.sweep.run import sweep
 from jiaoguan.kit.clock import FixedClock, get_clock, set_clock
 from jiaoguan.kit.outbox import OutboxMessage
+from tests.factories.deadlines import publish_shipped
+from tests.factories.registry import D, licence, permit, person, plate_hold, vehicle
 
 ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
 

@@ -6,16 +6,17 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 import pytest
-from passes_db_factories import FRIDAY
 from sqlalchemy.orm import Session
 
-from jiaoguan.accounts.enterprises import EnterpriseView, add_enterprise
+from jiaoguan.accounts.enterprises import EnterpriseView
 from jiaoguan.accounts.models import User
 from jiaoguan.accounts.roles import Role
 from jiaoguan.kit.clock import FixedClock, get_clock, set_clock
 from jiaoguan.passes.checkpoint.scans import ensure_checkpoint
 from jiaoguan.passes.issuance.keystore import init_keys
 from jiaoguan.passes.models import Checkpoint
+from tests.factories import accounts
+from tests.factories.passes import FRIDAY
 
 
 @pytest.fixture()
@@ -31,8 +32,8 @@ def clock() -> Iterator[FixedClock]:
 
 @pytest.fixture()
 def enterprise(db: Session) -> EnterpriseView:
-    return add_enterprise(db, credit_code="91310115MA1H7XYZ0A", name="上海顺达物流有限公司", address_division="310115",
-                          contact_phone="13800138000")
+    return accounts.enterprise(db, credit_code="91310115MA1H7XYZ0A", name="上海顺达物流有限公司", division="310115",
+                               phone="13800138000")
 
 
 @pytest.fixture()

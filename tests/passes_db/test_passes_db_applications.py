@@ -6,7 +6,6 @@ import dataclasses
 import datetime as dt
 
 import pytest
-from passes_db_factories import FRIDAY, application, id_number
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -20,6 +19,7 @@ from jiaoguan.passes.issuance.keystore import server_trust_store
 from jiaoguan.passes.issuance.revocation import revoke_pass
 from jiaoguan.passes.models import TransportPass
 from jiaoguan.passes.qr.verify import verify
+from tests.factories.passes import FRIDAY, application, id_number
 
 
 def actions(db: Session) -> list[str]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from passes_db_factories import FRIDAY, application
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -19,6 +18,7 @@ from jiaoguan.passes.issuance.revocation import revoke_pass
 from jiaoguan.passes.models import Checkpoint, CheckpointScan, TransportPass
 from jiaoguan.passes.qr import reasons as R
 from jiaoguan.passes.qr.codec import CrewMember, PassClaims, PassContent, issue_qr
+from tests.factories.passes import FRIDAY, application
 
 
 def issue(db: Session, agent: User, issuer: User, n: int = 1) -> TransportPass:

@@ -7,7 +7,6 @@ import csv
 import dataclasses
 import io
 
-from passes_db_factories import application
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -16,6 +15,7 @@ from jiaoguan.passes.applications.csv_batch import COLUMNS, parse_csv, submit_ba
 from jiaoguan.passes.applications.form import ApplicationInput
 from jiaoguan.passes.applications.policy import add_auto_rule
 from jiaoguan.passes.models import PassApplication, TransportPass
+from tests.factories.passes import application
 
 
 def row_of(a: ApplicationInput) -> dict[str, str]:

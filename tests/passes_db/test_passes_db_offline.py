@@ -7,7 +7,6 @@ import json
 import re
 
 from fastapi.testclient import TestClient
-from passes_db_factories import FRIDAY, application
 from sqlalchemy.orm import Session
 
 from jiaoguan.accounts.models import User
@@ -21,6 +20,7 @@ from jiaoguan.passes.qr.codec import PREFIX
 from jiaoguan.passes.qr.keys import PASS_SIGNING_EKU, extended_key_usages
 from jiaoguan.passes.qr.trust import pass_revocation_hash
 from jiaoguan.passes.qr.verify import CLOCK_SKEW
+from tests.factories.passes import FRIDAY, application
 
 SNAPSHOT = "/api/v1/passes/offline-trust"
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from passes_db_factories import FRIDAY, application
 from sqlalchemy.orm import Session
 
 from jiaoguan.accounts.models import User
@@ -19,6 +18,7 @@ from jiaoguan.passes.qr.keys import read_certificate
 from jiaoguan.passes.qr.trust import TrustStore
 from jiaoguan.passes.qr.verify import verify
 from jiaoguan.passes.service import enterprise_has_active_passes, vehicle_holds_active_pass
+from tests.factories.passes import FRIDAY, application
 
 
 def issue(db: Session, agent: User, issuer: User, n: int) -> TransportPass:

@@ -5,7 +5,6 @@ actor, emits its event and tells the applicant."""
 from __future__ import annotations
 
 import pytest
-from passes_db_factories import application
 from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -18,6 +17,7 @@ from jiaoguan.kit.states import SYSTEM_ROLES, RoleRefused
 from jiaoguan.passes.applications import service as apps
 from jiaoguan.passes.issuance.revocation import revoke_pass
 from jiaoguan.passes.states import APPLICATION, PASS
+from tests.factories.passes import application
 
 ALL_ROLES = [r.value for r in Role] + sorted(SYSTEM_ROLES)
 EXPECTED = {

@@ -7,7 +7,6 @@ import re
 
 import pytest
 from fastapi.testclient import TestClient
-from passes_db_factories import FRIDAY, application
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -19,6 +18,8 @@ from jiaoguan.passes.qr import reasons as R
 from jiaoguan.passes.qr.keys import read_certificate
 from jiaoguan.passes.qr.trust import TrustStore
 from jiaoguan.passes.qr.verify import verify
+from tests.factories import accounts
+from tests.factories.passes import FRIDAY, application
 
 FORM = {
     "plate_no": "沪D20001", "plate_colour": "yellow", "vin": application(1).vin, "transport_cert_no": "310115000001",
@@ -164,9 +165,8 @@ def test_the_api_lists_every_problem_of_an_application(client: TestClient, sign_
 def test_an_agent_sees_only_its_own_enterprises_passes(client: TestClient, sign_in, db: Session, agent: User,
                                                      issuer: User, make_user, keys: None) -> None:
     p = apps.approve(db, apps.submit_application(db, agent, application()).id, issuer)
-    from jiaoguan.accounts.enterprises import add_enterprise
-
-    other_firm = add_enterprise(db, credit_code="91310000MA1K000000", name="别家公司", address_division="310101")
+    other_firm = accounts.enterprise(db, credit_code="91310000MA1K000000", name="别家公司", division="310101",
+                                     phone=None)
     as_user(client, sign_in, make_user("enterprise_agent", enterprise_id=other_firm.id, province_code="31"))
     assert client.get(f"/passes/pass/{p.pass_no}/print").status_code == 403
     assert client.get(f"/api/v1/passes/{p.pass_no}").status_code == 403
