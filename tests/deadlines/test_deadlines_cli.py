@@ -71,7 +71,7 @@ def test_validate_accepts_the_shipped_files_and_names_the_bad_field(tmp_path: Pa
     ok = runner.invoke(app, ["measures", "validate", *map(str, sorted(data.glob("measure_*.json")))])
     assert ok.exit_code == 0, ok.output
     assert ok.stdout.count(": ok") == 3
-    doc = json.loads((data / "measure_shanxi_2022_12.json").read_text("utf-8"))
+    doc = json.loads((data / "measure_shanxi_2022_12.json").read_text("utf-8"))[-1]
     doc["provisions"][0]["mode"] = "stretch"
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps(doc), "utf-8")

@@ -56,13 +56,15 @@ def test_2020_rongque_certificates_are_due_at_the_end_of_the_year() -> None:
     assert evaluate("medical-certificate", D("2020-05-01"), D("2021-01-01"), Y2020).overdue is True
 
 
-def test_2020_learner_permits_get_six_months() -> None:
-    assert evaluate("learner-permit", D("2020-05-15"), D("2020-06-01"), Y2020).effective_due == D("2020-11-15")
-    assert evaluate("learner-permit", D("2021-05-15"), D("2020-06-01"), Y2020).effective_due == D("2021-05-15")
+def test_2020_learner_permits_get_six_months_once_the_june_rules_are_announced() -> None:
+    assert evaluate("learner-permit", D("2020-05-15"), D("2020-06-15"), Y2020).effective_due == D("2020-11-15")
+    assert evaluate("learner-permit", D("2021-05-15"), D("2020-06-15"), Y2020).effective_due == D("2021-05-15")
+    # Asked before the June notice, the February measure said nothing of learner permits.
+    assert evaluate("learner-permit", D("2020-05-15"), D("2020-06-01"), Y2020).overdue is True
 
 
 def test_2020_retained_plate_numbers_expiring_in_the_window_get_six_months() -> None:
-    assert evaluate("plate-retention", D("2020-01-23"), D("2020-03-01"), Y2020).effective_due == D("2020-07-23")
+    assert evaluate("plate-retention", D("2020-01-23"), D("2020-06-15"), Y2020).effective_due == D("2020-07-23")
     # Civil Code art 202: 30 June + 6 months is 30 December.
     assert evaluate("plate-retention", D("2020-06-30"), D("2020-07-01"), Y2020).effective_due == D("2020-12-30")
     assert evaluate("plate-retention", D("2020-07-01"), D("2020-07-01"), Y2020).effective_due == D("2020-07-01")
@@ -120,8 +122,8 @@ def test_shanxi_is_not_known_before_its_announcement_even_for_earlier_deadlines(
 
 
 def test_shanxi_month_end_and_kinds_outside_its_list() -> None:
-    renewal = evaluate("licence-renewal", D("2022-11-30"), D("2022-12-25"), SHANXI, "14")
-    assert (renewal.deadline, renewal.overdue, renewal.penalty_allowed) == (D("2023-02-28"), False, False)
+    cancellation = evaluate("licence-cancellation", D("2022-11-30"), D("2022-12-25"), SHANXI, "14")
+    assert (cancellation.deadline, cancellation.overdue) == (D("2023-02-28"), False)
     inspection = evaluate("inspection", D("2022-11-15"), D("2022-12-25"), SHANXI, "14")
     assert (inspection.effective_due, inspection.penalty_allowed) == (D("2022-11-15"), True)
 

@@ -115,7 +115,9 @@ def test_broken_json_is_reported_with_its_position(tmp_path: Path) -> None:
 
 def test_the_shipped_files_load() -> None:
     measures = load_measures(sorted(DATA.glob("measure_*.json")))
-    assert sorted(m.ref for m in measures) == ["MPS-2020-EPIDEMIC@1", "MPS-2022-04-21@1", "SX-2022-12-20@1"]
+    assert sorted(m.ref for m in measures) == [
+        "MPS-2020-EPIDEMIC@1", "MPS-2020-EPIDEMIC@2", "MPS-2020-EPIDEMIC@3", "MPS-2022-04-21@1", "MPS-2022-04-21@2",
+        "SX-2022-12-20@1", "SX-2022-12-20@2"]
 
 
 def test_a_new_version_takes_over_from_its_own_announcement_only() -> None:

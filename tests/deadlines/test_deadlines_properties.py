@@ -33,11 +33,14 @@ def provisions(draw: st.DrawFn, start: dt.date, end: dt.date) -> dict[str, Any]:
         "mode": draw(st.sampled_from(["grace_window", "shift", "shift_if_due_in_window"])),
         "penalty_waiver": draw(st.booleans()),
     }
-    if draw(st.booleans()):
+    end_by = draw(st.sampled_from(["months", "end_date", "until_further_notice"]))
+    if end_by == "months":
         doc["months"] = draw(st.integers(1, 12))
-    else:
+    elif end_by == "end_date":
         doc["end_date"] = iso(start + draw(st.integers(0, 400)) * DAY)
-    if draw(st.booleans()):
+    else:
+        doc["until_further_notice"] = True
+    if end_by != "until_further_notice" and draw(st.booleans()):
         doc["staged_end"] = {"heavy": iso(start + draw(st.integers(0, 200)) * DAY)}
     if draw(st.booleans()):
         low = start - draw(st.integers(0, 400)) * DAY
@@ -57,8 +60,12 @@ def measures(draw: st.DrawFn, ident: str) -> Measure:
         "provisions": draw(st.lists(provisions(start, end), min_size=1, max_size=3)),
     }
     if draw(st.booleans()):
-        doc["suspends"] = [{"consequences": draw(st.lists(st.sampled_from(CONSEQUENCES), min_size=1, unique=True)),
-                            "resume_on": iso(end + draw(st.integers(1, 120)) * DAY)}]
+        held: dict[str, Any] = {"consequences": draw(st.lists(st.sampled_from(CONSEQUENCES), min_size=1, unique=True))}
+        if draw(st.booleans()):
+            held["resume_on"] = iso(end + draw(st.integers(1, 120)) * DAY)
+        else:
+            held["until_further_notice"] = True
+        doc["suspends"] = [held]
     return parse_measure(doc)
 
 

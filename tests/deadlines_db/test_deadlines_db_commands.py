@@ -74,7 +74,7 @@ def test_the_sweep_command_refuses_bad_options(command_db: Session, args: list[s
 def test_explain_judges_by_the_measures_published_in_the_database(command_db: Session) -> None:
     assert {m.id for m in load_measures_for_cli()} >= {"MPS-2020-EPIDEMIC", "SX-2022-12-20"}  # nothing stored
     publish_shipped(command_db, "MPS-2022-04-21")
-    assert [m.id for m in load_measures_for_cli()] == ["MPS-2022-04-21"]
+    assert {m.id for m in load_measures_for_cli()} == {"MPS-2022-04-21"}
     staged = runner.invoke(app, ["explain", "--kind", "inspection", "--due", "2020-03-01", "--on", "2020-08-01",
                                  "--vehicle-class", "heavy", "--json"])
     assert json.loads(staged.stdout)["measures"] == []   # the 2020 measure is not published here

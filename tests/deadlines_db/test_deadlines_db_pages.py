@@ -51,22 +51,6 @@ def test_a_citizen_without_a_person_record_is_told_so(client, sign_in, make_user
     assert page.status_code == 200 and 'role="alert"' in page.text
 
 
-def test_the_measures_page_counts_the_records_each_measure_decides_today(
-        client, sign_in, make_user, db, on_first_of_july) -> None:
-    publish_shipped(db)
-    owner = person(db)
-    vehicle(db, owner, inspection=D("2022-03-15"))
-    vehicle(db, owner, inspection=D("2023-03-31"))
-    licence(db, owner, valid_to=D("2022-06-10"))
-    page = sign_in(client, make_user(Role.supervisor)).get("/measures")
-    assert page.status_code == 200
-    assert 'data-measure="MPS-2022-04-21@1"' in page.text
-    row = page.text.split('data-measure="MPS-2022-04-21@1"')[1].split("</tr>")[0]
-    assert 'data-total="2"' in row
-    shanxi = page.text.split('data-measure="SX-2022-12-20@1"')[1].split("</tr>")[0]
-    assert 'data-total="0"' in shanxi   # Shanxi only, and not announced yet
-
-
 def test_a_citizen_may_not_open_the_measures_pages(client, sign_in, make_user) -> None:
     c = sign_in(client, make_user(Role.citizen))
     assert c.get("/measures").status_code == 403

@@ -9,7 +9,7 @@ from jiaoguan.deadlines.measures.store import publish
 
 
 def publish_shipped(db: Session, *ids: str) -> None:
-    """Publish shipped measures by id (all three when none is named)."""
+    """Publish shipped measures by id (every shipped version when none is named)."""
     for m in shipped_measures():
         if not ids or m.id in ids:
             publish(db, m.source)

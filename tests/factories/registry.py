@@ -45,13 +45,14 @@ def licence(db: Session, who: Person, *, valid_to: dt.date | None, classes: str 
 
 def vehicle(db: Session, who: Person | None, *, inspection: dt.date, kind: str = "small_car",
             use: str = "non_operating", registered: dt.date = D("2015-03-10"), plate: str | None = None,
-            missed: int = 0, status: str = "normal", firm: EnterpriseView | None = None, seats: int = 5) -> Vehicle:
+            missed: int = 0, status: str = "normal", firm: EnterpriseView | None = None, seats: int = 5,
+            insurance: dt.date = D("2030-01-01")) -> Vehicle:
     n = next(_serial)
     province = who.province_code if who else firm.province_code if firm else "11"
     row = Vehicle(plate_no=plate or f"京A{n:05d}", plate_type="02", vin=f"LSVAB{n:012d}",
                   owner_person_id=who.id if who else None, owner_enterprise_id=firm.id if firm else None,
                   use_nature=use, vehicle_type=kind, seats=seats, registration_date=registered,
-                  inspection_valid_until=inspection, insurance_valid_until=D("2030-01-01"), missed_cycles=missed,
+                  inspection_valid_until=inspection, insurance_valid_until=insurance, missed_cycles=missed,
                   status=status, province_code=province)
     db.add(row)
     db.flush()

@@ -9,9 +9,12 @@ Public API (what other rooms, the command line and the benchmarks use):
   `measures.store.publish / stored_measures` for the published versions in the database;
 - `record_items`: from a registry row's plain values to the items the engine judges (pages, API, sweep);
 - `service`: every deadline of a stored record as of a date, and the checkpoint's "may I penalise?";
-- `sweep.run.sweep(session, on)`: the nightly set-based sweep; `jobs` registers it with the worker;
-- `api.router` (`/api/v1/deadlines/…`), `pages.router` (the pages), `commands.app` (`jiaoguan deadlines`),
-  `measures.commands.app` (`jiaoguan measures`), `demo.load_demo_part`.
+- `record_states.states_for`: the registry's date tags from the same decisions (the registry's seam);
+- `sweep.run.sweep(session, on)`: the nightly set-based sweep; `sweep.counts`: the measures' reach, stored
+  per day, measure, kind and province, read by `/measures`;
+- `api.router` (`/api/v1/deadlines/…`), `pages.router` (the pages, with `measure_pages`), `commands.app`
+  (`jiaoguan deadlines`), `measures.commands.app` (`jiaoguan measures`), `jobs` (the nightly sweep and the
+  asked-for counts), `demo.load_demo_part` — all declared in `room.py`.
 
 The pure core (`engine`, `rules`, `measures.model`, `measures.loader`, `record_items`) imports neither
 SQLAlchemy nor FastAPI; an import-linter contract in pyproject.toml keeps it so.

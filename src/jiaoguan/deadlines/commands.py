@@ -1,7 +1,7 @@
 """`jiaoguan deadlines …`: explain one deadline as of a date; check a measure file.
 
     jiaoguan deadlines explain --kind inspection --due 2022-03-15 --on 2022-05-01 [--province 14]
-                               [--vehicle-class heavy|other] [--measures FILE …] [--json]
+                               [--issued DATE] [--vehicle-class heavy|other] [--measures FILE …] [--json]
     jiaoguan deadlines measures validate FILE …
     jiaoguan deadlines sweep [--on DATE] [--batch N] [--offsets 30,7,1] [--json]   (sweep/command.py)
 
@@ -51,10 +51,14 @@ def load_measures_for_cli(files: list[Path] | None = None) -> list[Measure]:
 
 @app.command()
 def explain(
-    kind: Annotated[str, typer.Option(help="inspection, licence-renewal, licence-review, learner-permit or "
-                                           "preselected-plate (other kinds: see DeadlineKind).")],
+    kind: Annotated[str, typer.Option(help="inspection, licence-renewal, licence-review, learner-permit, "
+                                           "preselected-plate, licence-cancellation, licence-restoration, "
+                                           "compulsory-scrapping, plate-retention, full-score-education, "
+                                           "medical-certificate or compulsory-insurance.")],
     due: Annotated[str, typer.Option(help="The deadline by the regulations, YYYY-MM-DD.")],
     on: Annotated[str, typer.Option(help="The day to judge, YYYY-MM-DD.")],
+    issued: Annotated[str | None, typer.Option(help="When the record's validity began (a learner permit's issue, "
+                                                    "a plate number's selection), YYYY-MM-DD, if known.")] = None,
     province: Annotated[str | None, typer.Option(help="Province code, e.g. 14 (山西).")] = None,
     vehicle_class: Annotated[str | None, typer.Option(help="heavy or other, for staged exits.")] = None,
     measures: Annotated[list[Path] | None, typer.Option(help="Measure JSON file; repeat for several. "
@@ -65,7 +69,8 @@ def explain(
     try:
         decision = evaluate(parse_kind(kind), parse_day(due, "--due"), parse_day(on, "--on"),
                             load_measures_for_cli(measures), parse_province(province),
-                            parse_vehicle_class(vehicle_class))
+                            parse_vehicle_class(vehicle_class),
+                            issued=parse_day(issued, "--issued") if issued else None)
     except UsageProblem as exc:
         raise fail(str(exc), 2) from None
     except MeasureError as exc:
@@ -93,8 +98,10 @@ def validate(files: Annotated[list[Path], typer.Argument(help="Measure JSON file
 
 
 def _describe(d: Decision) -> str:
+    effective = "until further notice" if d.open_ended else str(d.effective_due)
     lines = [
-        f"{d.kind.value} as of {d.on}: original {d.original_due}, effective {d.effective_due}",
+        f"{d.kind.value} as of {d.on}: original {d.original_due}, effective {effective}"
+        + ("; can no longer be handled (cancelled or scrapped)" if d.lapsed else ""),
         f"overdue: {'yes' if d.overdue else 'no'}; penalty allowed: {'yes' if d.penalty_allowed else 'no'}",
         f"measures: {', '.join(d.measure_refs) or 'none'}; rules: {', '.join(d.rules)}",
         d.reason_zh,

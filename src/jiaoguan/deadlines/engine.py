@@ -20,6 +20,17 @@ What the fields mean:
 - `penalty_allowed`: past the deadline, the kind is an offence when overdue (inspection, renewal,
   review), and no applied measure waives the penalty on `on`. (A grace window without a waiver
   lets a matter be handled late but does not by itself stop the penalty.)
+- `open_ended`: a measure carries the record until further notice (no end announced yet, as in
+  February 2020); `effective_due` is then `on` itself — known to run at least that far — and the
+  record is not overdue.
+- `lapsed`: the consequence that ends a renewal or an inspection (cancellation one year after expiry,
+  Decree 162 art 79; compulsory scrapping) has taken effect: the matter can no longer be handled.
+
+Who a measure covers (issue #8): a provision with `issued_by` covers a record only if its validity had
+begun by then (the record's own date, else the bound its expiry gives); a handling deadline whose
+consequence took effect before the measure began is not covered, and no measure carries one past
+the day its consequence takes effect (both judged with the consequence as the measures leave it, so a
+measure that holds cancellations keeps its records renewable).
 """
 
 from __future__ import annotations
@@ -32,8 +43,17 @@ from typing import Any
 
 from jiaoguan.deadlines.measures.model import Measure, Mode, Provision, measures_in_force
 from jiaoguan.deadlines.rules import reasons
-from jiaoguan.deadlines.rules.kinds import Deadline, DeadlineKind, Nature, VehicleClass
-from jiaoguan.deadlines.rules.records import BASE_RULES, Record, deadlines_for, facts_of, vehicle_class_of
+from jiaoguan.deadlines.rules.kinds import Deadline, DeadlineKind, Lapse, Nature, VehicleClass
+from jiaoguan.deadlines.rules.permits import could_have_begun_by
+from jiaoguan.deadlines.rules.records import (
+    BASE_RULES,
+    Record,
+    began_on,
+    deadlines_for,
+    facts_of,
+    lapse_for,
+    vehicle_class_of,
+)
 from jiaoguan.kit.calendar import WorkingDayCalendar, add_months
 from jiaoguan.kit.certlogic import evaluate_condition
 from jiaoguan.kit.errors import InvalidInput
@@ -56,6 +76,8 @@ class Decision:
     past_deadline: bool
     in_grace: bool
     penalty_allowed: bool
+    open_ended: bool
+    lapsed: bool
     measures: tuple[str, ...]       # ids of the measures that changed the answer
     measure_refs: tuple[str, ...]   # the same as "ID@VERSION"
     rules: tuple[str, ...]          # base rule codes, then "ID@VERSION#provision:mode"
@@ -63,12 +85,15 @@ class Decision:
     province: str | None = None
     vehicle_class: VehicleClass | None = None
     applied: tuple[Measure, ...] = field(default=(), compare=False, repr=False)
+    consequence: DeadlineKind | None = field(default=None, compare=False, repr=False)
+    consequence_due: dt.date | None = field(default=None, compare=False, repr=False)   # when `lapsed`
 
     # The sentences are written when first read: a bulk run that only needs the dates pays nothing.
     @cached_property
     def _sentences(self) -> tuple[str, str]:
         return reasons.sentences(self.reason, self.kind, [m.title for m in self.applied], original=self.original_due,
-                                 due=self.deadline, until=self.effective_due, on=self.on)
+                                 due=self.deadline, until=self.effective_due, on=self.on,
+                                 consequence=self.consequence, after=self.consequence_due)
 
     @property
     def reason_zh(self) -> str:
@@ -84,6 +109,7 @@ class Decision:
             "original_due": self.original_due.isoformat(), "deadline": self.deadline.isoformat(),
             "effective_due": self.effective_due.isoformat(), "overdue": self.overdue,
             "past_deadline": self.past_deadline, "in_grace": self.in_grace, "penalty_allowed": self.penalty_allowed,
+            "open_ended": self.open_ended, "lapsed": self.lapsed,
             "measures": list(self.measures), "measure_refs": list(self.measure_refs), "rules": list(self.rules),
             "reason_zh": self.reason_zh, "reason_en": self.reason_en, "province": self.province,
             "vehicle_class": self.vehicle_class.value if self.vehicle_class else None,
@@ -96,45 +122,105 @@ class _Walk:
     until: dt.date
     waivers: list[tuple[dt.date, dt.date]]
     applied: list[tuple[Measure, Provision]]
+    open: bool = False
 
 
 def evaluate(kind: DeadlineKind | str, record_or_due: Record | dt.date, on: dt.date,
              measures: Sequence[Measure], province: str | None = None,
              vehicle_class: VehicleClass | str | None = None, *,
-             calendar: WorkingDayCalendar | None = None) -> Decision:
+             calendar: WorkingDayCalendar | None = None, issued: dt.date | None = None) -> Decision:
+    """`issued`: when only a date is given, the day the record's validity began, if known (a learner
+    permit's issue, a plate number's selection)."""
     kind = DeadlineKind(kind)
     cls = VehicleClass(vehicle_class) if vehicle_class else None
     if isinstance(record_or_due, dt.date):
-        return decide(kind, record_or_due, on, measures, province, cls, base_rules=BASE_RULES[kind])
+        return decide(kind, record_or_due, on, measures, province, cls, base_rules=BASE_RULES[kind], began=issued,
+                      calendar=calendar)
     found = [d for d in deadlines_for(record_or_due, on, calendar) if d.kind is kind]
     if not found:
         raise NoSuchDeadline(kind=kind.value, on=on.isoformat())
     deadline = min(found, key=lambda d: d.due)
-    return _decide_deadline(deadline, record_or_due, on, measures, province, cls)
+    return _decide_deadline(deadline, record_or_due, on, measures, province, cls, calendar)
 
 
 def evaluate_record(record: Record, on: dt.date, measures: Sequence[Measure], province: str | None = None,
                     *, calendar: WorkingDayCalendar | None = None) -> list[Decision]:
-    """A decision for every deadline of the record (`rules.deadlines_for`)."""
-    return [_decide_deadline(d, record, on, measures, province, None)
+    """A decision for every deadline of the record (`rules.records.deadlines_for`)."""
+    return [_decide_deadline(d, record, on, measures, province, None, calendar)
             for d in deadlines_for(record, on, calendar)]
 
 
 def _decide_deadline(deadline: Deadline, record: Record, on: dt.date, measures: Sequence[Measure],
-                     province: str | None, cls: VehicleClass | None) -> Decision:
+                     province: str | None, cls: VehicleClass | None,
+                     calendar: WorkingDayCalendar | None) -> Decision:
     return decide(deadline.kind, deadline.due, on, measures, province, cls or vehicle_class_of(record),
-                  base_rules=(deadline.rule,), facts=facts_of(record))
+                  base_rules=(deadline.rule,), facts=facts_of(record), began=began_on(record),
+                  lapse=deadline.lapse, calendar=calendar)
+
+
+class _Case:
+    """One deadline under judgement and what the qualifying checks need, each worked out when first
+    asked: most deadlines never meet a measure that needs them."""
+
+    def __init__(self, kind: DeadlineKind, due: dt.date, on: dt.date, measures: Sequence[Measure],
+                 province: str | None, cls: VehicleClass | None, facts: dict[str, Any], began: dt.date | None,
+                 lapse: Lapse | None, calendar: WorkingDayCalendar | None) -> None:
+        self.kind, self.due, self.on, self.measures, self.province, self.cls = kind, due, on, measures, province, cls
+        self.facts, self.began, self.calendar = facts, began, calendar
+        self._lapse = lapse
+        self._held: tuple[dt.date | None] | None = None
+
+    @cached_property
+    def lapse(self) -> Lapse | None:
+        if self._lapse is not None or self.kind.nature is not Nature.HANDLING:
+            return self._lapse
+        return lapse_for(self.kind, self.due)
+
+    def began_by(self, day: dt.date) -> bool:
+        """Could the record's validity have begun on or before `day`?"""
+        if self.began is not None:
+            return self.began <= day
+        return could_have_begun_by(self.kind, self.due, day, self.calendar)
+
+    def consequence_until(self) -> dt.date | None:
+        """The last day before the consequence takes effect, as the measures leave it (None: held until
+        further notice)."""
+        if self._held is None:
+            assert self.lapse is not None
+            d = decide(self.lapse.kind, self.lapse.due, self.on, self.measures, self.province, self.cls,
+                       facts=self.facts)
+            self._held = (None if d.open_ended else d.effective_due,)
+        return self._held[0]
+
+    def lapsed_before(self, day: dt.date) -> bool:
+        """Had the consequence taken effect before `day`? (Measures only ever move it later.)"""
+        if self.lapse is None or self.lapse.due >= day:
+            return False
+        until = self.consequence_until()
+        return until is not None and until < day
 
 
 def decide(kind: DeadlineKind, due: dt.date, on: dt.date, measures: Sequence[Measure],
            province: str | None, vehicle_class: VehicleClass | None, *,
-           base_rules: Sequence[str] = (), facts: dict[str, Any] | None = None) -> Decision:
-    """The core: one deadline of one kind, judged on `on` under the measures then in force."""
+           base_rules: Sequence[str] = (), facts: dict[str, Any] | None = None, began: dt.date | None = None,
+           lapse: Lapse | None = None, calendar: WorkingDayCalendar | None = None) -> Decision:
+    """The core: one deadline of one kind, judged on `on` under the measures then in force.
+
+    `began`: when the record's validity began (if known); `lapse`: the consequence that ends a handling
+    deadline (derived from the rules when not given: see `rules.records.lapse_for`)."""
+    case = _Case(kind, due, on, measures, province, vehicle_class, facts or {}, began, lapse, calendar)
     walk = _Walk(due, due, [], [])
     for measure in _in_force(measures, on, province):
         for provision in measure.acting_on(kind):
-            _apply(walk, measure, provision, kind, due, on, province, vehicle_class, facts or {})
-    effective = max(walk.deadline, walk.until)
+            _apply(walk, measure, provision, case)
+    lapsed_after = _end_at_consequence(walk, case)
+    lapsed = lapsed_after is not None
+    if walk.open:
+        effective = max(walk.deadline, walk.until, on)
+        if kind.nature is not Nature.HANDLING:
+            walk.deadline = effective
+    else:
+        effective = max(walk.deadline, walk.until)
     overdue = on > effective
     past_deadline = on > walk.deadline if kind.nature is Nature.HANDLING else overdue
     in_grace = past_deadline and not overdue
@@ -142,26 +228,33 @@ def decide(kind: DeadlineKind, due: dt.date, on: dt.date, measures: Sequence[Mea
     penalty_allowed = kind.penalisable and past_deadline and not waived
     applied = _unique([m for m, _ in walk.applied])
     msgid = reasons.choose(kind, moved=walk.deadline != due, graced=effective > walk.deadline,
-                           measured=bool(applied), overdue=past_deadline,
-                           in_grace=in_grace, waived=waived, penalty_allowed=penalty_allowed)
+                           measured=bool(applied), overdue=past_deadline, in_grace=in_grace, waived=waived,
+                           penalty_allowed=penalty_allowed, open_ended=walk.open, lapsed=lapsed)
     rules = tuple(base_rules) + tuple(f"{m.ref}#{p.index}:{p.mode.value}" for m, p in walk.applied)
     return Decision(kind=kind, on=on, original_due=due, deadline=walk.deadline, effective_due=effective,
                     overdue=overdue, past_deadline=past_deadline, in_grace=in_grace,
-                    penalty_allowed=penalty_allowed,
+                    penalty_allowed=penalty_allowed, open_ended=walk.open, lapsed=lapsed,
                     measures=tuple(m.id for m in applied), measure_refs=tuple(m.ref for m in applied),
                     rules=rules, reason=msgid, province=province, vehicle_class=vehicle_class,
-                    applied=tuple(applied))
+                    applied=tuple(applied), consequence=case.lapse.kind if lapsed and case.lapse else None,
+                    consequence_due=lapsed_after)
 
 
-def _apply(walk: _Walk, measure: Measure, provision: Provision, kind: DeadlineKind, original: dt.date,
-           on: dt.date, province: str | None, cls: VehicleClass | None, facts: dict[str, Any]) -> None:
+def _apply(walk: _Walk, measure: Measure, provision: Provision, case: _Case) -> None:
+    cls = case.cls
     if not provision.covers(walk.deadline, cls):
         return
+    if provision.issued_by is not None and not case.began_by(provision.issued_by):
+        return      # the record's validity began after the measure: it was not "valid when it took effect"
+    if case.lapsed_before(measure.effective_from):
+        return      # cancelled or scrapped before the measure began, and no measure holds it
     if provision.condition is not None:
-        data = condition_data(kind, walk.deadline, original, on, province, cls, facts)
+        data = condition_data(case.kind, walk.deadline, case.due, case.on, case.province, cls, case.facts)
         if not evaluate_condition(provision.condition, data):
             return
-    if provision.mode is Mode.GRACE_WINDOW:
+    if provision.open_ended:
+        walk.open = True
+    elif provision.mode is Mode.GRACE_WINDOW:
         end = provision.end_for(cls)
         if end is not None:
             walk.until = max(walk.until, end)
@@ -171,6 +264,21 @@ def _apply(walk: _Walk, measure: Measure, provision: Provision, kind: DeadlineKi
     if (free := provision.penalty_free(cls)) is not None:
         walk.waivers.append(free)
     walk.applied.append((measure, provision))
+
+
+def _end_at_consequence(walk: _Walk, case: _Case) -> dt.date | None:
+    """No measure carries a renewal or an inspection past the day its consequence takes effect. Returns
+    that day's eve when it has passed on `on` (the matter can no longer be handled), else None."""
+    lapse = case.lapse
+    if lapse is None or not (walk.open or max(walk.deadline, walk.until) > lapse.due or case.on > lapse.due):
+        return None
+    until = case.consequence_until()
+    if until is None:
+        return None
+    last = max(case.due, until)
+    walk.until = last if walk.open else min(walk.until, last)
+    walk.deadline, walk.open = min(walk.deadline, last), False
+    return last if case.on > last else None
 
 
 # Measures in force per (measures, day, province), for tuples only: a tuple cannot change under us,

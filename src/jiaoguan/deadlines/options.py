@@ -12,9 +12,6 @@ import typer
 from jiaoguan.deadlines.rules.kinds import DeadlineKind, VehicleClass
 from jiaoguan.kit.ids.divisions import PROVINCES
 
-CLI_KINDS = (DeadlineKind.INSPECTION, DeadlineKind.LICENCE_RENEWAL, DeadlineKind.LICENCE_REVIEW,
-             DeadlineKind.LEARNER_PERMIT, DeadlineKind.PRESELECTED_PLATE)
-
 
 class UsageProblem(Exception):
     """A bad command-line value; the message is the sentence shown to the officer."""
@@ -33,7 +30,7 @@ def parse_kind(value: str) -> DeadlineKind:
     try:
         return DeadlineKind(value)
     except ValueError:
-        names = ", ".join(k.value for k in CLI_KINDS)
+        names = ", ".join(k.value for k in DeadlineKind)
         raise UsageProblem(f"--kind {value!r} is not a deadline kind; use one of {names}.") from None
 
 

@@ -11,6 +11,10 @@ The facts a measure's CertLogic condition sees (`record`) are those a sweep can 
 - licence (renewal, cancellation, restoration, review, certificate): `classes`, `valid_until`;
 - vehicle: the fields of `vehicle_rules.Vehicle`;
 - learner permit: `issued`, `licence_class`; preselected plate: `selected_on`.
+
+An item also carries when the record's validity began (`began`: a permit's issue, a number's
+selection) and the consequence that ends a renewal or an inspection (`lapse`), which decide whether a
+measure covers it (issue #8).
 """
 
 from __future__ import annotations
@@ -23,10 +27,16 @@ from typing import Any
 from jiaoguan.deadlines.engine import Decision, decide
 from jiaoguan.deadlines.measures.model import Measure
 from jiaoguan.deadlines.rules.intervals import VehicleType, VehicleUse
-from jiaoguan.deadlines.rules.kinds import HEAVY_LICENCE_CLASSES, DeadlineKind, VehicleClass
+from jiaoguan.deadlines.rules.kinds import HEAVY_LICENCE_CLASSES, DeadlineKind, Lapse, VehicleClass
 from jiaoguan.deadlines.rules.licence import Licence, licence_deadlines
 from jiaoguan.deadlines.rules.records import BASE_RULES, facts_of
-from jiaoguan.deadlines.rules.vehicle import CYCLES_BEFORE_SCRAPPING, Vehicle, cycle_ends, vehicle_deadlines
+from jiaoguan.deadlines.rules.vehicle import (
+    CYCLES_BEFORE_SCRAPPING,
+    Vehicle,
+    cycle_ends,
+    insurance_deadline,
+    vehicle_deadlines,
+)
 
 # The registry's vehicle codes (registry/vocab.py) in the terms of the interval table.
 REGISTRY_VEHICLE_TYPES: dict[str, VehicleType] = {
@@ -57,10 +67,12 @@ class Item:
     vehicle_class: VehicleClass | None
     facts: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
     detail: str = ""
+    began: dt.date | None = None
+    lapse: Lapse | None = None
 
     def judge(self, on: dt.date, measures: Sequence[Measure], province: str | None) -> Decision:
         return decide(self.kind, self.due, on, measures, province, self.vehicle_class,
-                      base_rules=self.rules, facts=self.facts)
+                      base_rules=self.rules, facts=self.facts, began=self.began, lapse=self.lapse)
 
 
 def licence_class(classes: str | Iterable[str]) -> VehicleClass:
@@ -79,7 +91,7 @@ def licence_items(*, classes: str, valid_to: dt.date | None, on: dt.date, review
     if valid_to is not None:
         lic = Licence(classes=codes, first_issued=valid_to, valid_from=valid_to, valid_until=valid_to,
                       period_years=period_years)
-        items += [Item(d.kind, d.due, (d.rule,), cls, facts)
+        items += [Item(d.kind, d.due, (d.rule,), cls, facts, lapse=d.lapse)
                   for d in licence_deadlines(lic, on) if d.kind in _LICENCE_KINDS]
     if review_due is not None:
         items.append(Item(DeadlineKind.LICENCE_REVIEW, review_due, BASE_RULES[DeadlineKind.LICENCE_REVIEW], cls,
@@ -101,8 +113,14 @@ def pure_vehicle(*, vehicle_type: str, use_nature: str, seats: int, registration
 def vehicle_items(vehicle: Vehicle, on: dt.date) -> list[Item]:
     """Inspection, and once overdue, compulsory scrapping (三个检验周期未取得检验合格标志)."""
     facts = facts_of(vehicle)
-    return [Item(d.kind, d.due, (d.rule,), vehicle.vehicle_class, facts, d.detail)
-            for d in vehicle_deadlines(vehicle, on)]
+    return [Item(d.kind, d.due, (d.rule,), vehicle.vehicle_class, facts, d.detail, lapse=d.lapse)
+            for d in vehicle_deadlines(vehicle, on) if d.kind is not DeadlineKind.COMPULSORY_INSURANCE]
+
+
+def insurance_item(valid_until: dt.date) -> Item:
+    """交强险: the policy's end date as the registry keeps it (no measure has ever moved it)."""
+    d = insurance_deadline(valid_until)
+    return Item(d.kind, d.due, (d.rule,), None, {}, d.detail)
 
 
 def missed_cycles(vehicle: Vehicle, on: dt.date, scrapping_in_effect: bool) -> int:
@@ -127,10 +145,11 @@ def permit_item(*, issued_on: dt.date, classes: str, valid_until: dt.date) -> It
     first = classes.split()[0] if classes.split() else ""
     cls = VehicleClass.HEAVY if first in HEAVY_LICENCE_CLASSES else VehicleClass.OTHER
     facts = {"issued": issued_on.isoformat(), "licence_class": first}
-    return Item(DeadlineKind.LEARNER_PERMIT, valid_until, BASE_RULES[DeadlineKind.LEARNER_PERMIT], cls, facts)
+    return Item(DeadlineKind.LEARNER_PERMIT, valid_until, BASE_RULES[DeadlineKind.LEARNER_PERMIT], cls, facts,
+                began=issued_on)
 
 
 def plate_item(*, selected_on: dt.date, valid_until: dt.date) -> Item:
     """预选号牌号码: the stored end of the hold (the office's working-day retention)."""
     return Item(DeadlineKind.PRESELECTED_PLATE, valid_until, BASE_RULES[DeadlineKind.PRESELECTED_PLATE], None,
-                {"selected_on": selected_on.isoformat()})
+                {"selected_on": selected_on.isoformat()}, began=selected_on)

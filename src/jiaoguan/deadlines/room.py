@@ -17,8 +17,11 @@ ROOM = Room(
         NavEntry(N_("Temporary measures"), "/measures", frozenset({Role.supervisor, Role.admin}), order=30),
         NavEntry(N_("Edit measures"), "/admin/measures", frozenset({Role.admin}), order=31),
     ),
-    jobs=(Job("deadlines.sweep", dt.timedelta(days=1), "jiaoguan.deadlines.jobs:nightly_sweep"),),
+    jobs=(Job("deadlines.sweep", dt.timedelta(days=1), "jiaoguan.deadlines.jobs:nightly_sweep"),
+          Job("deadlines.counts", dt.timedelta(seconds=10), "jiaoguan.deadlines.jobs:asked_counts")),
     commands=(("deadlines", "jiaoguan.deadlines.commands:app"),
               ("measures", "jiaoguan.deadlines.measures.commands:app")),
     demo="jiaoguan.deadlines.demo:load_demo_part",
+    # The registry's pages state deadlines through this provider, so records and deadlines agree.
+    extra={"registry.deadline_states": "jiaoguan.deadlines.record_states:states_for"},
 )

@@ -20,6 +20,8 @@ class DecisionOut(BaseModel):
     past_deadline: bool = Field(description="Past the deadline in force (逾期), even while a grace window carries it")
     in_grace: bool = Field(description="Past the deadline, but a grace window still lets it be handled")
     penalty_allowed: bool
+    open_ended: bool = Field(description="A measure carries it until further notice; effective_due is then `on`")
+    lapsed: bool = Field(description="Cancellation or compulsory scrapping took effect: it can no longer be handled")
     measures: list[str] = Field(description="Ids of the measures that changed the answer")
     measure_refs: list[str]
     rules: list[str]
@@ -30,8 +32,9 @@ class DecisionOut(BaseModel):
     def of(cls, d: Decision) -> DecisionOut:
         return cls(kind=d.kind.value, on=d.on, original_due=d.original_due, deadline=d.deadline,
                    effective_due=d.effective_due, overdue=d.overdue, past_deadline=d.past_deadline, in_grace=d.in_grace,
-                   penalty_allowed=d.penalty_allowed, measures=list(d.measures), measure_refs=list(d.measure_refs),
-                   rules=list(d.rules), reason_zh=d.reason_zh, reason_en=d.reason_en)
+                   penalty_allowed=d.penalty_allowed, open_ended=d.open_ended, lapsed=d.lapsed,
+                   measures=list(d.measures), measure_refs=list(d.measure_refs), rules=list(d.rules),
+                   reason_zh=d.reason_zh, reason_en=d.reason_en)
 
 
 class RecordDeadlinesOut(BaseModel):
@@ -59,6 +62,7 @@ class EnforcementOut(BaseModel):
     past_deadline: bool = Field(description="Past the deadline in force (逾期) on `on`")
     overdue: bool = Field(description="Past the effective deadline: too late even for a grace window")
     effective_due: dt.date | None
+    open_ended: bool = Field(description="A measure carries it until further notice")
     measures: list[str]
     reason_zh: str
     reason_en: str
@@ -68,6 +72,6 @@ class EnforcementOut(BaseModel):
     def of(cls, a: EnforcementAnswer) -> EnforcementOut:
         return cls(record_type=a.record_type, record_id=a.record_id, label=a.label, status=a.status, on=a.on,
                    penalty_allowed=a.penalty_allowed, past_deadline=a.past_deadline, overdue=a.overdue,
-                   effective_due=a.effective_due,
+                   effective_due=a.effective_due, open_ended=a.open_ended,
                    measures=list(a.measures), reason_zh=a.reason_zh, reason_en=a.reason_en,
                    checks=[DecisionOut.of(d) for d in a.checks])

@@ -21,6 +21,7 @@ from jiaoguan.deadlines.measures.model import Measure
 from jiaoguan.deadlines.measures.store import stored_measures
 from jiaoguan.deadlines.record_items import (
     Item,
+    insurance_item,
     licence_items,
     permit_item,
     plate_item,
@@ -96,6 +97,7 @@ class EnforcementAnswer:
     past_deadline: bool      # 逾期: past the deadline, even if a grace window still lets it be handled
     overdue: bool            # past the effective deadline: too late even for any grace window
     effective_due: dt.date | None
+    open_ended: bool         # a measure carries it until further notice (effective_due is then `on`)
     measures: tuple[str, ...]
     reason_zh: str
     reason_en: str
@@ -121,7 +123,8 @@ def _items(row: DrivingLicence | Vehicle | LearnerPermit | PreselectedPlate, on:
             return []
         return vehicle_items(pure_vehicle(vehicle_type=row.vehicle_type, use_nature=row.use_nature, seats=row.seats,
                                           registration_date=row.registration_date,
-                                          inspection_valid_until=row.inspection_valid_until), on)
+                                          inspection_valid_until=row.inspection_valid_until), on) + [
+            insurance_item(row.insurance_valid_until)]
     if isinstance(row, LearnerPermit):
         return [] if row.status in ("used", "cancelled") else [
             permit_item(issued_on=row.issued_on, classes=row.classes, valid_until=row.valid_until)]
@@ -275,9 +278,10 @@ def _answer(session: Session, row: DrivingLicence | Vehicle, on: dt.date,
     if not checks:
         zh, en = both(NOTHING_PENALISABLE[found.record_type], on=on.isoformat())
         return EnforcementAnswer(found.record_type, row.id, found.label, row.status, on, False, False, False,
-                                 None, (), zh, en, ())
+                                 None, False, (), zh, en, ())
     deciding = next((d for d in checks if d.penalty_allowed), None) or next((d for d in checks if d.past_deadline),
                                                                            checks[0])
     return EnforcementAnswer(found.record_type, row.id, found.label, row.status, on, deciding.penalty_allowed,
-                             deciding.past_deadline, deciding.overdue, deciding.effective_due, deciding.measures,
+                             deciding.past_deadline, deciding.overdue, deciding.effective_due, deciding.open_ended,
+                             deciding.measures,
                              deciding.reason_zh, deciding.reason_en, checks)

@@ -21,6 +21,7 @@ from jiaoguan.kit.errors import Forbidden, InvalidInput, NotFound
 from jiaoguan.kit.i18n import N_
 from jiaoguan.kit.ids import check_plate_type, mask_id_number, require_id_number, require_plate, require_vin
 from jiaoguan.kit.ids.text import compact
+from jiaoguan.registry.deadline_states import deadline_states
 from jiaoguan.registry.models import DrivingLicence, LearnerPermit, Person, PreselectedPlate, Vehicle
 from jiaoguan.registry.states import INSPECTION_WINDOW_MONTHS
 from jiaoguan.registry.views import (
@@ -93,9 +94,10 @@ def _records(session: Session, person: Person, on: dt.date, full_id: bool) -> Pe
                               .order_by(LearnerPermit.issued_on.desc())).all()
     plates = session.scalars(select(PreselectedPlate).where(PreselectedPlate.person_id == person.id)
                              .order_by(PreselectedPlate.selected_on.desc())).all()
-    return PersonRecords(person_view(person, full_id=full_id), [licence_view(x, on) for x in licences],
-                         [vehicle_view(x, on) for x in vehicles], [permit_view(x, on) for x in permits],
-                         [plate_hold_view(x, on) for x in plates])
+    dates = deadline_states(session, on)
+    return PersonRecords(person_view(person, full_id=full_id), [licence_view(x, on, dates) for x in licences],
+                         [vehicle_view(x, on, dates=dates) for x in vehicles],
+                         [permit_view(x, on, dates) for x in permits], [plate_hold_view(x, on, dates) for x in plates])
 
 
 def my_records(session: Session, user: Principal, *, on: dt.date | None = None) -> PersonRecords:
@@ -130,8 +132,9 @@ def _with_owners(session: Session, rows: list[Vehicle], on: dt.date) -> list[Veh
     people = {p.id: p for p in session.scalars(select(Person).where(
         Person.id.in_({v.owner_person_id for v in rows if v.owner_person_id is not None})))}
     firms = enterprises_by_id(session, {v.owner_enterprise_id for v in rows if v.owner_enterprise_id is not None})
-    return [vehicle_view(v, on, owner_view(people.get(v.owner_person_id or 0),
-                                           firms.get(v.owner_enterprise_id or 0))) for v in rows]
+    dates = deadline_states(session, on)
+    return [vehicle_view(v, on, owner_view(people.get(v.owner_person_id or 0), firms.get(v.owner_enterprise_id or 0)),
+                         dates) for v in rows]
 
 
 def find_vehicles(session: Session, *, plate: str | None = None, plate_type: str | None = None,
@@ -201,5 +204,6 @@ def fleet(session: Session, user: Principal, *, on: dt.date | None = None, limit
     ).where(owned)).one()
     rows = session.scalars(select(Vehicle).where(owned).order_by(Vehicle.inspection_valid_until, Vehicle.id)
                            .limit(limit).offset(offset)).all()
+    dates = deadline_states(session, on)
     return FleetView(firm.id, firm.name, firm.credit_code, total, overdue, due,
-                     [vehicle_view(v, on) for v in rows])
+                     [vehicle_view(v, on, dates=dates) for v in rows])

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
@@ -166,6 +166,25 @@ def plate_hold_states(*, status: str, valid_until: dt.date, on: dt.date) -> list
         return [_tag("plate.hold_ending", Tone.WARN, N_("Held until %(date)s: register the vehicle soon"),
                      date=_iso(valid_until))]
     return [_tag("plate.held", Tone.OK, N_("Held until %(date)s"), date=_iso(valid_until))]
+
+
+# The tags that state a deadline (as opposed to a status: detained, cancelled, used…). A room that knows
+# the temporary measures (see `deadline_states.py`) replaces these with its own.
+DEADLINE_TAGS = frozenset({
+    "licence.long_term", "licence.cancel_eligible", "licence.overdue", "licence.renewal_window", "licence.valid",
+    "licence.review_overdue", "licence.review_due", "licence.medical_overdue", "licence.medical_due",
+    "vehicle.scrap_due", "vehicle.inspection_overdue", "vehicle.inspection_due", "vehicle.inspection_valid",
+    "vehicle.insurance_lapsed", "vehicle.insurance_due",
+    "permit.expired", "permit.expiring", "permit.valid", "plate.lapsed", "plate.hold_ending", "plate.held",
+})
+
+
+def with_deadline_tags(tags: list[StateTag], dated: Sequence[StateTag]) -> list[StateTag]:
+    """`tags` with its deadline tags replaced by `dated`, in the place the first of them held."""
+    kept = [t for t in tags if t.code not in DEADLINE_TAGS]
+    at = next((i for i, t in enumerate(tags) if t.code in DEADLINE_TAGS), len(tags))
+    before = sum(1 for t in tags[:at] if t.code not in DEADLINE_TAGS)
+    return kept[:before] + list(dated) + kept[before:]
 
 
 def worst(tags: list[StateTag]) -> Tone:

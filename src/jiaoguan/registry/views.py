@@ -1,6 +1,8 @@
 """What the registry shows: plain snapshots of records with their state tags, built from the models.
 
 ID numbers are masked (110105********002X) unless the caller needs the full number to do business.
+`dates` (see `deadline_states.py`), when a room provides it, states the deadlines with the temporary
+measures applied, in place of the base-rule tags.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from dataclasses import dataclass, field
 
 from jiaoguan.accounts.enterprises import EnterpriseView
 from jiaoguan.kit.ids import LICENCE_CLASSES, PLATE_TYPES, check_plate, mask_id_number, mask_mobile
+from jiaoguan.registry.deadline_states import DeadlineStates
 from jiaoguan.registry.models import DrivingLicence, LearnerPermit, Person, PreselectedPlate, Vehicle
 from jiaoguan.registry.states import (
     StateTag,
@@ -18,6 +21,7 @@ from jiaoguan.registry.states import (
     permit_states,
     plate_hold_states,
     vehicle_states,
+    with_deadline_tags,
     worst,
 )
 
@@ -137,9 +141,11 @@ def person_view(p: Person, *, full_id: bool = False) -> PersonView:
                       p.birth_date, mask_mobile(p.phone) if p.phone else None, p.address, p.province_code)
 
 
-def licence_view(lic: DrivingLicence, on: dt.date) -> LicenceView:
+def licence_view(lic: DrivingLicence, on: dt.date, dates: DeadlineStates | None = None) -> LicenceView:
     states = licence_states(status=lic.status, valid_to=lic.valid_to, classes=lic.classes, points=lic.points,
                             review_due=lic.review_due, medical_due=lic.medical_due, on=on)
+    if dates is not None:
+        states = with_deadline_tags(states, dates.licence(lic))
     return LicenceView(lic.id, lic.file_no, classes_of(lic.classes), lic.first_issued, lic.valid_from, lic.valid_to,
                        lic.period_years, lic.status, lic.cycle_start, lic.points, lic.review_due, lic.medical_due,
                        lic.province_code, tuple(states))
@@ -153,21 +159,28 @@ def owner_view(person: Person | None, enterprise: EnterpriseView | None) -> Owne
     return None
 
 
-def vehicle_view(v: Vehicle, on: dt.date, owner: OwnerView | None = None) -> VehicleView:
+def vehicle_view(v: Vehicle, on: dt.date, owner: OwnerView | None = None,
+                 dates: DeadlineStates | None = None) -> VehicleView:
     states = vehicle_states(status=v.status, inspection_valid_until=v.inspection_valid_until,
                             insurance_valid_until=v.insurance_valid_until, missed_cycles=v.missed_cycles, on=on)
+    if dates is not None:
+        states = with_deadline_tags(states, dates.vehicle(v))
     kind = PLATE_TYPES.get(v.plate_type)
     return VehicleView(v.id, v.plate_no, plate_display(v.plate_no), v.plate_type, kind.name_zh if kind else "",
                        v.vin, v.vehicle_type, v.use_nature, v.seats, v.registration_date, v.inspection_valid_until,
                        v.insurance_valid_until, v.missed_cycles, v.status, v.province_code, tuple(states), owner)
 
 
-def permit_view(p: LearnerPermit, on: dt.date) -> PermitView:
-    return PermitView(p.id, classes_of(p.classes), p.issued_on, p.valid_until, p.status,
-                      tuple(permit_states(status=p.status, valid_until=p.valid_until, on=on)))
+def permit_view(p: LearnerPermit, on: dt.date, dates: DeadlineStates | None = None) -> PermitView:
+    states = permit_states(status=p.status, valid_until=p.valid_until, on=on)
+    if dates is not None:
+        states = with_deadline_tags(states, dates.permit(p))
+    return PermitView(p.id, classes_of(p.classes), p.issued_on, p.valid_until, p.status, tuple(states))
 
 
-def plate_hold_view(h: PreselectedPlate, on: dt.date) -> PlateHoldView:
+def plate_hold_view(h: PreselectedPlate, on: dt.date, dates: DeadlineStates | None = None) -> PlateHoldView:
+    states = plate_hold_states(status=h.status, valid_until=h.valid_until, on=on)
+    if dates is not None:
+        states = with_deadline_tags(states, dates.plate(h))
     return PlateHoldView(h.id, h.plate_no, plate_display(h.plate_no), h.plate_type, h.vin, h.selected_on,
-                         h.valid_until, h.status,
-                         tuple(plate_hold_states(status=h.status, valid_until=h.valid_until, on=on)))
+                         h.valid_until, h.status, tuple(states))

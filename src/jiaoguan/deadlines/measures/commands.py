@@ -12,17 +12,24 @@ app = typer.Typer(help="Temporary measures (临时措施) kept as data.", no_arg
 
 @app.command("load")
 def load(files: Annotated[list[Path], typer.Argument(help="JSON files, each one measure or an array.")]) -> None:
-    """Validate and publish measures; a file with any error publishes nothing. Re-loading is harmless."""
+    """Validate and publish measures; a file with any error publishes nothing. Re-loading is harmless.
+    A new version queues a count of today's reach, which the worker stores for `/measures`."""
     from jiaoguan.deadlines.measures.store import publish_file
+    from jiaoguan.deadlines.sweep.counts import ask
+    from jiaoguan.kit.clock import today
     from jiaoguan.kit.db import unit_of_work
     from jiaoguan.kit.errors import JiaoguanError
 
     try:
         with unit_of_work() as session:
+            created_any = False
             for f in files:
                 for row, created in publish_file(session, f):
+                    created_any = created_any or created
                     state = "published" if created else "already published"
                     typer.echo(f"{row.measure_id}@{row.version}: {state} — {row.title_zh}")
+            if created_any:
+                ask(session, today(), reason="publish", by="jiaoguan measures load")
     except JiaoguanError as exc:
         typer.secho(f"error: {exc.text('en')}", err=True, fg=typer.colors.RED)
         raise typer.Exit(1) from None

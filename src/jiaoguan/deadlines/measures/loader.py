@@ -7,10 +7,12 @@ A file holds one measure object or an array of them:
      "announced": "2022-04-21", "effective_from": "2022-04-21", "effective_to": "2022-07-31",
      "region": "national" | ["14", …],
      "provisions": [{"classes": ["inspection", …], "mode": "grace_window" | "shift" | "shift_if_due_in_window",
-                     "months": 3 | "end_date": "2022-07-31", "due_from": …, "due_to": …,
-                     "penalty_waiver": true, "staged_end": {"heavy": "2020-07-31"}, "condition": {CertLogic}}],
+                     "months": 3 | "end_date": "2022-07-31" | "until_further_notice": true,
+                     "due_from": …, "due_to": …, "issued_by": "2022-04-21",
+                     "penalty_waiver": true, "staged_end": {"heavy": "2020-07-31"}, "condition": {CertLogic},
+                     "text": "the notice's words for this item"}],
      "suspends": [{"consequences": ["licence-cancellation", "compulsory-scrapping"],
-                   "from": "2022-04-21", "resume_on": "2022-11-01"}],
+                   "from": "2022-04-21", "resume_on": "2022-11-01" | "until_further_notice": true}],
      "notes": "…", "sources": ["…"]}
 
 Semantics are described in `model.py`.
@@ -37,9 +39,9 @@ from jiaoguan.kit.ids.divisions import PROVINCES
 
 _TOP = {"id", "version", "supersedes", "title", "announced", "effective_from", "effective_to", "region",
         "provisions", "suspends", "notes", "sources"}
-_PROVISION = {"classes", "mode", "months", "end_date", "due_from", "due_to", "penalty_waiver", "staged_end",
-              "condition", "notes"}
-_SUSPENSION = {"consequences", "from", "resume_on", "notes"}
+_PROVISION = {"classes", "mode", "months", "end_date", "until_further_notice", "due_from", "due_to", "issued_by",
+              "penalty_waiver", "staged_end", "condition", "text", "notes"}
+_SUSPENSION = {"consequences", "from", "resume_on", "until_further_notice", "text", "notes"}
 _ID = re.compile(r"^[^\s@]{1,80}$")
 _REF = re.compile(r"^[^\s@]{1,80}(@[1-9][0-9]*)?$")
 
@@ -143,8 +145,11 @@ def _provision(doc: Any, where: str, index: int, start: dt.date, end: dt.date | 
         raise MeasureError(f"{where}.mode", f"must be one of {', '.join(m.value for m in Mode)}")
     mode = Mode(mode_text)
     months, end_date = obj.get("months"), _date(obj, "end_date", where)
-    if (months is None) == (end_date is None):
-        raise MeasureError(f"{where}.months", "give either months or end_date, not both or neither")
+    open_ended = _flag(obj, "until_further_notice", where)
+    if sum((months is not None, end_date is not None, open_ended)) != 1:
+        raise MeasureError(f"{where}.months", "give one of months, end_date or until_further_notice: true")
+    if open_ended and obj.get("staged_end") is not None:
+        raise MeasureError(f"{where}.staged_end", "a provision until further notice has no end dates to stage")
     if months is not None and (isinstance(months, bool) or not isinstance(months, int) or not 1 <= months <= 120):
         raise MeasureError(f"{where}.months", "must be a whole number of months from 1 to 120")
     if mode is Mode.GRACE_WINDOW and months is not None:
@@ -161,15 +166,16 @@ def _provision(doc: Any, where: str, index: int, start: dt.date, end: dt.date | 
         due_to = end
     if due_from is not None and due_to is not None and due_to < due_from:
         raise MeasureError(f"{where}.due_to", "must not be before due_from")
-    waiver = obj.get("penalty_waiver", False)
-    if not isinstance(waiver, bool):
-        raise MeasureError(f"{where}.penalty_waiver", "must be true or false")
+    waiver = _flag(obj, "penalty_waiver", where)
     condition = obj.get("condition")
     if condition is not None and (issues := validate_certlogic(condition)):
         raise MeasureError(f"{where}.condition", f"not valid CertLogic: {issues[0]['message']}")
+    issued_by = _date(obj, "issued_by", where)
+    _optional_text(obj, "text", where)
     return Provision(classes=classes, mode=mode, months=months, end_date=end_date, due_from=due_from,
                      due_to=due_to, penalty_waiver=waiver, staged_end=staged, condition=condition,
-                     penalty_free_from=start, penalty_free_to=end, index=index)
+                     penalty_free_from=start, penalty_free_to=end, index=index, open_ended=open_ended,
+                     issued_by=issued_by)
 
 
 def _suspension(doc: Any, where: str, start: dt.date) -> Suspension:
@@ -179,6 +185,11 @@ def _suspension(doc: Any, where: str, start: dt.date) -> Suspension:
         names = ", ".join(k.value for k in DeadlineKind if k.nature is Nature.CONSEQUENCE)
         raise MeasureError(f"{where}.consequences", f"only consequences can be suspended: {names}")
     begin = _date(obj, "from", where) or start
+    _optional_text(obj, "text", where)
+    if _flag(obj, "until_further_notice", where):
+        if obj.get("resume_on") is not None:
+            raise MeasureError(f"{where}.resume_on", "give resume_on or until_further_notice: true, not both")
+        return Suspension(kinds, begin, None)
     resume = _date(obj, "resume_on", where, required=True)
     assert resume is not None
     if resume <= begin:
@@ -187,7 +198,11 @@ def _suspension(doc: Any, where: str, start: dt.date) -> Suspension:
 
 
 def _held(s: Suspension, index: int, start: dt.date) -> Provision:
-    # A consequence due in the held period takes effect on `resume_on` at the earliest.
+    # A consequence due in the held period takes effect on `resume_on` at the earliest; held until
+    # further notice, every consequence due from the start is held.
+    if s.resume_on is None:
+        return Provision(classes=s.consequences, mode=Mode.SHIFT_IF_DUE_IN_WINDOW, due_from=s.start,
+                         suspension=True, penalty_free_from=start, index=index, open_ended=True)
     last_held = s.resume_on - ONE_DAY
     return Provision(classes=s.consequences, mode=Mode.SHIFT_IF_DUE_IN_WINDOW, end_date=last_held,
                      due_from=s.start, due_to=last_held, suspension=True, penalty_free_from=start, index=index)
@@ -200,6 +215,13 @@ def _object(doc: Any, where: str, allowed: set[str]) -> dict[str, Any]:
     if unknown:
         raise MeasureError(f"{where}.{unknown[0]}", f"unknown field (allowed: {', '.join(sorted(allowed))})")
     return doc
+
+
+def _flag(obj: dict[str, Any], key: str, where: str) -> bool:
+    value = obj.get(key, False)
+    if not isinstance(value, bool):
+        raise MeasureError(f"{where}.{key}", "must be true or false")
+    return value
 
 
 def _list(obj: dict[str, Any], key: str, where: str) -> list[Any]:

@@ -1,8 +1,12 @@
 """Temporary measures as versioned data (延期办: extensions, grace windows, waivers, suspensions).
 
-A measure is never edited once in force: a new version (same id, higher version) replaces it from
-its own announcement on, and `supersedes` can retire another measure ("ID@VERSION"). The file format
-and its validation are in `loader.py`; how measures act on a deadline is in `engine.py`.
+A measure is never edited once published: a new version (same id, higher number) carries a correction
+or a later announcement. On a date `on` the version in force is, among those announced by `on` and not
+named in an announced version's `supersedes`, the one announced last (ties: the higher number). So a
+correction of an encoding error names the version it replaces and keeps its announcement date, while a
+later announcement (the June 2020 exit rules after the February 2020 measure) takes over from its own
+date and an earlier question still gets the answer known then. `supersedes` may also retire another
+measure ("ID" or "ID@VERSION"). The file format is in `loader.py`; how measures act is in `engine.py`.
 
 Modes of a provision, for a deadline `due` of one of its `classes`:
 - `grace_window`: a record overdue at any moment up to the end date (due < end) may still be handled
@@ -13,9 +17,21 @@ Modes of a provision, for a deadline `due` of one of its `classes`:
 - `shift_if_due_in_window`: only deadlines inside [`due_from`, `due_to`] (default: the effective
   window) move.
 A shift never moves a deadline earlier. `staged_end` gives a different end date per vehicle/licence
-class (heavy | other); a class without its own entry uses `end_date`. A `suspends` entry holds the
-listed downstream consequences (licence cancellation, compulsory scrapping) whose date falls in
-[`from`, `resume_on` - 1] until `resume_on`; it is compiled into a `shift_if_due_in_window` provision.
+class (heavy | other); a class without its own entry uses `end_date`. A provision `until_further_notice`
+has no end yet (the February 2020 deferral "until after the epidemic"): the record is carried, and a
+waiver holds, until a later version sets the end. A `suspends` entry holds the listed downstream
+consequences (licence cancellation, compulsory scrapping) whose date falls in [`from`, `resume_on` - 1]
+until `resume_on` (or until further notice); it is compiled into a `shift_if_due_in_window` provision.
+
+Who qualifies (issue #8):
+- `issued_by`: only records whose validity had begun by that day (a learner permit issued, a number
+  selected, by the day the measure took effect: "valid when it took effect"). With the record's issue
+  date the engine compares it; with only the expiry it refuses the record when the longest validity the
+  regulations allow proves it began later (a learner permit lasts 3 years, Decree 162 art 41).
+- A handling deadline whose consequence (cancellation one year after a licence expired, Decree 162
+  art 79; scrapping after three missed inspection cycles) had taken effect before the measure began is
+  not covered, unless a measure holds that consequence; and a measure never carries a renewal or an
+  inspection past the day its consequence takes effect.
 
 `condition` is an optional CertLogic expression, evaluated against this data object:
 
@@ -40,6 +56,7 @@ from typing import Any
 from jiaoguan.deadlines.rules.kinds import DeadlineKind, VehicleClass
 
 ONE_DAY = dt.timedelta(days=1)
+OPEN_END = dt.date.max   # the last day of a waiver given until further notice
 
 
 class Mode(StrEnum):
@@ -72,6 +89,8 @@ class Provision:
     penalty_free_to: dt.date | None = None     # last day, when no end date says it (the measure's end)
     suspension: bool = False                    # compiled from a `suspends` entry
     index: int = 0
+    open_ended: bool = False                    # until further notice: no end date yet
+    issued_by: dt.date | None = None            # the record's validity must have begun by this day
 
     def end_for(self, vehicle_class: VehicleClass | None) -> dt.date | None:
         for cls, end in self.staged_end:
@@ -83,6 +102,8 @@ class Provision:
         """The days on which this provision waives the penalty for the overdue state, if it does."""
         if not self.penalty_waiver or self.penalty_free_from is None:
             return None
+        if self.open_ended:
+            return self.penalty_free_from, OPEN_END
         end = self.end_for(vehicle_class) or self.penalty_free_to
         return None if end is None else (self.penalty_free_from, end)
 
@@ -105,7 +126,7 @@ class Provision:
 class Suspension:
     consequences: frozenset[DeadlineKind]
     start: dt.date
-    resume_on: dt.date
+    resume_on: dt.date | None     # None: held until further notice
 
 
 @dataclass(frozen=True)
@@ -137,9 +158,9 @@ class Measure:
 def measures_in_force(measures: Sequence[Measure], on: dt.date, province: str | None = None) -> list[Measure]:
     """The measures that decide a deadline evaluated on `on` in `province`, in the order they apply.
 
-    Only measures announced by `on` count (so a past answer replays exactly); of several versions of
-    one id the highest announced wins, and a measure named in another's `supersedes` drops out.
-    A measure keeps acting after its window closes: the deadlines it moved stay moved.
+    Only measures announced by `on` count (so a past answer replays exactly), a regional one only in
+    its provinces; the versions of one id resolve as the module says. A measure keeps acting after its
+    window closes: the deadlines it moved stay moved.
     """
     return [m for m in announced_by(measures, on) if m.covers_region(province)]
 
@@ -147,10 +168,14 @@ def measures_in_force(measures: Sequence[Measure], on: dt.date, province: str | 
 def announced_by(measures: Sequence[Measure], on: dt.date) -> list[Measure]:
     """Every region's measures in force on `on` (versions and supersessions resolved), in order."""
     known = [m for m in measures if m.announced <= on]
+    replaced = {ref for m in known for ref in m.supersedes}
     latest: dict[str, Measure] = {}
     for m in known:
-        if m.id not in latest or m.version > latest[m.id].version:
+        if m.ref in replaced:
+            continue
+        current = latest.get(m.id)
+        if current is None or (m.announced, m.version) > (current.announced, current.version):
             latest[m.id] = m
     retired = {ref for m in latest.values() for ref in m.supersedes}
-    chosen = [m for m in latest.values() if m.ref not in retired and m.id not in retired]
+    chosen = [m for m in latest.values() if m.id not in retired]
     return sorted(chosen, key=lambda m: (m.announced, m.effective_from, m.id, m.version))

@@ -11,7 +11,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from typing import Any
 
@@ -76,6 +76,10 @@ class IntervalTable:
             if version.effective <= day:
                 current = version
         return current
+
+    @cached_property
+    def longest_interval_months(self) -> int:
+        return max(months for v in self.versions for r in v.rows for _, months in r.steps)
 
     def row_for(self, day: dt.date, vehicle_type: VehicleType, use: VehicleUse, seats: int,
                 eligible: bool) -> tuple[IntervalVersion, IntervalRow]:

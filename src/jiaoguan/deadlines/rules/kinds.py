@@ -32,6 +32,7 @@ class DeadlineKind(StrEnum):
     LICENCE_CANCELLATION = "licence-cancellation"  # 驾驶证注销 (one year after expiry, art 79)
     LICENCE_RESTORATION = "licence-restoration"    # last day a cancelled licence may be restored (科目一)
     COMPULSORY_SCRAPPING = "compulsory-scrapping"  # 强制报废 after three missed inspection cycles
+    COMPULSORY_INSURANCE = "compulsory-insurance"  # 交强险: the policy's end date
 
     @property
     def nature(self) -> Nature:
@@ -60,6 +61,7 @@ _NATURE = {
     DeadlineKind.LICENCE_CANCELLATION: Nature.CONSEQUENCE,
     DeadlineKind.LICENCE_RESTORATION: Nature.CONSEQUENCE,
     DeadlineKind.COMPULSORY_SCRAPPING: Nature.CONSEQUENCE,
+    DeadlineKind.COMPULSORY_INSURANCE: Nature.VALIDITY,
 }
 
 _PENALISABLE = frozenset({DeadlineKind.INSPECTION, DeadlineKind.LICENCE_RENEWAL, DeadlineKind.LICENCE_REVIEW})
@@ -76,6 +78,7 @@ _LABEL = {
     DeadlineKind.LICENCE_CANCELLATION: N_("licence cancellation"),
     DeadlineKind.LICENCE_RESTORATION: N_("licence restoration"),
     DeadlineKind.COMPULSORY_SCRAPPING: N_("compulsory scrapping"),
+    DeadlineKind.COMPULSORY_INSURANCE: N_("compulsory insurance"),
 }
 
 
@@ -92,11 +95,22 @@ HEAVY_LICENCE_CLASSES = AB_CLASSES
 
 
 @dataclass(frozen=True)
+class Lapse:
+    """The automatic consequence that ends a handling deadline for good: after `due` the licence is
+    cancelled (Decree 162 art 79) or the vehicle must be scrapped, and the matter can no longer be
+    handled as a renewal or an inspection. `due` is the last day before it takes effect."""
+
+    kind: DeadlineKind
+    due: dt.date
+
+
+@dataclass(frozen=True)
 class Deadline:
     """One deadline the regulations set for a record, before any temporary measure.
 
     `rule` cites the provision (codes listed in `records.py`); `opens` is when handling may start
-    (e.g. 90 days before licence expiry); `detail` qualifies it (e.g. "sticker-only").
+    (e.g. 90 days before licence expiry); `detail` qualifies it (e.g. "sticker-only"); `lapse` is the
+    consequence that ends it (a renewal ends with cancellation, an inspection with scrapping).
     """
 
     kind: DeadlineKind
@@ -104,3 +118,4 @@ class Deadline:
     rule: str
     opens: dt.date | None = None
     detail: str = ""
+    lapse: Lapse | None = None

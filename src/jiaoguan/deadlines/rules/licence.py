@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from jiaoguan.deadlines.rules.kinds import HEAVY_LICENCE_CLASSES, Deadline, DeadlineKind, VehicleClass
+from jiaoguan.deadlines.rules.kinds import HEAVY_LICENCE_CLASSES, Deadline, DeadlineKind, Lapse, VehicleClass
 from jiaoguan.kit.calendar import WorkingDayCalendar, add_months, default_calendar
 from jiaoguan.kit.ids.licence import AB_CLASSES
 
@@ -88,16 +88,20 @@ def licence_deadlines(licence: Licence, on: dt.date, calendar: WorkingDayCalenda
     if expiry is not None:
         opens = expiry - dt.timedelta(days=RENEWAL_WINDOW_DAYS)
         found.append(Deadline(DeadlineKind.LICENCE_RENEWAL, expiry, "D162-63", opens=opens,
-                              detail=_next_period_detail(licence)))
+                              detail=_next_period_detail(licence), lapse=cancellation_of(expiry)))
         if on > expiry:
-            found.append(Deadline(DeadlineKind.LICENCE_CANCELLATION,
-                                  add_months(expiry, CANCELLATION_AFTER_MONTHS), "D162-79(8)"))
+            found.append(Deadline(DeadlineKind.LICENCE_CANCELLATION, cancellation_of(expiry).due, "D162-79(8)"))
             found.append(Deadline(DeadlineKind.LICENCE_RESTORATION,
                                   add_months(expiry, CANCELLATION_AFTER_MONTHS + RESTORATION_MONTHS),
                                   "D162-79"))
     found.extend(_review(licence, on, calendar))
     found.extend(_medical_certificates(licence, on, calendar))
     return found
+
+
+def cancellation_of(expiry: dt.date) -> Lapse:
+    """Art 79(8): a licence more than one year past its expiry is cancelled; renewal ends there."""
+    return Lapse(DeadlineKind.LICENCE_CANCELLATION, add_months(expiry, CANCELLATION_AFTER_MONTHS))
 
 
 def _next_period_detail(licence: Licence) -> str:

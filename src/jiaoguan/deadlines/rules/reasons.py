@@ -50,22 +50,45 @@ PENDING = N_("The %(kind)s takes effect after %(due)s; on %(on)s it has not take
 PENDING_MOVED = N_("The %(kind)s would have taken effect after %(original)s; %(measures)s holds it until "
                    "%(due)s, so on %(on)s it has not taken effect.")
 IN_EFFECT = N_("The %(kind)s took effect after %(due)s; on %(on)s it is in effect.")
+HANDLING_OK_GRACE_OPEN = N_("The %(kind)s is due by %(due)s and on %(on)s it is not overdue; should it become "
+                            "overdue, %(measures)s allows it to be handled later, until further notice.")
+GRACE_OPEN_WAIVED = N_("The %(kind)s was due by %(original)s and is overdue on %(on)s, but %(measures)s allows it "
+                       "to be handled later, until further notice, without penalty.")
+GRACE_OPEN_NOT_WAIVED = N_("The %(kind)s was due by %(original)s and is overdue on %(on)s; %(measures)s allows it "
+                           "to be handled later, until further notice, but a penalty may be imposed.")
+VALID_OPEN = N_("The %(kind)s was valid until %(original)s; %(measures)s extended it until further notice, so on "
+                "%(on)s it is still valid.")
+PENDING_OPEN = N_("The %(kind)s would have taken effect after %(original)s; %(measures)s holds it until further "
+                  "notice, so on %(on)s it has not taken effect.")
+LAPSED = N_("The %(kind)s was due by %(original)s; %(consequence)s took effect after %(after)s, so on %(on)s it "
+            "can no longer be handled.")
 IN_EFFECT_MOVED = N_("The %(kind)s was held by %(measures)s until %(due)s and took effect after that day; "
                      "on %(on)s it is in effect.")
 
 
 def choose(kind: DeadlineKind, *, moved: bool, graced: bool, measured: bool, overdue: bool, in_grace: bool,
-           waived: bool, penalty_allowed: bool) -> str:
+           waived: bool, penalty_allowed: bool, open_ended: bool = False, lapsed: bool = False) -> str:
     """The msgid for the situation: `moved` = the deadline itself moved; `graced` = a grace window runs
-    past it; `measured` = any measure acted."""
+    past it; `measured` = any measure acted; `open_ended` = carried until further notice; `lapsed` = the
+    consequence that ends the matter (cancellation, scrapping) has taken effect."""
     if kind.nature is Nature.VALIDITY:
+        if open_ended:
+            return VALID_OPEN
         if overdue:
             return EXPIRED_MOVED if moved else EXPIRED
         return VALID_MOVED if moved else VALID
     if kind.nature is Nature.CONSEQUENCE:
+        if open_ended:
+            return PENDING_OPEN
         if overdue:
             return IN_EFFECT_MOVED if moved else IN_EFFECT
         return PENDING_MOVED if moved else PENDING
+    if lapsed:
+        return LAPSED
+    if open_ended:
+        if not overdue:
+            return HANDLING_OK_GRACE_OPEN
+        return GRACE_OPEN_NOT_WAIVED if penalty_allowed else GRACE_OPEN_WAIVED
     if not overdue:
         if graced:
             return HANDLING_OK_GRACE
@@ -80,12 +103,14 @@ def choose(kind: DeadlineKind, *, moved: bool, graced: bool, measured: bool, ove
 
 
 def sentences(msgid: str, kind: DeadlineKind, titles: Sequence[Title], *, original: dt.date,
-              due: dt.date, until: dt.date, on: dt.date) -> tuple[str, str]:
+              due: dt.date, until: dt.date, on: dt.date, consequence: DeadlineKind | None = None,
+              after: dt.date | None = None) -> tuple[str, str]:
     """(reason_zh, reason_en)."""
     out = []
     for locale in LOCALES:
         joined = _JOIN[locale].join(_QUOTE[locale] % t.in_locale(locale) for t in titles)
+        then = translate(consequence.label, locale) if consequence else ""
         out.append(translate(msgid, locale, kind=translate(kind.label, locale), measures=joined,
                              original=original.isoformat(), due=due.isoformat(), until=until.isoformat(),
-                             on=on.isoformat()))
+                             on=on.isoformat(), consequence=then, after=(after or until).isoformat()))
     return out[0], out[1]

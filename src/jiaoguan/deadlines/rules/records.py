@@ -23,6 +23,7 @@ Rule codes carried on each deadline (and on every `Decision`):
 | RTSL-IR-16 | 实施条例 art 16 and the reforms (data/inspection_intervals.json) |
 | RTSL-90 | 道路交通安全法 art 90: penalty for driving uninspected / overdue |
 | SCRAP-4 | 机动车强制报废标准规定 art 4: 3 cycles without a sticker -> compulsory scrapping |
+| JQX | 机动车交通事故责任强制保险条例: the 交强险 policy's end date (driving uninsured: 道交法 art 98) |
 | OFFICE-RETENTION | the 车管所's working-day retention of a preselected plate number |
 | RONGQUE | 容缺办: the certificate's due date set when the licence was renewed |
 | CC-202 / CC-203 | Civil Code art 202 (month end) / art 203 (holiday roll-forward) |
@@ -35,8 +36,8 @@ import datetime as dt
 from enum import Enum
 from typing import Any
 
-from jiaoguan.deadlines.rules.kinds import HEAVY_LICENCE_CLASSES, Deadline, DeadlineKind, VehicleClass
-from jiaoguan.deadlines.rules.licence import Licence, licence_deadlines
+from jiaoguan.deadlines.rules.kinds import HEAVY_LICENCE_CLASSES, Deadline, DeadlineKind, Lapse, VehicleClass
+from jiaoguan.deadlines.rules.licence import Licence, cancellation_of, licence_deadlines
 from jiaoguan.deadlines.rules.permits import (
     LearnerPermit,
     MedicalCertificateObligation,
@@ -44,7 +45,7 @@ from jiaoguan.deadlines.rules.permits import (
     PreselectedPlate,
     permit_deadlines,
 )
-from jiaoguan.deadlines.rules.vehicle import Vehicle, vehicle_deadlines
+from jiaoguan.deadlines.rules.vehicle import Vehicle, latest_scrapping, vehicle_deadlines
 from jiaoguan.kit.calendar import WorkingDayCalendar
 
 Record = Licence | Vehicle | LearnerPermit | PreselectedPlate | PlateRetention | MedicalCertificateObligation
@@ -62,6 +63,7 @@ BASE_RULES: dict[DeadlineKind, tuple[str, ...]] = {
     DeadlineKind.LICENCE_CANCELLATION: ("D162-79(8)",),
     DeadlineKind.LICENCE_RESTORATION: ("D162-79",),
     DeadlineKind.COMPULSORY_SCRAPPING: ("SCRAP-4",),
+    DeadlineKind.COMPULSORY_INSURANCE: ("JQX",),
 }
 
 
@@ -72,6 +74,31 @@ def deadlines_for(record: Record, on: dt.date, calendar: WorkingDayCalendar | No
     if isinstance(record, Vehicle):
         return vehicle_deadlines(record, on)
     return permit_deadlines(record, calendar)
+
+
+def lapse_for(kind: DeadlineKind, due: dt.date) -> Lapse | None:
+    """The consequence that ends a deadline known only by its date: a renewal ends with cancellation one
+    year after expiry (art 79(8), exact); an inspection with scrapping, whose date needs the vehicle, so
+    the latest it can fall is taken (a measure is refused only when the date alone proves it too late)."""
+    if kind is DeadlineKind.LICENCE_RENEWAL:
+        return cancellation_of(due)
+    if kind is DeadlineKind.INSPECTION:
+        return latest_scrapping(due)
+    return None
+
+
+def began_on(record: Record) -> dt.date | None:
+    """When the record's validity began: a learner permit's issue, a number's selection or release, the
+    day a 容缺 certificate obligation was opened."""
+    if isinstance(record, LearnerPermit):
+        return record.issued
+    if isinstance(record, PreselectedPlate):
+        return record.selected_on
+    if isinstance(record, PlateRetention):
+        return record.released_on
+    if isinstance(record, MedicalCertificateObligation):
+        return record.opened_on
+    return None
 
 
 def vehicle_class_of(record: Record) -> VehicleClass | None:

@@ -1,5 +1,6 @@
-"""A vehicle's deadlines: periodic inspection (实施条例 art 16, Decree 164 art 54) and compulsory
-scrapping after three inspection cycles without a sticker (机动车强制报废标准规定 art 4).
+"""A vehicle's deadlines: periodic inspection (实施条例 art 16, Decree 164 art 54), compulsory
+scrapping after three inspection cycles without a sticker (机动车强制报废标准规定 art 4), and the end of
+its compulsory insurance (交强险, 《机动车交通事故责任强制保险条例》; driving uninsured: 道交法 art 98).
 
 Validity ends on the last day of the registration month (the 行驶证 shows 检验有效期至 YYYY年MM月), so
 each next validity end is a month end counted from the current one.
@@ -18,7 +19,7 @@ from jiaoguan.deadlines.rules.intervals import (
     VehicleUse,
     shipped_intervals,
 )
-from jiaoguan.deadlines.rules.kinds import Deadline, DeadlineKind, VehicleClass
+from jiaoguan.deadlines.rules.kinds import Deadline, DeadlineKind, Lapse, VehicleClass
 from jiaoguan.kit.calendar import add_months
 
 STICKER_WINDOW_MONTHS = 3     # Decree 164 art 54: apply within 3 months before the validity ends
@@ -37,6 +38,7 @@ class Vehicle:
     inspection_valid_until: dt.date
     is_van: bool = False            # 面包车: the reforms exclude it
     reform_excluded: bool = False   # illegally modified, or in a fatal accident: art 16 intervals apply
+    insurance_valid_until: dt.date | None = None   # 交强险 policy end, when known
 
     @property
     def vehicle_class(self) -> VehicleClass:
@@ -83,16 +85,35 @@ def cycles_without_sticker(vehicle: Vehicle, on: dt.date, table: IntervalTable |
     return count
 
 
+def scrapping_of(vehicle: Vehicle, table: IntervalTable | None = None) -> Lapse:
+    """The end of the third cycle without a sticker: the vehicle must be scrapped, no longer inspected."""
+    return Lapse(DeadlineKind.COMPULSORY_SCRAPPING, cycle_ends(vehicle, CYCLES_BEFORE_SCRAPPING, table)[-1])
+
+
+def latest_scrapping(inspection_due: dt.date, table: IntervalTable | None = None) -> Lapse:
+    """Knowing only the inspection date: the latest the scrapping line can fall (three of the longest
+    cycles), so a measure that began after it provably came too late for the vehicle."""
+    longest = (table or shipped_intervals()).longest_interval_months
+    return Lapse(DeadlineKind.COMPULSORY_SCRAPPING,
+                 month_end(add_months(inspection_due, longest * CYCLES_BEFORE_SCRAPPING)))
+
+
+def insurance_deadline(valid_until: dt.date) -> Deadline:
+    return Deadline(DeadlineKind.COMPULSORY_INSURANCE, valid_until, "JQX", detail="交强险")
+
+
 def vehicle_deadlines(vehicle: Vehicle, on: dt.date, table: IntervalTable | None = None) -> list[Deadline]:
     due = vehicle.inspection_valid_until
     detail = "sticker-only" if is_sticker_only(vehicle, due, table) else "on-site"
     opens = add_months(due, -STICKER_WINDOW_MONTHS)
-    found = [Deadline(DeadlineKind.INSPECTION, due, "RTSL-IR-16", opens=opens, detail=detail)]
+    scrap = scrapping_of(vehicle, table)
+    found = [Deadline(DeadlineKind.INSPECTION, due, "RTSL-IR-16", opens=opens, detail=detail, lapse=scrap)]
     if on > due:
-        scrap = cycle_ends(vehicle, CYCLES_BEFORE_SCRAPPING, table)[-1]
         missed = cycles_without_sticker(vehicle, on, table)
-        found.append(Deadline(DeadlineKind.COMPULSORY_SCRAPPING, scrap, "SCRAP-4",
+        found.append(Deadline(DeadlineKind.COMPULSORY_SCRAPPING, scrap.due, "SCRAP-4",
                               detail=f"{missed} cycle(s) begun without a sticker"))
+    if vehicle.insurance_valid_until is not None:
+        found.append(insurance_deadline(vehicle.insurance_valid_until))
     return found
 
 

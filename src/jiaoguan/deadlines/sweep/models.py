@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import BigInteger, Boolean, Date, Index, Integer, String, Text
+from sqlalchemy import BigInteger, Boolean, Date, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from jiaoguan.kit.db import Base
@@ -67,3 +67,43 @@ class SweepRegion(Base):
     run_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     province_code: Mapped[str] = mapped_column(String(2), primary_key=True)
     grp: Mapped[int] = mapped_column(Integer)
+
+
+class MeasureCount(Base):
+    """How many deadlines of one kind in one province a measure changes the answer for, as of a day.
+
+    Written by the nightly sweep for its day, after a publish for that day, and by a count a supervisor
+    asks for another day (`CountRequest`); `/measures` reads these rows instead of recomputing them.
+    """
+
+    __tablename__ = "deadline_measure_count"
+    __table_args__ = (UniqueConstraint("on_date", "measure_ref", "kind", "province_code",
+                                       name="uq_deadline_measure_count_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    on_date: Mapped[dt.date] = mapped_column(Date)
+    measure_ref: Mapped[str] = mapped_column(String(90))      # "ID@VERSION"
+    kind: Mapped[str] = mapped_column(String(32))             # a DeadlineKind value
+    province_code: Mapped[str] = mapped_column(String(2))
+    records: Mapped[int] = mapped_column(Integer)
+    request_id: Mapped[int] = mapped_column(Integer)          # the count that wrote it
+
+
+class CountRequest(Base):
+    """One count of the measures' reach as of `on_date`: `queued` until the worker takes it, `running`
+    with progress (`done` of `total` steps, a lease renewed each step), then `done` or `failed`."""
+
+    __tablename__ = "deadline_count_request"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    on_date: Mapped[dt.date] = mapped_column(Date, index=True)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    reason: Mapped[str] = mapped_column(String(16))           # sweep | publish | asked
+    requested_by: Mapped[str] = mapped_column(String(64))
+    requested_at: Mapped[dt.datetime]
+    started_at: Mapped[dt.datetime | None]
+    finished_at: Mapped[dt.datetime | None]
+    lease_until: Mapped[dt.datetime | None]
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(String(300))

@@ -15,6 +15,7 @@ Subjects (one per registry date column):
 | vehicle | vehicle.inspection_valid_until | missed_cycles (3 = compulsory scrapping in effect); inspection reminders |
 | permit | learner_permit.valid_until | valid -> expired; expiry reminders |
 | plate | preselected_plate.valid_until | held -> expired; reminders |
+| insurance | vehicle.insurance_valid_until | 交强险 reminders (the registry keeps no insurance status) |
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from jiaoguan.deadlines.engine import Decision
 from jiaoguan.deadlines.measures.model import Measure, announced_by
 from jiaoguan.deadlines.record_items import (
     Item,
+    insurance_item,
     licence_items,
     missed_cycles,
     permit_item,
@@ -40,10 +42,10 @@ from jiaoguan.deadlines.sweep.models import NO_DATE
 from jiaoguan.kit.ids.divisions import PROVINCES
 
 DEFAULT_OFFSETS = (30, 7, 1)
-SUBJECTS = ("licence", "review", "medical", "vehicle", "permit", "plate")
+SUBJECTS = ("licence", "review", "medical", "vehicle", "insurance", "permit", "plate")
 PHASES: dict[str, tuple[str, ...]] = {
     "licences": ("licence", "review", "medical"),
-    "vehicles": ("vehicle",),
+    "vehicles": ("vehicle", "insurance"),
     "permits": ("permit",),
     "plates": ("plate",),
 }
@@ -52,6 +54,7 @@ SUBJECT_KINDS: dict[str, tuple[DeadlineKind, ...]] = {
     "review": (DeadlineKind.LICENCE_REVIEW,),
     "medical": (DeadlineKind.MEDICAL_CERTIFICATE,),
     "vehicle": (DeadlineKind.INSPECTION, DeadlineKind.COMPULSORY_SCRAPPING),
+    "insurance": (DeadlineKind.COMPULSORY_INSURANCE,),
     "permit": (DeadlineKind.LEARNER_PERMIT,),
     "plate": (DeadlineKind.PRESELECTED_PLATE,),
 }
@@ -145,6 +148,8 @@ def items_for(subject: str, key: Key, on: dt.date, spec: KeySpec) -> list[Item]:
         return licence_items(classes=classes, valid_to=None, medical_due=key.due, on=on)
     if subject == "vehicle":
         return vehicle_items(_vehicle(key), on)
+    if subject == "insurance":
+        return [insurance_item(key.due)]
     if subject == "permit":
         return [permit_item(issued_on=key.k_date, classes=key.k_text, valid_until=key.due)]
     return [plate_item(selected_on=key.k_date, valid_until=key.due)]
@@ -164,7 +169,8 @@ def term_for(subject: str, key: Key, grp: int, province: str, on: dt.date, measu
     refs = ",".join(sorted({r for d in decisions.values() if d.kind in SUBJECT_KINDS[subject]
                             for r in d.measure_refs}))
     in_effect = bool(after and after.overdue)   # cancellation / compulsory scrapping
-    offset, days = (None, None) if in_effect else reminder(main, on, offsets)
+    # Carried until further notice: no date to count down to, so nothing to remind of.
+    offset, days = (None, None) if in_effect or main.open_ended else reminder(main, on, offsets)
     # For vehicles the consequence is carried by the registry's missed_cycles reaching 3.
     missed = missed_cycles(_vehicle(key), on, in_effect) if subject == "vehicle" and main.past_deadline else 0
     return Term(subject, grp, key, main.effective_due, overdue=main.past_deadline,
@@ -186,10 +192,15 @@ def plan_terms(subject: str, keys: Iterable[Key], on: dt.date, measures: Sequenc
 
 def affecting_terms(subject: str, keys: Iterable[Key], on: dt.date, measures: Sequence[Measure],
                     groups: dict[str, int]) -> Iterator[Term]:
-    """For counting: one term per key, group and measure that changed the answer on `on`."""
+    """For counting: one term per key, group, kind and measure that changed the answer on `on`; its
+    `measures` reads "ID@VERSION|kind" (the kind whose answer the measure changed)."""
     spec = key_spec(subject, measures, on)
+    kinds = SUBJECT_KINDS[subject]
     for key in keys:
         for grp, province in representatives(groups).items():
-            term = term_for(subject, key, grp, province, on, measures, spec, ())
-            for ref in filter(None, term.measures.split(",")):
-                yield Term(subject, grp, key, term.effective_due, measures=ref)
+            for item in items_for(subject, key, on, spec):
+                if item.kind not in kinds:
+                    continue
+                decision = item.judge(on, measures, province)
+                for ref in decision.measure_refs:
+                    yield Term(subject, grp, key, decision.effective_due, measures=f"{ref}|{decision.kind.value}")

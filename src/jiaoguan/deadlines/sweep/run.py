@@ -1,7 +1,6 @@
 """The bulk sweep (批量处理): statuses and reminders for every record, as of one date, set-based.
 
     sweep(session, on, *, batch=50_000, offsets=(30, 7, 1), progress=None) -> SweepReport
-    affected_counts(session, on) -> dict[str, dict[str, int]]
 
 How it works: the engine is asked once per distinct key (`plan`), its answers go into the run's
 scratch table, and SQL applies them to all records by joining on the key (`sql`), one id range
@@ -21,7 +20,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import Executable, delete, func, insert, select, text
+from sqlalchemy import Executable, delete, insert, select, text
 from sqlalchemy.orm import Session
 
 from jiaoguan.deadlines.measures.model import Measure
@@ -33,12 +32,11 @@ from jiaoguan.deadlines.sweep.plan import (
     SUBJECTS,
     Key,
     Term,
-    affecting_terms,
     key_spec,
     plan_terms,
     province_groups,
 )
-from jiaoguan.deadlines.sweep.sql import affected, distinct_keys, id_bounds, reminder_insert, status_updates
+from jiaoguan.deadlines.sweep.sql import distinct_keys, id_bounds, reminder_insert, status_updates
 from jiaoguan.kit import audit
 from jiaoguan.kit.clock import utc_now
 from jiaoguan.kit.db import is_postgres
@@ -172,20 +170,20 @@ def _prepare(session: Session, run: SweepRun, on: dt.date, measures: Sequence[Me
     horizon = on + dt.timedelta(days=max(offsets))
     spans = Spans()
     for subject in SUBJECTS:
-        keys = _keys(session, subject, measures, on, dialect, horizon)
-        _write_terms(session, run.id, plan_terms(subject, keys, on, measures, groups, offsets), spans)
-    _analyze(session)
+        keys = keys_of(session, subject, measures, on, dialect, horizon)
+        write_terms(session, run.id, plan_terms(subject, keys, on, measures, groups, offsets), spans)
+    analyze_scratch(session)
     return spans
 
 
-def _analyze(session: Session) -> None:
+def analyze_scratch(session: Session) -> None:
     # Without statistics PostgreSQL takes the fresh scratch rows for one and walks the records by due date
     # for each of them, across every chunk; with them it scans the chunk and hash-joins the answers.
     if is_postgres(session):
         session.execute(text("ANALYZE deadline_sweep_term, deadline_sweep_region"))
 
 
-def _keys(session: Session, subject: str, measures: Sequence[Measure], on: dt.date, dialect: str,
+def keys_of(session: Session, subject: str, measures: Sequence[Measure], on: dt.date, dialect: str,
           horizon: dt.date | None) -> list[Key]:
     spec = key_spec(subject, measures, on)
     return [Key(_day(row[0]), row[1] or "", _day(row[2]))
@@ -196,7 +194,7 @@ def _day(value: object) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
 
 
-def _write_terms(session: Session, run_id: int, terms: Iterable[Term], spans: Spans | None = None) -> int:
+def write_terms(session: Session, run_id: int, terms: Iterable[Term], spans: Spans | None = None) -> int:
     rows: list[dict[str, object]] = []
     written = 0
     for term in terms:
@@ -266,36 +264,3 @@ def _finish(session: Session, run: SweepRun, report: SweepReport) -> None:
 def _clear(session: Session, run_id: int) -> None:
     session.execute(delete(SweepTerm).where(SweepTerm.run_id == run_id))
     session.execute(delete(SweepRegion).where(SweepRegion.run_id == run_id))
-
-
-def affected_counts(session: Session, on: dt.date,
-                    measures: Sequence[Measure] | None = None) -> dict[str, dict[str, int]]:
-    """Measure ref -> {record type: records whose answer on `on` that measure changes}; set-based, with
-    the sweep's terms (written and removed inside the caller's transaction)."""
-    judged = tuple(stored_measures(session) if measures is None else measures)
-    dialect = session.get_bind().dialect.name
-    run = SweepRun(on_date=on, status="count", batch=0, offsets="", phase="count", next_id=0, counts_json="{}",
-                   measures=",".join(m.ref for m in judged), started_at=utc_now(), lease_until=None,
-                   finished_at=None)
-    session.add(run)
-    session.flush()
-    groups = province_groups(judged, on)
-    session.execute(insert(SweepRegion), [{"run_id": run.id, "province_code": p, "grp": g}
-                                          for p, g in groups.items()])
-    out: dict[str, dict[str, int]] = {}
-    for record_type, subjects in PHASES.items():
-        parts = []
-        for subject in subjects:
-            keys = _keys(session, subject, judged, on, dialect, None)
-            _write_terms(session, run.id, affecting_terms(subject, keys, on, judged, groups))
-        _analyze(session)
-        for subject in subjects:
-            parts.append(affected(key_spec(subject, judged, on), dialect, run.id))
-        union = parts[0].union_all(*parts[1:]).subquery() if len(parts) > 1 else parts[0].subquery()
-        for row in session.execute(select(union.c.ref, func.count(func.distinct(union.c.rid)))
-                                   .group_by(union.c.ref)):
-            out.setdefault(row[0], {})[record_type] = row[1]
-    _clear(session, run.id)
-    session.delete(run)
-    session.flush()
-    return out

@@ -75,11 +75,14 @@ SUBJECT_TABLES = {
                             "obligation_reminder"),
     "vehicle": SubjectTable(VEH, "inspection_valid_until", None, DeadlineKind.INSPECTION, "deadline_reminder",
                             "plate_no"),
+    "insurance": SubjectTable(VEH, "insurance_valid_until", None, DeadlineKind.COMPULSORY_INSURANCE,
+                              "deadline_reminder", "plate_no"),
     "permit": SubjectTable(PERMIT, "valid_until", ("valid",), DeadlineKind.LEARNER_PERMIT, "deadline_reminder"),
     "plate": SubjectTable(PLATE, "valid_until", ("held",), DeadlineKind.PRESELECTED_PLATE, "deadline_reminder",
                           "plate_no"),
 }
 PHASE_TABLES = {"licences": LIC, "vehicles": VEH, "permits": PERMIT, "plates": PLATE}
+VEHICLE_SUBJECTS = ("vehicle", "insurance")   # a vehicle's owner may be a person or a company
 
 
 def _swept(subject: str) -> ColumnElement[bool]:
@@ -107,6 +110,8 @@ def key_columns(spec: KeySpec, dialect: str) -> tuple[ColumnElement[str], Column
         return text, func.date(VEH.c.registration_date, "start of month", type_=Date)
     if spec.subject == "permit":
         return PERMIT.c.classes, PERMIT.c.issued_on
+    if spec.subject == "insurance":
+        return literal(""), no_date
     return literal(""), PLATE.c.selected_on
 
 
@@ -137,7 +142,7 @@ def _chunk(spec: KeySpec, dialect: str, lo: int, hi: int, due: Span) -> CTE:
     r = st.table
     k_text, k_date = key_columns(spec, dialect)
     extra = ([r.c.owner_person_id.label("owner"), r.c.owner_enterprise_id, r.c.missed_cycles]
-             if spec.subject == "vehicle" else [r.c.person_id.label("owner")])
+             if spec.subject in VEHICLE_SUBJECTS else [r.c.person_id.label("owner")])
     if st.suffix:
         extra.append(r.c[st.suffix].label("suffix"))
     q = select(r.c.id, r.c[st.due].label("due"), k_text.label("k_text"), k_date.label("k_date"), r.c.province_code,
@@ -155,7 +160,7 @@ def status_updates(spec: KeySpec, dialect: str, run_id: int, lo: int, hi: int,
                    due: Span | None) -> list[tuple[str, ReturningUpdate[Any]]]:
     """(count name, statement) for the subject's state changes in records lo..hi whose due date is in
     `due` (the span of the run's terms that change a state; None: there are none)."""
-    if due is None or spec.subject in ("review", "medical"):
+    if due is None or spec.subject in ("review", "medical", "insurance"):
         return []
     chunk = _chunk(spec, dialect, lo, hi, due)
     table = SUBJECT_TABLES[spec.subject].table
@@ -194,7 +199,7 @@ def reminder_insert(spec: KeySpec, dialect: str, run_id: int, lo: int, hi: int, 
         _message(spec.subject, chunk, "inapp", cast(USER.c.id, String), now).where(
             *where, USER.c.person_id == chunk.c.owner, USER.c.is_active),
     ]
-    if spec.subject == "vehicle":
+    if spec.subject in VEHICLE_SUBJECTS:
         parts += [
             _message(spec.subject, chunk, "sms", FIRM.c.contact_phone, now).where(
                 *where, FIRM.c.id == chunk.c.owner_enterprise_id, FIRM.c.contact_phone.is_not(None)),
@@ -231,8 +236,10 @@ def _joined(spec: KeySpec, dialect: str, run_id: int) -> ColumnElement[bool]:
                 TERM.c.due == st.table.c[st.due], TERM.c.k_text == k_text, TERM.c.k_date == k_date)
 
 
-def affected(spec: KeySpec, dialect: str, run_id: int) -> Select[tuple[str, int]]:
-    """(measure ref, record id) of every record a measure changes the answer for (counting terms)."""
+def affected(spec: KeySpec, dialect: str, run_id: int) -> Select[Any]:
+    """("ref|kind", province, records) for every measure and kind whose answer changes for the subject's
+    records (counting terms, see `plan.affecting_terms`)."""
     st = SUBJECT_TABLES[spec.subject]
-    return select(TERM.c.measures.label("ref"), st.table.c.id.label("rid")).where(
-        _swept(spec.subject), _joined(spec, dialect, run_id))
+    province = st.table.c.province_code
+    return (select(TERM.c.measures, province, func.count(func.distinct(st.table.c.id)))
+            .where(_swept(spec.subject), _joined(spec, dialect, run_id)).group_by(TERM.c.measures, province))

@@ -1,0 +1,44 @@
+"""The seam through which a room above states a record's deadlines on the registry's pages and API.
+
+The registry's own tags (`states.py`) apply the regulations' base rules to the dates it stores. Temporary
+measures (延期办) move those deadlines, and only the deadlines room, which sits above the registry, knows
+them. So a room may declare, in its `Room.extra`, a provider under `EXTRA_KEY`: a reference to
+`fn(session, on) -> DeadlineStates`. When one is installed, the date-based tags of every registry view come
+from it, and "my records" and "my deadlines" show one answer; without one, the base-rule tags stand.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Protocol
+
+from sqlalchemy.orm import Session
+
+from jiaoguan.kit import rooms
+from jiaoguan.registry.models import DrivingLicence, LearnerPermit, PreselectedPlate, Vehicle
+from jiaoguan.registry.states import StateTag
+
+EXTRA_KEY = "registry.deadline_states"
+
+
+class DeadlineStates(Protocol):
+    """The date-based tags of one record as of the day the provider was made for."""
+
+    def licence(self, row: DrivingLicence) -> Sequence[StateTag]: ...
+
+    def vehicle(self, row: Vehicle) -> Sequence[StateTag]: ...
+
+    def permit(self, row: LearnerPermit) -> Sequence[StateTag]: ...
+
+    def plate(self, row: PreselectedPlate) -> Sequence[StateTag]: ...
+
+
+def deadline_states(session: Session, on: dt.date) -> DeadlineStates | None:
+    """The installed provider's tags for `on`, or None (the registry's base-rule tags stand)."""
+    for room in rooms.installed():
+        ref = room.extra.get(EXTRA_KEY)
+        if ref:
+            provider: DeadlineStates = rooms.resolve(ref)(session, on)
+            return provider
+    return None
