@@ -44,7 +44,7 @@ class AuditKeyMissing(JiaoguanError):
 
 class AuditKeyUnusable(JiaoguanError):
     code = "audit.key_unusable"
-    message = N_("The audit checkpoint key %(path)s cannot be used: %(reason)s")
+    message = N_("The audit checkpoint key %(path)s cannot be used (%(reason)s).")
 
 
 class AuditKeyExists(Conflict):
@@ -55,7 +55,14 @@ class AuditKeyExists(Conflict):
 
 class AuditSinkUnwritable(JiaoguanError):
     code = "audit.sink_unwritable"
-    message = N_("Cannot write to the audit checkpoint folder %(path)s: %(reason)s")
+    message = N_("Cannot write to the audit checkpoint folder %(path)s (%(reason)s).")
+
+
+def os_reason(exc: OSError) -> str:
+    """Why a file could not be written, in words (mkdir's "File exists" for a file in the way confuses)."""
+    if isinstance(exc, FileExistsError | NotADirectoryError):
+        return "part of the path is a file, not a folder"
+    return (exc.strerror or str(exc)).lower()
 
 
 # --- the key ------------------------------------------------------------------------------------
@@ -84,7 +91,7 @@ def init_key(path: Path) -> str:
             f.write(pem)
         public_path(path).write_bytes(pub)
     except OSError as exc:
-        raise AuditKeyUnusable(path=str(path), reason=exc.strerror or str(exc)) from None
+        raise AuditKeyUnusable(path=str(path), reason=os_reason(exc)) from None
     return key_id_of(key.public_key())
 
 
@@ -184,7 +191,7 @@ def export(cp: Checkpoint, folder: Path) -> None:
         finally:
             os.close(fd)
     except OSError as exc:
-        raise AuditSinkUnwritable(path=str(folder), reason=exc.strerror or str(exc)) from None
+        raise AuditSinkUnwritable(path=str(folder), reason=os_reason(exc)) from None
 
 
 def read_sink(folder: Path) -> tuple[list[Checkpoint], list[str]]:

@@ -32,7 +32,7 @@ MANIFEST = "manifest.json"
 
 class BackupUnreadable(JiaoguanError):
     code = "backup.unreadable"
-    message = N_("%(path)s is not a jiaoguan backup or is damaged: %(reason)s")
+    message = N_("%(path)s is not a jiaoguan backup or is damaged (%(reason)s).")
 
 
 class BackupMissing(JiaoguanError):

@@ -22,6 +22,7 @@ from sqlalchemy import MetaData, Table, inspect, select, text
 from sqlalchemy.orm import Session
 
 from jiaoguan import __version__
+from jiaoguan.kit.audit.checkpoints import os_reason
 from jiaoguan.kit.backup.archive import MANIFEST, FileEntry, Manifest, TableEntry, encode, sha256_of
 from jiaoguan.kit.backup.files import checkpoint_files, other_files
 from jiaoguan.kit.clock import utc_now
@@ -33,7 +34,7 @@ from jiaoguan.kit.snapshot import read_snapshot
 
 class BackupUnwritable(JiaoguanError):
     code = "backup.unwritable"
-    message = N_("Cannot write the backup to %(path)s: %(reason)s")
+    message = N_("Cannot write the backup to %(path)s (%(reason)s).")
 
 
 def tables_in_order(session: Session, metadata: MetaData) -> list[Table]:
@@ -73,11 +74,12 @@ def _prepare(target: Path) -> Path:
         raise BackupUnwritable(path=str(target), reason="it is a folder")
     folder = target.parent
     if not folder.is_dir():
-        raise BackupUnwritable(path=str(target), reason=f"the folder {folder} does not exist")
+        missing = "is a file, not a folder" if folder.exists() else "does not exist"
+        raise BackupUnwritable(path=str(target), reason=f"{folder} {missing}")
     try:
         return Path(tempfile.mkdtemp(prefix=".jiaoguan-backup-", dir=folder))
     except OSError as exc:
-        raise BackupUnwritable(path=str(target), reason=exc.strerror or str(exc)) from None
+        raise BackupUnwritable(path=str(target), reason=os_reason(exc)) from None
 
 
 def write_backup(target: Path, metadata: MetaData, url: str | None = None) -> Manifest:
@@ -120,4 +122,4 @@ def _write_archive(target: Path, staging: Path, manifest: Manifest) -> None:
         os.replace(partial, target)
     except OSError as exc:
         partial.unlink(missing_ok=True)
-        raise BackupUnwritable(path=str(target), reason=exc.strerror or str(exc)) from None
+        raise BackupUnwritable(path=str(target), reason=os_reason(exc)) from None
