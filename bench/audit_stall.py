@@ -52,21 +52,17 @@ def prepare(url: str) -> None:
     upgrade(schema_url(url))
     os.environ["JIAOGUAN_DATABASE_URL"] = schema_url(url)
     from jiaoguan.accounts.service import create_user
-    from jiaoguan.all_models import load
     from jiaoguan.kit.db import unit_of_work
 
-    load()
     with unit_of_work() as session:
         create_user(session, username="bench", display_name="bench", role="citizen", password=PASSWORD)
 
 
 def batch_worker(records: int, row_ms: float) -> None:
     """The other process: one transaction of audited writes, then commit (and the after-commit chaining)."""
-    from jiaoguan.all_models import load
     from jiaoguan.kit import audit
     from jiaoguan.kit.db import unit_of_work
 
-    load()
     started = time.perf_counter()
     with unit_of_work() as session:
         for i in range(records):

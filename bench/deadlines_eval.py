@@ -28,9 +28,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from jiaoguan.deadlines.engine import decide  # noqa: E402
-from jiaoguan.deadlines.kinds import DeadlineKind, VehicleClass  # noqa: E402
-from jiaoguan.deadlines.measure_loader import shipped_measures  # noqa: E402
-from jiaoguan.deadlines.measures import Measure  # noqa: E402
+from jiaoguan.deadlines.measures.loader import shipped_measures  # noqa: E402
+from jiaoguan.deadlines.measures.model import Measure  # noqa: E402
+from jiaoguan.deadlines.rules.kinds import DeadlineKind, VehicleClass  # noqa: E402
 from jiaoguan.kit.calendar import add_months  # noqa: E402
 
 Row = tuple[DeadlineKind, dt.date, dt.date, str | None, VehicleClass | None]

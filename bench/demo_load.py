@@ -28,10 +28,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 from sqlalchemy import Engine, text  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
-from jiaoguan.all_models import load as load_models  # noqa: E402
 from jiaoguan.demo import load_demo  # noqa: E402
 from jiaoguan.demo.builder import TABLES  # noqa: E402
-from jiaoguan.kit.db import make_engine  # noqa: E402
+from jiaoguan.kit.db import (
+    full_metadata,  # noqa: E402
+    make_engine,  # noqa: E402
+)
 
 SCHEMA = "bench_demo"
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/test"
@@ -78,7 +80,7 @@ def bench_engine(url: str) -> Engine:
 
 
 def run_demo(engine: Engine, people: int, seed: int, progress: bool) -> tuple[dict[str, int], float]:
-    load_models().metadata.create_all(engine)
+    full_metadata().create_all(engine)
     started = time.perf_counter()
     with Session(engine) as session:
         summary = load_demo(people=people, seed=seed, progress=progress, session=session)

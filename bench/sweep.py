@@ -36,10 +36,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 from sqlalchemy import Engine, text  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
-from jiaoguan.all_models import load  # noqa: E402
-from jiaoguan.deadlines.measure_loader import shipped_measures  # noqa: E402
-from jiaoguan.deadlines.sweep import sweep  # noqa: E402
-from jiaoguan.kit.db import make_engine  # noqa: E402
+from jiaoguan.deadlines.measures.loader import shipped_measures  # noqa: E402
+from jiaoguan.deadlines.sweep.run import sweep  # noqa: E402
+from jiaoguan.kit.db import full_metadata, make_engine  # noqa: E402
 
 SCHEMA = "bench_sweep"
 PROVINCES = ("11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37", "41", "42",
@@ -65,7 +64,7 @@ def generate(engine: Engine, records: int, on: dt.date) -> dict[str, int]:
     with engine.begin() as conn:
         conn.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
         conn.execute(text(f"CREATE SCHEMA {SCHEMA}"))
-    load().metadata.create_all(engine)
+    full_metadata().create_all(engine)
     with engine.begin() as conn:
         conn.execute(text(f"CREATE TYPE {SCHEMA}.kind AS (t text, u text, s int)"))
         conn.execute(text("SELECT setseed(0.2022)"))

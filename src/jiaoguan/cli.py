@@ -4,69 +4,47 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from jiaoguan.kit.plugins import import_optional
+from jiaoguan.kit import rooms
+from jiaoguan.kit.commands import fail, failing_cleanly
 from jiaoguan.kit.settings import get_settings
+
+if TYPE_CHECKING:
+    from sqlalchemy import MetaData
 
 app = typer.Typer(help="jiaoguan 交管业务服务平台", no_args_is_help=True, add_completion=False)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
-user_app = typer.Typer(help="User accounts.", no_args_is_help=True)
 audit_app = typer.Typer(help="The audit trail.", no_args_is_help=True)
 audit_keys_app = typer.Typer(help="The key that signs audit checkpoints.", no_args_is_help=True)
 calendar_app = typer.Typer(help="Working-day calendar overrides.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
-app.add_typer(user_app, name="user")
 app.add_typer(audit_app, name="audit")
 audit_app.add_typer(audit_keys_app, name="keys")
 app.add_typer(calendar_app, name="calendar")
 
-# Rooms that bring their own sub-commands (a Typer `app` in `<room>/commands.py`).
-for _name, _module in (("deadlines", "jiaoguan.deadlines.commands"), ("pass", "jiaoguan.passes.commands"),
-                       ("measures", "jiaoguan.deadlines.measure_commands")):
-    _mod = import_optional(_module)
-    if _mod is not None:
-        app.add_typer(_mod.app, name=_name)
+# Each installed room brings its own sub-commands (its declaration names them).
+for _room in rooms.installed():
+    for _name, _ref in _room.commands:
+        app.add_typer(rooms.resolve(_ref), name=_name)
 
 
-def fail(message: str, code: int = 1) -> typer.Exit:
-    typer.secho(message, err=True, fg=typer.colors.RED)
-    return typer.Exit(code)
+@app.callback()
+def _operator() -> None:
+    """jiaoguan 交管业务服务平台"""
+    # Whatever a command changes is audited under the operator's OS account, never as "system".
+    import getpass
 
-
-@contextmanager
-def failing_cleanly() -> Iterator[None]:
-    """Known failures become one sentence and exit 1, never a traceback."""
-    from sqlalchemy.exc import OperationalError, ProgrammingError
-
-    from jiaoguan.kit.errors import JiaoguanError
+    from jiaoguan.kit.context import Actor, set_actor
 
     try:
-        yield
-    except JiaoguanError as exc:
-        raise fail(exc.text("en")) from None
-    except (OperationalError, ProgrammingError) as exc:
-        reason = str(exc.orig).strip().splitlines()[0] if exc.orig is not None else type(exc).__name__
-        raise fail(f"The database cannot be used ({reason}). Check JIAOGUAN_DATABASE_URL and run "
-                   "`jiaoguan db upgrade`.") from None
-    except OSError as exc:
-        raise fail(f"{exc.filename or 'A file'}: {exc.strerror or exc}.") from None
-
-
-def register_audit_jobs() -> None:
-    """The audit chainer's backstop and the periodic signed checkpoint, run by every worker."""
-    import datetime as dt
-
-    from jiaoguan.kit.audit import chain_job, checkpoint_job
-    from jiaoguan.notify.worker import periodic
-
-    periodic("audit.chain", dt.timedelta(seconds=5))(chain_job)
-    periodic("audit.checkpoint", dt.timedelta(minutes=get_settings().audit_checkpoint_minutes))(checkpoint_job)
+        who = getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry (some containers)
+        who = "unknown"
+    set_actor(Actor(None, "cli", f"cli:{who}"))
 
 
 @db_app.command("upgrade")
@@ -117,7 +95,6 @@ def serve(host: str = "127.0.0.1", port: int = 8000,
         shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
         settings.public_base_url = f"http://{shown}:{port}"
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    register_audit_jobs()
     if settings.is_sqlite:
         upgrade()
         _embedded_audit_key()
@@ -138,57 +115,22 @@ def worker(once: Annotated[bool, typer.Option(help="Deliver what is due, run due
     """Deliver the outbox and run periodic jobs (nightly sweeps, escalations)."""
     import threading
 
-    from jiaoguan.notify.worker import deliver_once, load_jobs, run_due_jobs, run_forever
+    from jiaoguan.kit import logmask
+    from jiaoguan.kit.worker import run_forever, tick
 
     logging.basicConfig(level=logging.INFO)
-    from jiaoguan.kit import logmask
-
     logmask.install()
-    register_audit_jobs()
     if once:
-        load_jobs()
-        sent = deliver_once()
-        ran = run_due_jobs()
-        typer.echo(f"delivered {sent} message(s); ran jobs: {', '.join(ran) or 'none'}")
+        report = tick()
+        sent = sum(report.pumped.values())
+        jobs = ", ".join(report.jobs) or "none"
+        typer.echo(f"delivered {sent} message(s), {report.events} event(s); ran jobs: {jobs}")
         return
     stop = threading.Event()
     try:
         run_forever(stop, interval)
     except KeyboardInterrupt:
         stop.set()
-
-
-@user_app.command("add")
-def user_add(username: str, role: str,
-             password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)],
-             display_name: str = "", province: str | None = None, phone: str | None = None) -> None:
-    """Create a user with a role (citizen, window_clerk, …, admin)."""
-    from jiaoguan.accounts.roles import Role
-    from jiaoguan.accounts.service import create_user
-    from jiaoguan.kit.db import unit_of_work
-
-    if role not in Role.__members__:
-        raise fail(f"Unknown role {role!r}; choose one of: {', '.join(Role.__members__)}.", 2)
-    with failing_cleanly(), unit_of_work() as session:
-        user = create_user(session, username=username, display_name=display_name or username, role=role,
-                           password=password, province_code=province, phone=phone)
-        typer.echo(f"created user {user.username} ({role})")
-
-
-@user_app.command("token")
-def user_token(username: str, name: str = "device") -> None:
-    """Issue a device API token (e.g. for a checkpoint scanner) acting as USERNAME."""
-    from sqlalchemy import select
-
-    from jiaoguan.accounts.models import User
-    from jiaoguan.accounts.service import issue_api_token
-    from jiaoguan.kit.db import unit_of_work
-
-    with failing_cleanly(), unit_of_work() as session:
-        user = session.execute(select(User).where(User.username == username)).scalar_one_or_none()
-        if user is None:
-            raise fail(f"No user named {username!r}.", 1)
-        typer.echo(issue_api_token(session, user, name))
 
 
 def _embedded_audit_key() -> None:
@@ -260,11 +202,10 @@ def audit_verify(chain_only: Annotated[bool, typer.Option(
 @app.command()
 def backup(file: Annotated[Path, typer.Argument(help="The backup file to write (a .tar.gz).")]) -> None:
     """Back up the database (either engine), the keys, the audit checkpoint log and uploaded documents."""
-    from jiaoguan.all_models import load
     from jiaoguan.kit.backup import write_backup
 
     with failing_cleanly():
-        manifest = write_backup(file, load().metadata)
+        manifest = write_backup(file, _metadata())
     rows = sum(t.rows for t in manifest.tables)
     typer.echo(f"backup written to {file}: {rows} row(s) in {len(manifest.tables)} table(s) and "
                f"{len(manifest.files)} file(s) (schema {manifest.schema_revision}, {manifest.source_engine})")
@@ -277,11 +218,10 @@ def restore(file: Annotated[Path, typer.Argument(help="A file written by `jiaogu
             force: Annotated[bool, typer.Option(
                 "--force", help="Replace everything in a database that is not empty.")] = False) -> None:
     """Restore a backup into an empty database (either engine), with its keys, checkpoint log and documents."""
-    from jiaoguan.all_models import load
     from jiaoguan.kit.backup import restore_backup
 
     with failing_cleanly():
-        summary = restore_backup(file, load().metadata, force=force)
+        summary = restore_backup(file, _metadata(), force=force)
     typer.echo(f"restored {sum(summary.rows.values())} row(s) in {len(summary.rows)} table(s) and "
                f"{len(summary.files)} file(s) from a {summary.source_engine} backup at schema "
                f"{summary.schema_revision}: {_safe_url()}")
@@ -306,6 +246,13 @@ def calendar_set(day: str, working: Annotated[bool, typer.Option("--working/--re
     with failing_cleanly(), unit_of_work() as session:
         set_override(session, when, working=working, name=name)
     typer.echo(f"{when}: {'working day' if working else 'rest day'} {name}".rstrip())
+
+
+def _metadata() -> MetaData:
+    """Every installed room's tables (a backup carries them all)."""
+    from jiaoguan.kit.db import full_metadata
+
+    return full_metadata()
 
 
 def main() -> None:  # pragma: no cover

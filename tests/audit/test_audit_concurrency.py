@@ -15,6 +15,7 @@ from tests.installations import Installation, cli
 from jiaoguan.kit import audit
 from jiaoguan.kit.audit import AuditRecord, checkpoint_job, verify_snapshot
 from jiaoguan.kit.db import get_engine, unit_of_work
+from jiaoguan.kit.settings import reset_settings
 
 
 def _postgres_only(inst: Installation) -> None:
@@ -67,8 +68,11 @@ def test_a_busy_chainer_is_skipped_not_waited_for(installations) -> None:
     assert audit.chain_now(get_engine()) == 1 and _seq_of(rec_id) is not None
 
 
-def test_verify_while_writers_write_and_checkpoints_are_signed_reports_no_problem(installations) -> None:
+def test_verify_while_writers_write_and_checkpoints_are_signed_reports_no_problem(
+        installations, monkeypatch) -> None:
     installations()
+    monkeypatch.setenv("JIAOGUAN_AUDIT_CHECKPOINT_MINUTES", "0")  # sign on every run of the job
+    reset_settings()
     assert cli("audit", "keys", "init").exit_code == 0
     stop = threading.Event()
     errors: list[BaseException] = []

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from jiaoguan.deadlines.kinds import Deadline, DeadlineKind, VehicleClass
-from jiaoguan.deadlines.licence_rules import Licence, cycle_bounds, next_validity_years, statutory_days
-from jiaoguan.deadlines.rules import deadlines_for
+from jiaoguan.deadlines.rules.kinds import Deadline, DeadlineKind, VehicleClass
+from jiaoguan.deadlines.rules.licence import Licence, cycle_bounds, next_validity_years, statutory_days
+from jiaoguan.deadlines.rules.records import deadlines_for
 
 D = dt.date.fromisoformat
 

@@ -7,11 +7,11 @@ import datetime as dt
 import pytest
 
 from jiaoguan.deadlines.engine import evaluate, evaluate_record
-from jiaoguan.deadlines.kinds import DeadlineKind
-from jiaoguan.deadlines.licence_rules import Licence
-from jiaoguan.deadlines.measure_loader import shipped_measures
-from jiaoguan.deadlines.measures import Measure
-from jiaoguan.deadlines.permit_rules import LearnerPermit
+from jiaoguan.deadlines.measures.loader import shipped_measures
+from jiaoguan.deadlines.measures.model import Measure
+from jiaoguan.deadlines.rules.kinds import DeadlineKind
+from jiaoguan.deadlines.rules.licence import Licence
+from jiaoguan.deadlines.rules.permits import LearnerPermit
 
 D = dt.date.fromisoformat
 ALL = shipped_measures()

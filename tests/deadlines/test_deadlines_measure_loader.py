@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from jiaoguan.deadlines.engine import evaluate
-from jiaoguan.deadlines.measure_loader import MeasureError, load_measures, parse_measure, parse_measures
-from jiaoguan.deadlines.measures import measures_in_force
+from jiaoguan.deadlines.measures.loader import MeasureError, load_measures, parse_measure, parse_measures
+from jiaoguan.deadlines.measures.model import measures_in_force
 
 D = dt.date.fromisoformat
 DATA = Path(__file__).resolve().parents[2] / "src/jiaoguan/deadlines/data"

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from jiaoguan.deadlines.kinds import DeadlineKind
-from jiaoguan.deadlines.permit_rules import (
+from jiaoguan.deadlines.rules.kinds import DeadlineKind
+from jiaoguan.deadlines.rules.permits import (
     LearnerPermit,
     MedicalCertificateObligation,
     PlateRetention,
@@ -11,7 +11,7 @@ from jiaoguan.deadlines.permit_rules import (
     learner_permit_expiry,
     preselected_plate_expiry,
 )
-from jiaoguan.deadlines.rules import deadlines_for
+from jiaoguan.deadlines.rules.records import deadlines_for
 
 D = dt.date.fromisoformat
 

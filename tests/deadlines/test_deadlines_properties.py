@@ -9,9 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from jiaoguan.deadlines.engine import evaluate
-from jiaoguan.deadlines.kinds import DeadlineKind, Nature, VehicleClass
-from jiaoguan.deadlines.measure_loader import parse_measure, shipped_measures
-from jiaoguan.deadlines.measures import Measure
+from jiaoguan.deadlines.measures.loader import parse_measure, shipped_measures
+from jiaoguan.deadlines.measures.model import Measure
+from jiaoguan.deadlines.rules.kinds import DeadlineKind, Nature, VehicleClass
 
 DAY = dt.timedelta(days=1)
 days = st.dates(min_value=dt.date(2019, 1, 1), max_value=dt.date(2025, 12, 31))

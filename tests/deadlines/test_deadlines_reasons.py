@@ -4,10 +4,10 @@ import datetime as dt
 
 import pytest
 
-from jiaoguan.deadlines import reasons
 from jiaoguan.deadlines.engine import evaluate
-from jiaoguan.deadlines.kinds import DeadlineKind
-from jiaoguan.deadlines.measure_loader import shipped_measures
+from jiaoguan.deadlines.measures.loader import shipped_measures
+from jiaoguan.deadlines.rules import reasons
+from jiaoguan.deadlines.rules.kinds import DeadlineKind
 from jiaoguan.kit.i18n import catalog
 
 D = dt.date.fromisoformat

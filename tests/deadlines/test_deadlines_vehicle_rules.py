@@ -7,10 +7,10 @@ import datetime as dt
 
 import pytest
 
-from jiaoguan.deadlines.intervals import VehicleType, VehicleUse
-from jiaoguan.deadlines.kinds import DeadlineKind, VehicleClass
-from jiaoguan.deadlines.rules import deadlines_for
-from jiaoguan.deadlines.vehicle_rules import (
+from jiaoguan.deadlines.rules.intervals import VehicleType, VehicleUse
+from jiaoguan.deadlines.rules.kinds import DeadlineKind, VehicleClass
+from jiaoguan.deadlines.rules.records import deadlines_for
+from jiaoguan.deadlines.rules.vehicle import (
     Vehicle,
     cycle_ends,
     cycles_without_sticker,

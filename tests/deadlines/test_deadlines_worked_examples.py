@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from jiaoguan.deadlines.engine import evaluate
-from jiaoguan.deadlines.measure_loader import shipped_measures
+from jiaoguan.deadlines.measures.loader import shipped_measures
 
 D = dt.date.fromisoformat
 MEASURES = shipped_measures()

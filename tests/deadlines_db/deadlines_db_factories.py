@@ -7,8 +7,8 @@ import itertools
 
 from sqlalchemy.orm import Session
 
-from jiaoguan.deadlines.measure_loader import shipped_measures
-from jiaoguan.deadlines.measure_store import publish
+from jiaoguan.deadlines.measures.loader import shipped_measures
+from jiaoguan.deadlines.measures.store import publish
 from jiaoguan.registry.models import DrivingLicence, Enterprise, LearnerPermit, Person, PreselectedPlate, Vehicle
 
 D = dt.date.fromisoformat

@@ -81,10 +81,11 @@ def test_explain_judges_by_the_measures_published_in_the_database(command_db: Se
 
 def test_the_nightly_job_sweeps_as_of_today_and_is_registered_with_the_worker(db: Session) -> None:
     from jiaoguan.deadlines.jobs import nightly_sweep
-    from jiaoguan.notify.worker import JOBS, load_jobs
+    from jiaoguan.kit.rooms import all_jobs
 
-    load_jobs()
-    assert JOBS["deadlines.sweep"].every == dt.timedelta(days=1)
+    jobs = {job.name: job for job in all_jobs()}
+    assert jobs["deadlines.sweep"].every == dt.timedelta(days=1)
+    assert jobs["deadlines.sweep"].run == "jiaoguan.deadlines.jobs:nightly_sweep"
     lic = licence(db, person(db), valid_to=D("2021-06-10"))
     before = get_clock()
     set_clock(FixedClock(dt.datetime(2021, 6, 10, 16, 30, tzinfo=dt.UTC)))   # 00:30 on the 11th in Beijing

@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 from jiaoguan.accounts.roles import Role
-from jiaoguan.deadlines.sweep import affected_counts
+from jiaoguan.deadlines.sweep.run import affected_counts
 from jiaoguan.demo import load_demo
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "measure_example_next_emergency.json"

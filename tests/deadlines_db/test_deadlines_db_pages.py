@@ -12,7 +12,7 @@ from deadlines_db_factories import D, licence, person, publish_shipped, vehicle
 from sqlalchemy import select
 
 from jiaoguan.accounts.roles import Role
-from jiaoguan.deadlines.measure_loader import shipped_measures
+from jiaoguan.deadlines.measures.loader import shipped_measures
 from jiaoguan.deadlines.models import MeasureVersion
 from jiaoguan.kit.clock import FixedClock, get_clock, set_clock
 

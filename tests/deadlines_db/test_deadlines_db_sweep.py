@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 
 from jiaoguan.accounts.models import User
 from jiaoguan.accounts.roles import Role
-from jiaoguan.deadlines.sweep import SweepBusy, sweep
-from jiaoguan.deadlines.sweep_models import SweepRegion, SweepRun, SweepTerm
+from jiaoguan.deadlines.sweep.models import SweepRegion, SweepRun, SweepTerm
+from jiaoguan.deadlines.sweep.run import SweepBusy, sweep
 from jiaoguan.kit.audit import AuditRecord
 from jiaoguan.kit.clock import FixedClock, get_clock, set_clock
 from jiaoguan.kit.outbox import OutboxMessage

@@ -11,10 +11,10 @@ from hypothesis import strategies as st
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
-from jiaoguan.deadlines.kinds import DeadlineKind
 from jiaoguan.deadlines.record_items import missed_cycles, pure_vehicle
+from jiaoguan.deadlines.rules.kinds import DeadlineKind
 from jiaoguan.deadlines.service import measures_in_db, record_deadlines
-from jiaoguan.deadlines.sweep import sweep
+from jiaoguan.deadlines.sweep.run import sweep
 from jiaoguan.registry.models import DrivingLicence, LearnerPermit, Person, PreselectedPlate, Vehicle
 
 days = st.dates(dt.date(2019, 1, 1), dt.date(2024, 12, 31))

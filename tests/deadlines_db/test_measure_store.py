@@ -9,8 +9,8 @@ from importlib import resources
 import pytest
 from sqlalchemy import select
 
-from jiaoguan.deadlines.measure_loader import MeasureError
-from jiaoguan.deadlines.measure_store import (
+from jiaoguan.deadlines.measures.loader import MeasureError
+from jiaoguan.deadlines.measures.store import (
     MeasureVersionExists,
     MeasureVersionTooLow,
     preload_shipped,
@@ -76,7 +76,7 @@ def test_the_demo_preloads_the_mps_measure(db) -> None:
 
 
 def test_the_demo_publishes_every_shipped_measure_so_explain_answers_alike_with_or_without_a_database(db) -> None:
-    from jiaoguan.deadlines.measure_loader import shipped_measures
+    from jiaoguan.deadlines.measures.loader import shipped_measures
 
     preload_shipped(db)
     assert sorted(m.ref for m in stored_measures(db)) == sorted(m.ref for m in shipped_measures())

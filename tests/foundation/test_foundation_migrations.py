@@ -6,11 +6,11 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, text
 
-from jiaoguan.all_models import load
+from jiaoguan.kit.db import full_metadata
 
 
 def test_models_and_migrations_agree(engine: Engine) -> None:
-    metadata = load().metadata
+    metadata = full_metadata()
     with engine.connect() as conn:
         ctx = MigrationContext.configure(conn, opts={"compare_type": True})
         diff = compare_metadata(ctx, metadata)

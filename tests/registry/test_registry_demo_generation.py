@@ -9,12 +9,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from jiaoguan.all_models import load as load_models
 from jiaoguan.demo.builder import COLUMNS, TABLES, Batch, Builder
 from jiaoguan.demo.draws import population
 from jiaoguan.demo.featured import add_featured
 from jiaoguan.demo.idgen import Bijection, PlateAllocator
 from jiaoguan.kit.calendar import add_years
+from jiaoguan.kit.db import full_metadata
 from jiaoguan.kit.ids import (
     PLATE_TYPES,
     check_credit_code,
@@ -74,7 +74,7 @@ def test_batch_size_does_not_change_the_rows() -> None:
 
 
 def test_columns_match_the_registry_models() -> None:
-    metadata = load_models().metadata
+    metadata = full_metadata()
     for table, columns in COLUMNS.items():
         assert set(columns) == set(metadata.tables[table].columns.keys()), table
 

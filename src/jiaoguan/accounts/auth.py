@@ -11,16 +11,16 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from jiaoguan.accounts import service
-from jiaoguan.accounts.models import User
+from jiaoguan.accounts.principal import Principal
 from jiaoguan.accounts.roles import REGISTRY_READERS, STAFF, Role
-from jiaoguan.kit.context import Actor, set_actor
+from jiaoguan.kit.context import set_actor
 from jiaoguan.kit.errors import Forbidden, JiaoguanError, Unauthenticated
 from jiaoguan.kit.i18n import N_
 from jiaoguan.kit.web import get_db
@@ -50,41 +50,35 @@ async def csrf_guard(request: Request) -> None:
         raise CsrfFailed()
 
 
-def _user_from_request(request: Request, db: Session) -> User | None:
+def _principal_from_request(request: Request, db: Session) -> Principal | None:
     auth = request.headers.get("authorization", "")
     if auth.startswith("Bearer "):
-        user = service.user_for_api_token(db, auth.removeprefix("Bearer ").strip())
-        if user is None:
+        principal = service.principal_for_api_token(db, auth.removeprefix("Bearer ").strip())
+        if principal is None:
             raise Unauthenticated(N_("The device token is not valid."), code="bad_token")
-        return user
+        return principal
     token = request.cookies.get(SESSION_COOKIE)
-    return service.user_for_session(db, token) if token else None
+    return service.principal_for_session(db, token) if token else None
 
 
-@dataclass(frozen=True)
-class Viewer:
-    id: int
-    username: str
-    display_name: str
-    role: str
-
-
-def optional_user(request: Request, db: Annotated[Session, Depends(get_db)]) -> User | None:
-    user = _user_from_request(request, db)
-    request.state.user = user
-    # A plain snapshot for the page shell: still readable after the request's transaction rolled back.
-    request.state.viewer = None if user is None else Viewer(user.id, user.username, user.display_name, user.role)
-    if user is not None:
-        set_actor(Actor(user.id, user.role, user.username))
-    return user
+async def optional_user(request: Request, db: Annotated[Session, Depends(get_db)]) -> Principal | None:
+    # Async on purpose: a context variable set here, in the request's own task, is seen by the sync
+    # handler and every service it calls (each runs in a thread started with a copy of this context).
+    # Set inside a sync dependency, it would vanish with that dependency's thread, and the audit trail
+    # would name "system" as the actor of everything done through the web.
+    principal = await run_in_threadpool(_principal_from_request, request, db)
+    request.state.viewer = principal
+    if principal is not None:
+        set_actor(principal.actor)
+    return principal
 
 
 def allow(*roles: Role) -> Callable[..., Any]:
     """A dependency that admits only the given roles and returns the signed-in user."""
     allowed = frozenset(roles)
 
-    def dependency(user: Annotated[User | None, Depends(optional_user)],
-                   _csrf: Annotated[None, Depends(csrf_guard)]) -> User:
+    def dependency(user: Annotated[Principal | None, Depends(optional_user)],
+                   _csrf: Annotated[None, Depends(csrf_guard)]) -> Principal:
         if user is None:
             raise Unauthenticated()
         if Role(user.role) not in allowed:
@@ -96,8 +90,8 @@ def allow(*roles: Role) -> Callable[..., Any]:
     return dependency
 
 
-def _public(user: Annotated[User | None, Depends(optional_user)],
-            _csrf: Annotated[None, Depends(csrf_guard)]) -> User | None:
+def _public(user: Annotated[Principal | None, Depends(optional_user)],
+            _csrf: Annotated[None, Depends(csrf_guard)]) -> Principal | None:
     return user
 
 
@@ -106,11 +100,11 @@ public = _public
 
 ALL_ROLES = tuple(Role)
 
-Anyone = Annotated[User | None, Depends(public)]
-SignedIn = Annotated[User, Depends(allow(*ALL_ROLES))]
-Citizen = Annotated[User, Depends(allow(Role.citizen))]
-EnterpriseAgent = Annotated[User, Depends(allow(Role.enterprise_agent))]
-Staff = Annotated[User, Depends(allow(*STAFF))]
-RegistryReader = Annotated[User, Depends(allow(*REGISTRY_READERS))]
-Supervisor = Annotated[User, Depends(allow(Role.supervisor, Role.admin))]
-Admin = Annotated[User, Depends(allow(Role.admin))]
+Anyone = Annotated[Principal | None, Depends(public)]
+SignedIn = Annotated[Principal, Depends(allow(*ALL_ROLES))]
+Citizen = Annotated[Principal, Depends(allow(Role.citizen))]
+EnterpriseAgent = Annotated[Principal, Depends(allow(Role.enterprise_agent))]
+Staff = Annotated[Principal, Depends(allow(*STAFF))]
+RegistryReader = Annotated[Principal, Depends(allow(*REGISTRY_READERS))]
+Supervisor = Annotated[Principal, Depends(allow(Role.supervisor, Role.admin))]
+Admin = Annotated[Principal, Depends(allow(Role.admin))]

@@ -10,13 +10,15 @@ import secrets
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from jiaoguan.accounts.models import ApiToken, OneTimeCode, SignInThrottle, User, UserSession
+from jiaoguan.accounts.principal import Principal
 from jiaoguan.accounts.roles import Role
 from jiaoguan.kit import audit
 from jiaoguan.kit.clock import utc_now
+from jiaoguan.kit.context import set_actor
 from jiaoguan.kit.errors import Conflict, InvalidInput, TooManyRequests, Unauthenticated
 from jiaoguan.kit.i18n import N_
 from jiaoguan.kit.outbox import enqueue
@@ -27,6 +29,9 @@ log = logging.getLogger("jiaoguan.accounts")
 _hasher = PasswordHasher()
 SESSION_DAYS = 7
 CODE_MINUTES = 5
+# A device token's "last used" time is written at most this often: written on every request, its row
+# would be the one lock every scanner sharing the token waits on.
+TOKEN_TOUCH_EVERY = dt.timedelta(minutes=1)
 
 
 class SignInFailed(Unauthenticated):
@@ -169,24 +174,32 @@ def authenticate_sms_code(session: Session, phone: str, code: str) -> User:
 
 # --- sessions and device tokens ----------------------------------------------------------------
 
-def start_session(session: Session, user: User) -> str:
+def principal_of(user: User, device: str | None = None) -> Principal:
+    return Principal(id=user.id, username=user.username, display_name=user.display_name, role=user.role,
+                     province_code=user.province_code, enterprise_id=user.enterprise_id, person_id=user.person_id,
+                     office_id=user.office_id, phone=user.phone, device=device)
+
+
+def start_session(session: Session, user: User | Principal) -> str:
     token = secrets.token_urlsafe(32)
     now = utc_now()
     session.add(UserSession(token_hash=sha256(token), user_id=user.id, created_at=now,
                             expires_at=now + dt.timedelta(days=SESSION_DAYS), revoked=False))
+    # The one who signs in is the actor of their own sign-in, though the request came in anonymous.
+    set_actor(Principal(user.id, user.username, user.display_name, user.role).actor)
     audit.record(session, "session.start", "user", user.id, "signed in")
     session.flush()
     return token
 
 
-def user_for_session(session: Session, token: str) -> User | None:
-    row = session.execute(
-        select(UserSession).where(UserSession.token_hash == sha256(token))
+def principal_for_session(session: Session, token: str) -> Principal | None:
+    """The user a browser session cookie belongs to, in one query; None if unknown, ended or expired."""
+    user = session.execute(
+        select(User).join(UserSession, UserSession.user_id == User.id)
+        .where(UserSession.token_hash == sha256(token), UserSession.revoked.is_(False),
+               UserSession.expires_at > utc_now(), User.is_active.is_(True))
     ).scalar_one_or_none()
-    if row is None or row.revoked or row.expires_at <= utc_now():
-        return None
-    user = session.get(User, row.user_id)
-    return user if user is not None and user.is_active else None
+    return None if user is None else principal_of(user)
 
 
 def end_session(session: Session, token: str) -> None:
@@ -199,7 +212,7 @@ def end_session(session: Session, token: str) -> None:
         session.flush()
 
 
-def issue_api_token(session: Session, user: User, name: str) -> str:
+def issue_api_token(session: Session, user: User | Principal, name: str) -> str:
     token = "jgt_" + secrets.token_urlsafe(32)
     session.add(ApiToken(user_id=user.id, name=name, token_hash=sha256(token), created_at=utc_now(),
                          revoked=False))
@@ -208,10 +221,21 @@ def issue_api_token(session: Session, user: User, name: str) -> str:
     return token
 
 
-def user_for_api_token(session: Session, token: str) -> User | None:
-    row = session.execute(select(ApiToken).where(ApiToken.token_hash == sha256(token))).scalar_one_or_none()
-    if row is None or row.revoked:
+def principal_for_api_token(session: Session, token: str) -> Principal | None:
+    """The user a device token acts as; None if unknown or revoked."""
+    found = session.execute(
+        select(ApiToken.id, ApiToken.name, ApiToken.last_used_at, User)
+        .join(User, User.id == ApiToken.user_id)
+        .where(ApiToken.token_hash == sha256(token), ApiToken.revoked.is_(False), User.is_active.is_(True))
+    ).one_or_none()
+    if found is None:
         return None
-    row.last_used_at = utc_now()
-    user = session.get(User, row.user_id)
-    return user if user is not None and user.is_active else None
+    token_id, name, last_used, user = found
+    now = utc_now()
+    if last_used is None or now - last_used >= TOKEN_TOUCH_EVERY:
+        # Conditional, so of many requests racing at the minute's turn only one writes.
+        session.execute(update(ApiToken).where(
+            ApiToken.id == token_id,
+            or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at <= now - TOKEN_TOUCH_EVERY),
+        ).values(last_used_at=now))
+    return principal_of(user, device=name)

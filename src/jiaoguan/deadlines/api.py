@@ -22,7 +22,7 @@ from fastapi import APIRouter, Depends, Query
 from sqlalchemy.orm import Session
 
 from jiaoguan.accounts.auth import Citizen, allow
-from jiaoguan.accounts.models import User
+from jiaoguan.accounts.principal import Principal
 from jiaoguan.accounts.roles import REGISTRY_READERS, Role
 from jiaoguan.deadlines import service
 from jiaoguan.deadlines.schemas import EnforcementOut, RecordDeadlinesOut
@@ -32,8 +32,8 @@ from jiaoguan.kit.web import UnitOfWorkRoute, get_db
 
 router = APIRouter(prefix="/deadlines", route_class=UnitOfWorkRoute, tags=["deadlines"])
 Db = Annotated[Session, Depends(get_db)]
-Explainer = Annotated[User, Depends(allow(Role.citizen, Role.enterprise_agent, *REGISTRY_READERS))]
-Enforcer = Annotated[User, Depends(allow(Role.checkpoint_officer, Role.supervisor, Role.admin))]
+Explainer = Annotated[Principal, Depends(allow(Role.citizen, Role.enterprise_agent, *REGISTRY_READERS))]
+Enforcer = Annotated[Principal, Depends(allow(Role.checkpoint_officer, Role.supervisor, Role.admin))]
 OnDay = Annotated[dt.date | None, Query(description="The day to judge, YYYY-MM-DD (default: today)")]
 RecordType = Literal["licence", "vehicle", "learner-permit", "preselected-plate"]
 

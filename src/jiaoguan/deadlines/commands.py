@@ -3,16 +3,15 @@
     jiaoguan deadlines explain --kind inspection --due 2022-03-15 --on 2022-05-01 [--province 14]
                                [--vehicle-class heavy|other] [--measures FILE …] [--json]
     jiaoguan deadlines measures validate FILE …
-    jiaoguan deadlines sweep [--on DATE] [--batch N] [--offsets 30,7,1] [--json]   (sweep_command.py)
+    jiaoguan deadlines sweep [--on DATE] [--batch N] [--offsets 30,7,1] [--json]   (sweep/command.py)
 
 Nothing here imports the database: `explain` reads the published measures only when a database is
-configured and holds some (`db_measures`), and `sweep` loads its modules when it runs. A bad date,
+configured and holds some (`measures.configured`), and `sweep` loads its modules when it runs. A bad date,
 kind, province or class is one sentence on stderr and exit status 2.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
 from typing import Annotated
@@ -20,72 +19,34 @@ from typing import Annotated
 import typer
 
 from jiaoguan.deadlines.engine import Decision, evaluate
-from jiaoguan.deadlines.kinds import DeadlineKind, VehicleClass
-from jiaoguan.deadlines.measure_loader import MeasureError, load_measures, shipped_measures
-from jiaoguan.deadlines.measures import Measure
-from jiaoguan.kit.ids.divisions import PROVINCES
+from jiaoguan.deadlines.measures.loader import MeasureError, load_measures, shipped_measures
+from jiaoguan.deadlines.measures.model import Measure
+from jiaoguan.deadlines.options import (
+    UsageProblem,
+    fail,
+    parse_day,
+    parse_kind,
+    parse_province,
+    parse_vehicle_class,
+)
+from jiaoguan.deadlines.sweep.command import sweep_command
 
 app = typer.Typer(help="Deadlines (延期办): base rules and temporary measures, as of any date.",
                   no_args_is_help=True)
 measures_app = typer.Typer(help="Temporary-measure files.", no_args_is_help=True)
 app.add_typer(measures_app, name="measures")
-
-CLI_KINDS = (DeadlineKind.INSPECTION, DeadlineKind.LICENCE_RENEWAL, DeadlineKind.LICENCE_REVIEW,
-             DeadlineKind.LEARNER_PERMIT, DeadlineKind.PRESELECTED_PLATE)
-
-
-class UsageProblem(Exception):
-    """A bad command-line value; the message is the sentence shown to the officer."""
+# The database sweep imports the database only when it runs.
+app.command("sweep")(sweep_command)
 
 
 def load_measures_for_cli(files: list[Path] | None = None) -> list[Measure]:
-    """The measures `explain` judges by: the given files, else the shipped ones.
-
-    Seam for the database: when a database is configured, the published measures
-    (`measure_store.stored_measures(session)`) are to be returned here instead of the shipped files,
-    so officers and the sweep see the same measures. Everything else in this module stays as it is.
-    """
+    """The measures `explain` judges by: the given files; else, when a database is configured and holds
+    published measures, those (what officers and the sweep see); else the shipped files."""
     if files:
         return load_measures(files)
-    from jiaoguan.deadlines.db_measures import configured_measures
+    from jiaoguan.deadlines.measures.configured import configured_measures
 
     return configured_measures() or list(shipped_measures())
-
-
-def parse_day(value: str, option: str) -> dt.date:
-    try:
-        if len(value) != 10:
-            raise ValueError(value)
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise UsageProblem(f"{option} {value!r} is not a date; write it as YYYY-MM-DD, e.g. 2022-07-31.") from None
-
-
-def parse_kind(value: str) -> DeadlineKind:
-    try:
-        return DeadlineKind(value)
-    except ValueError:
-        names = ", ".join(k.value for k in CLI_KINDS)
-        raise UsageProblem(f"--kind {value!r} is not a deadline kind; use one of {names}.") from None
-
-
-def parse_province(value: str | None) -> str | None:
-    """A two-digit province code, or a six-digit division code whose province is taken."""
-    if value is None:
-        return None
-    code = value.strip()[:2] if len(value.strip()) == 6 else value.strip()
-    if not (code.isdigit() and code in PROVINCES):
-        raise UsageProblem(f"--province {value!r} is not a province code; use two digits, e.g. 14 for 山西.")
-    return code
-
-
-def parse_vehicle_class(value: str | None) -> VehicleClass | None:
-    if value is None:
-        return None
-    try:
-        return VehicleClass(value)
-    except ValueError:
-        raise UsageProblem(f"--vehicle-class {value!r} is not known; use heavy or other.") from None
 
 
 @app.command()
@@ -106,9 +67,9 @@ def explain(
                             load_measures_for_cli(measures), parse_province(province),
                             parse_vehicle_class(vehicle_class))
     except UsageProblem as exc:
-        raise _fail(str(exc), 2) from None
+        raise fail(str(exc), 2) from None
     except MeasureError as exc:
-        raise _fail(exc.text("en"), 2) from None
+        raise fail(exc.text("en"), 2) from None
     if as_json:
         typer.echo(json.dumps(decision.to_json(), ensure_ascii=False))
     else:
@@ -141,13 +102,3 @@ def _describe(d: Decision) -> str:
     ]
     return "\n".join(lines)
 
-
-def _fail(message: str, code: int) -> typer.Exit:
-    typer.secho(message, err=True, fg=typer.colors.RED)
-    return typer.Exit(code)
-
-
-# The database sweep lives in its own module; its imports of the database happen when it runs.
-from jiaoguan.deadlines.sweep_command import sweep_command  # noqa: E402
-
-app.command("sweep")(sweep_command)

@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from jiaoguan.deadlines.measure_store import preload_shipped
+from jiaoguan.deadlines.measures.store import preload_shipped
 
 
 def load_demo_part(session: Session, world: Any) -> dict[str, int]:

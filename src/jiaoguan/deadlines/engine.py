@@ -30,10 +30,10 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from jiaoguan.deadlines import reasons
-from jiaoguan.deadlines.kinds import Deadline, DeadlineKind, Nature, VehicleClass
-from jiaoguan.deadlines.measures import Measure, Mode, Provision, measures_in_force
-from jiaoguan.deadlines.rules import BASE_RULES, Record, deadlines_for, facts_of, vehicle_class_of
+from jiaoguan.deadlines.measures.model import Measure, Mode, Provision, measures_in_force
+from jiaoguan.deadlines.rules import reasons
+from jiaoguan.deadlines.rules.kinds import Deadline, DeadlineKind, Nature, VehicleClass
+from jiaoguan.deadlines.rules.records import BASE_RULES, Record, deadlines_for, facts_of, vehicle_class_of
 from jiaoguan.kit.calendar import WorkingDayCalendar, add_months
 from jiaoguan.kit.certlogic import evaluate_condition
 from jiaoguan.kit.errors import InvalidInput
@@ -67,7 +67,7 @@ class Decision:
     # The sentences are written when first read: a bulk run that only needs the dates pays nothing.
     @cached_property
     def _sentences(self) -> tuple[str, str]:
-        return reasons.sentences(self.reason, self.kind, self.applied, original=self.original_due,
+        return reasons.sentences(self.reason, self.kind, [m.title for m in self.applied], original=self.original_due,
                                  due=self.deadline, until=self.effective_due, on=self.on)
 
     @property
@@ -195,7 +195,7 @@ def _in_force(measures: Sequence[Measure], on: dt.date, province: str | None) ->
 
 def condition_data(kind: DeadlineKind, due: dt.date, original: dt.date, on: dt.date, province: str | None,
                    cls: VehicleClass | None, facts: dict[str, Any]) -> dict[str, Any]:
-    """The data object a measure's CertLogic condition sees (documented in `measures.py`)."""
+    """The data object a measure's CertLogic condition sees (documented in `measures/model.py`)."""
     return {"kind": kind.value, "due": due.isoformat(), "original_due": original.isoformat(),
             "on": on.isoformat(), "province": province, "vehicle_class": cls.value if cls else None,
             "record": facts}

@@ -1,20 +1,17 @@
-"""Periodic jobs of the deadlines room, registered with the worker (`notify.worker.load_jobs`)."""
+"""Periodic jobs of the deadlines room (declared in `deadlines/room.py`), run by `jiaoguan worker`."""
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 
 from sqlalchemy.orm import Session
 
-from jiaoguan.deadlines.sweep import SweepBusy, SweepReport, sweep
+from jiaoguan.deadlines.sweep.run import SweepBusy, SweepReport, sweep
 from jiaoguan.kit.clock import today
-from jiaoguan.notify.worker import periodic
 
 log = logging.getLogger("jiaoguan.deadlines")
 
 
-@periodic("deadlines.sweep", dt.timedelta(days=1))
 def nightly_sweep(session: Session) -> SweepReport | None:
     """Sweep every record as of today (Beijing date); a run still alive elsewhere is left to finish."""
     try:

@@ -30,7 +30,3 @@ class MeasureVersion(Base):
     loaded_at: Mapped[dt.datetime]
     loaded_by: Mapped[str] = mapped_column(String(64))
 
-
-# The sweep's tables live in their own module; importing it here puts them in the metadata that
-# `all_models` (Alembic, tests) loads through this module.
-from jiaoguan.deadlines import sweep_models as _sweep_models  # noqa: E402,F401

@@ -13,14 +13,14 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from jiaoguan.accounts.auth import Admin, Citizen, Supervisor, allow
-from jiaoguan.accounts.models import User
+from jiaoguan.accounts.principal import Principal
 from jiaoguan.accounts.roles import Role
 from jiaoguan.deadlines import service
 from jiaoguan.deadlines.engine import Decision
-from jiaoguan.deadlines.kinds import Nature
-from jiaoguan.deadlines.measure_loader import parse_measures
-from jiaoguan.deadlines.measure_store import publish, versions
-from jiaoguan.deadlines.sweep import affected_counts
+from jiaoguan.deadlines.measures.loader import parse_measures
+from jiaoguan.deadlines.measures.store import publish, versions
+from jiaoguan.deadlines.rules.kinds import Nature
+from jiaoguan.deadlines.sweep.run import affected_counts
 from jiaoguan.kit.clock import today
 from jiaoguan.kit.errors import InvalidInput, JiaoguanError
 from jiaoguan.kit.i18n import N_, current_locale, translate
@@ -29,7 +29,7 @@ from jiaoguan.kit.web import UnitOfWorkRoute, get_db, render
 
 router = APIRouter(route_class=UnitOfWorkRoute, include_in_schema=False)
 Db = Annotated[Session, Depends(get_db)]
-Enforcer = Annotated[User, Depends(allow(Role.checkpoint_officer, Role.supervisor, Role.admin))]
+Enforcer = Annotated[Principal, Depends(allow(Role.checkpoint_officer, Role.supervisor, Role.admin))]
 RECORD_TITLES = {"licence": N_("Driving licence"), "vehicle": N_("Vehicle"), "learner-permit": N_("Learner permit"),
                  "preselected-plate": N_("Preselected plate")}
 BAD_JSON = N_("The document is not valid JSON (line %(line)s, column %(column)s).")

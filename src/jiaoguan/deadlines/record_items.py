@@ -21,12 +21,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from jiaoguan.deadlines.engine import Decision, decide
-from jiaoguan.deadlines.intervals import VehicleType, VehicleUse
-from jiaoguan.deadlines.kinds import HEAVY_LICENCE_CLASSES, DeadlineKind, VehicleClass
-from jiaoguan.deadlines.licence_rules import Licence, licence_deadlines
-from jiaoguan.deadlines.measures import Measure
-from jiaoguan.deadlines.rules import BASE_RULES, facts_of
-from jiaoguan.deadlines.vehicle_rules import CYCLES_BEFORE_SCRAPPING, Vehicle, cycle_ends, vehicle_deadlines
+from jiaoguan.deadlines.measures.model import Measure
+from jiaoguan.deadlines.rules.intervals import VehicleType, VehicleUse
+from jiaoguan.deadlines.rules.kinds import HEAVY_LICENCE_CLASSES, DeadlineKind, VehicleClass
+from jiaoguan.deadlines.rules.licence import Licence, licence_deadlines
+from jiaoguan.deadlines.rules.records import BASE_RULES, facts_of
+from jiaoguan.deadlines.rules.vehicle import CYCLES_BEFORE_SCRAPPING, Vehicle, cycle_ends, vehicle_deadlines
 
 # The registry's vehicle codes (registry/vocab.py) in the terms of the interval table.
 REGISTRY_VEHICLE_TYPES: dict[str, VehicleType] = {

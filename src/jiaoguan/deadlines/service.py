@@ -14,12 +14,11 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from jiaoguan.accounts.models import User
+from jiaoguan.accounts.principal import Principal
 from jiaoguan.accounts.roles import REGISTRY_READERS, Role
 from jiaoguan.deadlines.engine import Decision
-from jiaoguan.deadlines.kinds import DeadlineKind
-from jiaoguan.deadlines.measure_store import stored_measures
-from jiaoguan.deadlines.measures import Measure
+from jiaoguan.deadlines.measures.model import Measure
+from jiaoguan.deadlines.measures.store import stored_measures
 from jiaoguan.deadlines.record_items import (
     Item,
     licence_items,
@@ -28,6 +27,7 @@ from jiaoguan.deadlines.record_items import (
     pure_vehicle,
     vehicle_items,
 )
+from jiaoguan.deadlines.rules.kinds import DeadlineKind
 from jiaoguan.kit import audit
 from jiaoguan.kit.clock import today
 from jiaoguan.kit.errors import InvalidInput, NotFound
@@ -148,7 +148,7 @@ def record_deadlines(row: DrivingLicence | Vehicle | LearnerPermit | Preselected
                            decisions)
 
 
-def _may_see(session: Session, viewer: User, row: DrivingLicence | Vehicle | LearnerPermit | PreselectedPlate,
+def _may_see(session: Session, viewer: Principal, row: DrivingLicence | Vehicle | LearnerPermit | PreselectedPlate,
              on: dt.date, field: str | None = None) -> None:
     role = Role(viewer.role)
     if role is Role.citizen:
@@ -166,7 +166,7 @@ def _may_see(session: Session, viewer: User, row: DrivingLicence | Vehicle | Lea
     audit.record(session, "deadlines.explain", record_type, row.id, f"deadlines as of {on}")
 
 
-def explain_record(session: Session, viewer: User, record_type: str, record_id: int,
+def explain_record(session: Session, viewer: Principal, record_type: str, record_id: int,
                    on: dt.date | None = None) -> RecordDeadlines:
     model = _MODELS.get(record_type)
     if model is None:
@@ -187,7 +187,7 @@ def find_by_plate(session: Session, plate: str, plate_type: str | None) -> list[
     return list(session.scalars(q.order_by(Vehicle.plate_type, Vehicle.id)).all())
 
 
-def explain_plate(session: Session, viewer: User, plate: str, plate_type: str | None = None,
+def explain_plate(session: Session, viewer: Principal, plate: str, plate_type: str | None = None,
                   on: dt.date | None = None) -> list[RecordDeadlines]:
     day, measures = on or today(), measures_in_db(session)
     rows = find_by_plate(session, plate, plate_type)
@@ -212,7 +212,7 @@ def _person_records(session: Session, person_id: int) -> list[DrivingLicence | V
     return rows
 
 
-def explain_person(session: Session, viewer: User, id_number: str,
+def explain_person(session: Session, viewer: Principal, id_number: str,
                    on: dt.date | None = None) -> list[RecordDeadlines]:
     """Every record of the person with this ID number (the licence number is the ID number)."""
     number = require_id_number(id_number, field="id_number").value
@@ -231,7 +231,7 @@ def explain_person(session: Session, viewer: User, id_number: str,
     return [record_deadlines(row, day, measures) for row in _person_records(session, person.id)]
 
 
-def my_deadlines(session: Session, viewer: User, on: dt.date | None = None) -> list[RecordDeadlines] | None:
+def my_deadlines(session: Session, viewer: Principal, on: dt.date | None = None) -> list[RecordDeadlines] | None:
     """A citizen's own records with their deadlines; None when the account has no person record."""
     if viewer.person_id is None or session.get(Person, viewer.person_id) is None:
         return None

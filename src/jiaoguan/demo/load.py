@@ -2,7 +2,7 @@
 
 Deterministic: the same seed on the same reference day gives the same rows (passwords aside, whose
 argon2 salts are random). Other rooms add their own demo records (hall windows, applications, passes)
-by exposing `load_demo_part(session, world) -> dict[str, int] | None` in `jiaoguan.<room>.demo`.
+by declaring `demo=` (a function `(session, world) -> dict[str, int] | None`) in their `room.py`.
 """
 
 from __future__ import annotations
@@ -26,14 +26,11 @@ from jiaoguan.demo.builder import TABLES, Batch, Builder
 from jiaoguan.demo.draws import population
 from jiaoguan.demo.featured import add_featured
 from jiaoguan.demo.writer import RowWriter
-from jiaoguan.kit import audit
+from jiaoguan.kit import audit, rooms
 from jiaoguan.kit.clock import today
 from jiaoguan.kit.db import unit_of_work
-from jiaoguan.kit.plugins import import_optional
 
 log = logging.getLogger("jiaoguan.demo")
-DEMO_PARTS = tuple(f"jiaoguan.{room}.demo" for room in
-                   ("deadlines", "passes", "business", "halls", "hotline", "notify", "stats"))
 BATCH_ROWS = 5000
 
 
@@ -133,11 +130,9 @@ def load_demo(people: int = 2000, seed: int = 2022, progress: bool = False, *, s
 
 def _load_parts(session: Session, world: DemoWorld) -> dict[str, int]:
     counts: dict[str, int] = {}
-    for module_name in DEMO_PARTS:
-        module = import_optional(module_name)
-        part = getattr(module, "load_demo_part", None) if module is not None else None
-        if part is not None:
-            counts.update(part(session, world) or {})
+    for room in rooms.installed():
+        if room.demo is not None:
+            counts.update(rooms.resolve(room.demo)(session, world) or {})
     return counts
 
 

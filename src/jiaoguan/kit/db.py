@@ -52,6 +52,14 @@ class Base(DeclarativeBase):
     type_annotation_map = {dt.datetime: UTCDateTime()}
 
 
+def full_metadata() -> MetaData:
+    """Every installed room's tables (Alembic, tests, benchmarks that create tables directly)."""
+    from jiaoguan.kit.rooms import load_models
+
+    load_models()
+    return Base.metadata
+
+
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     # Let SQLAlchemy, not the sqlite3 module, decide where transactions begin: otherwise the driver
     # delays BEGIN and savepoints (nested units of work, rolled-back tests) silently do not nest.
@@ -91,6 +99,9 @@ def get_engine() -> Engine:
 
 @cache
 def get_sessionmaker() -> sessionmaker[Session]:
+    from jiaoguan.kit.rooms import load_models
+
+    load_models()  # every room's tables, so foreign keys resolve whichever room this process imported
     return sessionmaker(bind=get_engine(), expire_on_commit=False)
 
 

@@ -1,8 +1,8 @@
 """The outbox: messages are rows written in the same transaction as the change that causes them.
 
-A worker (notify.worker) delivers them afterwards, so a message is sent if and only if its change
-committed. `dedupe_key` makes enqueueing idempotent: the same reminder for the same deadline is
-written once however often a sweep runs.
+A worker (`kit.worker`: notify's channels, the event dispatcher) delivers them afterwards, so a
+message is sent if and only if its change committed. `dedupe_key` makes enqueueing idempotent: the
+same reminder for the same deadline is written once however often a sweep runs.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from jiaoguan.kit.clock import utc_now
 from jiaoguan.kit.db import Base
 
-CHANNELS = ("sms", "inapp")
+CHANNELS = ("sms", "inapp", "event")
 
 
 class OutboxMessage(Base):
@@ -64,5 +64,15 @@ def enqueue(session: Session, channel: str, recipient: str, template: str, param
         province_code=province_code,
     )
     session.add(msg)
+    session.flush()
+    return msg
+
+
+def requeue(session: Session, outbox_id: int) -> OutboxMessage | None:
+    """Put a dead or failing delivery back in the queue (the admin's retry); None if there is nothing to retry."""
+    msg = session.get(OutboxMessage, outbox_id)
+    if msg is None or msg.status == "sent":
+        return None
+    msg.status, msg.attempts, msg.next_attempt_at = "pending", 0, utc_now()
     session.flush()
     return msg

@@ -2,10 +2,9 @@ from __future__ import annotations
 
 from alembic import context
 
-from jiaoguan.all_models import load
-from jiaoguan.kit.db import make_engine
+from jiaoguan.kit.db import full_metadata, make_engine
 
-target_metadata = load().metadata
+target_metadata = full_metadata()
 config = context.config
 
 

@@ -13,13 +13,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from jiaoguan.kit.clock import utc_now
-from jiaoguan.kit.db import is_postgres
+from jiaoguan.kit.db import is_postgres, unit_of_work
 from jiaoguan.kit.outbox import OutboxMessage
+from jiaoguan.kit.settings import get_settings
 from jiaoguan.notify.models import DevSms, InAppMessage
 from jiaoguan.notify.templates import render
 
 log = logging.getLogger("jiaoguan.notify")
 MAX_ATTEMPTS = 8
+CHANNELS = ("sms", "inapp")  # the outbox's other channel, "event", is dispatched by kit.events
 
 
 class DeliveryError(Exception):
@@ -57,7 +59,8 @@ def deliver_due(session: Session, *, limit: int = 100, cap_per_hour: int = 5) ->
     """Deliver up to `limit` due messages in the caller's transaction; return how many were sent."""
     now = utc_now()
     q = (select(OutboxMessage)
-         .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now)
+         .where(OutboxMessage.channel.in_(CHANNELS), OutboxMessage.status == "pending",
+                OutboxMessage.next_attempt_at <= now)
          .order_by(OutboxMessage.id).limit(limit))
     if is_postgres(session):
         q = q.with_for_update(skip_locked=True)
@@ -85,3 +88,9 @@ def deliver_due(session: Session, *, limit: int = 100, cap_per_hour: int = 5) ->
         sent += 1
     session.flush()
     return sent
+
+
+def deliver_once(limit: int = 200) -> int:
+    """The worker's pump: deliver what is due in a transaction of its own."""
+    with unit_of_work() as session:
+        return deliver_due(session, limit=limit, cap_per_hour=get_settings().sms_cap_per_hour)

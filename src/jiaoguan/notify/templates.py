@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from jiaoguan.kit import rooms
 from jiaoguan.kit.i18n import N_, translate
 
 TEMPLATES: dict[str, tuple[str, str]] = {
@@ -19,7 +20,9 @@ TEMPLATES: dict[str, tuple[str, str]] = {
 
 
 def render(template: str, params: dict[str, Any], locale: str = "zh_Hans") -> tuple[str, str]:
-    if template not in TEMPLATES:
+    """Title and body of a message in `locale`. Rooms declare their own templates (`Room.templates`)."""
+    known = rooms.all_templates()
+    if template not in known:
         raise KeyError(f"unknown message template {template!r}")
-    title, body = TEMPLATES[template]
+    title, body = known[template]
     return translate(title, locale), translate(body, locale, **params)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from jiaoguan.accounts.auth import Anyone, EnterpriseAgent, allow
-from jiaoguan.accounts.models import User
+from jiaoguan.accounts.principal import Principal
 from jiaoguan.accounts.roles import Role
 from jiaoguan.kit.clock import today
 from jiaoguan.kit.errors import Forbidden
@@ -37,11 +37,11 @@ from jiaoguan.passes.schemas import (
 
 router = APIRouter(route_class=UnitOfWorkRoute, tags=["passes"])
 Db = Annotated[Session, Depends(get_db)]
-Issuer = Annotated[User, Depends(allow(Role.pass_issuer))]
-Officer = Annotated[User, Depends(allow(Role.checkpoint_officer))]
-FigureReader = Annotated[User, Depends(allow(Role.checkpoint_officer, Role.supervisor, Role.admin))]
-Viewer = Annotated[User, Depends(allow(Role.enterprise_agent, Role.pass_issuer))]
-TrustReader = Annotated[User, Depends(allow(Role.checkpoint_officer, Role.supervisor, Role.admin))]
+Issuer = Annotated[Principal, Depends(allow(Role.pass_issuer))]
+Officer = Annotated[Principal, Depends(allow(Role.checkpoint_officer))]
+FigureReader = Annotated[Principal, Depends(allow(Role.checkpoint_officer, Role.supervisor, Role.admin))]
+Viewer = Annotated[Principal, Depends(allow(Role.enterprise_agent, Role.pass_issuer))]
+TrustReader = Annotated[Principal, Depends(allow(Role.checkpoint_officer, Role.supervisor, Role.admin))]
 PASS_NO = r"^\d{12}$"
 
 
@@ -54,7 +54,7 @@ def _invalid(request: Request, exc: apps.ApplicationInvalid) -> JSONResponse:
     }, status_code=422, media_type="application/problem+json")
 
 
-def _application(db: Session, app_id: int, user: User) -> dict[str, Any]:
+def _application(db: Session, app_id: int, user: Principal) -> dict[str, Any]:
     app = apps.get_application(db, app_id)
     apps.ensure_may_see(db, user, app)
     pass_row = apps.passes_by_application(db, [app.id]).get(app.id)

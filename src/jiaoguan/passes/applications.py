@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import or_, select, text
 from sqlalchemy.orm import Session
 
-from jiaoguan.accounts.models import User
+from jiaoguan.accounts.principal import Principal
 from jiaoguan.kit import audit, outbox
 from jiaoguan.kit.calendar_service import load_calendar
 from jiaoguan.kit.clock import today, utc_now
@@ -67,7 +67,7 @@ class ApplicationNotPending(Conflict):
     message = N_("This application has already been decided.")
 
 
-def enterprise_of(session: Session, user: User) -> Enterprise:
+def enterprise_of(session: Session, user: Principal) -> Enterprise:
     enterprise = session.get(Enterprise, user.enterprise_id) if user.enterprise_id else None
     if enterprise is None:
         raise Forbidden(N_("Your account is not linked to an enterprise."), code="no_enterprise")
@@ -107,7 +107,7 @@ def overlap(session: Session, plate_no: str, start: dt.date, end: dt.date,
     return None
 
 
-def check_application(session: Session, user: User, raw: ApplicationInput) -> CleanApplication:
+def check_application(session: Session, user: Principal, raw: ApplicationInput) -> CleanApplication:
     """Validate for this user's province; raise `ApplicationInvalid` with every problem."""
     enterprise = enterprise_of(session, user)
     settings = province_settings(session, enterprise.province_code)
@@ -117,7 +117,7 @@ def check_application(session: Session, user: User, raw: ApplicationInput) -> Cl
     return clean
 
 
-def submit_application(session: Session, user: User, raw: ApplicationInput, *, batch_id: int | None = None,
+def submit_application(session: Session, user: Principal, raw: ApplicationInput, *, batch_id: int | None = None,
                        batch_line: int | None = None) -> PassApplication:
     """An enterprise agent applies; auto-approval rules may approve and issue at once."""
     enterprise = enterprise_of(session, user)
@@ -170,7 +170,7 @@ def get_application(session: Session, application_id: int, *, lock: bool = False
     return app
 
 
-def ensure_may_see(session: Session, user: User, app: PassApplication) -> None:
+def ensure_may_see(session: Session, user: Principal, app: PassApplication) -> None:
     if user.role == "enterprise_agent" and user.enterprise_id == app.enterprise_id:
         return
     if user.role == "pass_issuer" and user.province_code == app.province_code:
@@ -178,7 +178,7 @@ def ensure_may_see(session: Session, user: User, app: PassApplication) -> None:
     raise NotYourApplication()
 
 
-def ensure_may_see_pass(user: User, p: TransportPass) -> None:
+def ensure_may_see_pass(user: Principal, p: TransportPass) -> None:
     if user.role == "enterprise_agent" and user.enterprise_id == p.enterprise_id:
         return
     if user.role == "pass_issuer" and user.province_code == p.province_code:
@@ -186,7 +186,7 @@ def ensure_may_see_pass(user: User, p: TransportPass) -> None:
     raise NotYourApplication()
 
 
-def _ensure_issuer_of(issuer: User | None, app: PassApplication) -> None:
+def _ensure_issuer_of(issuer: Principal | None, app: PassApplication) -> None:
     if issuer is not None and (issuer.role != "pass_issuer" or issuer.province_code != app.province_code):
         raise NotYourApplication()
 
@@ -198,7 +198,7 @@ def notify_applicant(session: Session, app: PassApplication, msgid: str, **param
     outbox.enqueue(session, "sms", app.contact_phone, "generic", {"text": zh}, province_code=app.province_code)
 
 
-def approve(session: Session, application_id: int, issuer: User | None, *,
+def approve(session: Session, application_id: int, issuer: Principal | None, *,
             rule: PassAutoApprovalRule | None = None) -> TransportPass:
     """Approve a pending application and issue its pass (by an issuer of the province, or by a rule)."""
     app = get_application(session, application_id, lock=True)
@@ -225,7 +225,8 @@ def approve(session: Session, application_id: int, issuer: User | None, *,
     return issued
 
 
-def refuse(session: Session, application_id: int, issuer: User, reason_code: str, note: str = "") -> PassApplication:
+def refuse(session: Session, application_id: int, issuer: Principal, reason_code: str,
+           note: str = "") -> PassApplication:
     app = get_application(session, application_id, lock=True)
     _ensure_issuer_of(issuer, app)
     if app.status != "pending":
@@ -245,7 +246,7 @@ def refuse(session: Session, application_id: int, issuer: User, reason_code: str
     return app
 
 
-def withdraw(session: Session, application_id: int, user: User) -> PassApplication:
+def withdraw(session: Session, application_id: int, user: Principal) -> PassApplication:
     app = get_application(session, application_id, lock=True)
     if user.enterprise_id != app.enterprise_id:
         raise NotYourApplication()
@@ -257,7 +258,7 @@ def withdraw(session: Session, application_id: int, user: User) -> PassApplicati
     return app
 
 
-def review_queue(session: Session, issuer: User, *, limit: int = 200) -> list[PassApplication]:
+def review_queue(session: Session, issuer: Principal, *, limit: int = 200) -> list[PassApplication]:
     """Pending applications of the issuer's province, the most urgent (earliest SLA due date) first."""
     return list(session.execute(
         select(PassApplication).where(PassApplication.province_code == (issuer.province_code or ""),

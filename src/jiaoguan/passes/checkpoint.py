@@ -22,7 +22,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from jiaoguan.accounts.models import User
+from jiaoguan.accounts.principal import Principal
 from jiaoguan.kit import audit
 from jiaoguan.kit.clock import utc_now
 from jiaoguan.kit.db import is_postgres
@@ -91,7 +91,7 @@ def get_checkpoint(session: Session, code: str) -> Checkpoint:
     return row
 
 
-def checkpoint_for(session: Session, officer: User, code: str) -> Checkpoint:
+def checkpoint_for(session: Session, officer: Principal, code: str) -> Checkpoint:
     """The checkpoint an officer works at: it must be in the officer's province."""
     row = get_checkpoint(session, code)
     if officer.province_code and officer.province_code != row.province_code:
@@ -99,7 +99,7 @@ def checkpoint_for(session: Session, officer: User, code: str) -> Checkpoint:
     return row
 
 
-def checkpoints_for(session: Session, user: User) -> list[Checkpoint]:
+def checkpoints_for(session: Session, user: Principal) -> list[Checkpoint]:
     stmt = select(Checkpoint).order_by(Checkpoint.code)
     if user.province_code:
         stmt = stmt.where(Checkpoint.province_code == user.province_code)
@@ -135,7 +135,7 @@ def _scan_by_uid(session: Session, uid: str) -> CheckpointScan | None:
     return session.execute(select(CheckpointScan).where(CheckpointScan.scan_uid == uid)).scalar_one_or_none()
 
 
-def verify_online(session: Session, qr: str, *, checkpoint: Checkpoint, lane: str, officer: User,
+def verify_online(session: Session, qr: str, *, checkpoint: Checkpoint, lane: str, officer: Principal,
                   plate: str | None = None, check_ms: int | None = None, scan_uid: str | None = None
                   ) -> OnlineResult:
     """Verify one QR for an officer at a checkpoint lane and log the scan."""
@@ -209,7 +209,7 @@ def _offline_problem(scan: OfflineScan, now: dt.datetime) -> str | None:
     return None
 
 
-def record_offline_scans(session: Session, officer: User, scans: list[OfflineScan]) -> SyncReport:
+def record_offline_scans(session: Session, officer: Principal, scans: list[OfflineScan]) -> SyncReport:
     """Store scans made offline; a scan id already stored (a batch sent twice) is counted, not stored again."""
     if len(scans) > MAX_SYNC_BATCH:
         raise InvalidInput(N_("At most %(max)s scans per batch."), code="sync_batch_too_large", max=MAX_SYNC_BATCH)

@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from jiaoguan.accounts.models import User
+from jiaoguan.accounts.principal import Principal
 from jiaoguan.kit import audit
 from jiaoguan.kit.clock import utc_now
 from jiaoguan.kit.errors import JiaoguanError
@@ -215,7 +215,7 @@ class BatchReport:
                 "problems": [p.to_json() for p in self.problems]}
 
 
-def submit_batch(session: Session, user: User, filename: str, data: bytes) -> BatchReport:
+def submit_batch(session: Session, user: Principal, filename: str, data: bytes) -> BatchReport:
     """Submit every row of the CSV; good rows are stored even when others are refused."""
     enterprise = enterprise_of(session, user)
     parsed = parse_csv(data)

@@ -14,6 +14,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jiaoguan.accounts.models import User
+from jiaoguan.accounts.principal import Principal
+from jiaoguan.accounts.service import principal_of
 from jiaoguan.kit.clock import today, utc_now
 from jiaoguan.kit.errors import JiaoguanError
 from jiaoguan.passes import applications as apps
@@ -65,14 +67,14 @@ def load_pass_demo(session: Session, *, agent: str = "agent", issuer: str = "iss
         PassAutoApprovalRule.province_code == firm.province_code)).first()
     if exists is None:
         add_auto_rule(session, firm.province_code, "医疗防控物资即接即办", cargo_categories=["medical"])
-    made = _applications(session, agent_user, issuer_user, firm)
+    made = _applications(session, principal_of(agent_user), principal_of(issuer_user), firm)
     counts.update(made)
     if officer_user is not None:
-        counts["checkpoint_scan"] = _scans(session, officer_user, points[0])
+        counts["checkpoint_scan"] = _scans(session, principal_of(officer_user), points[0])
     return counts
 
 
-def _applications(session: Session, agent: User, issuer: User, firm: Enterprise) -> dict[str, int]:
+def _applications(session: Session, agent: Principal, issuer: Principal, firm: Enterprise) -> dict[str, int]:
     vehicles = session.execute(
         select(Vehicle).where(Vehicle.owner_enterprise_id == firm.id).order_by(Vehicle.id).limit(12)).scalars().all()
     people = session.execute(select(Person).where(Person.province_code == firm.province_code)
@@ -106,7 +108,7 @@ def _applications(session: Session, agent: User, issuer: User, firm: Enterprise)
     return made
 
 
-def _scans(session: Session, officer: User, point: Any) -> int:
+def _scans(session: Session, officer: Principal, point: Any) -> int:
     """Some offline scans of the last hours, so the figures page has something to show."""
     now = utc_now()
     reasons = [None, None, None, "expired", None, "revoked_pass", None, "bad_signature", None, None]

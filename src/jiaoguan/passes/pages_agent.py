@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from jiaoguan.accounts.auth import EnterpriseAgent, allow
-from jiaoguan.accounts.models import User
+from jiaoguan.accounts.principal import Principal
 from jiaoguan.accounts.roles import Role
 from jiaoguan.kit.clock import today
 from jiaoguan.kit.errors import JiaoguanError
@@ -29,7 +29,7 @@ from jiaoguan.passes.service import enterprise_active_plates
 from jiaoguan.registry.models import Enterprise
 
 router = APIRouter(route_class=UnitOfWorkRoute, include_in_schema=False)
-Viewer = Annotated[User, Depends(allow(Role.enterprise_agent, Role.pass_issuer))]
+Viewer = Annotated[Principal, Depends(allow(Role.enterprise_agent, Role.pass_issuer))]
 PASS_NO = r"^\d{12}$"
 FIELDS = ("plate_no", "plate_colour", "vin", "transport_cert_no", "origin_code", "origin_address", "destination_code",
           "destination_address", "consignor", "consignor_contact", "consignee", "consignee_contact", "cargo_category",
@@ -52,7 +52,7 @@ def _form_values(form: Any) -> tuple[dict[str, str], list[dict[str, str]]]:
     return values, crew
 
 
-def _apply_page(request: Request, user: User, db: Any, values: dict[str, str], crew: list[dict[str, str]],
+def _apply_page(request: Request, user: Principal, db: Any, values: dict[str, str], crew: list[dict[str, str]],
                 errors: dict[str, list[str]] | None = None, message: str = "", status_code: int = 200) -> Response:
     enterprise = apps.enterprise_of(db, user)
     settings = province_settings(db, enterprise.province_code)
@@ -127,7 +127,7 @@ def batch_template(user: EnterpriseAgent) -> Response:
                     headers={"Content-Disposition": 'attachment; filename="pass-batch-template.csv"'})
 
 
-def _pass_context(db: Any, user: User, pass_no: str) -> dict[str, Any]:
+def _pass_context(db: Any, user: Principal, pass_no: str) -> dict[str, Any]:
     p = get_pass(db, pass_no)
     apps.ensure_may_see_pass(user, p)
     app: PassApplication = apps.get_application(db, p.application_id)

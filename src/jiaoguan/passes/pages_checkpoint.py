@@ -14,7 +14,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 
 from jiaoguan.accounts.auth import Anyone, allow
-from jiaoguan.accounts.models import User
+from jiaoguan.accounts.principal import Principal
 from jiaoguan.accounts.roles import Role
 from jiaoguan.kit.clock import today
 from jiaoguan.kit.errors import Forbidden
@@ -28,8 +28,8 @@ from jiaoguan.passes.pages_common import Db, page
 from jiaoguan.passes.vocab import CARGO_CATEGORIES, PLATE_COLOURS
 
 router = APIRouter(route_class=UnitOfWorkRoute, include_in_schema=False)
-Officer = Annotated[User, Depends(allow(Role.checkpoint_officer))]
-FigureReader = Annotated[User, Depends(allow(Role.checkpoint_officer, Role.supervisor, Role.admin))]
+Officer = Annotated[Principal, Depends(allow(Role.checkpoint_officer))]
+FigureReader = Annotated[Principal, Depends(allow(Role.checkpoint_officer, Role.supervisor, Role.admin))]
 CHECKPOINT_COOKIE, LANE_COOKIE = "jg_checkpoint", "jg_lane"
 ASSETS = FsPath(__file__).resolve().parent / "templates" / "passes" / "assets"
 # Served under /checkpoint/ so that the service worker's default scope covers the verify page.
@@ -46,7 +46,7 @@ def _offline_data() -> dict[str, object]:
     }
 
 
-def _verify_page(request: Request, user: User, db: Db, **ctx: object) -> Response:
+def _verify_page(request: Request, user: Principal, db: Db, **ctx: object) -> Response:
     points = cp.checkpoints_for(db, user)
     chosen = str(ctx.pop("checkpoint", "") or request.cookies.get(CHECKPOINT_COOKIE, ""))
     lane = str(ctx.pop("lane", "") or request.cookies.get(LANE_COOKIE, "1"))

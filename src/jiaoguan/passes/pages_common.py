@@ -8,7 +8,7 @@ from fastapi import Depends, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from jiaoguan.accounts.models import User
+from jiaoguan.accounts.principal import Principal
 from jiaoguan.kit.clock import CHINA_TZ
 from jiaoguan.kit.i18n import translate
 from jiaoguan.kit.ids import find_division
@@ -39,7 +39,7 @@ def cargo_name(code: str) -> str:
     return translate(CARGO_CATEGORIES[code]) if code in CARGO_CATEGORIES else code
 
 
-def page(request: Request, user: User | None, template: str, status_code: int = 200, **ctx: Any) -> Response:
+def page(request: Request, user: Principal | None, template: str, status_code: int = 200, **ctx: Any) -> Response:
     return render(request, template, {
         "user": user, "place": place, "colour_name": colour_name,
         "cargo_name": cargo_name, "status_class": STATUS_CLASS, "plate_colours": PLATE_COLOURS,

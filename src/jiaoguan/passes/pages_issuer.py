@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
 from jiaoguan.accounts.auth import allow
-from jiaoguan.accounts.models import User
+from jiaoguan.accounts.principal import Principal
 from jiaoguan.accounts.roles import Role
 from jiaoguan.kit.clock import CHINA_TZ, today
 from jiaoguan.kit.errors import InvalidInput
@@ -26,8 +26,8 @@ from jiaoguan.passes.revocation import revoke_pass
 from jiaoguan.registry.models import Enterprise
 
 router = APIRouter(route_class=UnitOfWorkRoute, include_in_schema=False)
-Issuer = Annotated[User, Depends(allow(Role.pass_issuer))]
-Clerk = Annotated[User, Depends(allow(Role.window_clerk))]
+Issuer = Annotated[Principal, Depends(allow(Role.pass_issuer))]
+Clerk = Annotated[Principal, Depends(allow(Role.window_clerk))]
 PASS_NO = r"^\d{12}$"
 
 

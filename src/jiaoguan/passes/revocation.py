@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from jiaoguan.accounts.models import User
-from jiaoguan.kit import audit
+from jiaoguan.accounts.principal import Principal
+from jiaoguan.kit import audit, events
 from jiaoguan.kit.clock import today, utc_now
 from jiaoguan.kit.errors import Conflict, InvalidInput, NotFound
 from jiaoguan.kit.i18n import N_
@@ -36,7 +36,7 @@ def get_pass(session: Session, pass_no: str, *, lock: bool = False) -> Transport
     return p
 
 
-def revoke_pass(session: Session, pass_no: str, issuer: User, reason: str) -> TransportPass:
+def revoke_pass(session: Session, pass_no: str, issuer: Principal, reason: str) -> TransportPass:
     """An issuer of the pass's province revokes it, giving the reason."""
     p = get_pass(session, pass_no, lock=True)
     if issuer.role != "pass_issuer" or issuer.province_code != p.province_code:
@@ -49,6 +49,10 @@ def revoke_pass(session: Session, pass_no: str, issuer: User, reason: str) -> Tr
     p.status, p.revoked_at, p.revoked_reason, p.revoked_by_user_id = "revoked", utc_now(), reason, issuer.id
     session.flush()
     audit.record(session, "pass.revoke", "transport_pass", p.pass_no, reason)
+    # Rooms above react without being called: halls lowers a waiting ticket's priority, stats counts it.
+    events.emit(session, "pass.revoked", {"pass_no": p.pass_no, "plate_no": p.plate_no,
+                                          "province_code": p.province_code, "enterprise_id": p.enterprise_id},
+                province_code=p.province_code)
     notify_applicant(session, get_application(session, p.application_id),
                      N_("Pass %(pass_no)s for %(plate)s has been revoked: %(reason)s"),
                      pass_no=p.pass_no, plate=p.plate_no, reason=reason)

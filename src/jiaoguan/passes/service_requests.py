@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from jiaoguan.accounts.models import User
+from jiaoguan.accounts.principal import Principal
 from jiaoguan.kit import audit, outbox
 from jiaoguan.kit.clock import CHINA_TZ, today, utc_now
 from jiaoguan.kit.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -26,7 +26,7 @@ KINDS: Mapping[str, str] = {
 MAX_VEHICLES = 200
 
 
-def request_service(session: Session, user: User, *, kind: str, plates: str, business: str, contact_phone: str,
+def request_service(session: Session, user: Principal, *, kind: str, plates: str, business: str, contact_phone: str,
                     address: str = "", preferred_date: dt.date | None = None) -> PassServiceRequest:
     enterprise = enterprise_of(session, user)
     if kind not in KINDS:
@@ -76,7 +76,7 @@ def enterprise_requests(session: Session, enterprise_id: int) -> list[PassServic
     ).scalars())
 
 
-def open_requests(session: Session, clerk: User) -> list[PassServiceRequest]:
+def open_requests(session: Session, clerk: Principal) -> list[PassServiceRequest]:
     return list(session.execute(
         select(PassServiceRequest).where(PassServiceRequest.province_code == (clerk.province_code or ""),
                                          PassServiceRequest.status.in_(("requested", "scheduled")))
@@ -84,7 +84,8 @@ def open_requests(session: Session, clerk: User) -> list[PassServiceRequest]:
     ).scalars())
 
 
-def schedule(session: Session, clerk: User, request_id: int, when: dt.datetime, note: str = "") -> PassServiceRequest:
+def schedule(session: Session, clerk: Principal, request_id: int, when: dt.datetime,
+             note: str = "") -> PassServiceRequest:
     row = session.get(PassServiceRequest, request_id)
     if row is None:
         raise NotFound(N_("No such request."), code="no_such_request")
@@ -109,7 +110,7 @@ def schedule(session: Session, clerk: User, request_id: int, when: dt.datetime, 
     return row
 
 
-def mark_done(session: Session, clerk: User, request_id: int) -> PassServiceRequest:
+def mark_done(session: Session, clerk: Principal, request_id: int) -> PassServiceRequest:
     row = session.get(PassServiceRequest, request_id)
     if row is None:
         raise NotFound(N_("No such request."), code="no_such_request")

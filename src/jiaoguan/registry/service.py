@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from jiaoguan.accounts.models import User
+from jiaoguan.accounts.principal import Principal
 from jiaoguan.kit import audit
 from jiaoguan.kit.calendar import add_months
 from jiaoguan.kit.clock import today
@@ -97,7 +97,7 @@ def _records(session: Session, person: Person, on: dt.date, full_id: bool) -> Pe
                          [plate_hold_view(x, on) for x in plates])
 
 
-def my_records(session: Session, user: User, *, on: dt.date | None = None) -> PersonRecords:
+def my_records(session: Session, user: Principal, *, on: dt.date | None = None) -> PersonRecords:
     """A citizen's own licences, vehicles, learner permits and plate holds, with today's state of each."""
     person = session.get(Person, user.person_id) if user.person_id is not None else None
     if person is None:
@@ -185,7 +185,7 @@ def search(session: Session, query: str, *, on: dt.date | None = None) -> Search
     raise QueryNotUnderstood(field="q")
 
 
-def fleet(session: Session, user: User, *, on: dt.date | None = None, limit: int = 100,
+def fleet(session: Session, user: Principal, *, on: dt.date | None = None, limit: int = 100,
           offset: int = 0) -> FleetView:
     """The vehicles of the enterprise an agent acts for, with counts of inspections due and overdue."""
     firm = session.get(Enterprise, user.enterprise_id) if user.enterprise_id is not None else None

@@ -12,8 +12,7 @@ from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 
 from jiaoguan import __version__
-from jiaoguan.kit import logmask
-from jiaoguan.kit.plugins import import_optional
+from jiaoguan.kit import logmask, rooms
 from jiaoguan.kit.settings import get_settings
 from jiaoguan.kit.web import PACKAGE_ROOT, add_context_provider
 from jiaoguan.web import errors
@@ -22,20 +21,13 @@ from jiaoguan.web.nav import nav_for
 
 log = logging.getLogger("jiaoguan.web")
 
-# Rooms whose `api.py` / `pages.py` expose a `router`; discovered by convention so a room plugs in
-# by adding the module, with no central list to edit.
-DOMAINS = ("accounts", "registry", "deadlines", "passes", "business", "halls", "hotline", "notify", "stats",
-           "web")
-
-
 def domain_routers() -> list[tuple[str, APIRouter]]:
+    """The JSON routers (under /api/v1) and page routers the installed rooms declare."""
     found: list[tuple[str, APIRouter]] = []
-    for domain in DOMAINS:
-        for part, prefix in (("api", "/api/v1"), ("pages", "")):
-            mod = import_optional(f"jiaoguan.{domain}.{part}")
-            router = getattr(mod, "router", None) if mod else None
-            if isinstance(router, APIRouter):
-                found.append((prefix, router))
+    for room in rooms.installed():
+        for ref, prefix in ((room.api, "/api/v1"), (room.pages, "")):
+            if ref is not None:
+                found.append((prefix, rooms.resolve(ref)))
     return found
 
 
@@ -53,7 +45,7 @@ def create_app(*, start_worker: bool | None = None) -> FastAPI:
         logmask.install()  # after the server configured its log handlers
         worker = None
         if run_worker:
-            from jiaoguan.notify.worker import InProcessWorker
+            from jiaoguan.kit.worker import InProcessWorker
 
             worker = InProcessWorker()
             worker.start()

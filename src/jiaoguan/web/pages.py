@@ -7,13 +7,16 @@ from urllib.parse import urlparse
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
-from sqlalchemy import select, text
+from sqlalchemy import func, or_, select, text
 from sqlalchemy.orm import Session
 
 from jiaoguan.accounts.auth import Admin, Anyone, Supervisor
 from jiaoguan.accounts.roles import ROLE_NAMES, Role
+from jiaoguan.kit import audit
 from jiaoguan.kit.audit import AuditRecord
-from jiaoguan.kit.i18n import normalize_locale
+from jiaoguan.kit.errors import NotFound
+from jiaoguan.kit.i18n import N_, normalize_locale
+from jiaoguan.kit.outbox import OutboxMessage, requeue
 from jiaoguan.kit.web import UnitOfWorkRoute, get_db, render
 from jiaoguan.notify.models import DevSms
 from jiaoguan.web.middleware import LANG_COOKIE, LARGE_COOKIE, YEAR
@@ -69,6 +72,28 @@ def audit_page(request: Request, user: Supervisor, db: Annotated[Session, Depend
     rows = db.execute(select(AuditRecord).order_by(AuditRecord.id.desc()).limit(50).offset((page - 1) * 50)
                       ).scalars().all()
     return render(request, "web/audit.html", {"rows": rows, "page": page})
+
+
+@router.get("/admin/outbox")
+def outbox_page(request: Request, user: Admin, db: Annotated[Session, Depends(get_db)]) -> Response:
+    """Deliveries that failed or died — SMS, in-app messages and domain events — with their last error."""
+    problems = db.execute(
+        select(OutboxMessage).where(or_(OutboxMessage.status == "dead",
+                                        (OutboxMessage.status == "pending") & (OutboxMessage.attempts > 0)))
+        .order_by(OutboxMessage.id.desc()).limit(100)).scalars().all()
+    counts = db.execute(select(OutboxMessage.channel, OutboxMessage.status, func.count())
+                        .group_by(OutboxMessage.channel, OutboxMessage.status)
+                        .order_by(OutboxMessage.channel, OutboxMessage.status)).all()
+    return render(request, "web/outbox.html", {"problems": problems, "counts": counts})
+
+
+@router.post("/admin/outbox/{outbox_id}/retry")
+def outbox_retry(request: Request, outbox_id: int, user: Admin, db: Annotated[Session, Depends(get_db)]) -> Response:
+    msg = requeue(db, outbox_id)
+    if msg is None:
+        raise NotFound(N_("There is no failed delivery with this number."), code="web.no_such_delivery")
+    audit.record(db, "outbox.retry", msg.channel, msg.id, f"{msg.template} to {msg.recipient}")
+    return RedirectResponse("/admin/outbox", status_code=303)
 
 
 @router.get("/admin/dev-sms")

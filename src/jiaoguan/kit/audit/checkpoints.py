@@ -257,10 +257,15 @@ def export_missing(session: Session) -> int:
 
 
 def checkpoint_job(session: Session) -> Checkpoint | None:
-    """The worker's periodic checkpoint: chain what is pending, then sign. Without a key it only warns."""
-    path = get_settings().effective_audit_key_file
+    """The worker's periodic checkpoint, every JIAOGUAN_AUDIT_CHECKPOINT_MINUTES: chain what is pending, then
+    sign. Without a key it only warns (the embedded product makes one on first start)."""
+    settings = get_settings()
+    path = settings.effective_audit_key_file
     if not path.exists():
         log.warning("audit.checkpoint.no_key", extra={"path": str(path)})
+        return None
+    last = session.execute(select(AuditCheckpoint.at).order_by(AuditCheckpoint.id.desc()).limit(1)).scalar()
+    if last is not None and utc_now() - last < dt.timedelta(minutes=settings.audit_checkpoint_minutes):
         return None
     key = load_signing_key(path)
     for _ in range(20):  # bounded: under a flood the next run continues

@@ -1,8 +1,8 @@
 """Backup and restore of a whole installation: tables (either engine), keys, checkpoint log, documents.
 
 `write_backup(path, metadata)` and `restore_backup(path, metadata, force=)`; the format is described in
-`archive.py`. The caller passes the complete model metadata (`jiaoguan.all_models.load()`), so this
-package names no room.
+`archive.py`. The caller passes the complete model metadata (after `kit.rooms.load_models()`), so
+this package names no room.
 """
 
 from jiaoguan.kit.backup.archive import BackupMissing, BackupUnreadable, Manifest

@@ -2,7 +2,7 @@
 
 A measure is never edited once in force: a new version (same id, higher version) replaces it from
 its own announcement on, and `supersedes` can retire another measure ("ID@VERSION"). The file format
-and its validation are in `measure_loader.py`; how measures act on a deadline is in `engine.py`.
+and its validation are in `loader.py`; how measures act on a deadline is in `engine.py`.
 
 Modes of a provision, for a deadline `due` of one of its `classes`:
 - `grace_window`: a record overdue at any moment up to the end date (due < end) may still be handled
@@ -24,7 +24,7 @@ listed downstream consequences (licence cancellation, compulsory scrapping) whos
      "province": "14" | null, "vehicle_class": "heavy" | "other" | null,
      "record": {...}}                                      # the record's fields, dates as ISO strings
 
-`record` holds the fields of the dataclass evaluated (see `rules.facts_of`), e.g. `issued` and
+`record` holds the fields of the dataclass evaluated (see `rules.records.facts_of`), e.g. `issued` and
 `licence_class` of a learner permit; it is `{}` when only a date was given. The provision applies
 only when the condition evaluates to a truthy value (errors count as false).
 """
@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from jiaoguan.deadlines.kinds import DeadlineKind, VehicleClass
+from jiaoguan.deadlines.rules.kinds import DeadlineKind, VehicleClass
 
 ONE_DAY = dt.timedelta(days=1)
 

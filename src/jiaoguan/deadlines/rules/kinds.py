@@ -95,7 +95,7 @@ HEAVY_LICENCE_CLASSES = AB_CLASSES
 class Deadline:
     """One deadline the regulations set for a record, before any temporary measure.
 
-    `rule` cites the provision (codes listed in `rules.py`); `opens` is when handling may start
+    `rule` cites the provision (codes listed in `records.py`); `opens` is when handling may start
     (e.g. 90 days before licence expiry); `detail` qualifies it (e.g. "sticker-only").
     """
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from jiaoguan.deadlines.kinds import Deadline, DeadlineKind
+from jiaoguan.deadlines.rules.kinds import Deadline, DeadlineKind
 from jiaoguan.kit.calendar import WorkingDayCalendar, add_months, default_calendar
 
 LEARNER_PERMIT_MONTHS = 36     # Decree 162 art 41

@@ -13,7 +13,7 @@ A file holds one measure object or an array of them:
                    "from": "2022-04-21", "resume_on": "2022-11-01"}],
      "notes": "…", "sources": ["…"]}
 
-Semantics are described in `measures.py`.
+Semantics are described in `model.py`.
 """
 
 from __future__ import annotations
@@ -27,8 +27,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from jiaoguan.deadlines.kinds import DeadlineKind, Nature, VehicleClass
-from jiaoguan.deadlines.measures import ONE_DAY, Measure, Mode, Provision, Suspension, Title
+from jiaoguan.deadlines.measures.model import ONE_DAY, Measure, Mode, Provision, Suspension, Title
+from jiaoguan.deadlines.rules.kinds import DeadlineKind, Nature, VehicleClass
 from jiaoguan.kit.calendar import add_months
 from jiaoguan.kit.certlogic import validate as validate_certlogic
 from jiaoguan.kit.errors import InvalidInput

@@ -24,9 +24,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from jiaoguan.deadlines.engine import Decision
-from jiaoguan.deadlines.kinds import DeadlineKind, VehicleClass
-from jiaoguan.deadlines.measures import Measure, announced_by
-from jiaoguan.deadlines.plan import bulk_terms
+from jiaoguan.deadlines.measures.model import Measure, announced_by
 from jiaoguan.deadlines.record_items import (
     Item,
     licence_items,
@@ -36,8 +34,9 @@ from jiaoguan.deadlines.record_items import (
     pure_vehicle,
     vehicle_items,
 )
-from jiaoguan.deadlines.sweep_models import NO_DATE
-from jiaoguan.deadlines.vehicle_rules import Vehicle
+from jiaoguan.deadlines.rules.kinds import DeadlineKind, VehicleClass
+from jiaoguan.deadlines.rules.vehicle import Vehicle
+from jiaoguan.deadlines.sweep.models import NO_DATE
 from jiaoguan.kit.ids.divisions import PROVINCES
 
 DEFAULT_OFFSETS = (30, 7, 1)
@@ -102,7 +101,9 @@ class Term:
 
 
 def key_spec(subject: str, measures: Sequence[Measure], on: dt.date) -> KeySpec:
-    conditional = any(t.condition is not None for t in bulk_terms(measures, on, SUBJECT_KINDS[subject]))
+    kinds = SUBJECT_KINDS[subject]
+    conditional = any(p.condition is not None for m in announced_by(measures, on) for k in kinds
+                      for p in m.acting_on(k))
     return KeySpec(subject, fine=conditional)
 
 

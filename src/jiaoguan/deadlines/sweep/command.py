@@ -8,6 +8,8 @@ from typing import Annotated
 
 import typer
 
+from jiaoguan.deadlines.options import UsageProblem, fail, parse_day
+
 
 def sweep_command(
     on: Annotated[str | None, typer.Option(help="The day to sweep as of, YYYY-MM-DD (default: today).")] = None,
@@ -19,8 +21,7 @@ def sweep_command(
     """Update statuses and write reminders for every record, set-based, as of a date (idempotent)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from jiaoguan.deadlines.commands import UsageProblem, parse_day
-    from jiaoguan.deadlines.sweep import parse_offsets, sweep
+    from jiaoguan.deadlines.sweep.run import parse_offsets, sweep
     from jiaoguan.kit.clock import today
     from jiaoguan.kit.db import get_sessionmaker
     from jiaoguan.kit.errors import JiaoguanError
@@ -29,9 +30,9 @@ def sweep_command(
         day = parse_day(on, "--on") if on else today()
         wanted = parse_offsets(offsets)
     except UsageProblem as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     except JiaoguanError as exc:
-        raise _fail(exc.text("en")) from None
+        raise fail(exc.text("en")) from None
     session = get_sessionmaker()()
     bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                    disable=as_json, transient=False)
@@ -47,7 +48,7 @@ def sweep_command(
             report = sweep(session, day, batch=batch, offsets=wanted, progress=progress)
     except JiaoguanError as exc:
         session.rollback()
-        raise _fail(exc.text("en"), 1) from None
+        raise fail(exc.text("en"), 1) from None
     finally:
         session.close()
     if as_json:
@@ -58,8 +59,3 @@ def sweep_command(
                f"{report.messages} reminder(s) written in {report.seconds:.1f}s")
     for name, value in sorted(report.counts.items()):
         typer.echo(f"  {name}: {value}")
-
-
-def _fail(message: str, code: int = 2) -> typer.Exit:
-    typer.secho(message, err=True, fg=typer.colors.RED)
-    return typer.Exit(code)

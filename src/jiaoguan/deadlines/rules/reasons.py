@@ -8,14 +8,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Protocol
 
-from jiaoguan.deadlines.kinds import DeadlineKind, Nature
-from jiaoguan.deadlines.measures import Measure
+from jiaoguan.deadlines.rules.kinds import DeadlineKind, Nature
 from jiaoguan.kit.i18n import N_, translate
 
 LOCALES = ("zh_Hans", "en")
 _JOIN = {"zh_Hans": "、", "en": ", "}
 _QUOTE = {"zh_Hans": "《%s》", "en": "“%s”"}
+
+
+class Title(Protocol):
+    """A measure's title in both languages (`measures.Title`); the rules need nothing else of it."""
+
+    def in_locale(self, locale: str) -> str: ...
 
 HANDLING_OK = N_("The %(kind)s is due by %(due)s; on %(on)s it is not overdue.")
 HANDLING_OK_MOVED = N_("The %(kind)s was due by %(original)s; %(measures)s moved the deadline to %(due)s, "
@@ -73,13 +79,13 @@ def choose(kind: DeadlineKind, *, moved: bool, graced: bool, measured: bool, ove
     return LATE_PENALTY if penalty_allowed else LATE
 
 
-def sentences(msgid: str, kind: DeadlineKind, measures: Sequence[Measure], *, original: dt.date,
+def sentences(msgid: str, kind: DeadlineKind, titles: Sequence[Title], *, original: dt.date,
               due: dt.date, until: dt.date, on: dt.date) -> tuple[str, str]:
     """(reason_zh, reason_en)."""
     out = []
     for locale in LOCALES:
-        titles = _JOIN[locale].join(_QUOTE[locale] % m.title.in_locale(locale) for m in measures)
-        out.append(translate(msgid, locale, kind=translate(kind.label, locale), measures=titles,
+        joined = _JOIN[locale].join(_QUOTE[locale] % t.in_locale(locale) for t in titles)
+        out.append(translate(msgid, locale, kind=translate(kind.label, locale), measures=joined,
                              original=original.isoformat(), due=due.isoformat(), until=until.isoformat(),
                              on=on.isoformat()))
     return out[0], out[1]

@@ -34,9 +34,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.dml import ReturningInsert, ReturningUpdate
 
 from jiaoguan.accounts.models import User
-from jiaoguan.deadlines.kinds import HEAVY_LICENCE_CLASSES, DeadlineKind
-from jiaoguan.deadlines.sweep_models import NO_DATE, SweepRegion, SweepTerm
-from jiaoguan.deadlines.sweep_plan import KeySpec
+from jiaoguan.deadlines.rules.kinds import HEAVY_LICENCE_CLASSES, DeadlineKind
+from jiaoguan.deadlines.sweep.models import NO_DATE, SweepRegion, SweepTerm
+from jiaoguan.deadlines.sweep.plan import KeySpec
 from jiaoguan.kit.db import UTCDateTime
 from jiaoguan.kit.i18n import translate
 from jiaoguan.kit.outbox import OutboxMessage
@@ -90,7 +90,7 @@ def _swept(subject: str) -> ColumnElement[bool]:
 
 
 def key_columns(spec: KeySpec, dialect: str) -> tuple[ColumnElement[str], ColumnElement[dt.date]]:
-    """(k_text, k_date) of a record, as `sweep_plan.items_for` reads them back."""
+    """(k_text, k_date) of a record, as `plan.items_for` reads them back."""
     no_date: ColumnElement[dt.date] = literal(NO_DATE, Date)
     if spec.subject in ("licence", "review", "medical"):
         if spec.fine:

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from jiaoguan.deadlines.measures import Measure
+from jiaoguan.deadlines.measures.model import Measure
 
 
 def configured_measures() -> list[Measure] | None:
-    from jiaoguan.deadlines.measure_store import stored_measures
+    from jiaoguan.deadlines.measures.store import stored_measures
     from jiaoguan.kit.db import unit_of_work
     from jiaoguan.kit.settings import get_settings
 

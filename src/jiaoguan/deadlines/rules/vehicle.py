@@ -11,14 +11,14 @@ import calendar as _stdcal
 import datetime as dt
 from dataclasses import dataclass
 
-from jiaoguan.deadlines.intervals import (
+from jiaoguan.deadlines.rules.intervals import (
     IntervalRow,
     IntervalTable,
     VehicleType,
     VehicleUse,
     shipped_intervals,
 )
-from jiaoguan.deadlines.kinds import Deadline, DeadlineKind, VehicleClass
+from jiaoguan.deadlines.rules.kinds import Deadline, DeadlineKind, VehicleClass
 from jiaoguan.kit.calendar import add_months
 
 STICKER_WINDOW_MONTHS = 3     # Decree 164 art 54: apply within 3 months before the validity ends

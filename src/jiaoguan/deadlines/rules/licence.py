@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from jiaoguan.deadlines.kinds import HEAVY_LICENCE_CLASSES, Deadline, DeadlineKind, VehicleClass
+from jiaoguan.deadlines.rules.kinds import HEAVY_LICENCE_CLASSES, Deadline, DeadlineKind, VehicleClass
 from jiaoguan.kit.calendar import WorkingDayCalendar, add_months, default_calendar
 from jiaoguan.kit.ids.licence import AB_CLASSES
 

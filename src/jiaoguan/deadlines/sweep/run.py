@@ -3,8 +3,8 @@
     sweep(session, on, *, batch=50_000, offsets=(30, 7, 1), progress=None) -> SweepReport
     affected_counts(session, on) -> dict[str, dict[str, int]]
 
-How it works: the engine is asked once per distinct key (`sweep_plan`), its answers go into the run's
-scratch table, and SQL applies them to all records by joining on the key (`sweep_sql`), one id range
+How it works: the engine is asked once per distinct key (`plan`), its answers go into the run's
+scratch table, and SQL applies them to all records by joining on the key (`sql`), one id range
 (`batch` ids) of one table at a time. Each range is committed with the run's progress
 (`deadline_sweep_run.phase` / `next_id`), so a run that crashed continues where it stopped. Statuses
 only move forward and reminders carry a dedupe key, so a second run on the same date changes nothing
@@ -24,10 +24,10 @@ from dataclasses import dataclass, field
 from sqlalchemy import Executable, delete, func, insert, select, text
 from sqlalchemy.orm import Session
 
-from jiaoguan.deadlines.measure_store import stored_measures
-from jiaoguan.deadlines.measures import Measure
-from jiaoguan.deadlines.sweep_models import SweepRegion, SweepRun, SweepTerm
-from jiaoguan.deadlines.sweep_plan import (
+from jiaoguan.deadlines.measures.model import Measure
+from jiaoguan.deadlines.measures.store import stored_measures
+from jiaoguan.deadlines.sweep.models import SweepRegion, SweepRun, SweepTerm
+from jiaoguan.deadlines.sweep.plan import (
     DEFAULT_OFFSETS,
     PHASES,
     SUBJECTS,
@@ -38,7 +38,7 @@ from jiaoguan.deadlines.sweep_plan import (
     plan_terms,
     province_groups,
 )
-from jiaoguan.deadlines.sweep_sql import affected, distinct_keys, id_bounds, reminder_insert, status_updates
+from jiaoguan.deadlines.sweep.sql import affected, distinct_keys, id_bounds, reminder_insert, status_updates
 from jiaoguan.kit import audit
 from jiaoguan.kit.clock import utc_now
 from jiaoguan.kit.db import is_postgres

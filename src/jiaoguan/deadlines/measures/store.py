@@ -15,8 +15,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from jiaoguan.deadlines.measure_loader import MeasureError, parse_measure, parse_measures
-from jiaoguan.deadlines.measures import Measure
+from jiaoguan.deadlines.measures.loader import MeasureError, parse_measure, parse_measures
+from jiaoguan.deadlines.measures.model import Measure
 from jiaoguan.deadlines.models import MeasureVersion
 from jiaoguan.kit import audit
 from jiaoguan.kit.clock import utc_now

@@ -13,7 +13,7 @@ app = typer.Typer(help="Temporary measures (临时措施) kept as data.", no_arg
 @app.command("load")
 def load(files: Annotated[list[Path], typer.Argument(help="JSON files, each one measure or an array.")]) -> None:
     """Validate and publish measures; a file with any error publishes nothing. Re-loading is harmless."""
-    from jiaoguan.deadlines.measure_store import publish_file
+    from jiaoguan.deadlines.measures.store import publish_file
     from jiaoguan.kit.db import unit_of_work
     from jiaoguan.kit.errors import JiaoguanError
 
@@ -31,7 +31,7 @@ def load(files: Annotated[list[Path], typer.Argument(help="JSON files, each one 
 @app.command("list")
 def list_measures() -> None:
     """List every published version."""
-    from jiaoguan.deadlines.measure_store import versions
+    from jiaoguan.deadlines.measures.store import versions
     from jiaoguan.kit.db import unit_of_work
 
     with unit_of_work() as session:

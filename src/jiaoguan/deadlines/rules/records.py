@@ -35,16 +35,16 @@ import datetime as dt
 from enum import Enum
 from typing import Any
 
-from jiaoguan.deadlines.kinds import HEAVY_LICENCE_CLASSES, Deadline, DeadlineKind, VehicleClass
-from jiaoguan.deadlines.licence_rules import Licence, licence_deadlines
-from jiaoguan.deadlines.permit_rules import (
+from jiaoguan.deadlines.rules.kinds import HEAVY_LICENCE_CLASSES, Deadline, DeadlineKind, VehicleClass
+from jiaoguan.deadlines.rules.licence import Licence, licence_deadlines
+from jiaoguan.deadlines.rules.permits import (
     LearnerPermit,
     MedicalCertificateObligation,
     PlateRetention,
     PreselectedPlate,
     permit_deadlines,
 )
-from jiaoguan.deadlines.vehicle_rules import Vehicle, vehicle_deadlines
+from jiaoguan.deadlines.rules.vehicle import Vehicle, vehicle_deadlines
 from jiaoguan.kit.calendar import WorkingDayCalendar
 
 Record = Licence | Vehicle | LearnerPermit | PreselectedPlate | PlateRetention | MedicalCertificateObligation

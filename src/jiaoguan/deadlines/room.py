@@ -1,0 +1,24 @@
+"""deadlines (延期办): base rules, temporary measures, as-of evaluation, the nightly sweep."""
+
+import datetime as dt
+
+from jiaoguan.accounts.roles import Role
+from jiaoguan.kit.i18n import N_
+from jiaoguan.kit.rooms import Job, NavEntry, Room
+
+ROOM = Room(
+    name="deadlines",
+    models=("jiaoguan.deadlines.models", "jiaoguan.deadlines.sweep.models"),
+    api="jiaoguan.deadlines.api:router",
+    pages="jiaoguan.deadlines.pages:router",
+    nav=(
+        NavEntry(N_("My deadlines"), "/my/deadlines", frozenset({Role.citizen}), order=20),
+        NavEntry(N_("May I penalise?"), "/enforcement/check", frozenset({Role.checkpoint_officer}), order=30),
+        NavEntry(N_("Temporary measures"), "/measures", frozenset({Role.supervisor, Role.admin}), order=30),
+        NavEntry(N_("Edit measures"), "/admin/measures", frozenset({Role.admin}), order=31),
+    ),
+    jobs=(Job("deadlines.sweep", dt.timedelta(days=1), "jiaoguan.deadlines.jobs:nightly_sweep"),),
+    commands=(("deadlines", "jiaoguan.deadlines.commands:app"),
+              ("measures", "jiaoguan.deadlines.measures.commands:app")),
+    demo="jiaoguan.deadlines.demo:load_demo_part",
+)

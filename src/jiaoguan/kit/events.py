@@ -1,0 +1,107 @@
+"""Domain events through the outbox: how a lower room reacts to a higher one, and rooms to each other,
+without importing upward.
+
+`emit(session, "pass.revoked", {...})` writes one outbox row (channel `event`) per handler that the
+installed rooms declare for that event, in the caller's transaction: the event exists if and only if
+the change that caused it committed. The worker delivers each row to its handler at least once, in a
+transaction of its own; a receipt (handler, event id) written in that same transaction makes a
+redelivery a no-op, so handlers see each event once in effect. A handler that raises is retried with
+back-off and, after `MAX_ATTEMPTS`, left `dead` with its error for the admin to see and retry.
+
+Events carry plain JSON (ids, codes, dates as ISO text), never ORM objects: the handler reads what
+it needs through the emitting room's services, as of when it runs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import String, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from jiaoguan.kit import rooms
+from jiaoguan.kit.clock import utc_now
+from jiaoguan.kit.db import Base, is_postgres
+from jiaoguan.kit.outbox import OutboxMessage, enqueue
+
+log = logging.getLogger("jiaoguan.events")
+CHANNEL = "event"
+MAX_ATTEMPTS = 8
+
+
+class EventReceipt(Base):
+    """An event a handler has taken in; written in the handler's own transaction."""
+
+    __tablename__ = "event_receipt"
+
+    handler: Mapped[str] = mapped_column(String(80), primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    received_at: Mapped[dt.datetime]
+
+
+@dataclass(frozen=True)
+class Event:
+    id: str
+    name: str
+    payload: dict[str, Any]
+    occurred_at: dt.datetime
+
+
+def emit(session: Session, name: str, payload: dict[str, Any], *, province_code: str | None = None) -> Event:
+    """Record that something happened, for every handler the installed rooms declare for `name`."""
+    event = Event(uuid.uuid4().hex, name, payload, utc_now())
+    params = {"event_id": event.id, "occurred_at": event.occurred_at.isoformat(), "payload": payload}
+    json.dumps(params)  # refuse what cannot travel now, in the emitter's transaction, not in the worker
+    for handler in rooms.all_handlers(name):
+        enqueue(session, CHANNEL, handler.name, name, params, province_code=province_code,
+                dedupe_key=f"event:{event.id}:{handler.name}")
+    log.info("event.emit", extra={"event": name, "event_id": event.id})
+    return event
+
+
+def _event_of(msg: OutboxMessage) -> Event:
+    params = msg.params
+    return Event(params["event_id"], msg.template, params["payload"], dt.datetime.fromisoformat(params["occurred_at"]))
+
+
+def dispatch_due(session: Session, *, limit: int = 100) -> int:
+    """Deliver up to `limit` due events in the caller's transaction; return how many handlers took theirs."""
+    now = utc_now()
+    q = (select(OutboxMessage)
+         .where(OutboxMessage.channel == CHANNEL, OutboxMessage.status == "pending",
+                OutboxMessage.next_attempt_at <= now)
+         .order_by(OutboxMessage.id).limit(limit))
+    if is_postgres(session):
+        q = q.with_for_update(skip_locked=True)
+    handlers = {h.name: h for h in rooms.all_handlers()}
+    done = 0
+    for msg in session.execute(q).scalars().all():
+        handler = handlers.get(msg.recipient)
+        try:
+            if handler is None:
+                raise LookupError(f"no installed room handles {msg.template!r} as {msg.recipient!r}")
+            event = _event_of(msg)
+            with session.begin_nested():
+                if session.get(EventReceipt, (handler.name, event.id)) is None:
+                    rooms.resolve(handler.run)(session, event)
+                    session.add(EventReceipt(handler=handler.name, event_id=event.id, received_at=now))
+                    session.flush()
+        except Exception as exc:  # a failing handler must not lose the event nor block the others
+            msg.attempts += 1
+            msg.last_error = f"{type(exc).__name__}: {exc}"[:500]
+            if msg.attempts >= MAX_ATTEMPTS or handler is None:
+                msg.status = "dead"
+                log.warning("event.dead", extra={"outbox_id": msg.id, "handler": msg.recipient})
+            else:
+                msg.next_attempt_at = now + dt.timedelta(seconds=15 * 2 ** msg.attempts)
+                log.info("event.retry", extra={"outbox_id": msg.id, "handler": msg.recipient})
+            continue
+        msg.status, msg.sent_at, msg.attempts = "sent", now, msg.attempts + 1
+        done += 1
+    session.flush()
+    return done
