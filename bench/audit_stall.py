@@ -7,13 +7,14 @@ Builds its own schema `bench_audit` in DB, starts the web app as a real server p
 signs in over HTTP (GET /signin for the CSRF cookie, POST /signin: password check, session, audit record,
 commit):
 - `alone`: `--signins` sign-ins one after another, nothing else running;
-- `during_batch`: sign-ins one after another while a second process holds one transaction that writes
-  `--batch` audit records, `--row-ms` of other work apart (the shape of a 1,000-row CSV upload), commits,
-  and chains them; the sign-ins continue until that process has finished.
+- `during_batch`: sign-ins one after another, each started while a second process holds one transaction
+  that writes `--batch` audit records, `--row-ms` of other work apart (the shape of a 1,000-row CSV
+  upload), commits, and chains them.
 
 Before the fix the batch held the chain-head lock from its first record to its commit, so a sign-in
-waited for the whole batch (7.9 s instead of 0.2 s). Prints one JSON object with both latencies
-(median, p95, max, in ms) and `ratio` = median during the batch / median alone (target: close to 1).
+waited for the whole batch (7.9 s instead of 0.2 s) and only one or two sign-ins fit into it. Prints one
+JSON object with both latencies (n, median, p95, max, in ms) and `ratio` = median during the batch /
+median alone (target: close to 1; the two processes share the machine's cores, so a little above 1).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import os
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -137,16 +139,29 @@ def main() -> None:
         assert batch.stdout is not None
         if batch.stdout.readline().strip() != "started":
             raise SystemExit("the batch process did not start")
+        finished = threading.Event()
+        figures: dict[str, object] = {}
+
+        def watch() -> None:  # the batch says when its records are committed and chained
+            assert batch.stdout is not None
+            for line in batch.stdout:
+                if line.startswith("{"):
+                    figures.update(json.loads(line))
+                    finished.set()
+            finished.set()
+
+        threading.Thread(target=watch, daemon=True).start()
         during: list[float] = []
-        while batch.poll() is None or len(during) < args.signins:
+        while not finished.is_set():  # only sign-ins that start while the batch runs (one may end after it)
             during.append(sign_in(base))
-        batch_figures = json.loads(batch.stdout.read().strip().splitlines()[-1])
+        batch.wait(60)
     finally:
         server.terminate()
         server.wait(10)
     result = {"bench": "audit_stall", "engine": "postgresql", "signin_alone_ms": describe(alone),
-              "signin_during_batch_ms": describe(during), "batch": batch_figures,
-              "ratio": round(statistics.median(during) / statistics.median(alone), 2)}
+              "signin_during_batch_ms": describe(during), "batch": figures,
+              "ratio": round(statistics.median(during) / statistics.median(alone), 2),
+              "ratio_max": round(max(during) / max(alone), 2)}
     print(json.dumps(result, indent=1))
 
 
