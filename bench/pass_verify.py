@@ -27,12 +27,12 @@ from cryptography.hazmat.primitives import hashes  # noqa: E402
 from cryptography.hazmat.primitives.asymmetric import ec  # noqa: E402
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature  # noqa: E402
 
-from jiaoguan.passes.b45 import b45decode  # noqa: E402
-from jiaoguan.passes.codec import PREFIX, CrewMember, PassClaims, PassContent, decompress, issue_qr  # noqa: E402
-from jiaoguan.passes.cose import parse_sign1  # noqa: E402
-from jiaoguan.passes.keys import create_national_root, issue_signing_certificate  # noqa: E402
-from jiaoguan.passes.trust import TrustStore, build_trust_bundle  # noqa: E402
-from jiaoguan.passes.verify import verify  # noqa: E402
+from jiaoguan.passes.qr.b45 import b45decode  # noqa: E402
+from jiaoguan.passes.qr.codec import PREFIX, CrewMember, PassClaims, PassContent, decompress, issue_qr  # noqa: E402
+from jiaoguan.passes.qr.cose import parse_sign1  # noqa: E402
+from jiaoguan.passes.qr.keys import create_national_root, issue_signing_certificate  # noqa: E402
+from jiaoguan.passes.qr.trust import TrustStore, build_trust_bundle  # noqa: E402
+from jiaoguan.passes.qr.verify import verify  # noqa: E402
 
 
 def rate(action: Callable[[], object], seconds: float, repeat: int) -> float:

@@ -3,6 +3,8 @@ sees them; the database refuses every change except the chainer's one-time fill.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
@@ -120,3 +122,25 @@ def test_unchained_records_are_counted_not_reported(db: Session) -> None:
     report = audit.verify_chain(db)
     assert report.intact and report.pending == 1
     assert db.execute(select(AuditRecord.seq).order_by(AuditRecord.id.desc()).limit(1)).scalar() is None
+
+
+def test_a_checkpoint_is_announced_to_rooms_that_listen_for_it(db: Session, monkeypatch) -> None:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from jiaoguan.kit import rooms
+    from jiaoguan.kit.audit.checkpoints import Checkpoint, key_id_of, signature_problem
+    from jiaoguan.kit.outbox import OutboxMessage
+    from jiaoguan.kit.rooms import Handler
+
+    exporter = Handler("audit.checkpoint", "exporter.send", "nowhere:send")
+    monkeypatch.setattr(rooms, "all_handlers", lambda event=None: [exporter] if event in (None, exporter.event) else [])
+    key = Ed25519PrivateKey.generate()
+    audit.record(db, "thing.change", "thing", 1, "x")
+    audit.chain_pending(db)
+    cp = audit.take_checkpoint(db, key)
+    assert cp is not None
+    row = db.execute(select(OutboxMessage).where(OutboxMessage.channel == "event",
+                                                 OutboxMessage.template == "audit.checkpoint")).scalar_one()
+    sent = Checkpoint.from_line(json.dumps(row.params["payload"]))
+    assert row.recipient == "exporter.send" and sent == cp
+    assert signature_problem(sent, {key_id_of(key.public_key()): key.public_key()}) is None

@@ -7,9 +7,10 @@ import itertools
 
 from sqlalchemy.orm import Session
 
+from jiaoguan.accounts.models import Enterprise
 from jiaoguan.deadlines.measures.loader import shipped_measures
 from jiaoguan.deadlines.measures.store import publish
-from jiaoguan.registry.models import DrivingLicence, Enterprise, LearnerPermit, Person, PreselectedPlate, Vehicle
+from jiaoguan.registry.models import DrivingLicence, LearnerPermit, Person, PreselectedPlate, Vehicle
 
 D = dt.date.fromisoformat
 _serial = itertools.count(1)

@@ -14,13 +14,13 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from jiaoguan.passes import reasons as R
-from jiaoguan.passes.b45 import ALPHABET, b45decode, b45encode
-from jiaoguan.passes.codec import PREFIX, decompress, wrap
-from jiaoguan.passes.cose import parse_sign1, sign1
-from jiaoguan.passes.keys import read_certificate
-from jiaoguan.passes.trust import TrustStore, pass_revocation_hash
-from jiaoguan.passes.verify import verify
+from jiaoguan.passes.qr import reasons as R
+from jiaoguan.passes.qr.b45 import ALPHABET, b45decode, b45encode
+from jiaoguan.passes.qr.codec import PREFIX, decompress, wrap
+from jiaoguan.passes.qr.cose import parse_sign1, sign1
+from jiaoguan.passes.qr.keys import read_certificate
+from jiaoguan.passes.qr.trust import TrustStore, pass_revocation_hash
+from jiaoguan.passes.qr.verify import verify
 from tests.e2e.conftest import assert_accessible, screenshot, sign_in
 
 JS_VERIFY = """async ([qrs, now, issuedAt]) => {

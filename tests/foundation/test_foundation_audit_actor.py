@@ -67,7 +67,7 @@ def test_a_json_call_with_a_device_token_names_the_user_and_the_device(client, m
 
 
 def test_an_async_handler_records_the_enterprise_agent(client, make_user, db) -> None:
-    from jiaoguan.registry.models import Enterprise
+    from jiaoguan.accounts.models import Enterprise
 
     firm = Enterprise(credit_code="91310115MA1H7XYZ0A", name="上海顺达物流有限公司", address_division="310115",
                       contact_phone="13800138000", province_code="31")
@@ -75,7 +75,7 @@ def test_an_async_handler_records_the_enterprise_agent(client, make_user, db) ->
     db.flush()
     agent = make_user(Role.enterprise_agent, enterprise_id=firm.id, province_code="31")
     _sign_in_through_the_form(client, agent.username)
-    from jiaoguan.passes.csv_batch import template_csv
+    from jiaoguan.passes.applications.csv_batch import template_csv
 
     csv = template_csv().encode()  # its sample rows may be refused: the upload is audited all the same
     response = client.post("/api/v1/passes/applications/batch", files={"file": ("fleet.csv", csv, "text/csv")})

@@ -14,20 +14,20 @@ from jiaoguan.notify.models import DevSms
 
 
 def test_an_outbox_message_is_delivered_exactly_once(db: Session) -> None:
-    enqueue(db, "sms", "13900000001", "generic", {"text": "hello"})
+    enqueue(db, "sms", "13900000001", "signin_code", {"code": "hello"})
     assert deliver_due(db) == 1
     assert deliver_due(db) == 0
     assert len(db.execute(select(DevSms).where(DevSms.phone == "13900000001")).scalars().all()) == 1
 
 
 def test_the_same_dedupe_key_is_enqueued_once(db: Session) -> None:
-    first = enqueue(db, "sms", "13900000002", "generic", {"text": "a"}, dedupe_key="reminder:1:30")
-    second = enqueue(db, "sms", "13900000002", "generic", {"text": "a"}, dedupe_key="reminder:1:30")
+    first = enqueue(db, "sms", "13900000002", "signin_code", {"code": "a"}, dedupe_key="reminder:1:30")
+    second = enqueue(db, "sms", "13900000002", "signin_code", {"code": "a"}, dedupe_key="reminder:1:30")
     assert first is not None and second is None
 
 
 def test_a_failing_delivery_is_retried_later_and_not_lost(db: Session) -> None:
-    msg = enqueue(db, "inapp", "not-a-user-id", "generic", {"text": "x"})
+    msg = enqueue(db, "inapp", "not-a-user-id", "signin_code", {"code": "x"})
     assert msg is not None
     assert deliver_due(db) == 0
     db.refresh(msg)
@@ -40,7 +40,7 @@ def test_sms_to_one_recipient_are_capped_per_hour_and_held_not_dropped(db: Sessi
     set_clock(FixedClock(dt.datetime(2026, 11, 25, 8, 0, tzinfo=dt.UTC)))
     try:
         for i in range(7):
-            enqueue(db, "sms", "13900000003", "generic", {"text": str(i)})
+            enqueue(db, "sms", "13900000003", "signin_code", {"code": str(i)})
         assert deliver_due(db, cap_per_hour=5) == 5
         held = db.execute(select(OutboxMessage).where(OutboxMessage.recipient == "13900000003",
                                                       OutboxMessage.status == "pending")).scalars().all()

@@ -45,7 +45,7 @@ class Ticket(Versioned, ToyBase):
 
 MACHINE = StateMachine("toy_ticket", Status, [
     Transition("call", {Status.waiting}, Status.called, {"window_clerk"}, event="toy_ticket.called",
-               notify="generic"),
+               notify="signin_code"),
     Transition("finish", {Status.called}, Status.done, {"window_clerk", "system"}),
 ])
 
@@ -67,12 +67,12 @@ def _ticket(db: Session) -> Ticket:
 def test_an_allowed_transition_moves_audits_emits_and_notifies(tickets: None, db: Session) -> None:
     t = _ticket(db)
     MACHINE.apply(db, t, "call", role="window_clerk", expected_version=1, recipients=[("sms", "13800138000")],
-                  params={"text": "请到3号窗口"})
+                  params={"code": "123456"})
     assert (t.status, t.version) == ("called", 2)
     audit = db.execute(select(AuditRecord).where(AuditRecord.action == "toy_ticket.call")).scalar_one()
     assert audit.summary == "waiting -> called"
     kinds = {(m.channel, m.template) for m in db.execute(select(OutboxMessage)).scalars()}
-    assert ("sms", "generic") in kinds
+    assert ("sms", "signin_code") in kinds
 
 
 def test_an_action_from_the_wrong_state_is_refused_with_the_room_code(tickets: None, db: Session) -> None:

@@ -7,9 +7,9 @@ from collections.abc import Callable
 
 import pytest
 
-from jiaoguan.passes.codec import CrewMember, PassClaims, PassContent, issue_qr
-from jiaoguan.passes.keys import KeyPair, create_national_root, issue_signing_certificate
-from jiaoguan.passes.trust import TrustStore, build_trust_bundle
+from jiaoguan.passes.qr.codec import CrewMember, PassClaims, PassContent, issue_qr
+from jiaoguan.passes.qr.keys import KeyPair, create_national_root, issue_signing_certificate
+from jiaoguan.passes.qr.trust import TrustStore, build_trust_bundle
 
 NOW = dt.datetime(2022, 5, 1, 8, 0, tzinfo=dt.UTC)
 DURING = NOW + dt.timedelta(days=3)

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from jiaoguan.passes.b45 import ALPHABET, Base45Error, b45decode, b45encode
+from jiaoguan.passes.qr.b45 import ALPHABET, Base45Error, b45decode, b45encode
 
 # Characters the decoder sees in practice: the alphabet, plus look-alikes that must be refused.
 NEAR_ALPHABET = ALPHABET + "abz#_=,;!\"'\u00e9\u4e2d"

@@ -12,8 +12,8 @@ from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 from hypothesis import given
 from hypothesis import strategies as st
 
-from jiaoguan.passes.b45 import b45decode
-from jiaoguan.passes.codec import (
+from jiaoguan.passes.qr.b45 import b45decode
+from jiaoguan.passes.qr.codec import (
     PASS_CLAIM,
     PREFIX,
     CrewMember,
@@ -27,8 +27,8 @@ from jiaoguan.passes.codec import (
     read_cwt,
     validity_instants,
 )
-from jiaoguan.passes.cose import ES256, parse_sign1, sig_structure
-from jiaoguan.passes.keys import KeyPair
+from jiaoguan.passes.qr.cose import ES256, parse_sign1, sig_structure
+from jiaoguan.passes.qr.keys import KeyPair
 
 
 def open_qr(qr: str) -> tuple[cbor2.CBORTag, bytes]:

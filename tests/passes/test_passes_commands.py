@@ -9,8 +9,8 @@ import pytest
 from typer.testing import CliRunner
 
 from jiaoguan.passes.commands import app
-from jiaoguan.passes.keys import KeyPair, certificate_der, certificate_pem
-from jiaoguan.passes.trust import build_trust_bundle, write_trust_bundle
+from jiaoguan.passes.qr.keys import KeyPair, certificate_der, certificate_pem
+from jiaoguan.passes.qr.trust import build_trust_bundle, write_trust_bundle
 
 SHARED_DCC = Path(__file__).resolve().parents[2].parent / "shared" / "conformance" / "dcc" / "common"
 

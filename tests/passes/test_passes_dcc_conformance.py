@@ -21,8 +21,8 @@ import pytest
 import zxingcpp
 from PIL import Image, UnidentifiedImageError
 
-from jiaoguan.passes.dcc import DCC_PREFIX, dcc_trust
-from jiaoguan.passes.verify import Verdict, verify
+from jiaoguan.passes.qr.dcc import DCC_PREFIX, dcc_trust
+from jiaoguan.passes.qr.verify import Verdict, verify
 
 SHARED = Path(os.environ.get("JIAOGUAN_SHARED") or Path(__file__).resolve().parents[2].parent / "shared")
 VECTORS = sorted((SHARED / "conformance" / "dcc" / "common").glob("*.json"))

@@ -10,7 +10,7 @@ import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
-from jiaoguan.passes.keys import (
+from jiaoguan.passes.qr.keys import (
     PASS_SIGNING_EKU,
     KeyPair,
     PassKeyError,

@@ -7,8 +7,8 @@ import segno
 import zxingcpp
 from PIL import Image
 
-from jiaoguan.passes.trust import TrustStore
-from jiaoguan.passes.verify import verify
+from jiaoguan.passes.qr.trust import TrustStore
+from jiaoguan.passes.qr.verify import verify
 
 
 def test_a_pass_rendered_as_a_png_and_scanned_back_verifies(qr: str, store: TrustStore, during: dt.datetime) -> None:

@@ -6,8 +6,8 @@ from pathlib import Path
 import cbor2
 import pytest
 
-from jiaoguan.passes.keys import KeyPair, create_national_root, issue_signing_certificate
-from jiaoguan.passes.trust import (
+from jiaoguan.passes.qr.keys import KeyPair, create_national_root, issue_signing_certificate
+from jiaoguan.passes.qr.trust import (
     TrustBundle,
     TrustBundleError,
     TrustStore,

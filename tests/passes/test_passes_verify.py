@@ -13,13 +13,13 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from jiaoguan.passes import reasons as R
-from jiaoguan.passes.b45 import ALPHABET, b45decode, b45encode
-from jiaoguan.passes.codec import PREFIX, PassClaims, issue_qr, wrap
-from jiaoguan.passes.cose import raw_es256_signature, sig_structure, sign1
-from jiaoguan.passes.keys import KeyPair, create_national_root, issue_signing_certificate
-from jiaoguan.passes.trust import TrustStore
-from jiaoguan.passes.verify import Verdict, verify
+from jiaoguan.passes.qr import reasons as R
+from jiaoguan.passes.qr.b45 import ALPHABET, b45decode, b45encode
+from jiaoguan.passes.qr.codec import PREFIX, PassClaims, issue_qr, wrap
+from jiaoguan.passes.qr.cose import raw_es256_signature, sig_structure, sign1
+from jiaoguan.passes.qr.keys import KeyPair, create_national_root, issue_signing_certificate
+from jiaoguan.passes.qr.trust import TrustStore
+from jiaoguan.passes.qr.verify import Verdict, verify
 
 MakeStore = Callable[..., TrustStore]
 
@@ -286,7 +286,7 @@ def test_a_signed_cwt_without_a_pass_claim_is_bad_cose(
 
 def test_every_branch_logs_one_event(qr: str, make_store: MakeStore, during: dt.datetime, caplog) -> None:
     store = make_store(revoked_pass_numbers=["440300000001"])
-    with caplog.at_level(logging.INFO, logger="jiaoguan.passes.verify"):
+    with caplog.at_level(logging.INFO, logger="jiaoguan.passes.qr.verify"):
         verify(qr, store, during)
         verify("XX:", store, during)
     assert [r.getMessage() for r in caplog.records] == ["pass.verify.revoked_pass", "pass.verify.bad_prefix"]

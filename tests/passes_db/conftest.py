@@ -9,13 +9,13 @@ import pytest
 from passes_db_factories import FRIDAY
 from sqlalchemy.orm import Session
 
+from jiaoguan.accounts.enterprises import EnterpriseView, add_enterprise
 from jiaoguan.accounts.models import User
 from jiaoguan.accounts.roles import Role
 from jiaoguan.kit.clock import FixedClock, get_clock, set_clock
-from jiaoguan.passes.checkpoint import ensure_checkpoint
-from jiaoguan.passes.keystore import init_keys
+from jiaoguan.passes.checkpoint.scans import ensure_checkpoint
+from jiaoguan.passes.issuance.keystore import init_keys
 from jiaoguan.passes.models import Checkpoint
-from jiaoguan.registry.models import Enterprise
 
 
 @pytest.fixture()
@@ -30,16 +30,13 @@ def clock() -> Iterator[FixedClock]:
 
 
 @pytest.fixture()
-def enterprise(db: Session) -> Enterprise:
-    firm = Enterprise(credit_code="91310115MA1H7XYZ0A", name="上海顺达物流有限公司", address_division="310115",
-                      contact_phone="13800138000", province_code="31")
-    db.add(firm)
-    db.flush()
-    return firm
+def enterprise(db: Session) -> EnterpriseView:
+    return add_enterprise(db, credit_code="91310115MA1H7XYZ0A", name="上海顺达物流有限公司", address_division="310115",
+                          contact_phone="13800138000")
 
 
 @pytest.fixture()
-def agent(make_user: Callable[..., User], enterprise: Enterprise, clock: FixedClock) -> User:
+def agent(make_user: Callable[..., User], enterprise: EnterpriseView, clock: FixedClock) -> User:
     return make_user(Role.enterprise_agent, enterprise_id=enterprise.id, province_code="31")
 
 

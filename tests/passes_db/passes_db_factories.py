@@ -9,7 +9,7 @@ import datetime as dt
 from jiaoguan.kit.clock import CHINA_TZ
 from jiaoguan.kit.ids.resident import id_check_char
 from jiaoguan.kit.ids.vin import vin_check_digit
-from jiaoguan.passes.application_form import ApplicationInput, CrewInput
+from jiaoguan.passes.applications.form import ApplicationInput, CrewInput
 
 FRIDAY = dt.datetime(2022, 4, 29, 9, 0, tzinfo=CHINA_TZ)
 

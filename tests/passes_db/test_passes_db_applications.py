@@ -13,13 +13,13 @@ from sqlalchemy.orm import Session
 from jiaoguan.accounts.models import User
 from jiaoguan.kit.audit import AuditRecord
 from jiaoguan.kit.outbox import OutboxMessage
-from jiaoguan.passes import applications as apps
-from jiaoguan.passes.application_form import CrewInput
-from jiaoguan.passes.keystore import server_trust_store
+from jiaoguan.passes.applications import service as apps
+from jiaoguan.passes.applications.form import CrewInput
+from jiaoguan.passes.applications.policy import add_auto_rule, configure_province
+from jiaoguan.passes.issuance.keystore import server_trust_store
+from jiaoguan.passes.issuance.revocation import revoke_pass
 from jiaoguan.passes.models import TransportPass
-from jiaoguan.passes.policy import add_auto_rule, configure_province
-from jiaoguan.passes.revocation import revoke_pass
-from jiaoguan.passes.verify import verify
+from jiaoguan.passes.qr.verify import verify
 
 
 def actions(db: Session) -> list[str]:
@@ -101,9 +101,9 @@ def test_the_issuer_approves_and_a_numbered_pass_signed_by_the_province_turns_gr
     assert verdict.valid, verdict.reason
     assert verdict.content is not None and verdict.content.plate == app.plate_no
     assert [m.name for m in verdict.content.crew] == ["张*", "王*"]
-    assert {"pass.application.approve", "pass.issue"} <= set(actions(db))
+    assert {"pass_application.approve", "pass.issue"} <= set(actions(db))
     told = db.execute(select(OutboxMessage).where(OutboxMessage.recipient == str(agent.id))).scalars().all()
-    assert told and issued.pass_no in told[-1].params["text"]
+    assert told and told[-1].template == "pass_issued" and told[-1].params["pass_no"] == issued.pass_no
 
 
 def test_an_approved_pass_blocks_an_overlapping_application(db: Session, agent: User, issuer: User,
@@ -131,7 +131,9 @@ def test_a_refusal_needs_a_reason_tells_the_applicant_and_frees_the_vehicle(db: 
     refused = apps.refuse(db, app.id, issuer, "documents", "运输证号与证件不符")
     assert (refused.status, refused.refusal_code) == ("refused", "documents")
     sms = db.execute(select(OutboxMessage).where(OutboxMessage.channel == "sms")).scalars().all()
-    assert any("运输证号与证件不符" in m.params["text"] for m in sms)
+    from jiaoguan.notify.templates import render
+
+    assert any("运输证号与证件不符" in render(m.template, m.params)[1] for m in sms)
     with pytest.raises(apps.ApplicationNotPending):
         apps.approve(db, app.id, issuer)
     assert apps.submit_application(db, agent, application()).status == "pending"

@@ -10,15 +10,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from jiaoguan.accounts.models import User
-from jiaoguan.passes import applications as apps
-from jiaoguan.passes import checkpoint as cp
-from jiaoguan.passes import keystore
-from jiaoguan.passes import reasons as R
-from jiaoguan.passes.codec import CrewMember, PassClaims, PassContent, issue_qr
-from jiaoguan.passes.figures import checkpoint_figures
-from jiaoguan.passes.issuance import crew_of, sign
+from jiaoguan.passes.applications import service as apps
+from jiaoguan.passes.checkpoint import scans as cp
+from jiaoguan.passes.checkpoint.figures import checkpoint_figures
+from jiaoguan.passes.issuance import keystore
+from jiaoguan.passes.issuance.issue import crew_of, sign
+from jiaoguan.passes.issuance.revocation import revoke_pass
 from jiaoguan.passes.models import Checkpoint, CheckpointScan, TransportPass
-from jiaoguan.passes.revocation import revoke_pass
+from jiaoguan.passes.qr import reasons as R
+from jiaoguan.passes.qr.codec import CrewMember, PassClaims, PassContent, issue_qr
 
 
 def issue(db: Session, agent: User, issuer: User, n: int = 1) -> TransportPass:

@@ -12,10 +12,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from jiaoguan.accounts.models import User
-from jiaoguan.passes.application_form import ApplicationInput
-from jiaoguan.passes.csv_batch import COLUMNS, parse_csv, submit_batch, template_csv
+from jiaoguan.passes.applications.csv_batch import COLUMNS, parse_csv, submit_batch, template_csv
+from jiaoguan.passes.applications.form import ApplicationInput
+from jiaoguan.passes.applications.policy import add_auto_rule
 from jiaoguan.passes.models import PassApplication, TransportPass
-from jiaoguan.passes.policy import add_auto_rule
 
 
 def row_of(a: ApplicationInput) -> dict[str, str]:

@@ -11,9 +11,9 @@ from typer.testing import CliRunner
 
 from jiaoguan.kit import db as kitdb
 from jiaoguan.passes.key_commands import app
-from jiaoguan.passes.keys import read_certificate
 from jiaoguan.passes.models import PassSigningKey
-from jiaoguan.passes.trust import TrustStore
+from jiaoguan.passes.qr.keys import read_certificate
+from jiaoguan.passes.qr.trust import TrustStore
 
 
 @pytest.fixture()

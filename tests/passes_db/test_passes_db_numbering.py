@@ -12,9 +12,9 @@ from sqlalchemy import Engine, delete
 from sqlalchemy.orm import Session
 
 from jiaoguan.kit.ids import check_pass_no
+from jiaoguan.passes.applications.policy import configure_province, issuing_area, province_settings
+from jiaoguan.passes.issuance.numbering import next_pass_no
 from jiaoguan.passes.models import PassNumberCounter
-from jiaoguan.passes.numbering import next_pass_no
-from jiaoguan.passes.policy import configure_province, issuing_area, province_settings
 
 
 def test_serials_of_an_area_start_at_one_and_count_up(db: Session) -> None:

@@ -12,15 +12,15 @@ from sqlalchemy.orm import Session
 
 from jiaoguan.accounts.models import User
 from jiaoguan.accounts.roles import Role
-from jiaoguan.passes import applications as apps
-from jiaoguan.passes import keystore
-from jiaoguan.passes import reasons as R
-from jiaoguan.passes.codec import PREFIX
-from jiaoguan.passes.keys import PASS_SIGNING_EKU, extended_key_usages
-from jiaoguan.passes.offline import reason_texts_json
-from jiaoguan.passes.revocation import revoke_pass
-from jiaoguan.passes.trust import pass_revocation_hash
-from jiaoguan.passes.verify import CLOCK_SKEW
+from jiaoguan.passes.applications import service as apps
+from jiaoguan.passes.checkpoint.offline import reason_texts_json
+from jiaoguan.passes.issuance import keystore
+from jiaoguan.passes.issuance.revocation import revoke_pass
+from jiaoguan.passes.qr import reasons as R
+from jiaoguan.passes.qr.codec import PREFIX
+from jiaoguan.passes.qr.keys import PASS_SIGNING_EKU, extended_key_usages
+from jiaoguan.passes.qr.trust import pass_revocation_hash
+from jiaoguan.passes.qr.verify import CLOCK_SKEW
 
 SNAPSHOT = "/api/v1/passes/offline-trust"
 

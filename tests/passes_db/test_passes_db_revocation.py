@@ -10,15 +10,15 @@ from passes_db_factories import FRIDAY, application
 from sqlalchemy.orm import Session
 
 from jiaoguan.accounts.models import User
-from jiaoguan.passes import applications as apps
-from jiaoguan.passes import keystore
-from jiaoguan.passes import reasons as R
-from jiaoguan.passes.keys import read_certificate
+from jiaoguan.passes.applications import service as apps
+from jiaoguan.passes.issuance import keystore
+from jiaoguan.passes.issuance.revocation import PassAlreadyRevoked, compromise_key, revoke_pass
 from jiaoguan.passes.models import TransportPass
-from jiaoguan.passes.revocation import PassAlreadyRevoked, compromise_key, revoke_pass
+from jiaoguan.passes.qr import reasons as R
+from jiaoguan.passes.qr.keys import read_certificate
+from jiaoguan.passes.qr.trust import TrustStore
+from jiaoguan.passes.qr.verify import verify
 from jiaoguan.passes.service import enterprise_has_active_passes, vehicle_holds_active_pass
-from jiaoguan.passes.trust import TrustStore
-from jiaoguan.passes.verify import verify
 
 
 def issue(db: Session, agent: User, issuer: User, n: int) -> TransportPass:

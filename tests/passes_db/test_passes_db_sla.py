@@ -9,8 +9,8 @@ from tests.passes_db.passes_db_factories import application
 
 from jiaoguan.accounts.roles import Role
 from jiaoguan.kit.outbox import OutboxMessage
-from jiaoguan.passes.applications import submit_application
-from jiaoguan.passes.sla import escalate_reviews
+from jiaoguan.passes.applications.service import submit_application
+from jiaoguan.passes.applications.sla import escalate_reviews
 
 
 def _messages_to(db, user) -> list[OutboxMessage]:

@@ -13,12 +13,12 @@ from sqlalchemy.orm import Session
 
 from jiaoguan.accounts.models import User
 from jiaoguan.accounts.service import issue_api_token
-from jiaoguan.passes import applications as apps
-from jiaoguan.passes import reasons as R
-from jiaoguan.passes.keys import read_certificate
+from jiaoguan.passes.applications import service as apps
 from jiaoguan.passes.models import CheckpointScan, PassApplication, TransportPass
-from jiaoguan.passes.trust import TrustStore
-from jiaoguan.passes.verify import verify
+from jiaoguan.passes.qr import reasons as R
+from jiaoguan.passes.qr.keys import read_certificate
+from jiaoguan.passes.qr.trust import TrustStore
+from jiaoguan.passes.qr.verify import verify
 
 FORM = {
     "plate_no": "沪D20001", "plate_colour": "yellow", "vin": application(1).vin, "transport_cert_no": "310115000001",
@@ -143,7 +143,7 @@ def test_the_trust_bundle_is_public_signed_by_the_root_and_lists_revoked_passes(
     assert verify(p.qr_text, TrustStore.from_bundle(bundle.content, root), FRIDAY).valid
     apps_revoked = client.get("/api/v1/passes/trust-root").text
     assert "PRIVATE" not in apps_revoked and "PRIVATE" not in bundle.text
-    from jiaoguan.passes.revocation import revoke_pass
+    from jiaoguan.passes.issuance.revocation import revoke_pass
 
     revoke_pass(db, p.pass_no, issuer, "test")
     store = TrustStore.from_bundle(client.get("/api/v1/passes/trust-bundle").content, root)
@@ -164,12 +164,9 @@ def test_the_api_lists_every_problem_of_an_application(client: TestClient, sign_
 def test_an_agent_sees_only_its_own_enterprises_passes(client: TestClient, sign_in, db: Session, agent: User,
                                                      issuer: User, make_user, keys: None) -> None:
     p = apps.approve(db, apps.submit_application(db, agent, application()).id, issuer)
-    from jiaoguan.registry.models import Enterprise
+    from jiaoguan.accounts.enterprises import add_enterprise
 
-    other_firm = Enterprise(credit_code="91310000MA1K000000", name="别家公司", address_division="310101",
-                            province_code="31")
-    db.add(other_firm)
-    db.flush()
+    other_firm = add_enterprise(db, credit_code="91310000MA1K000000", name="别家公司", address_division="310101")
     as_user(client, sign_in, make_user("enterprise_agent", enterprise_id=other_firm.id, province_code="31"))
     assert client.get(f"/passes/pass/{p.pass_no}/print").status_code == 403
     assert client.get(f"/api/v1/passes/{p.pass_no}").status_code == 403

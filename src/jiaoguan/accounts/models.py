@@ -1,4 +1,4 @@
-"""Users, offices, sessions, device tokens and sign-in throttling."""
+"""Users, the enterprises they act for, offices, sessions, device tokens and sign-in throttling."""
 
 from __future__ import annotations
 
@@ -22,6 +22,19 @@ class Office(Base):
     name: Mapped[str] = mapped_column(String(120))
     name_en: Mapped[str] = mapped_column(String(160), default="")
     division_code: Mapped[str] = mapped_column(String(6))
+    province_code: Mapped[str] = mapped_column(String(2), index=True)
+
+
+class Enterprise(Base):
+    """An enterprise identified by its unified social credit code (统一社会信用代码)."""
+
+    __tablename__ = "enterprise"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    credit_code: Mapped[str] = mapped_column(String(18), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    address_division: Mapped[str] = mapped_column(String(6))
+    contact_phone: Mapped[str | None] = mapped_column(String(20))
     province_code: Mapped[str] = mapped_column(String(2), index=True)
 
 

@@ -18,7 +18,6 @@ from jiaoguan.accounts.principal import Principal
 from jiaoguan.accounts.roles import Role
 from jiaoguan.kit import audit
 from jiaoguan.kit.clock import utc_now
-from jiaoguan.kit.context import set_actor
 from jiaoguan.kit.errors import Conflict, InvalidInput, TooManyRequests, Unauthenticated
 from jiaoguan.kit.i18n import N_
 from jiaoguan.kit.outbox import enqueue
@@ -186,8 +185,8 @@ def start_session(session: Session, user: User | Principal) -> str:
     session.add(UserSession(token_hash=sha256(token), user_id=user.id, created_at=now,
                             expires_at=now + dt.timedelta(days=SESSION_DAYS), revoked=False))
     # The one who signs in is the actor of their own sign-in, though the request came in anonymous.
-    set_actor(Principal(user.id, user.username, user.display_name, user.role).actor)
-    audit.record(session, "session.start", "user", user.id, "signed in")
+    audit.record(session, "session.start", "user", user.id, "signed in",
+                 actor=Principal(user.id, user.username, user.display_name, user.role).actor)
     session.flush()
     return token
 
@@ -239,3 +238,30 @@ def principal_for_api_token(session: Session, token: str) -> Principal | None:
             or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at <= now - TOKEN_TOUCH_EVERY),
         ).values(last_used_at=now))
     return principal_of(user, device=name)
+
+
+# --- who is who, for other rooms ---------------------------------------------------------------
+
+def principal_by_username(session: Session, username: str) -> Principal | None:
+    user = session.execute(select(User).where(User.username == username)).scalar_one_or_none()
+    return None if user is None else principal_of(user)
+
+
+def staff_of(session: Session, province_code: str, roles: tuple[Role, ...]) -> list[Principal]:
+    """The active users of these roles in a province (whom a room tells about work waiting for them)."""
+    rows = session.execute(select(User).where(
+        User.province_code == province_code, User.role.in_([r.value for r in roles]), User.is_active.is_(True))
+        .order_by(User.id)).scalars()
+    return [principal_of(u) for u in rows]
+
+
+def assign_province(session: Session, user_id: int, province_code: str) -> Principal:
+    """Move a staff member to another province's work (audited); returns who they are now."""
+    user = session.get(User, user_id)
+    if user is None:
+        raise InvalidInput(N_("There is no such user."), code="accounts.no_such_user")
+    if user.province_code != province_code:
+        audit.record(session, "user.province", "user", user.id, f"{user.province_code} -> {province_code}")
+        user.province_code = province_code
+        session.flush()
+    return principal_of(user)

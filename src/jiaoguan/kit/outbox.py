@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import BigInteger, Index, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from jiaoguan.kit import rooms
 from jiaoguan.kit.clock import utc_now
 from jiaoguan.kit.db import Base
 
@@ -50,6 +51,8 @@ def enqueue(session: Session, channel: str, recipient: str, template: str, param
     """Write a message to be delivered after commit; returns None if `dedupe_key` was already used."""
     if channel not in CHANNELS:
         raise ValueError(f"unknown channel {channel!r}")
+    if channel != "event" and template not in rooms.all_templates():
+        raise ValueError(f"no installed room declares the message template {template!r}")
     if dedupe_key is not None:
         exists = session.execute(
             select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)

@@ -29,7 +29,6 @@ class Settings(BaseSettings):
     audit_key_file: Path | None = None
     audit_checkpoint_dir: Path | None = None
     audit_checkpoint_minutes: float = 5.0
-    audit_checkpoint_outbox: str = ""  # "sms:PHONE" or "inapp:USER_ID": also send each checkpoint there
 
     @property
     def effective_database_url(self) -> str:

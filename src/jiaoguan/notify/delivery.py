@@ -39,7 +39,7 @@ def _send(session: Session, msg: OutboxMessage) -> None:
             raise DeliveryError(f"in-app recipient must be a user id, got {msg.recipient!r}")
         if session.execute(select(InAppMessage.id).where(InAppMessage.outbox_id == msg.id)).first() is None:
             session.add(InAppMessage(outbox_id=msg.id, user_id=int(msg.recipient), title=title, body=body,
-                                     created_at=now))
+                                     template=msg.template, params_json=msg.params_json, created_at=now))
     else:
         raise DeliveryError(f"unknown channel {msg.channel!r}")
 

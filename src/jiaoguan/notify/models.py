@@ -31,7 +31,9 @@ class InAppMessage(Base):
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     outbox_id: Mapped[int] = mapped_column(BigInteger, unique=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
-    title: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(String(200))   # as rendered in Chinese when delivered
     body: Mapped[str] = mapped_column(Text)
+    template: Mapped[str | None] = mapped_column(String(80))   # to show it again in the reader's language
+    params_json: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime]
     read_at: Mapped[dt.datetime | None]

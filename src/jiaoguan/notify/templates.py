@@ -15,7 +15,6 @@ TEMPLATES: dict[str, tuple[str, str]] = {
                           N_("Reminder: %(what)s is due on %(due)s (%(days)s days left).")),
     "obligation_reminder": (N_("Outstanding item"),
                             N_("Reminder: please hand in %(what)s by %(due)s.")),
-    "generic": (N_("Notice"), N_("%(text)s")),
 }
 
 
@@ -25,4 +24,7 @@ def render(template: str, params: dict[str, Any], locale: str = "zh_Hans") -> tu
     if template not in known:
         raise KeyError(f"unknown message template {template!r}")
     title, body = known[template]
-    return translate(title, locale), translate(body, locale, **params)
+    # A parameter named `x_msgid` is itself a message (a reason chosen from a list): translate it too.
+    values = {(k.removesuffix("_msgid") if k.endswith("_msgid") else k): (translate(v, locale) if k.endswith("_msgid")
+                                                                        else v) for k, v in params.items()}
+    return translate(title, locale), translate(body, locale, **values)

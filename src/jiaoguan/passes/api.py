@@ -18,13 +18,14 @@ from jiaoguan.kit.clock import today
 from jiaoguan.kit.errors import Forbidden
 from jiaoguan.kit.i18n import N_, current_locale, translate
 from jiaoguan.kit.web import UnitOfWorkRoute, get_db
-from jiaoguan.passes import applications as apps
-from jiaoguan.passes import checkpoint as cp
-from jiaoguan.passes import keystore, offline
-from jiaoguan.passes.csv_batch import MAX_BYTES, submit_batch
-from jiaoguan.passes.figures import checkpoint_figures
-from jiaoguan.passes.issuance import crew_of
-from jiaoguan.passes.revocation import get_pass, revoke_pass
+from jiaoguan.passes.applications import service as apps
+from jiaoguan.passes.applications.csv_batch import MAX_BYTES, submit_batch
+from jiaoguan.passes.checkpoint import offline
+from jiaoguan.passes.checkpoint import scans as cp
+from jiaoguan.passes.checkpoint.figures import checkpoint_figures
+from jiaoguan.passes.issuance import keystore
+from jiaoguan.passes.issuance.issue import crew_of
+from jiaoguan.passes.issuance.revocation import get_pass, revoke_pass
 from jiaoguan.passes.schemas import (
     ApplicationIn,
     RefuseIn,
@@ -81,7 +82,7 @@ async def upload_batch(user: EnterpriseAgent, db: Db, file: Annotated[UploadFile
 
 @router.get("/passes/applications")
 def list_applications(user: EnterpriseAgent, db: Db) -> list[dict[str, Any]]:
-    enterprise = apps.enterprise_of(db, user)
+    enterprise = apps.enterprise_of_agent(db, user)
     rows = apps.enterprise_applications(db, enterprise.id)
     passes = apps.passes_by_application(db, [a.id for a in rows])
     return [application_json(a, crew_of(db, a.id), passes.get(a.id)) for a in rows]

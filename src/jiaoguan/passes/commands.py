@@ -19,11 +19,11 @@ from typing import Annotated, Any
 import typer
 
 from jiaoguan.kit.clock import utc_now
-from jiaoguan.passes.codec import PREFIX
-from jiaoguan.passes.dcc import DCC_POLICY, DCC_PREFIX
-from jiaoguan.passes.keys import PassKeyError
-from jiaoguan.passes.trust import PASS_POLICY, SigningPolicy, TrustBundleError, TrustStore, load_trust_store
-from jiaoguan.passes.verify import Verdict, verify
+from jiaoguan.passes.qr.codec import PREFIX
+from jiaoguan.passes.qr.dcc import DCC_POLICY, DCC_PREFIX
+from jiaoguan.passes.qr.keys import PassKeyError
+from jiaoguan.passes.qr.trust import PASS_POLICY, SigningPolicy, TrustBundleError, TrustStore, load_trust_store
+from jiaoguan.passes.qr.verify import Verdict, verify
 
 app = typer.Typer(help="重点物资运输车辆通行证 — key-material transport passes.", no_args_is_help=True)
 
@@ -81,7 +81,7 @@ def _installed_root() -> str | None:
     """This installation's national root certificate (PEM), when a database with pass keys is reachable."""
     try:
         from jiaoguan.kit.db import unit_of_work
-        from jiaoguan.passes.keystore import root_row
+        from jiaoguan.passes.issuance.keystore import root_row
 
         with unit_of_work() as session:
             row = root_row(session)

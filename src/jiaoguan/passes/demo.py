@@ -13,18 +13,18 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from jiaoguan.accounts.models import User
+from jiaoguan.accounts.enterprises import EnterpriseView, enterprise_of
 from jiaoguan.accounts.principal import Principal
-from jiaoguan.accounts.service import principal_of
+from jiaoguan.accounts.service import assign_province, principal_by_username
 from jiaoguan.kit.clock import today, utc_now
 from jiaoguan.kit.errors import JiaoguanError
-from jiaoguan.passes import applications as apps
-from jiaoguan.passes import checkpoint as cp
-from jiaoguan.passes.application_form import ApplicationInput, CrewInput
-from jiaoguan.passes.keystore import init_keys
+from jiaoguan.passes.applications import service as apps
+from jiaoguan.passes.applications.form import ApplicationInput, CrewInput
+from jiaoguan.passes.applications.policy import add_auto_rule, configure_province
+from jiaoguan.passes.checkpoint import scans as cp
+from jiaoguan.passes.issuance.keystore import init_keys
 from jiaoguan.passes.models import PassAutoApprovalRule
-from jiaoguan.passes.policy import add_auto_rule, configure_province
-from jiaoguan.registry.models import Enterprise, Person, Vehicle
+from jiaoguan.registry.queries import persons_in_province, vehicles_of_enterprise
 
 DEMO_PROVINCES = ["11", "31", "44", "51", "14", "42"]
 CHECKPOINTS = (
@@ -42,8 +42,6 @@ CARGO = (("medical", "医用口罩、防护服", "300箱", 4200), ("daily_necess
          ("key_industrial", "汽车零部件", "40托", 18000), ("energy", "柴油", "2罐", 16000))
 
 
-def _user(session: Session, username: str) -> User | None:
-    return session.execute(select(User).where(User.username == username)).scalar_one_or_none()
 
 
 def load_pass_demo(session: Session, *, agent: str = "agent", issuer: str = "issuer", officer: str = "officer",
@@ -53,32 +51,30 @@ def load_pass_demo(session: Session, *, agent: str = "agent", issuer: str = "iss
     points = [cp.ensure_checkpoint(session, code, name, province_code=prov, division_code=div, name_en=en)
               for code, name, en, prov, div in CHECKPOINTS]
     counts["checkpoint"] = len(points)
-    agent_user, issuer_user, officer_user = _user(session, agent), _user(session, issuer), _user(session, officer)
+    agent_user, issuer_user, officer_user = (principal_by_username(session, n) for n in (agent, issuer, officer))
     firm_id = enterprise_id or (agent_user.enterprise_id if agent_user else None)
-    firm = session.get(Enterprise, firm_id) if firm_id else None
+    firm = enterprise_of(session, firm_id)
     if agent_user is None or issuer_user is None or firm is None:
         return counts
     configure_province(session, firm.province_code, issuer_name="重点物资运输车辆通行证核发专班（演示）",
                        verification_phone="12328")
     if issuer_user.province_code != firm.province_code:
         # Passes are issued by the province of the applying enterprise: the demo issuer works there.
-        issuer_user.province_code = firm.province_code
+        issuer_user = assign_province(session, issuer_user.id, firm.province_code)
     exists = session.execute(select(PassAutoApprovalRule.id).where(
         PassAutoApprovalRule.province_code == firm.province_code)).first()
     if exists is None:
         add_auto_rule(session, firm.province_code, "医疗防控物资即接即办", cargo_categories=["medical"])
-    made = _applications(session, principal_of(agent_user), principal_of(issuer_user), firm)
+    made = _applications(session, agent_user, issuer_user, firm)
     counts.update(made)
     if officer_user is not None:
-        counts["checkpoint_scan"] = _scans(session, principal_of(officer_user), points[0])
+        counts["checkpoint_scan"] = _scans(session, officer_user, points[0])
     return counts
 
 
-def _applications(session: Session, agent: Principal, issuer: Principal, firm: Enterprise) -> dict[str, int]:
-    vehicles = session.execute(
-        select(Vehicle).where(Vehicle.owner_enterprise_id == firm.id).order_by(Vehicle.id).limit(12)).scalars().all()
-    people = session.execute(select(Person).where(Person.province_code == firm.province_code)
-                             .order_by(Person.id).limit(16)).scalars().all()
+def _applications(session: Session, agent: Principal, issuer: Principal, firm: EnterpriseView) -> dict[str, int]:
+    vehicles = vehicles_of_enterprise(session, firm.id, limit=12)
+    people = persons_in_province(session, firm.province_code, limit=16)
     start = today()
     made = {"pass_application": 0, "transport_pass": 0}
     plan = ("approve", "approve", "auto", "pending", "pending")

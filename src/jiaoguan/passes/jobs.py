@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from jiaoguan.passes.sla import escalate_reviews
+from jiaoguan.passes.applications.sla import escalate_reviews
 
 
 def review_sla(session: Session) -> object:

@@ -36,7 +36,7 @@ def init(province: Annotated[list[str] | None, typer.Option(
     """Create the national root if missing and a signing key for each province that has none."""
     from jiaoguan.kit.db import unit_of_work
     from jiaoguan.kit.errors import JiaoguanError
-    from jiaoguan.passes.keystore import init_keys
+    from jiaoguan.passes.issuance.keystore import init_keys
 
     _cli_actor()
     try:
@@ -53,7 +53,7 @@ def rotate(province: Annotated[str, typer.Option("--province", "-p", help="Provi
     """Give the province a new signing key; the previous one is retired, not revoked."""
     from jiaoguan.kit.db import unit_of_work
     from jiaoguan.kit.errors import JiaoguanError
-    from jiaoguan.passes.keystore import rotate_key
+    from jiaoguan.passes.issuance.keystore import rotate_key
 
     _cli_actor()
     try:
@@ -69,7 +69,7 @@ def rotate(province: Annotated[str, typer.Option("--province", "-p", help="Provi
 def list_() -> None:
     """Every key: kind, province, kid, status, certificate end."""
     from jiaoguan.kit.db import unit_of_work
-    from jiaoguan.passes.keystore import list_keys
+    from jiaoguan.passes.issuance.keystore import list_keys
 
     with unit_of_work() as session:
         rows = [f"{r.kind:8} {r.province_code or '--'} {r.kid} {r.status:8} until {r.not_after:%Y-%m-%d}"
@@ -84,7 +84,7 @@ def revoke(kid: str, reason: Annotated[str, typer.Option(help="Why the key is re
     """Key compromise: revoke KID (every pass it signed turns grey) and re-issue its honest passes."""
     from jiaoguan.kit.db import unit_of_work
     from jiaoguan.kit.errors import JiaoguanError
-    from jiaoguan.passes.revocation import compromise_key
+    from jiaoguan.passes.issuance.revocation import compromise_key
 
     _cli_actor()
     try:
@@ -103,7 +103,7 @@ def export_root(path: Path) -> None:
     """Write the national root certificate (PEM): what a checkpoint pins to open trust bundles."""
     from jiaoguan.kit.db import unit_of_work
     from jiaoguan.kit.errors import JiaoguanError
-    from jiaoguan.passes.keystore import require_root
+    from jiaoguan.passes.issuance.keystore import require_root
 
     try:
         with unit_of_work() as session:
@@ -119,8 +119,8 @@ def bundle(path: Path, max_age_hours: Annotated[int, typer.Option(min=1, max=24 
     """Write the signed trust bundle (certificates, revoked keys and passes) for offline checkpoints."""
     from jiaoguan.kit.db import unit_of_work
     from jiaoguan.kit.errors import JiaoguanError
-    from jiaoguan.passes.keystore import trust_bundle
-    from jiaoguan.passes.trust import write_trust_bundle
+    from jiaoguan.passes.issuance.keystore import trust_bundle
+    from jiaoguan.passes.qr.trust import write_trust_bundle
 
     try:
         with unit_of_work() as session:

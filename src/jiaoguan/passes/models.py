@@ -12,6 +12,8 @@ from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Index, Integer, St
 from sqlalchemy.orm import Mapped, mapped_column
 
 from jiaoguan.kit.db import Base
+from jiaoguan.kit.states import Versioned, status_check
+from jiaoguan.passes.states import ApplicationStatus, PassStatus
 
 BigId = BigInteger().with_variant(Integer, "sqlite")
 
@@ -83,11 +85,13 @@ class PassBatch(Base):
     problems_json: Mapped[str] = mapped_column(Text, default="[]")
 
 
-class PassApplication(Base):
-    """通行证申请: the template's fields as the enterprise filled them in."""
+class PassApplication(Versioned, Base):
+    """通行证申请: the template's fields as the enterprise filled them in. Its status moves only through
+    `passes.states.APPLICATION`."""
 
     __tablename__ = "pass_application"
-    __table_args__ = (Index("ix_pass_application_review", "province_code", "status", "sla_due"),)
+    __table_args__ = (Index("ix_pass_application_review", "province_code", "status", "sla_due"),
+                      status_check(ApplicationStatus))
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     province_code: Mapped[str] = mapped_column(String(2))
@@ -115,7 +119,7 @@ class PassApplication(Base):
     cargo_weight_kg: Mapped[int] = mapped_column(Integer)
     valid_from: Mapped[dt.date] = mapped_column(Date)
     valid_to: Mapped[dt.date] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(String(12), default="pending")  # pending|approved|refused|withdrawn
+    status: Mapped[str] = mapped_column(String(12), default=ApplicationStatus.pending.value)
     submitted_at: Mapped[dt.datetime]
     sla_due: Mapped[dt.date] = mapped_column(Date)
     decided_at: Mapped[dt.datetime | None]
@@ -148,11 +152,12 @@ class PassNumberCounter(Base):
     last_serial: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class TransportPass(Base):
-    """An issued pass and its current QR. status: active | revoked | key_revoked (signed by a revoked key,
-    waiting for re-issue)."""
+class TransportPass(Versioned, Base):
+    """An issued pass and its current QR. Its status moves only through `passes.states.PASS`: active,
+    revoked, or key_revoked (signed by a revoked key, waiting for re-issue)."""
 
     __tablename__ = "transport_pass"
+    __table_args__ = (status_check(PassStatus),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     pass_no: Mapped[str] = mapped_column(String(12), unique=True)
@@ -166,7 +171,7 @@ class TransportPass(Base):
     qr_text: Mapped[str] = mapped_column(Text)
     issued_at: Mapped[dt.datetime]
     signed_at: Mapped[dt.datetime]
-    status: Mapped[str] = mapped_column(String(12), default="active", index=True)
+    status: Mapped[str] = mapped_column(String(12), default=PassStatus.active.value, index=True)
     revoked_at: Mapped[dt.datetime | None]
     revoked_reason: Mapped[str | None] = mapped_column(Text)
     revoked_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))

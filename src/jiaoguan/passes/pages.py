@@ -1,5 +1,5 @@
-"""HTML pages of the pass room. The routes live in three files by who uses them; this one joins them and
-serves the room's own stylesheet and script."""
+"""HTML pages of the pass room. The routes live in `web/` by who uses them (agent, issuer, checkpoint); this
+module joins them and serves the room's own stylesheet and script."""
 
 from __future__ import annotations
 
@@ -12,12 +12,12 @@ from fastapi.responses import Response
 from jiaoguan.accounts.auth import Anyone
 from jiaoguan.kit.errors import NotFound
 from jiaoguan.kit.web import UnitOfWorkRoute
-from jiaoguan.passes import pages_agent, pages_checkpoint, pages_issuer
+from jiaoguan.passes.web import agent, checkpoint, issuer
 
 router = APIRouter(route_class=UnitOfWorkRoute, include_in_schema=False)
-router.include_router(pages_agent.router)
-router.include_router(pages_issuer.router)
-router.include_router(pages_checkpoint.router)
+router.include_router(agent.router)
+router.include_router(issuer.router)
+router.include_router(checkpoint.router)
 
 ASSETS = FsPath(__file__).resolve().parent / "templates" / "passes" / "assets"
 MEDIA_TYPES = {"passes.css": "text/css", "verify.js": "text/javascript"}

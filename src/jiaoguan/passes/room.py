@@ -21,4 +21,5 @@ ROOM = Room(
     jobs=(Job("passes.review_sla", dt.timedelta(hours=1), "jiaoguan.passes.jobs:review_sla"),),
     commands=(("pass", "jiaoguan.passes.commands:app"),),
     demo="jiaoguan.passes.demo:load_demo_part",
+    templates="jiaoguan.passes.messages:TEMPLATES",
 )

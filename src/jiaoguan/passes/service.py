@@ -12,13 +12,14 @@ from sqlalchemy.orm import Session
 from jiaoguan.kit.clock import today
 from jiaoguan.kit.ids.text import compact
 from jiaoguan.passes.models import TransportPass
+from jiaoguan.passes.states import PassStatus
 
 PRIORITY_REASON = "KEY_MATERIAL_TRANSPORT"  # REFERENCE F: priority_reason on cases and tickets
 
 
 def _active_today() -> tuple[ColumnElement[bool], ...]:
     day = today()
-    return (TransportPass.status == "active", TransportPass.valid_from <= day, TransportPass.valid_to >= day)
+    return (TransportPass.status == PassStatus.active, TransportPass.valid_from <= day, TransportPass.valid_to >= day)
 
 
 def active_pass_no_for_vehicle(session: Session, plate_no: str) -> str | None:

@@ -1,5 +1,7 @@
 """The registry: persons, driving licences, vehicles, learner permits, preselected plates.
 
+Enterprises (a vehicle's owner may be one) belong to the accounts room: `accounts.enterprises`.
+
 Every large table carries `province_code` (first two digits of GB/T 2260), the natural key for
 partitioning on PostgreSQL and, later, for distribution.
 """
@@ -28,19 +30,6 @@ class Person(Base):
     phone: Mapped[str | None] = mapped_column(String(20), index=True)
     address_division: Mapped[str] = mapped_column(String(6))
     address: Mapped[str | None] = mapped_column(String(200))
-    province_code: Mapped[str] = mapped_column(String(2), index=True)
-
-
-class Enterprise(Base):
-    """An enterprise identified by its unified social credit code (统一社会信用代码)."""
-
-    __tablename__ = "enterprise"
-
-    id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    credit_code: Mapped[str] = mapped_column(String(18), unique=True)
-    name: Mapped[str] = mapped_column(String(120))
-    address_division: Mapped[str] = mapped_column(String(6))
-    contact_phone: Mapped[str | None] = mapped_column(String(20))
     province_code: Mapped[str] = mapped_column(String(2), index=True)
 
 

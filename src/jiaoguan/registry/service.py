@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from jiaoguan.accounts.enterprises import enterprise_of, enterprises_by_id
 from jiaoguan.accounts.principal import Principal
 from jiaoguan.kit import audit
 from jiaoguan.kit.calendar import add_months
@@ -20,7 +21,7 @@ from jiaoguan.kit.errors import Forbidden, InvalidInput, NotFound
 from jiaoguan.kit.i18n import N_
 from jiaoguan.kit.ids import check_plate_type, mask_id_number, require_id_number, require_plate, require_vin
 from jiaoguan.kit.ids.text import compact
-from jiaoguan.registry.models import DrivingLicence, Enterprise, LearnerPermit, Person, PreselectedPlate, Vehicle
+from jiaoguan.registry.models import DrivingLicence, LearnerPermit, Person, PreselectedPlate, Vehicle
 from jiaoguan.registry.states import INSPECTION_WINDOW_MONTHS
 from jiaoguan.registry.views import (
     PersonRecords,
@@ -128,8 +129,7 @@ def find_persons(session: Session, id_number: str) -> list[PersonView]:
 def _with_owners(session: Session, rows: list[Vehicle], on: dt.date) -> list[VehicleView]:
     people = {p.id: p for p in session.scalars(select(Person).where(
         Person.id.in_({v.owner_person_id for v in rows if v.owner_person_id is not None})))}
-    firms = {e.id: e for e in session.scalars(select(Enterprise).where(
-        Enterprise.id.in_({v.owner_enterprise_id for v in rows if v.owner_enterprise_id is not None})))}
+    firms = enterprises_by_id(session, {v.owner_enterprise_id for v in rows if v.owner_enterprise_id is not None})
     return [vehicle_view(v, on, owner_view(people.get(v.owner_person_id or 0),
                                            firms.get(v.owner_enterprise_id or 0))) for v in rows]
 
@@ -188,7 +188,7 @@ def search(session: Session, query: str, *, on: dt.date | None = None) -> Search
 def fleet(session: Session, user: Principal, *, on: dt.date | None = None, limit: int = 100,
           offset: int = 0) -> FleetView:
     """The vehicles of the enterprise an agent acts for, with counts of inspections due and overdue."""
-    firm = session.get(Enterprise, user.enterprise_id) if user.enterprise_id is not None else None
+    firm = enterprise_of(session, user.enterprise_id)
     if firm is None:
         raise NoEnterprise()
     on = on or today()

@@ -8,8 +8,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from jiaoguan.accounts.enterprises import EnterpriseView
 from jiaoguan.kit.ids import LICENCE_CLASSES, PLATE_TYPES, check_plate, mask_id_number, mask_mobile
-from jiaoguan.registry.models import DrivingLicence, Enterprise, LearnerPermit, Person, PreselectedPlate, Vehicle
+from jiaoguan.registry.models import DrivingLicence, LearnerPermit, Person, PreselectedPlate, Vehicle
 from jiaoguan.registry.states import (
     StateTag,
     Tone,
@@ -144,7 +145,7 @@ def licence_view(lic: DrivingLicence, on: dt.date) -> LicenceView:
                        lic.province_code, tuple(states))
 
 
-def owner_view(person: Person | None, enterprise: Enterprise | None) -> OwnerView | None:
+def owner_view(person: Person | None, enterprise: EnterpriseView | None) -> OwnerView | None:
     if person is not None:
         return OwnerView("person", person.id, person.name, mask_id_number(person.id_number))
     if enterprise is not None:

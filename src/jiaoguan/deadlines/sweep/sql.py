@@ -33,14 +33,14 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.dml import ReturningInsert, ReturningUpdate
 
-from jiaoguan.accounts.models import User
+from jiaoguan.accounts.models import Enterprise, User
 from jiaoguan.deadlines.rules.kinds import HEAVY_LICENCE_CLASSES, DeadlineKind
 from jiaoguan.deadlines.sweep.models import NO_DATE, SweepRegion, SweepTerm
 from jiaoguan.deadlines.sweep.plan import KeySpec
 from jiaoguan.kit.db import UTCDateTime
 from jiaoguan.kit.i18n import translate
 from jiaoguan.kit.outbox import OutboxMessage
-from jiaoguan.registry.models import DrivingLicence, Enterprise, LearnerPermit, Person, PreselectedPlate, Vehicle
+from jiaoguan.registry.models import DrivingLicence, LearnerPermit, Person, PreselectedPlate, Vehicle
 from jiaoguan.registry.states import SCRAP_AFTER_MISSED_CYCLES
 
 LIC: Table = DrivingLicence.__table__  # type: ignore[assignment]

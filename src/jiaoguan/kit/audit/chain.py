@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 
 from jiaoguan.kit.audit.models import GENESIS, AuditHead, AuditRecord
 from jiaoguan.kit.clock import utc_now
-from jiaoguan.kit.context import current_actor, request_id
+from jiaoguan.kit.context import Actor, current_actor, request_id
 
 log = logging.getLogger("jiaoguan.audit")
 _ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(\d{6})\d{8}(\d{3}[0-9Xx])(?![0-9A-Za-z])")
@@ -71,9 +71,11 @@ def digest(prev_hash: str, fields: dict[str, Any]) -> str:
     return hashlib.sha256((prev_hash + body).encode()).hexdigest()
 
 
-def record(session: Session, action: str, object_type: str, object_id: object, summary: str = "") -> AuditRecord:
-    """Write one audit record in the caller's transaction; it is chained after the transaction commits."""
-    actor = current_actor()
+def record(session: Session, action: str, object_type: str, object_id: object, summary: str = "", *,
+           actor: Actor | None = None) -> AuditRecord:
+    """Write one audit record in the caller's transaction, by `actor` (default: who is acting now); it is
+    chained after the transaction commits."""
+    actor = actor or current_actor()
     rec = AuditRecord(
         at=utc_now(),  # both engines keep microseconds exactly, so the hash replays
         actor_id=actor.user_id, actor_role=actor.role, actor_label=scrub(actor.label)[:120], action=action,

@@ -4,9 +4,9 @@ A hash chain alone only proves that the rows agree with each other: whoever can 
 delete the tail and move the head back, or edit a row and recompute every later hash. A checkpoint
 says "the chain had `seq` records and ended in `head_hash` at `at`", signed with an Ed25519 key the
 database does not hold (a file; in production on another volume), and is appended to a folder of JSON
-lines outside the database (and optionally sent through the outbox). `audit verify` then checks that
-every exported checkpoint is a prefix of the current chain: a rewritten or shortened chain no longer
-matches what was signed before.
+lines outside the database (and emitted as the domain event `audit.checkpoint`, for any room that
+declares a handler). `audit verify` then checks that every exported checkpoint is a prefix of the
+current chain: a rewritten or shortened chain no longer matches what was signed before.
 """
 
 from __future__ import annotations
@@ -215,15 +215,15 @@ def _sink_folder() -> Path:
     return get_settings().effective_audit_checkpoint_dir
 
 
-def _send(session: Session, cp: Checkpoint) -> None:
-    target = get_settings().audit_checkpoint_outbox
-    if not target:
-        return
-    from jiaoguan.kit.outbox import enqueue
+CHECKPOINT_EVENT = "audit.checkpoint"
 
-    channel, _, recipient = target.partition(":")
-    enqueue(session, channel, recipient, "generic", {"text": "audit checkpoint " + cp.line()},
-            dedupe_key=f"audit.checkpoint:{cp.seq}:{cp.head_hash[:16]}")
+
+def _announce(session: Session, cp: Checkpoint) -> None:
+    """The checkpoint as a domain event, in the same transaction: a room that declares a handler for it (an
+    exporter to another system, a notice to the auditors) gets it through the outbox; none declared, no row."""
+    from jiaoguan.kit import events
+
+    events.emit(session, CHECKPOINT_EVENT, json.loads(cp.line()))
 
 
 def take_checkpoint(session: Session, key: Ed25519PrivateKey) -> Checkpoint | None:
@@ -237,7 +237,7 @@ def take_checkpoint(session: Session, key: Ed25519PrivateKey) -> Checkpoint | No
     cp = sign(key, head.last_seq, head.last_hash, utc_now())
     session.add(AuditCheckpoint(seq=cp.seq, head_hash=cp.head_hash, at=cp.at, key_id=cp.key_id,
                                 signature=cp.signature))
-    _send(session, cp)
+    _announce(session, cp)
     folder = _sink_folder()
     after_commit(session, lambda: export(cp, folder))
     session.flush()

@@ -1,4 +1,4 @@
-// 离线核验: the pass verifier of passes/verify.py, in the browser, for a checkpoint with no network.
+// 离线核验: the pass verifier of passes/qr/verify.py, in the browser, for a checkpoint with no network.
 // Same checklist, same order, same stable reason codes; the trust comes from the snapshot served by
 // GET /api/v1/passes/offline-trust (the signed trust bundle, opened by the server). No dependencies:
 // Base45 (RFC 9285), zlib via DecompressionStream, a small CBOR decoder, COSE_Sign1 and WebCrypto ES256.

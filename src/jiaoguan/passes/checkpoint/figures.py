@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jiaoguan.kit.clock import CHINA_TZ
-from jiaoguan.passes.checkpoint import reason_texts
+from jiaoguan.passes.checkpoint.scans import reason_texts
 from jiaoguan.passes.models import Checkpoint, CheckpointScan
 
 

@@ -11,22 +11,23 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from jiaoguan.accounts.auth import EnterpriseAgent, allow
+from jiaoguan.accounts.enterprises import enterprise_of
 from jiaoguan.accounts.principal import Principal
 from jiaoguan.accounts.roles import Role
 from jiaoguan.kit.clock import today
 from jiaoguan.kit.errors import JiaoguanError
 from jiaoguan.kit.web import UnitOfWorkRoute
-from jiaoguan.passes import applications as apps
-from jiaoguan.passes import service_requests as sr
-from jiaoguan.passes.application_form import MAX_CREW, ApplicationInput, CrewInput
-from jiaoguan.passes.csv_batch import MAX_BYTES, submit_batch, template_csv
-from jiaoguan.passes.issuance import GREEN, GREY, crew_of, qr_svg
+from jiaoguan.passes.applications import service as apps
+from jiaoguan.passes.applications import service_requests as sr
+from jiaoguan.passes.applications.csv_batch import MAX_BYTES, submit_batch, template_csv
+from jiaoguan.passes.applications.form import MAX_CREW, ApplicationInput, CrewInput
+from jiaoguan.passes.applications.policy import province_settings
+from jiaoguan.passes.issuance.issue import GREEN, GREY, crew_of, qr_svg
+from jiaoguan.passes.issuance.revocation import get_pass
 from jiaoguan.passes.models import PassApplication
-from jiaoguan.passes.pages_common import Db, page
-from jiaoguan.passes.policy import province_settings
-from jiaoguan.passes.revocation import get_pass
 from jiaoguan.passes.service import enterprise_active_plates
-from jiaoguan.registry.models import Enterprise
+from jiaoguan.passes.states import PassStatus
+from jiaoguan.passes.web.common import Db, page
 
 router = APIRouter(route_class=UnitOfWorkRoute, include_in_schema=False)
 Viewer = Annotated[Principal, Depends(allow(Role.enterprise_agent, Role.pass_issuer))]
@@ -39,7 +40,7 @@ CREW_ROWS = 3
 
 @router.get("/passes/mine")
 def mine(request: Request, user: EnterpriseAgent, db: Db, notice: str = "") -> Response:
-    enterprise = apps.enterprise_of(db, user)
+    enterprise = apps.enterprise_of_agent(db, user)
     rows = apps.enterprise_applications(db, enterprise.id)
     passes = apps.passes_by_application(db, [a.id for a in rows])
     return page(request, user, "passes/mine.html", enterprise=enterprise, rows=rows, passes=passes, notice=notice,
@@ -54,7 +55,7 @@ def _form_values(form: Any) -> tuple[dict[str, str], list[dict[str, str]]]:
 
 def _apply_page(request: Request, user: Principal, db: Any, values: dict[str, str], crew: list[dict[str, str]],
                 errors: dict[str, list[str]] | None = None, message: str = "", status_code: int = 200) -> Response:
-    enterprise = apps.enterprise_of(db, user)
+    enterprise = apps.enterprise_of_agent(db, user)
     settings = province_settings(db, enterprise.province_code)
     while len(crew) < CREW_ROWS:
         crew.append({"name": "", "id_number": "", "phone": ""})
@@ -105,7 +106,7 @@ def application_detail(request: Request, app_id: int, user: Viewer, db: Db) -> R
     apps.ensure_may_see(db, user, app)
     return page(request, user, "passes/application.html", app=app, crew=crew_of(db, app.id),
                 pass_row=apps.passes_by_application(db, [app.id]).get(app.id),
-                enterprise=db.get(Enterprise, app.enterprise_id))
+                enterprise=enterprise_of(db, app.enterprise_id))
 
 
 @router.get("/passes/batch")
@@ -132,7 +133,7 @@ def _pass_context(db: Any, user: Principal, pass_no: str) -> dict[str, Any]:
     apps.ensure_may_see_pass(user, p)
     app: PassApplication = apps.get_application(db, p.application_id)
     settings = province_settings(db, p.province_code)
-    green = p.status == "active" and p.valid_to >= today()
+    green = p.status == PassStatus.active and p.valid_to >= today()
     return {"p": p, "app": app, "crew": crew_of(db, app.id), "settings": settings, "green": green,
             "qr": qr_svg(p.qr_text, dark="#000000" if green else "#8a8a8a", light="#ffffff", scale=5),
             "colour": GREEN if green else GREY}
@@ -152,7 +153,7 @@ def e_pass(request: Request, pass_no: Annotated[str, Path(pattern=PASS_NO)], use
 
 @router.get("/passes/service-requests")
 def service_requests(request: Request, user: EnterpriseAgent, db: Db, notice: str = "", error: str = "") -> Response:
-    enterprise = apps.enterprise_of(db, user)
+    enterprise = apps.enterprise_of_agent(db, user)
     return page(request, user, "passes/service_requests.html", rows=sr.enterprise_requests(db, enterprise.id),
                 plates=enterprise_active_plates(db, enterprise.id), kinds=sr.KINDS, notice=notice, error=error)
 
@@ -167,7 +168,7 @@ def request_service(request: Request, user: EnterpriseAgent, db: Db, kind: Annot
         sr.request_service(db, user, kind=kind, plates=plates, business=business, contact_phone=contact_phone,
                            address=address, preferred_date=when)
     except (JiaoguanError, ValueError) as exc:
-        enterprise = apps.enterprise_of(db, user)
+        enterprise = apps.enterprise_of_agent(db, user)
         text = exc.text() if isinstance(exc, JiaoguanError) else str(exc)
         return page(request, user, "passes/service_requests.html", status_code=422,
                     rows=sr.enterprise_requests(db, enterprise.id), plates=enterprise_active_plates(db, enterprise.id),

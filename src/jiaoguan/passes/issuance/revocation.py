@@ -13,14 +13,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jiaoguan.accounts.principal import Principal
-from jiaoguan.kit import audit, events
+from jiaoguan.kit import audit
 from jiaoguan.kit.clock import today, utc_now
 from jiaoguan.kit.errors import Conflict, InvalidInput, NotFound
 from jiaoguan.kit.i18n import N_
-from jiaoguan.passes import keystore
-from jiaoguan.passes.applications import NotYourApplication, get_application, notify_applicant
-from jiaoguan.passes.issuance import crew_of, sign
+from jiaoguan.passes.applications.service import NotYourApplication, applicant_recipients, get_application
+from jiaoguan.passes.issuance import keystore
+from jiaoguan.passes.issuance.issue import crew_of, sign
 from jiaoguan.passes.models import PassSigningKey, TransportPass
+from jiaoguan.passes.states import PASS, PassStatus
 
 
 class PassAlreadyRevoked(Conflict):
@@ -44,18 +45,16 @@ def revoke_pass(session: Session, pass_no: str, issuer: Principal, reason: str) 
     reason = " ".join(reason.split())[:500]
     if not reason:
         raise InvalidInput(N_("Give the reason for the revocation."), code="revocation_reason", field="reason")
-    if p.status == "revoked":
+    if p.status == PassStatus.revoked:
         raise PassAlreadyRevoked()
-    p.status, p.revoked_at, p.revoked_reason, p.revoked_by_user_id = "revoked", utc_now(), reason, issuer.id
-    session.flush()
-    audit.record(session, "pass.revoke", "transport_pass", p.pass_no, reason)
-    # Rooms above react without being called: halls lowers a waiting ticket's priority, stats counts it.
-    events.emit(session, "pass.revoked", {"pass_no": p.pass_no, "plate_no": p.plate_no,
-                                          "province_code": p.province_code, "enterprise_id": p.enterprise_id},
-                province_code=p.province_code)
-    notify_applicant(session, get_application(session, p.application_id),
-                     N_("Pass %(pass_no)s for %(plate)s has been revoked: %(reason)s"),
-                     pass_no=p.pass_no, plate=p.plate_no, reason=reason)
+    p.revoked_at, p.revoked_reason, p.revoked_by_user_id = utc_now(), reason, issuer.id
+    # The event lets rooms above react without being called: halls lowers a waiting ticket's priority,
+    # stats counts it.
+    PASS.apply(session, p, "revoke", role=issuer.role, summary=f"{p.pass_no}: {reason}", province_code=p.province_code,
+               payload={"pass_no": p.pass_no, "plate_no": p.plate_no, "province_code": p.province_code,
+                        "enterprise_id": p.enterprise_id},
+               recipients=applicant_recipients(get_application(session, p.application_id)),
+               params={"pass_no": p.pass_no, "plate": p.plate_no, "reason": reason})
     return p
 
 
@@ -80,11 +79,10 @@ def revoke_key(session: Session, kid_hex: str, reason: str) -> tuple[PassSigning
     now = utc_now()
     key.status, key.revoked_at, key.revoked_reason = "revoked", now, reason
     passes = list(session.execute(
-        select(TransportPass).where(TransportPass.key_id == key.id, TransportPass.status == "active")
+        select(TransportPass).where(TransportPass.key_id == key.id, TransportPass.status == PassStatus.active)
     ).scalars())
     for p in passes:
-        p.status = "key_revoked"
-    session.flush()
+        PASS.apply(session, p, "grey_for_key", summary=f"{p.pass_no}: signing key {key.kid} revoked")
     audit.record(session, "pass.key.revoke", "pass_signing_key", key.kid,
                  f"{reason}; {len(passes)} active pass(es) turned grey")
     return key, len(passes)
@@ -94,7 +92,7 @@ def reissue_passes_of_key(session: Session, key: PassSigningKey) -> tuple[list[s
     """Sign again, under the province's current key, every honest pass the revoked key had signed:
     those turned grey by the key's revocation and not yet past their last day."""
     passes = list(session.execute(
-        select(TransportPass).where(TransportPass.key_id == key.id, TransportPass.status == "key_revoked",
+        select(TransportPass).where(TransportPass.key_id == key.id, TransportPass.status == PassStatus.key_revoked,
                                     TransportPass.valid_to >= today())
         .order_by(TransportPass.pass_no)
     ).scalars())
@@ -106,9 +104,9 @@ def reissue_passes_of_key(session: Session, key: PassSigningKey) -> tuple[list[s
     for p in passes:
         app = get_application(session, p.application_id)
         sign(p, app, crew_of(session, app.id), new_key, now)
-        p.status, p.reissue_count = "active", p.reissue_count + 1
-        notify_applicant(session, app, N_("Pass %(pass_no)s for %(plate)s was re-issued with a new QR code; "
-                                          "print or show the new one."), pass_no=p.pass_no, plate=p.plate_no)
+        p.reissue_count += 1
+        PASS.apply(session, p, "reissue", summary=f"{p.pass_no}: signed again under {new_key.kid}",
+                   recipients=applicant_recipients(app), params={"pass_no": p.pass_no, "plate": p.plate_no})
     session.flush()
     audit.record(session, "pass.reissue", "pass_signing_key", key.kid,
                  f"{len(passes)} pass(es) re-signed under {new_key.kid}: {' '.join(p.pass_no for p in passes)}")

@@ -29,8 +29,8 @@ import cbor2
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from jiaoguan.kit.clock import CHINA_TZ
-from jiaoguan.passes.b45 import b45encode
-from jiaoguan.passes.cose import CBOR_MAPS, sign1
+from jiaoguan.passes.qr.b45 import b45encode
+from jiaoguan.passes.qr.cose import CBOR_MAPS, sign1
 from jiaoguan.passes.vocab import CARGO_CATEGORIES, PLATE_COLOURS
 
 PREFIX = "JG1:"

@@ -15,8 +15,8 @@ from typing import Any
 
 from cryptography import x509
 
-from jiaoguan.passes.cose import ES256, PS256
-from jiaoguan.passes.trust import Signer, SigningPolicy, TrustStore
+from jiaoguan.passes.qr.cose import ES256, PS256
+from jiaoguan.passes.qr.trust import Signer, SigningPolicy, TrustStore
 
 DCC_PREFIX = "HC1:"
 HCERT_CLAIM = -260

@@ -29,12 +29,12 @@ from jiaoguan.kit.db import is_postgres
 from jiaoguan.kit.errors import Forbidden, InvalidInput, NotFound
 from jiaoguan.kit.i18n import N_, both, translate
 from jiaoguan.kit.ids import PROVINCES
-from jiaoguan.passes import keystore
-from jiaoguan.passes import reasons as R
+from jiaoguan.passes.issuance import keystore
 from jiaoguan.passes.models import Checkpoint, CheckpointScan, PassApplication, TransportPass
-from jiaoguan.passes.verify import Verdict, verify
+from jiaoguan.passes.qr import reasons as R
+from jiaoguan.passes.qr.verify import Verdict, verify
 
-# Reasons only the online check can give (the pure verifier's codes are in reasons.py).
+# Reasons only the online check can give (the pure verifier's codes are in qr/reasons.py).
 NOT_REGISTERED = "not_registered"
 SUPERSEDED = "superseded"
 SERVER_MESSAGES: Mapping[str, str] = {

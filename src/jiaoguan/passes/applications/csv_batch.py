@@ -22,8 +22,8 @@ from jiaoguan.kit import audit
 from jiaoguan.kit.clock import utc_now
 from jiaoguan.kit.errors import JiaoguanError
 from jiaoguan.kit.i18n import N_, translate
-from jiaoguan.passes.application_form import ApplicationInput, CrewInput
-from jiaoguan.passes.applications import ApplicationInvalid, enterprise_of, submit_application
+from jiaoguan.passes.applications.form import ApplicationInput, CrewInput
+from jiaoguan.passes.applications.service import ApplicationInvalid, enterprise_of_agent, submit_application
 from jiaoguan.passes.models import PassBatch
 from jiaoguan.passes.vocab import CARGO_CATEGORIES, PLATE_COLOURS
 
@@ -217,7 +217,7 @@ class BatchReport:
 
 def submit_batch(session: Session, user: Principal, filename: str, data: bytes) -> BatchReport:
     """Submit every row of the CSV; good rows are stored even when others are refused."""
-    enterprise = enterprise_of(session, user)
+    enterprise = enterprise_of_agent(session, user)
     parsed = parse_csv(data)
     batch = PassBatch(enterprise_id=enterprise.id, uploaded_by_user_id=user.id, filename=filename[:200] or "upload.csv",
                       created_at=utc_now(), rows_total=len(parsed.rows), rows_accepted=0, rows_rejected=0,

@@ -13,7 +13,7 @@ from jiaoguan.kit.clock import CHINA_TZ
 from jiaoguan.kit.i18n import translate
 from jiaoguan.kit.ids import find_division
 from jiaoguan.kit.web import get_db, render
-from jiaoguan.passes.applications import REFUSAL_REASONS
+from jiaoguan.passes.applications.service import REFUSAL_REASONS
 from jiaoguan.passes.vocab import CARGO_CATEGORIES, PLATE_COLOURS
 
 Db = Annotated[Session, Depends(get_db)]

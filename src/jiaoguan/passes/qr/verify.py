@@ -19,9 +19,9 @@ from typing import Any
 
 import cbor2
 
-from jiaoguan.passes import reasons as R
-from jiaoguan.passes.b45 import Base45Error, b45decode
-from jiaoguan.passes.codec import (
+from jiaoguan.passes.qr import reasons as R
+from jiaoguan.passes.qr.b45 import Base45Error, b45decode
+from jiaoguan.passes.qr.codec import (
     CWT_EXP,
     CWT_IAT,
     CWT_NBF,
@@ -32,10 +32,10 @@ from jiaoguan.passes.codec import (
     decompress,
     read_cwt,
 )
-from jiaoguan.passes.cose import CoseError, parse_sign1, verify_signature
-from jiaoguan.passes.trust import Signer, TrustStore
+from jiaoguan.passes.qr.cose import CoseError, parse_sign1, verify_signature
+from jiaoguan.passes.qr.trust import Signer, TrustStore
 
-log = logging.getLogger("jiaoguan.passes.verify")
+log = logging.getLogger("jiaoguan.passes.qr.verify")
 
 # Checkpoint devices run offline and their clocks drift; a pass issued minutes ago must not turn grey.
 CLOCK_SKEW = dt.timedelta(minutes=5)

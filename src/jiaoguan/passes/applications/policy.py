@@ -13,6 +13,7 @@ from jiaoguan.kit.errors import InvalidInput
 from jiaoguan.kit.i18n import N_
 from jiaoguan.kit.ids import PROVINCES, find_division
 from jiaoguan.passes.models import PassAutoApprovalRule, PassProvinceSettings, TransportPass
+from jiaoguan.passes.states import PassStatus
 from jiaoguan.passes.vocab import CARGO_CATEGORIES
 
 NUMBER_AREAS = ("province", "prefecture")
@@ -93,7 +94,8 @@ def enterprise_in_good_standing(session: Session, enterprise_id: int, now: dt.da
     since = (now or utc_now()) - dt.timedelta(days=GOOD_STANDING_DAYS)
     revoked = session.execute(
         select(TransportPass.id).where(TransportPass.enterprise_id == enterprise_id,
-                                       TransportPass.status == "revoked", TransportPass.revoked_at >= since).limit(1)
+                                       TransportPass.status == PassStatus.revoked,
+                                       TransportPass.revoked_at >= since).limit(1)
     ).first()
     return revoked is None
 

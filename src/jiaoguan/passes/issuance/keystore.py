@@ -22,9 +22,10 @@ from jiaoguan.kit.errors import Conflict, InvalidInput, NotFound
 from jiaoguan.kit.i18n import N_
 from jiaoguan.kit.ids import PROVINCES
 from jiaoguan.kit.settings import get_settings
-from jiaoguan.passes import keys
 from jiaoguan.passes.models import PassSigningKey, TransportPass
-from jiaoguan.passes.trust import DEFAULT_MAX_AGE, Signer, TrustStore, build_trust_bundle
+from jiaoguan.passes.qr import keys
+from jiaoguan.passes.qr.trust import DEFAULT_MAX_AGE, Signer, TrustStore, build_trust_bundle
+from jiaoguan.passes.states import PassStatus
 
 
 class NoSigningKey(Conflict):
@@ -196,7 +197,7 @@ def trust_bundle(session: Session, *, max_age: dt.timedelta = DEFAULT_MAX_AGE,
     rows = signing_rows(session, now)
     # Passes past their last day fail on `exp` anyway; listing them would only grow the bundle.
     revoked = session.execute(
-        select(TransportPass.pass_no).where(TransportPass.status == "revoked",
+        select(TransportPass.pass_no).where(TransportPass.status == PassStatus.revoked,
                                             TransportPass.valid_to >= today() - dt.timedelta(days=1))
     ).scalars().all()
     return build_trust_bundle(

@@ -5,7 +5,7 @@ laid out as JSON for the browser: no second source of truth for which keys are t
 are revoked. The browser cannot check X.509 chains cheaply, so the server does it here, once, and hands
 over what the verifier needs per signer (kid, SPKI public key, validity, may it sign passes).
 
-The page (assets/offline_verify.js) runs the checklist of verify.py in the same order with the same
+The page (assets/offline_verify.js) runs the checklist of qr/verify.py in the same order with the same
 reason codes; the parameters it must agree on (prefix, clock skew, zlib cap) travel in the snapshot.
 """
 
@@ -20,11 +20,11 @@ from sqlalchemy.orm import Session
 
 from jiaoguan.kit.clock import utc_now
 from jiaoguan.kit.i18n import translate
-from jiaoguan.passes import keystore
-from jiaoguan.passes import reasons as R
-from jiaoguan.passes.codec import MAX_DECOMPRESSED, PREFIX
-from jiaoguan.passes.trust import DEFAULT_MAX_AGE, REVOCATION_HASH_BYTES, Signer, TrustStore
-from jiaoguan.passes.verify import CLOCK_SKEW
+from jiaoguan.passes.issuance import keystore
+from jiaoguan.passes.qr import reasons as R
+from jiaoguan.passes.qr.codec import MAX_DECOMPRESSED, PREFIX
+from jiaoguan.passes.qr.trust import DEFAULT_MAX_AGE, REVOCATION_HASH_BYTES, Signer, TrustStore
+from jiaoguan.passes.qr.verify import CLOCK_SKEW
 
 SNAPSHOT_VERSION = 1
 
@@ -60,7 +60,7 @@ def snapshot_json(store: TrustStore) -> dict[str, Any]:
         "max_decompressed": MAX_DECOMPRESSED,
         "revocation_hash_bytes": REVOCATION_HASH_BYTES,
         # Every signer the bundle trusts, also those that may not sign passes: a pass signed by such a
-        # key must end in key_not_allowed, as in verify.py, not in unknown_kid.
+        # key must end in key_not_allowed, as in qr/verify.py, not in unknown_kid.
         "signers": [signer_json(s) for s in sorted(store.signers.values(), key=lambda s: s.kid)],
         "revoked_kids": sorted(k.hex() for k in store.revoked_kids),
         "revoked_pass_hashes": sorted(h.hex() for h in store.revoked_passes),

@@ -11,19 +11,19 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
 from jiaoguan.accounts.auth import allow
+from jiaoguan.accounts.enterprises import enterprise_of, enterprises_by_id
 from jiaoguan.accounts.principal import Principal
 from jiaoguan.accounts.roles import Role
 from jiaoguan.kit.clock import CHINA_TZ, today
 from jiaoguan.kit.errors import InvalidInput
 from jiaoguan.kit.i18n import N_
 from jiaoguan.kit.web import UnitOfWorkRoute
-from jiaoguan.passes import applications as apps
-from jiaoguan.passes import service_requests as sr
-from jiaoguan.passes.issuance import crew_of
+from jiaoguan.passes.applications import service as apps
+from jiaoguan.passes.applications import service_requests as sr
+from jiaoguan.passes.issuance.issue import crew_of
+from jiaoguan.passes.issuance.revocation import revoke_pass
 from jiaoguan.passes.models import TransportPass
-from jiaoguan.passes.pages_common import Db, page
-from jiaoguan.passes.revocation import revoke_pass
-from jiaoguan.registry.models import Enterprise
+from jiaoguan.passes.web.common import Db, page
 
 router = APIRouter(route_class=UnitOfWorkRoute, include_in_schema=False)
 Issuer = Annotated[Principal, Depends(allow(Role.pass_issuer))]
@@ -34,8 +34,7 @@ PASS_NO = r"^\d{12}$"
 @router.get("/passes/review")
 def review(request: Request, user: Issuer, db: Db, notice: str = "") -> Response:
     queue = apps.review_queue(db, user)
-    firms = {e.id: e for e in db.execute(select(Enterprise).where(
-        Enterprise.id.in_({a.enterprise_id for a in queue}))).scalars()} if queue else {}
+    firms = enterprises_by_id(db, (a.enterprise_id for a in queue))
     return page(request, user, "passes/review.html", queue=queue, firms=firms, notice=notice,
                 days_left={a.id: apps.working_days_left(db, a) for a in queue})
 
@@ -45,7 +44,7 @@ def review_one(request: Request, app_id: int, user: Issuer, db: Db, error: str =
     app = apps.get_application(db, app_id)
     apps.ensure_may_see(db, user, app)
     return page(request, user, "passes/review_one.html", app=app, crew=crew_of(db, app.id), error=error,
-                enterprise=db.get(Enterprise, app.enterprise_id), days_left=apps.working_days_left(db, app),
+                enterprise=enterprise_of(db, app.enterprise_id), days_left=apps.working_days_left(db, app),
                 pass_row=apps.passes_by_application(db, [app.id]).get(app.id))
 
 
@@ -82,8 +81,7 @@ def revoke(pass_no: Annotated[str, Path(pattern=PASS_NO)], user: Issuer, db: Db,
 @router.get("/passes/service-queue")
 def service_queue(request: Request, user: Clerk, db: Db, notice: str = "") -> Response:
     rows = sr.open_requests(db, user)
-    firms = {e.id: e for e in db.execute(select(Enterprise).where(
-        Enterprise.id.in_({r.enterprise_id for r in rows}))).scalars()} if rows else {}
+    firms = enterprises_by_id(db, (r.enterprise_id for r in rows))
     return page(request, user, "passes/service_queue.html", rows=rows, firms=firms, kinds=sr.KINDS, notice=notice)
 
 

@@ -13,9 +13,9 @@ from jiaoguan.accounts.principal import Principal
 from jiaoguan.kit import audit, outbox
 from jiaoguan.kit.clock import CHINA_TZ, today, utc_now
 from jiaoguan.kit.errors import Conflict, Forbidden, InvalidInput, NotFound
-from jiaoguan.kit.i18n import N_, both
+from jiaoguan.kit.i18n import N_
 from jiaoguan.kit.ids import check_mobile, check_plate
-from jiaoguan.passes.applications import enterprise_of
+from jiaoguan.passes.applications.service import enterprise_of_agent
 from jiaoguan.passes.models import PassServiceRequest
 from jiaoguan.passes.service import enterprise_active_plates
 
@@ -28,7 +28,7 @@ MAX_VEHICLES = 200
 
 def request_service(session: Session, user: Principal, *, kind: str, plates: str, business: str, contact_phone: str,
                     address: str = "", preferred_date: dt.date | None = None) -> PassServiceRequest:
-    enterprise = enterprise_of(session, user)
+    enterprise = enterprise_of_agent(session, user)
     if kind not in KINDS:
         raise InvalidInput(N_("Choose batch or door-to-door handling."), code="service_kind", field="kind")
     active = set(enterprise_active_plates(session, enterprise.id))
@@ -102,11 +102,9 @@ def schedule(session: Session, clerk: Principal, request_id: int, when: dt.datet
     session.flush()
     audit.record(session, "pass.service_request.schedule", "pass_service_request", row.id,
                  f"{row.kind} scheduled for {when.isoformat()}")
-    zh, en = both(N_("Your request #%(id)s for batch or door-to-door service is scheduled for %(when)s."), id=row.id,
-                  when=when.astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M"))
-    outbox.enqueue(session, "inapp", str(row.requested_by_user_id), "generic", {"text": f"{zh} / {en}"},
-                   province_code=row.province_code)
-    outbox.enqueue(session, "sms", row.contact_phone, "generic", {"text": zh}, province_code=row.province_code)
+    params = {"id": row.id, "when": when.astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M")}
+    for channel, recipient in (("inapp", str(row.requested_by_user_id)), ("sms", row.contact_phone)):
+        outbox.enqueue(session, channel, recipient, "pass_service_scheduled", params, province_code=row.province_code)
     return row
 
 

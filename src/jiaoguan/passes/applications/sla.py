@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from jiaoguan.accounts.models import User
 from jiaoguan.accounts.roles import Role
+from jiaoguan.accounts.service import staff_of
 from jiaoguan.kit import audit
 from jiaoguan.kit.clock import today
 from jiaoguan.kit.outbox import enqueue
 from jiaoguan.passes.models import PassApplication
+from jiaoguan.passes.states import ApplicationStatus
 
 
 @dataclass(frozen=True)
@@ -28,16 +29,10 @@ class Escalation:
     messages: int
 
 
-def _staff(session: Session, province: str, roles: tuple[Role, ...]) -> list[User]:
-    return list(session.execute(select(User).where(
-        User.province_code == province, User.role.in_([r.value for r in roles]), User.is_active.is_(True))
-    ).scalars())
-
-
 def escalate_reviews(session: Session, on: dt.date | None = None) -> Escalation:
     on = on or today()
     pending = session.execute(select(PassApplication).where(
-        PassApplication.status == "pending", PassApplication.sla_due <= on)).scalars().all()
+        PassApplication.status == ApplicationStatus.pending, PassApplication.sla_due <= on)).scalars().all()
     due_today = overdue = messages = 0
     for app in pending:
         late = app.sla_due < on
@@ -45,12 +40,10 @@ def escalate_reviews(session: Session, on: dt.date | None = None) -> Escalation:
         due_today += not late
         roles = (Role.pass_issuer, Role.supervisor) if late else (Role.pass_issuer,)
         step = "overdue" if late else "due"
-        text = (f"通行证申请 #{app.id}（{app.plate_no}）审核期限 {app.sla_due}，"
-                + ("已超期，请立即处理。" if late else "今日到期，请尽快处理。")
-                + f" / Pass application #{app.id} ({app.plate_no}): review "
-                + ("overdue since" if late else "due today,") + f" {app.sla_due}.")
-        for user in _staff(session, app.province_code, roles):
-            sent = enqueue(session, "inapp", str(user.id), "generic", {"text": text},
+        template = "pass_review_overdue" if late else "pass_review_due"
+        params = {"application": app.id, "plate": app.plate_no, "due": app.sla_due.isoformat()}
+        for user in staff_of(session, app.province_code, roles):
+            sent = enqueue(session, "inapp", str(user.id), template, params,
                            dedupe_key=f"pass-sla:{app.id}:{step}:{user.id}", province_code=app.province_code)
             messages += sent is not None
     if messages:

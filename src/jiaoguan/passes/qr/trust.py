@@ -22,9 +22,9 @@ from cryptography import x509
 
 from jiaoguan.kit.errors import JiaoguanError
 from jiaoguan.kit.i18n import N_
-from jiaoguan.passes.codec import CWT_ISS, CWT_NBF
-from jiaoguan.passes.cose import ES256, CoseError, parse_sign1, sign1, verify_signature
-from jiaoguan.passes.keys import (
+from jiaoguan.passes.qr.codec import CWT_ISS, CWT_NBF
+from jiaoguan.passes.qr.cose import ES256, CoseError, parse_sign1, sign1, verify_signature
+from jiaoguan.passes.qr.keys import (
     PASS_SIGNING_EKU,
     KeyPair,
     certificate_der,
@@ -34,7 +34,7 @@ from jiaoguan.passes.keys import (
     read_certificate,
 )
 
-log = logging.getLogger("jiaoguan.passes.trust")
+log = logging.getLogger("jiaoguan.passes.qr.trust")
 
 REVOCATION_HASH_BYTES = 16
 DEFAULT_MAX_AGE = dt.timedelta(hours=24)

@@ -14,22 +14,20 @@ from typing import Any
 from sqlalchemy import or_, select, text
 from sqlalchemy.orm import Session
 
+from jiaoguan.accounts.enterprises import EnterpriseView, enterprise_of
 from jiaoguan.accounts.principal import Principal
 from jiaoguan.kit import audit, outbox
 from jiaoguan.kit.calendar_service import load_calendar
 from jiaoguan.kit.clock import today, utc_now
 from jiaoguan.kit.db import is_postgres
 from jiaoguan.kit.errors import Conflict, Forbidden, InvalidInput, NotFound
-from jiaoguan.kit.i18n import N_, both
-from jiaoguan.passes.application_form import ApplicationInput, CleanApplication, FieldProblem, clean_application
-from jiaoguan.passes.issuance import issue_pass
-from jiaoguan.passes.keystore import NoSigningKey
+from jiaoguan.kit.i18n import N_
+from jiaoguan.passes.applications.form import ApplicationInput, CleanApplication, FieldProblem, clean_application
+from jiaoguan.passes.applications.policy import matching_auto_rule, province_settings
+from jiaoguan.passes.issuance.issue import issue_pass
+from jiaoguan.passes.issuance.keystore import NoSigningKey
 from jiaoguan.passes.models import PassApplication, PassAutoApprovalRule, PassCrewMember, TransportPass
-from jiaoguan.passes.policy import matching_auto_rule, province_settings
-from jiaoguan.registry.models import Enterprise
-
-# Statuses that hold the vehicle: a pass at the checkpoint or an application still under review.
-HOLDING_PASS_STATUSES = ("active", "key_revoked")
+from jiaoguan.passes.states import APPLICATION, HOLDING_PASS_STATUSES, ApplicationStatus
 
 REFUSAL_REASONS: Mapping[str, str] = {
     "not_key_material": N_("The goods are not key material under the national rules."),
@@ -67,8 +65,9 @@ class ApplicationNotPending(Conflict):
     message = N_("This application has already been decided.")
 
 
-def enterprise_of(session: Session, user: Principal) -> Enterprise:
-    enterprise = session.get(Enterprise, user.enterprise_id) if user.enterprise_id else None
+def enterprise_of_agent(session: Session, user: Principal) -> EnterpriseView:
+    """The enterprise an agent acts for; an account linked to none may not apply."""
+    enterprise = enterprise_of(session, user.enterprise_id)
     if enterprise is None:
         raise Forbidden(N_("Your account is not linked to an enterprise."), code="no_enterprise")
     return enterprise
@@ -96,7 +95,8 @@ def overlap(session: Session, plate_no: str, start: dt.date, end: dt.date,
         return VehicleAlreadyHasPass(field="plate_no", plate=plate_no, what=f"pass {held.pass_no}",
                                      start=held.valid_from.isoformat(), end=held.valid_to.isoformat())
     pending = session.execute(
-        select(PassApplication).where(PassApplication.plate_no == plate_no, PassApplication.status == "pending",
+        select(PassApplication).where(PassApplication.plate_no == plate_no,
+                                      PassApplication.status == ApplicationStatus.pending,
                                       PassApplication.valid_from <= end, PassApplication.valid_to >= start,
                                       PassApplication.id != (exclude_application or 0))
         .order_by(PassApplication.valid_from).limit(1)
@@ -109,7 +109,7 @@ def overlap(session: Session, plate_no: str, start: dt.date, end: dt.date,
 
 def check_application(session: Session, user: Principal, raw: ApplicationInput) -> CleanApplication:
     """Validate for this user's province; raise `ApplicationInvalid` with every problem."""
-    enterprise = enterprise_of(session, user)
+    enterprise = enterprise_of_agent(session, user)
     settings = province_settings(session, enterprise.province_code)
     clean, problems = clean_application(raw, today=today(), max_days=settings.max_validity_days)
     if clean is None:
@@ -120,7 +120,7 @@ def check_application(session: Session, user: Principal, raw: ApplicationInput) 
 def submit_application(session: Session, user: Principal, raw: ApplicationInput, *, batch_id: int | None = None,
                        batch_line: int | None = None) -> PassApplication:
     """An enterprise agent applies; auto-approval rules may approve and issue at once."""
-    enterprise = enterprise_of(session, user)
+    enterprise = enterprise_of_agent(session, user)
     clean = check_application(session, user, raw)
     _lock_plate(session, clean.plate_no)
     refusal = overlap(session, clean.plate_no, clean.valid_from, clean.valid_to)
@@ -130,7 +130,7 @@ def submit_application(session: Session, user: Principal, raw: ApplicationInput,
     submitted = today()
     app = PassApplication(
         province_code=enterprise.province_code, enterprise_id=enterprise.id, applicant_user_id=user.id,
-        batch_id=batch_id, batch_line=batch_line, status="pending", submitted_at=utc_now(),
+        batch_id=batch_id, batch_line=batch_line, status=ApplicationStatus.pending.value, submitted_at=utc_now(),
         sla_due=load_calendar(session).add_working_days(submitted, settings.review_working_days),
         **{k: getattr(clean, k) for k in _PLAIN_FIELDS},
     )
@@ -191,11 +191,15 @@ def _ensure_issuer_of(issuer: Principal | None, app: PassApplication) -> None:
         raise NotYourApplication()
 
 
-def notify_applicant(session: Session, app: PassApplication, msgid: str, **params: Any) -> None:
-    zh, en = both(msgid, **params)
-    outbox.enqueue(session, "inapp", str(app.applicant_user_id), "generic", {"text": f"{zh} / {en}"},
-                   province_code=app.province_code)
-    outbox.enqueue(session, "sms", app.contact_phone, "generic", {"text": zh}, province_code=app.province_code)
+def applicant_recipients(app: PassApplication) -> list[tuple[str, str]]:
+    """Who hears of a decision: the agent who applied (in-app) and the contact mobile (SMS)."""
+    return [("inapp", str(app.applicant_user_id)), ("sms", app.contact_phone)]
+
+
+def notify_applicant(session: Session, app: PassApplication, template: str, **params: Any) -> None:
+    """Tell the applicant with one of the room's message templates (`passes.messages`)."""
+    for channel, recipient in applicant_recipients(app):
+        outbox.enqueue(session, channel, recipient, template, params, province_code=app.province_code)
 
 
 def approve(session: Session, application_id: int, issuer: Principal | None, *,
@@ -203,7 +207,7 @@ def approve(session: Session, application_id: int, issuer: Principal | None, *,
     """Approve a pending application and issue its pass (by an issuer of the province, or by a rule)."""
     app = get_application(session, application_id, lock=True)
     _ensure_issuer_of(issuer, app)
-    if app.status != "pending":
+    if app.status != ApplicationStatus.pending:
         raise ApplicationNotPending()
     if app.valid_to < today():
         raise Conflict(N_("The requested validity has already ended; refuse the application instead."),
@@ -212,16 +216,17 @@ def approve(session: Session, application_id: int, issuer: Principal | None, *,
     refusal = overlap(session, app.plate_no, app.valid_from, app.valid_to, exclude_application=app.id)
     if refusal is not None:
         raise refusal
-    app.status, app.decided_at = "approved", utc_now()
+    app.decided_at = utc_now()
     app.decided_by_user_id = issuer.id if issuer is not None else None
     app.auto_rule_id = rule.id if rule is not None else None
-    session.flush()
-    audit.record(session, "pass.application.approve", "pass_application", app.id,
-                 f"auto-approved by rule {rule.id} {rule.name}" if rule is not None else "approved")
+    # An auto-approval rule acts as the system, whoever's request set it off.
+    APPLICATION.apply(session, app, "approve", role="system" if issuer is None else issuer.role,
+                      summary=f"auto-approved by rule {rule.id} {rule.name}" if rule is not None else "approved",
+                      payload={"plate_no": app.plate_no, "enterprise_id": app.enterprise_id},
+                      province_code=app.province_code)
     issued = issue_pass(session, app)
-    notify_applicant(session, app, N_("Pass %(pass_no)s for %(plate)s has been issued, valid %(start)s to %(end)s."),
-                     pass_no=issued.pass_no, plate=app.plate_no, start=app.valid_from.isoformat(),
-                     end=app.valid_to.isoformat())
+    notify_applicant(session, app, "pass_issued", pass_no=issued.pass_no, plate=app.plate_no,
+                     start=app.valid_from.isoformat(), end=app.valid_to.isoformat())
     return issued
 
 
@@ -229,20 +234,19 @@ def refuse(session: Session, application_id: int, issuer: Principal, reason_code
            note: str = "") -> PassApplication:
     app = get_application(session, application_id, lock=True)
     _ensure_issuer_of(issuer, app)
-    if app.status != "pending":
+    if app.status != ApplicationStatus.pending:
         raise ApplicationNotPending()
     note = " ".join(note.split())[:1000]
     if reason_code not in REFUSAL_REASONS:
         raise InvalidInput(N_("Choose a reason for the refusal."), code="refusal_reason", field="reason")
     if reason_code == "other" and not note:
         raise InvalidInput(N_("Explain the refusal in the note."), code="refusal_note", field="note")
-    app.status, app.decided_at, app.decided_by_user_id = "refused", utc_now(), issuer.id
+    app.decided_at, app.decided_by_user_id = utc_now(), issuer.id
     app.refusal_code, app.decision_note = reason_code, note or None
-    session.flush()
-    audit.record(session, "pass.application.refuse", "pass_application", app.id, f"{reason_code}: {note}")
-    reason_zh, reason_en = both(REFUSAL_REASONS[reason_code])
-    notify_applicant(session, app, N_("Your pass application for %(plate)s was refused: %(reason)s %(note)s"),
-                     plate=app.plate_no, reason=reason_zh, note=note)
+    APPLICATION.apply(session, app, "refuse", role=issuer.role, summary=f"{reason_code}: {note}",
+                      payload={"plate_no": app.plate_no, "reason": reason_code}, province_code=app.province_code,
+                      recipients=applicant_recipients(app),
+                      params={"plate": app.plate_no, "reason_msgid": REFUSAL_REASONS[reason_code], "note": note})
     return app
 
 
@@ -250,11 +254,10 @@ def withdraw(session: Session, application_id: int, user: Principal) -> PassAppl
     app = get_application(session, application_id, lock=True)
     if user.enterprise_id != app.enterprise_id:
         raise NotYourApplication()
-    if app.status != "pending":
+    if app.status != ApplicationStatus.pending:
         raise ApplicationNotPending()
-    app.status, app.decided_at = "withdrawn", utc_now()
-    session.flush()
-    audit.record(session, "pass.application.withdraw", "pass_application", app.id, "withdrawn by the applicant")
+    app.decided_at = utc_now()
+    APPLICATION.apply(session, app, "withdraw", role=user.role, summary="withdrawn by the applicant")
     return app
 
 
@@ -262,7 +265,7 @@ def review_queue(session: Session, issuer: Principal, *, limit: int = 200) -> li
     """Pending applications of the issuer's province, the most urgent (earliest SLA due date) first."""
     return list(session.execute(
         select(PassApplication).where(PassApplication.province_code == (issuer.province_code or ""),
-                                      PassApplication.status == "pending")
+                                      PassApplication.status == ApplicationStatus.pending)
         .order_by(PassApplication.sla_due, PassApplication.id).limit(limit)
     ).scalars())
 

@@ -8,14 +8,15 @@ import segno
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from jiaoguan.accounts.enterprises import enterprise_of
 from jiaoguan.kit import audit
 from jiaoguan.kit.clock import utc_now
-from jiaoguan.passes import keystore
-from jiaoguan.passes.codec import CrewMember, PassClaims, PassContent, issue_qr, validity_instants
+from jiaoguan.passes.applications.policy import issuing_area, province_settings
+from jiaoguan.passes.issuance import keystore
+from jiaoguan.passes.issuance.numbering import next_pass_no
 from jiaoguan.passes.models import PassApplication, PassCrewMember, PassSigningKey, TransportPass
-from jiaoguan.passes.numbering import next_pass_no
-from jiaoguan.passes.policy import issuing_area, province_settings
-from jiaoguan.registry.models import Enterprise
+from jiaoguan.passes.qr.codec import CrewMember, PassClaims, PassContent, issue_qr, validity_instants
+from jiaoguan.passes.states import PassStatus
 
 GREEN = "#80ff80"  # the template's C50 Y50 K0 (REFERENCE B.2) as screen RGB
 GREY = "#b4b4b4"
@@ -53,13 +54,13 @@ def issue_pass(session: Session, app: PassApplication) -> TransportPass:
     """Number and sign the pass of an approved application, in the caller's transaction."""
     now = utc_now()
     key = keystore.current_signing_key(session, app.province_code)
-    enterprise = session.get(Enterprise, app.enterprise_id)
+    enterprise = enterprise_of(session, app.enterprise_id)
     division = enterprise.address_division if enterprise is not None else app.province_code + "0000"
     pass_no = next_pass_no(session, issuing_area(province_settings(session, app.province_code), division))
     p = TransportPass(
         pass_no=pass_no, application_id=app.id, enterprise_id=app.enterprise_id, province_code=app.province_code,
         plate_no=app.plate_no, valid_from=app.valid_from, valid_to=app.valid_to, key_id=key.id, qr_text="",
-        issued_at=now, signed_at=now, status="active", reissue_count=0,
+        issued_at=now, signed_at=now, status=PassStatus.active.value, reissue_count=0,
     )
     sign(p, app, crew_of(session, app.id), key, now)
     session.add(p)

@@ -1,7 +1,7 @@
 """The checkpoint officer's pages: verify a pass (paste, a keyboard-wedge scanner, or the camera where the
 browser has BarcodeDetector) with a full-screen green or grey answer; figures per checkpoint.
 
-With no network the page verifies in the browser (offline.py: the trust snapshot; assets/offline_*.js),
+With no network the page verifies in the browser (checkpoint/offline.py: the trust snapshot; assets/offline_*.js),
 and a service worker at /checkpoint/sw.js keeps the page and its scripts for opening it offline."""
 
 from __future__ import annotations
@@ -20,18 +20,18 @@ from jiaoguan.kit.clock import today
 from jiaoguan.kit.errors import Forbidden
 from jiaoguan.kit.i18n import N_, current_locale
 from jiaoguan.kit.web import UnitOfWorkRoute
-from jiaoguan.passes import checkpoint as cp
-from jiaoguan.passes import offline
-from jiaoguan.passes.figures import checkpoint_figures
+from jiaoguan.passes.checkpoint import offline
+from jiaoguan.passes.checkpoint import scans as cp
+from jiaoguan.passes.checkpoint.figures import checkpoint_figures
 from jiaoguan.passes.models import Checkpoint
-from jiaoguan.passes.pages_common import Db, page
 from jiaoguan.passes.vocab import CARGO_CATEGORIES, PLATE_COLOURS
+from jiaoguan.passes.web.common import Db, page
 
 router = APIRouter(route_class=UnitOfWorkRoute, include_in_schema=False)
 Officer = Annotated[Principal, Depends(allow(Role.checkpoint_officer))]
 FigureReader = Annotated[Principal, Depends(allow(Role.checkpoint_officer, Role.supervisor, Role.admin))]
 CHECKPOINT_COOKIE, LANE_COOKIE = "jg_checkpoint", "jg_lane"
-ASSETS = FsPath(__file__).resolve().parent / "templates" / "passes" / "assets"
+ASSETS = FsPath(__file__).resolve().parents[1] / "templates" / "passes" / "assets"
 # Served under /checkpoint/ so that the service worker's default scope covers the verify page.
 SCRIPTS = {"sw.js": "checkpoint_sw.js", "offline-verify.js": "offline_verify.js", "offline-page.js": "offline_page.js"}
 

@@ -1,0 +1,72 @@
+"""Enterprises (企业) and the accounts that act for them, as other rooms may ask about them.
+
+Other rooms get plain snapshots (`EnterpriseView`), never the ORM row: they read an enterprise, they do
+not change it behind the accounts room's back. Members are the users whose `enterprise_id` names it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from jiaoguan.accounts.models import Enterprise, User
+from jiaoguan.kit import audit
+from jiaoguan.kit.errors import Conflict, InvalidInput
+from jiaoguan.kit.i18n import N_
+from jiaoguan.kit.ids import find_division
+
+
+@dataclass(frozen=True, slots=True)
+class EnterpriseView:
+    id: int
+    credit_code: str  # 统一社会信用代码
+    name: str
+    address_division: str  # GB/T 2260 county code of its registered address
+    contact_phone: str | None
+    province_code: str
+
+
+def _view(row: Enterprise) -> EnterpriseView:
+    return EnterpriseView(row.id, row.credit_code, row.name, row.address_division, row.contact_phone,
+                          row.province_code)
+
+
+def enterprise_of(session: Session, enterprise_id: int | None) -> EnterpriseView | None:
+    """The enterprise with this id, or None (also for None: an account that acts for no enterprise)."""
+    row = session.get(Enterprise, enterprise_id) if enterprise_id is not None else None
+    return _view(row) if row is not None else None
+
+
+def enterprises_by_id(session: Session, ids: Iterable[int]) -> dict[int, EnterpriseView]:
+    """Several at once (a review queue, a request list): one query, keyed by id."""
+    wanted = set(ids)
+    if not wanted:
+        return {}
+    rows = session.execute(select(Enterprise).where(Enterprise.id.in_(wanted))).scalars()
+    return {row.id: _view(row) for row in rows}
+
+
+def member_ids(session: Session, enterprise_id: int) -> list[int]:
+    """The active accounts that act for the enterprise (its agents)."""
+    return list(session.execute(
+        select(User.id).where(User.enterprise_id == enterprise_id, User.is_active.is_(True)).order_by(User.id)
+    ).scalars())
+
+
+def add_enterprise(session: Session, *, credit_code: str, name: str, address_division: str,
+                   contact_phone: str | None = None) -> EnterpriseView:
+    """Register an enterprise (its province follows from the address); flushes and audits."""
+    if find_division(address_division) is None:
+        raise InvalidInput(N_("Unknown division code."), code="accounts.unknown_division", field="address_division")
+    if session.execute(select(Enterprise.id).where(Enterprise.credit_code == credit_code)).first() is not None:
+        raise Conflict(N_("An enterprise with this credit code is already registered."),
+                       code="accounts.enterprise_exists", field="credit_code")
+    row = Enterprise(credit_code=credit_code, name=name, address_division=address_division,
+                     contact_phone=contact_phone, province_code=address_division[:2])
+    session.add(row)
+    session.flush()
+    audit.record(session, "enterprise.create", "enterprise", row.id, f"{credit_code} {name}")
+    return _view(row)

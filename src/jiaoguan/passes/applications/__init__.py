@@ -1,0 +1,12 @@
+"""Pass applications (通行证申请) and how they are decided.
+
+* `form` — `clean_application(ApplicationInput) -> (CleanApplication | None, problems)`: pure, every problem
+  at once (一次告知).
+* `service` — `submit_application`, `approve`, `refuse`, `withdraw`, `review_queue`, the one-vehicle-one-pass
+  overlap rule, who may see what.
+* `csv_batch` — many applications from one CSV file, problems by line and column.
+* `policy` — each province's settings (validity maximum, review SLA, numbering area) and auto-approval rules.
+* `sla` — escalation of reviews still pending on their due day.
+* `service_requests` — 集中办理 / 上门办理 requests of enterprises holding passes; they move to the business
+  and halls rooms once those exist.
+"""

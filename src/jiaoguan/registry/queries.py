@@ -1,0 +1,82 @@
+"""What other rooms may ask the registry, answered with plain snapshots (never the ORM rows).
+
+These are lookups a service does on the way (is this vehicle in the register, whose is it, who is this
+person), not a staff member's search: they leave no audit record of their own — the use case that calls
+them records what it did. Full identifiers are returned because the caller does business with them;
+what a page shows goes through `registry.views`, which masks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from jiaoguan.kit.ids.text import compact
+from jiaoguan.registry.models import Person, Vehicle
+
+
+@dataclass(frozen=True, slots=True)
+class VehicleFacts:
+    id: int
+    plate_no: str
+    plate_type: str  # GA 24.7 code
+    vin: str
+    owner_person_id: int | None
+    owner_enterprise_id: int | None
+    use_nature: str
+    vehicle_type: str
+    status: str
+    province_code: str
+
+
+@dataclass(frozen=True, slots=True)
+class PersonFacts:
+    id: int
+    id_number: str
+    name: str
+    phone: str | None
+    address_division: str
+    province_code: str
+
+
+def _vehicle(v: Vehicle) -> VehicleFacts:
+    return VehicleFacts(v.id, v.plate_no, v.plate_type, v.vin, v.owner_person_id, v.owner_enterprise_id,
+                        v.use_nature, v.vehicle_type, v.status, v.province_code)
+
+
+def _person(p: Person) -> PersonFacts:
+    return PersonFacts(p.id, p.id_number, p.name, p.phone, p.address_division, p.province_code)
+
+
+def vehicles_by_plate(session: Session, plate_no: str, plate_type: str | None = None) -> list[VehicleFacts]:
+    """Every registered vehicle with this number (one number may exist under two plate types)."""
+    stmt = select(Vehicle).where(Vehicle.plate_no == compact(plate_no))
+    if plate_type is not None:
+        stmt = stmt.where(Vehicle.plate_type == plate_type)
+    return [_vehicle(v) for v in session.execute(stmt.order_by(Vehicle.plate_type, Vehicle.id)).scalars()]
+
+
+def vehicle_by_plate(session: Session, plate_no: str, plate_type: str | None = None) -> VehicleFacts | None:
+    """The vehicle with this number (and type); None when none is registered, or when, without a type, the
+    number is registered under several types and the answer would be a guess."""
+    found = vehicles_by_plate(session, plate_no, plate_type)
+    return found[0] if len(found) == 1 else None
+
+
+def vehicles_of_enterprise(session: Session, enterprise_id: int, *, limit: int = 100) -> list[VehicleFacts]:
+    rows = session.execute(select(Vehicle).where(Vehicle.owner_enterprise_id == enterprise_id)
+                           .order_by(Vehicle.id).limit(limit)).scalars()
+    return [_vehicle(v) for v in rows]
+
+
+def person_of(session: Session, person_id: int | None) -> PersonFacts | None:
+    row = session.get(Person, person_id) if person_id is not None else None
+    return _person(row) if row is not None else None
+
+
+def persons_in_province(session: Session, province_code: str, *, limit: int = 100) -> list[PersonFacts]:
+    rows = session.execute(select(Person).where(Person.province_code == province_code)
+                           .order_by(Person.id).limit(limit)).scalars()
+    return [_person(p) for p in rows]
