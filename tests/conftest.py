@@ -1,51 +1,93 @@
 """Shared fixtures: a migrated database (SQLite by default, PostgreSQL when
-JIAOGUAN_TEST_DATABASE_URL is set), one rolled-back transaction per test, and an API client whose
-requests run inside that transaction.
+JIAOGUAN_TEST_DATABASE_URL is set), one rolled-back transaction per test, an API client whose
+requests run inside that transaction, and cheap password hashing.
+
+Under pytest-xdist every worker is its own process: it gets its own temporary folder (so its own
+SQLite file) and, on PostgreSQL, its own database `<name>_<worker>` next to the one given, because
+each worker drops and re-creates its schema at the start.
 """
 
 from __future__ import annotations
 
+import atexit
 import os
 import secrets
+import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.engines import is_postgres_url, reset_postgres_schema, worker_database
+
 _tmp = Path(tempfile.mkdtemp(prefix="jiaoguan-test-"))
+atexit.register(shutil.rmtree, _tmp, ignore_errors=True)
 os.environ.setdefault("JIAOGUAN_DATA_DIR", str(_tmp))
 os.environ.setdefault("JIAOGUAN_SECRET_KEY", "test-secret-" + secrets.token_hex(8))
 os.environ["JIAOGUAN_ENV"] = "test"
 os.environ["JIAOGUAN_RUN_WORKER_IN_PROCESS"] = "false"
 TEST_DB_URL = os.environ.get("JIAOGUAN_TEST_DATABASE_URL") or f"sqlite:///{_tmp / 'test.db'}"
+if is_postgres_url(TEST_DB_URL) and os.environ.get("PYTEST_XDIST_WORKER"):
+    TEST_DB_URL = worker_database(TEST_DB_URL, os.environ["PYTEST_XDIST_WORKER"])
 os.environ["JIAOGUAN_DATABASE_URL"] = TEST_DB_URL
 
+from argon2 import PasswordHasher  # noqa: E402
 from fastapi import Request  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
-from sqlalchemy import Engine, text  # noqa: E402
+from hypothesis import HealthCheck, settings  # noqa: E402
+from sqlalchemy import Engine  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
+from jiaoguan.accounts import service as accounts_service  # noqa: E402
 from jiaoguan.accounts.auth import CSRF_COOKIE, SESSION_COOKIE  # noqa: E402
 from jiaoguan.accounts.models import User  # noqa: E402
 from jiaoguan.accounts.roles import Role  # noqa: E402
-from jiaoguan.accounts.service import create_user, start_session  # noqa: E402
+from jiaoguan.accounts.service import start_session  # noqa: E402
 from jiaoguan.kit import db as kitdb  # noqa: E402
 from jiaoguan.kit.settings import reset_settings  # noqa: E402
+from tests.factories import accounts as account_factory  # noqa: E402
 
-SHARED = Path(os.environ.get("JIAOGUAN_SHARED") or Path(__file__).resolve().parents[1].parent / "shared")
+# What production hashes with, kept before the session fixture below swaps it (a test checks its costs).
+PRODUCTION_HASHER: PasswordHasher = accounts_service._hasher
+# The same argon2id scheme at its cheapest: at production cost (~0.2 s a hash here) every user a test
+# makes, and every demo account loaded, costs that much again. Sign-in still verifies a real hash.
+CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+
+# Hypothesis's per-example deadline (200 ms) and its too-slow check measure the machine, not the code: on 2 cores
+# shared with other processes, under coverage tracing, a slow example fails a correct test. Counts of
+# examples stay as each test sets them.
+settings.register_profile("jiaoguan", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("jiaoguan")
+
+ENGINE_MARKERS = {
+    "sqlite_only": ("sqlite", "about SQLite only"),
+    "postgres_only": ("postgresql", "about PostgreSQL only"),
+}
 
 
-def is_postgres_url(url: str) -> bool:
-    return url.startswith("postgresql")
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """`@pytest.mark.sqlite_only(reason)` / `postgres_only(reason)`: skipped, with the reason, on the other engine."""
+    engine = "postgresql" if is_postgres_url(TEST_DB_URL) else "sqlite"
+    for name, (wanted, default) in ENGINE_MARKERS.items():
+        marker = item.get_closest_marker(name)
+        if marker is not None and engine != wanted:
+            reason = marker.args[0] if marker.args else default
+            pytest.skip(f"runs on {wanted} only ({engine} here): {reason}")
 
 
-def reset_postgres_schema(url: str) -> None:
-    engine = kitdb.make_engine(url)
-    with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
+@pytest.fixture(scope="session", autouse=True)
+def _cheap_password_hashing() -> Iterator[None]:
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(accounts_service, "_hasher", CHEAP_HASHER)
+        yield
+
+
+@pytest.fixture()
+def production_hashing(monkeypatch: pytest.MonkeyPatch) -> PasswordHasher:
+    """For the one test about production's costs: the accounts service hashes as it does in production."""
+    monkeypatch.setattr(accounts_service, "_hasher", PRODUCTION_HASHER)
+    return PRODUCTION_HASHER
 
 
 @pytest.fixture(scope="session")
@@ -101,15 +143,10 @@ def client(app) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
 
 @pytest.fixture()
 def make_user(db: Session) -> Callable[..., User]:
-    counter = {"n": 0}
+    """`make_user(role, **kw)`: `tests.factories.accounts.user` bound to the test's session."""
 
     def _make(role: Role | str, **kw: object) -> User:
-        counter["n"] += 1
-        name = kw.pop("username", None) or f"{Role(role).value}{counter['n']}"
-        user = create_user(db, username=str(name), display_name=str(name), role=role,
-                           password=str(kw.pop("password", "correct horse battery")), **kw)  # type: ignore[arg-type]
-        db.commit()  # a savepoint release: a request that rolls back must not take the user with it
-        return user
+        return account_factory.user(db, role, **kw)  # type: ignore[arg-type]
 
     return _make
 

@@ -6,13 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-from deadlines_db_factories import D, licence, permit, person, plate_hold, publish_shipped, vehicle
 from sqlalchemy import select
 
 from jiaoguan.accounts.models import User
 from jiaoguan.accounts.roles import Role
 from jiaoguan.kit.audit import AuditRecord
 from jiaoguan.registry.models import DrivingLicence, LearnerPermit, Person, PreselectedPlate, Vehicle
+from tests.factories.deadlines import publish_shipped
+from tests.factories.registry import D, licence, permit, person, plate_hold, vehicle
 
 
 @dataclass
@@ -155,7 +156,7 @@ def test_an_unknown_plate_is_not_found(client, sign_in, world) -> None:
 
 
 def test_an_enterprise_agent_explains_the_company_vehicles_only(client, sign_in, world, make_user, db) -> None:
-    from deadlines_db_factories import enterprise
+    from tests.factories.accounts import enterprise
 
     firm = enterprise(db)
     truck = vehicle(db, None, firm=firm, inspection=D("2022-03-31"), kind="heavy_truck", use="freight", seats=3)

@@ -9,7 +9,6 @@ from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from deadlines_db_factories import D, licence, person, publish_shipped
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
@@ -18,6 +17,8 @@ from jiaoguan.deadlines.commands import app, load_measures_for_cli
 from jiaoguan.kit import db as kitdb
 from jiaoguan.kit.clock import FixedClock, get_clock, set_clock
 from jiaoguan.registry.models import DrivingLicence
+from tests.factories.deadlines import publish_shipped
+from tests.factories.registry import D, licence, person
 
 runner = CliRunner()
 

@@ -8,13 +8,14 @@ import json
 from collections.abc import Iterator
 
 import pytest
-from deadlines_db_factories import D, licence, person, publish_shipped, vehicle
 from sqlalchemy import select
 
 from jiaoguan.accounts.roles import Role
 from jiaoguan.deadlines.measures.loader import shipped_measures
 from jiaoguan.deadlines.models import MeasureVersion
 from jiaoguan.kit.clock import FixedClock, get_clock, set_clock
+from tests.factories.deadlines import publish_shipped
+from tests.factories.registry import D, licence, person, vehicle
 
 
 @pytest.fixture()

@@ -7,7 +7,6 @@ import json
 from collections.abc import Iterator
 
 import pytest
-from deadlines_db_factories import D, enterprise, licence, permit, person, plate_hold, publish_shipped, vehicle
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -19,6 +18,9 @@ from jiaoguan.kit.audit import AuditRecord
 from jiaoguan.kit.clock import FixedClock, get_clock, set_clock
 from jiaoguan.kit.outbox import OutboxMessage
 from jiaoguan.registry.models import DrivingLicence, LearnerPermit, PreselectedPlate, Vehicle
+from tests.factories.accounts import enterprise
+from tests.factories.deadlines import publish_shipped
+from tests.factories.registry import D, licence, permit, person, plate_hold, vehicle
 
 
 @pytest.fixture()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from deadlines_db_factories import licence, permit, person, plate_hold, publish_shipped, vehicle
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete
@@ -16,6 +15,8 @@ from jiaoguan.deadlines.rules.kinds import DeadlineKind
 from jiaoguan.deadlines.service import measures_in_db, record_deadlines
 from jiaoguan.deadlines.sweep.run import sweep
 from jiaoguan.registry.models import DrivingLicence, LearnerPermit, Person, PreselectedPlate, Vehicle
+from tests.factories.deadlines import publish_shipped
+from tests.factories.registry import licence, permit, person, plate_hold, vehicle
 
 days = st.dates(dt.date(2019, 1, 1), dt.date(2024, 12, 31))
 kinds = st.sampled_from([("small_car", "non_operating", 5), ("heavy_truck", "freight", 3),

@@ -1,25 +1,39 @@
 """Checkpoints verify offline (issue #4): the officer's page keeps the trust snapshot, and with the network
-gone a genuine pass is green, an altered one and a revoked one grey, with the reasons verify.py gives."""
+gone a genuine pass is green, an altered one and a revoked one grey, with the reasons qr/verify.py gives —
+also for crafted QRs at the decoder's limits and for passes signed with another province's key."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import math
 import random
 import urllib.request
 import zlib
 from typing import Any
 
+import cbor2
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from jiaoguan.passes.checkpoint.offline import snapshot_json
 from jiaoguan.passes.qr import reasons as R
 from jiaoguan.passes.qr.b45 import ALPHABET, b45decode, b45encode
-from jiaoguan.passes.qr.codec import PREFIX, decompress, wrap
-from jiaoguan.passes.qr.cose import parse_sign1, sign1
-from jiaoguan.passes.qr.keys import read_certificate
-from jiaoguan.passes.qr.trust import TrustStore, pass_revocation_hash
+from jiaoguan.passes.qr.codec import PREFIX, CrewMember, PassClaims, PassContent, decompress, wrap
+from jiaoguan.passes.qr.cose import parse_sign1, raw_es256_signature, sig_structure, sign1
+from jiaoguan.passes.qr.keys import (
+    PASS_SIGNING_EKU,
+    KeyPair,
+    create_national_root,
+    issue_signing_certificate,
+    read_certificate,
+)
+from jiaoguan.passes.qr.trust import TrustStore, build_trust_bundle, pass_revocation_hash
 from jiaoguan.passes.qr.verify import verify
 from tests.e2e.conftest import assert_accessible, screenshot, sign_in
 
@@ -214,3 +228,121 @@ def test_the_browser_verifier_gives_the_same_reason_as_verify_py(
     qrs = every + _variants(genuine, seed)  # every pass of the demo haulier, revoked ones too
     expected = [_python_reason(q, store, now) for q in qrs]
     assert page.evaluate(JS_VERIFY, [qrs, now, issued_at]) == expected
+
+
+# --- crafted input and province-bound keys: the browser gives the reasons Python gives ---------------
+
+JS_VERIFY_WITH = """async ([qrs, snapshot, now]) => {
+  const out = [];
+  for (const qr of qrs) { const r = await JiaoguanOffline.verify(qr, snapshot, {now: now}); out.push(r.reason); }
+  return out;
+}"""
+
+
+def _signed(payload: bytes, pair: KeyPair, unprotected: bytes = b"\xa0") -> bytes:
+    protected = cbor2.dumps({1: -7, 4: pair.kid})
+    der = pair.private_key.sign(sig_structure(protected, payload), ec.ECDSA(hashes.SHA256()))
+    return (b"\xd2\x84" + _bstr(protected) + unprotected + _bstr(payload) + _bstr(raw_es256_signature(der)))
+
+
+def _bstr(data: bytes) -> bytes:
+    return cbor2.dumps(data)
+
+
+def _legacy_certificate(root: KeyPair, subject_province: str | None) -> tuple[Any, x509.Certificate]:
+    """A signing certificate without the province extension (made before it existed), or with no province."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    names = [x509.NameAttribute(NameOID.COMMON_NAME, "legacy signer")]
+    if subject_province:
+        names.append(x509.NameAttribute(NameOID.STATE_OR_PROVINCE_NAME, subject_province))
+    cert = (x509.CertificateBuilder().subject_name(x509.Name(names)).issuer_name(root.certificate.subject)
+            .public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(root.certificate.not_valid_before_utc)
+            .not_valid_after(root.certificate.not_valid_after_utc)
+            .add_extension(x509.ExtendedKeyUsage([PASS_SIGNING_EKU]), critical=False)
+            .sign(root.private_key, hashes.SHA256()))
+    return key, cert
+
+
+def _crafted_qrs() -> tuple[list[str], TrustStore, float]:
+    """Passes of two provinces' keys, forgeries across provinces, and QRs at and past every decoder limit."""
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    root = create_national_root(now=now - dt.timedelta(days=30))
+    guangdong = issue_signing_certificate(root, "44", now=now - dt.timedelta(days=1))
+    shanghai = issue_signing_certificate(root, "310000", now=now - dt.timedelta(days=1))
+    legacy_key, legacy_cert = _legacy_certificate(root, "44")
+    bare_key, bare_cert = _legacy_certificate(root, None)
+    store = TrustStore.from_bundle(build_trust_bundle(
+        [guangdong.certificate, shanghai.certificate, legacy_cert, bare_cert], root, issued_at=now), root.certificate)
+    legacy = KeyPair(legacy_key, legacy_cert)  # type: ignore[arg-type]
+    bare = KeyPair(bare_key, bare_cert)  # type: ignore[arg-type]
+
+    content = PassContent("440300000001", "粤B12345", "yellow", "440305", "310115", "medical",
+                          (CrewMember.masked("张三丰", "110105199001011234"),), 1)
+    start = now - dt.timedelta(hours=1)
+
+    def claims(issuer: str, pass_no: str) -> PassClaims:
+        return PassClaims(issuer, start, start, start + dt.timedelta(days=5),
+                          dataclasses.replace(content, pass_no=pass_no))
+
+    def signed_pass(pair: KeyPair, issuer: str, pass_no: str) -> str:
+        return wrap(_signed(cbor2.dumps(claims(issuer, pass_no).to_cwt()), pair))
+
+    genuine_cwt = claims("440000", "440300000001").to_cwt()
+    body = cbor2.dumps(genuine_cwt)
+
+    def with_claim(extra: bytes) -> bytes:  # the genuine claims plus one crafted entry (key 99)
+        return bytes([0xA0 | (len(genuine_cwt) + 1)]) + body[1:] + b"\x18\x63" + extra
+
+    def in_header(value: bytes) -> str:  # a crafted value in the unprotected header of a genuine pass
+        return wrap(_signed(body, guangdong, b"\xa1\x18\x63" + value))
+
+    qrs = [
+        signed_pass(guangdong, "440000", "440300000001"),  # valid
+        signed_pass(shanghai, "310000", "310115000001"),  # valid
+        signed_pass(legacy, "440000", "440300000002"),  # valid: a certificate from before the extension
+        signed_pass(guangdong, "310000", "310115000001"),  # wrong_province: a Shanghai pass, Guangdong's key
+        signed_pass(guangdong, "310000", "440300000001"),  # wrong_province
+        signed_pass(guangdong, "440000", "310115000001"),  # wrong_province
+        signed_pass(shanghai, "440000", "440300000001"),  # wrong_province
+        signed_pass(guangdong, "\ufeff440000", "440300000001"),  # wrong_province: a BOM is not a province
+        signed_pass(bare, "440000", "440300000001"),  # key_not_allowed: bound to no province
+        in_header(b"\x81" * 13 + b"\x00"),  # valid: the integer is 16 deep (tag, array, header map, 13 arrays)
+        in_header(b"\x81" * 14 + b"\x00"),  # cbor_too_deep: 17
+        in_header(cbor2.dumps(list(range(256)))),  # valid
+        in_header(cbor2.dumps(list(range(257)))),  # cbor_too_long
+        in_header(b"\x9f" + b"\x00" * 257 + b"\xff"),  # cbor_too_long
+        in_header(cbor2.dumps(2**64)),  # cbor_int_too_large
+        in_header(cbor2.dumps(cbor2.CBORTag(1, 0))),  # cbor_tag_not_allowed
+        in_header(b"\x1b" + b"\xff" * 8),  # valid: a 64-bit integer
+        in_header(b"\xa1\x81\x00\x00"),  # bad_cose: an array as a map key
+        wrap(_signed(with_claim(cbor2.dumps("字" * 1365)), guangdong)),  # valid: 4,095 bytes
+        wrap(_signed(with_claim(cbor2.dumps("字" * 1366)), guangdong)),  # cbor_too_long
+        wrap(_signed(with_claim(b"\x81" * 290 + b"\x00"), guangdong)),  # cbor_too_deep, signed
+        wrap(_signed(with_claim(cbor2.dumps(math.nan)), guangdong)),  # valid: a NaN in an unknown claim
+        wrap(_signed(with_claim(b"\x7f\x61a\x61b\xff"), guangdong)),  # valid: an indefinite text
+        wrap(_signed(with_claim(b"\x5f\x61a\xff"), guangdong)),  # bad_cose: a text chunk in bytes
+        wrap(_signed(with_claim(b"\x62\xc3\x28"), guangdong)),  # bad_cose: not UTF-8
+        wrap(cbor2.dumps(cbor2.CBORTag(18, [cbor2.dumps({1: -7, 4: guangdong.kid}), {}, with_claim(
+            b"\x81" * 290 + b"\x00"), bytes(64)]))),  # bad_signature: rewrapped, claims unreadable
+        wrap(cbor2.dumps(cbor2.CBORTag(98, [b"", {}, b"", b""]))),  # cbor_tag_not_allowed
+        wrap(cbor2.dumps(cbor2.CBORTag(61, cbor2.CBORTag(18, [b"", {}, b"", b""])))),  # bad_cose: no algorithm
+        wrap(cbor2.dumps(cbor2.CBORTag(18, [cbor2.dumps({1: -7, 3: "x" * 4097}), {}, b"", b""]))),  # too long
+        PREFIX + b45encode(zlib.compress(b"\x00" * 65_537, 9)),  # payload_too_large
+        PREFIX + b45encode(zlib.compress(b"\x00" * 65_536, 9)),  # exactly the cap: bad_cose, not too large
+        PREFIX + "0" * 4293,  # payload_too_large: longer than any QR code
+        PREFIX + "字" * 4293,  # payload_too_large before Base45
+    ]
+    return qrs, store, now.timestamp()
+
+
+def test_the_browser_refuses_crafted_and_cross_province_passes_for_the_reasons_python_gives(
+        page: Any, live_server: str) -> None:
+    _open_verify_page(page)
+    qrs, store, now = _crafted_qrs()
+    expected = [_python_reason(q, store, now) for q in qrs]
+    assert expected.count(R.WRONG_PROVINCE) == 5 and expected.count(None) == 9, expected
+    assert {R.CBOR_TOO_DEEP, R.CBOR_TOO_LONG, R.CBOR_INT_TOO_LARGE, R.CBOR_TAG_NOT_ALLOWED,
+            R.PAYLOAD_TOO_LARGE} <= set(expected)
+    snapshot = snapshot_json(store)
+    assert page.evaluate(JS_VERIFY_WITH, [qrs, snapshot, now]) == expected

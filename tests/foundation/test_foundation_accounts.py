@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 
+from argon2 import Type, extract_parameters
 from sqlalchemy import select
 
 from jiaoguan.accounts.models import User
 from jiaoguan.accounts.roles import Role
-from jiaoguan.accounts.service import issue_api_token
+from jiaoguan.accounts.service import hash_password, issue_api_token
 from jiaoguan.kit.outbox import OutboxMessage
 from jiaoguan.notify.delivery import deliver_due
 from jiaoguan.notify.models import DevSms
@@ -18,6 +19,19 @@ def test_a_password_is_stored_as_an_argon2id_hash(make_user) -> None:
     user = make_user(Role.window_clerk, password="s3cret-pass")
     assert user.password_hash is not None and user.password_hash.startswith("$argon2id$")
     assert "s3cret-pass" not in user.password_hash
+
+
+def test_production_hashes_passwords_with_argon2id_at_no_less_than_owasps_minimum_cost(production_hashing) -> None:
+    # The suite hashes at the cheapest cost (tests/conftest.py); this is the cost production pays.
+    params = extract_parameters(hash_password("s3cret-pass"))
+    assert params.type is Type.ID
+    assert params.memory_cost >= 19 * 1024 and params.time_cost >= 2, "OWASP: argon2id, m >= 19 MiB, t >= 2"
+    assert params.parallelism >= 1 and params.salt_len >= 16 and params.hash_len >= 32
+
+
+def test_the_suite_hashes_cheaply_so_that_making_users_costs_little(make_user) -> None:
+    params = extract_parameters(make_user(Role.window_clerk).password_hash)
+    assert (params.type, params.time_cost, params.memory_cost) == (Type.ID, 1, 8)
 
 
 def test_signing_in_with_the_right_password_sets_an_httponly_session_cookie(client, make_user) -> None:

@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 from jiaoguan.accounts.roles import Role
 from jiaoguan.accounts.service import issue_api_token
 from jiaoguan.kit.audit import AuditRecord
-
-PASSWORD = "correct horse battery"
+from tests.factories import accounts
+from tests.factories.accounts import PASSWORD
 
 
 def _last(db: Session, action: str) -> AuditRecord:
@@ -67,12 +67,7 @@ def test_a_json_call_with_a_device_token_names_the_user_and_the_device(client, m
 
 
 def test_an_async_handler_records_the_enterprise_agent(client, make_user, db) -> None:
-    from jiaoguan.accounts.models import Enterprise
-
-    firm = Enterprise(credit_code="91310115MA1H7XYZ0A", name="上海顺达物流有限公司", address_division="310115",
-                      contact_phone="13800138000", province_code="31")
-    db.add(firm)
-    db.flush()
+    firm = accounts.enterprise(db)
     agent = make_user(Role.enterprise_agent, enterprise_id=firm.id, province_code="31")
     _sign_in_through_the_form(client, agent.username)
     from jiaoguan.passes.applications.csv_batch import template_csv

@@ -3,14 +3,9 @@
 from __future__ import annotations
 
 import re
-import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools"))
-
-from i18n_missing import extracted, missing  # noqa: E402
-
-from jiaoguan.kit.i18n import catalog  # noqa: E402
+from jiaoguan.kit.i18n import catalog
+from tools.i18n_missing import extracted, missing
 
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 

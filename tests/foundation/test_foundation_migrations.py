@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, text
@@ -17,9 +18,8 @@ def test_models_and_migrations_agree(engine: Engine) -> None:
     assert diff == [], f"models and migrations differ: {diff}"
 
 
+@pytest.mark.sqlite_only("WAL and the foreign-key pragma are SQLite settings")
 def test_sqlite_runs_in_wal_mode_with_foreign_keys(engine: Engine) -> None:
-    if engine.dialect.name != "sqlite":
-        return
     with engine.connect() as conn:
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1

@@ -13,9 +13,8 @@ from jiaoguan.notify.delivery import deliver_due
 from jiaoguan.notify.models import DevSms
 
 
+@pytest.mark.postgres_only("FOR UPDATE SKIP LOCKED is the PostgreSQL path; SQLite has a single writer")
 def test_two_workers_never_deliver_the_same_message_twice(engine: Engine) -> None:
-    if engine.dialect.name != "postgresql":
-        pytest.skip("FOR UPDATE SKIP LOCKED is the PostgreSQL path; SQLite has a single writer")
     phones = [f"1370000{i:04d}" for i in range(200)]
     with Session(engine) as s, s.begin():
         ids = [m.id for p in phones if (m := enqueue(s, "sms", p, "signin_code", {"code": "x"})) is not None]

@@ -7,21 +7,14 @@ describe (null-safe `in`, `reduce` seeing `data`), so nothing in the suite is le
 from __future__ import annotations
 
 import json
-import os
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from jiaoguan.kit.certlogic import CertLogicError, evaluate, validate
+from tests.conformance import CERTLOGIC
 
-
-def _shared() -> Path:
-    env = os.environ.get("JIAOGUAN_SHARED")
-    return Path(env) if env else Path(__file__).resolve().parents[2].parent / "shared"
-
-
-SUITE = _shared() / "conformance" / "certlogic"
+SUITE = CERTLOGIC
 
 
 def _evaluation_cases() -> list[Any]:
@@ -66,7 +59,7 @@ VALIDATION = _validation_cases()
 
 
 def test_the_suites_are_found_and_complete() -> None:
-    assert len(EVALUATION) == 232
+    assert len(EVALUATION) == 232, f"expected the CertLogic suite under {SUITE}"
     assert len(VALIDATION) == 23
 
 

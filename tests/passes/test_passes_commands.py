@@ -11,8 +11,7 @@ from typer.testing import CliRunner
 from jiaoguan.passes.commands import app
 from jiaoguan.passes.qr.keys import KeyPair, certificate_der, certificate_pem
 from jiaoguan.passes.qr.trust import build_trust_bundle, write_trust_bundle
-
-SHARED_DCC = Path(__file__).resolve().parents[2].parent / "shared" / "conformance" / "dcc" / "common"
+from tests.conformance import DCC_VECTORS
 
 runner = CliRunner()
 
@@ -127,11 +126,10 @@ def test_a_batch_of_valid_passes_exits_0_and_a_malformed_line_exits_2(
     assert [json.loads(x)["reason"] for x in result.output.splitlines()] == [None, "bad_input", "bad_input"]
 
 
-@pytest.mark.skipif(not SHARED_DCC.is_dir(), reason="DCC vectors not present")
 def test_dcc_vectors_verify_through_the_command_with_their_certificate_and_clock(tmp_path: Path) -> None:
     lines = []
     for name in ("CO3", "CO1", "CO5", "CO17"):
-        vector = json.loads((SHARED_DCC / f"{name}.json").read_text(encoding="utf-8"))
+        vector = json.loads((DCC_VECTORS / f"{name}.json").read_text(encoding="utf-8"))
         ctx = vector["TESTCTX"]
         lines.append(
             {"qr": vector["PREFIX"], "prefix": "HC1:", "certs": [ctx["CERTIFICATE"]], "at": ctx["VALIDATIONCLOCK"]}
@@ -140,7 +138,7 @@ def test_dcc_vectors_verify_through_the_command_with_their_certificate_and_clock
     batch.write_text("\n".join(json.dumps(x) for x in lines), encoding="utf-8")
     result = run("--batch", str(batch))
     assert [json.loads(x)["reason"] for x in result.output.splitlines()] == [None, None, "bad_signature", "expired"]
-    single = json.loads((SHARED_DCC / "CO3.json").read_text(encoding="utf-8"))
+    single = json.loads((DCC_VECTORS / "CO3.json").read_text(encoding="utf-8"))
     one = run(
         "--prefix",
         "HC1:",

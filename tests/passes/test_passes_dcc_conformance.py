@@ -1,4 +1,4 @@
-"""The public EU DCC QR test vectors (../shared/conformance/dcc/common), read unchanged.
+"""The public EU DCC QR test vectors (tests/conformance/dcc/common, vendored), read unchanged.
 
 Each expectation of a vector is mapped onto the verifier's checklist (`Verdict.checks`):
 the step must appear when the vector expects `true` and must not when it expects `false`.
@@ -11,7 +11,6 @@ import binascii
 import datetime as dt
 import io
 import json
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,9 +22,9 @@ from PIL import Image, UnidentifiedImageError
 
 from jiaoguan.passes.qr.dcc import DCC_PREFIX, dcc_trust
 from jiaoguan.passes.qr.verify import Verdict, verify
+from tests.conformance import DCC_VECTORS
 
-SHARED = Path(os.environ.get("JIAOGUAN_SHARED") or Path(__file__).resolve().parents[2].parent / "shared")
-VECTORS = sorted((SHARED / "conformance" / "dcc" / "common").glob("*.json"))
+VECTORS = sorted(DCC_VECTORS.glob("*.json"))
 
 # Expectations about the health certificate's content (claim -260): outside this project, as
 # conformance/README.md says. They are named here so that an unknown expectation still fails.
@@ -128,7 +127,7 @@ def test_the_verifier_reaches_every_expected_result_of_the_dcc_vector(path: Path
 
 
 def test_all_dcc_vectors_are_present_and_a_valid_one_is_green() -> None:
-    assert len(VECTORS) >= 38, f"expected the DCC vectors under {SHARED}"
+    assert len(VECTORS) >= 38, f"expected the DCC vectors under {DCC_VECTORS}"
     vector = load(next(p for p in VECTORS if p.stem == "CO28"))
     verdict = verify(vector.qr, dcc_trust([vector.certificate]), vector.clock, prefix=DCC_PREFIX)
     assert verdict.valid and verdict.claims is not None and verdict.claims["iss"] == "SE"

@@ -8,9 +8,12 @@ from pathlib import Path
 
 import pytest
 from cryptography import x509
-from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 
 from jiaoguan.passes.qr.keys import (
+    PASS_PROVINCE_EXTENSION,
     PASS_SIGNING_EKU,
     KeyPair,
     PassKeyError,
@@ -41,7 +44,7 @@ def test_a_provincial_certificate_is_signed_by_the_root_and_may_sign_passes(root
     signer.certificate.verify_directly_issued_by(root.certificate)
     assert may_sign_passes(signer.certificate)
     assert not may_sign_passes(root.certificate)
-    assert province_of(signer.certificate) == "440000"
+    assert province_of(signer.certificate) == "44"
     assert not signer.certificate.extensions.get_extension_for_class(x509.BasicConstraints).value.ca
     assert PASS_SIGNING_EKU.dotted_string.startswith("2.25.")
 
@@ -59,10 +62,69 @@ def test_a_certificate_without_the_pass_usage_cannot_sign_passes(root: KeyPair) 
 def test_rotation_gives_the_same_province_a_new_key_and_kid(root: KeyPair, signer: KeyPair) -> None:
     later = signer.certificate.not_valid_before_utc + dt.timedelta(days=300)
     rotated = rotate_signing_certificate(root, signer.certificate, now=later)
-    assert province_of(rotated.certificate) == "440000"
+    assert province_of(rotated.certificate) == "44"
     assert rotated.kid != signer.kid
     assert rotated.certificate.public_key() != signer.certificate.public_key()
     assert rotated.certificate.not_valid_before_utc == later
+
+
+def test_a_signing_certificate_names_its_province_in_the_subject_and_in_a_critical_extension(
+    signer: KeyPair,
+) -> None:
+    ext = signer.certificate.extensions.get_extension_for_oid(PASS_PROVINCE_EXTENSION)
+    assert ext.critical
+    assert ext.value.value == b"\x13\x06440000"  # type: ignore[attr-defined]  # PrintableString "440000"
+    subject = signer.certificate.subject.get_attributes_for_oid(NameOID.STATE_OR_PROVINCE_NAME)
+    assert [a.value for a in subject] == ["440000"]
+    assert PASS_PROVINCE_EXTENSION.dotted_string.startswith(PASS_SIGNING_EKU.dotted_string.rsplit(".", 2)[0])
+
+
+@pytest.mark.parametrize("code", ["44", "440000"])
+def test_a_province_is_given_as_two_digits_or_its_division_code(root: KeyPair, code: str) -> None:
+    assert province_of(issue_signing_certificate(root, code).certificate) == "44"
+
+
+@pytest.mark.parametrize("code", ["4", "440300", "4400000", "ab", "", "４４"])
+def test_anything_else_is_not_a_province(root: KeyPair, code: str) -> None:
+    with pytest.raises(PassKeyError):
+        issue_signing_certificate(root, code)
+
+
+def _certificate(root: KeyPair, subject_province: str | None, extension: bytes | None) -> x509.Certificate:
+    """A signing certificate as a careless or older tool might make it (subject and extension chosen)."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = [x509.NameAttribute(NameOID.COMMON_NAME, "hand-made")]
+    if subject_province is not None:
+        name.append(x509.NameAttribute(NameOID.STATE_OR_PROVINCE_NAME, subject_province))
+    builder = (x509.CertificateBuilder().subject_name(x509.Name(name)).issuer_name(root.certificate.subject)
+               .public_key(key.public_key()).serial_number(x509.random_serial_number())
+               .not_valid_before(root.certificate.not_valid_before_utc)
+               .not_valid_after(root.certificate.not_valid_after_utc)
+               .add_extension(x509.ExtendedKeyUsage([PASS_SIGNING_EKU]), critical=False))
+    if extension is not None:
+        builder = builder.add_extension(x509.UnrecognizedExtension(PASS_PROVINCE_EXTENSION, extension), critical=True)
+    return builder.sign(root.private_key, hashes.SHA256())
+
+
+@pytest.mark.parametrize(
+    ("subject", "extension", "province"),
+    [
+        ("44", None, "44"),  # made before the extension: the subject still binds it
+        (None, b"\x13\x06310000", "31"),
+        ("310000", b"\x13\x06310000", "31"),
+        ("440000", b"\x13\x06310000", None),  # two provinces: bound to none
+        (None, None, None),
+        ("Guangdong", None, None),
+        (None, b"\x0c\x06310000", None),  # a UTF8String, not the PrintableString the profile says
+        (None, b"\x13\x07310000", None),  # a length that lies
+    ],
+)
+def test_the_province_of_a_certificate_is_read_from_the_extension_and_the_subject(
+    root: KeyPair, subject: str | None, extension: bytes | None, province: str | None
+) -> None:
+    cert = _certificate(root, subject, extension)
+    assert province_of(cert) == province
+    assert may_sign_passes(cert) is (province is not None)
 
 
 def test_private_keys_are_encrypted_at_rest_with_a_passphrase_from_the_app_secret(signer: KeyPair) -> None:

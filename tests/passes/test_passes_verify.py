@@ -8,8 +8,10 @@ from collections.abc import Callable
 
 import cbor2
 import pytest
+from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -17,7 +19,7 @@ from jiaoguan.passes.qr import reasons as R
 from jiaoguan.passes.qr.b45 import ALPHABET, b45decode, b45encode
 from jiaoguan.passes.qr.codec import PREFIX, PassClaims, issue_qr, wrap
 from jiaoguan.passes.qr.cose import raw_es256_signature, sig_structure, sign1
-from jiaoguan.passes.qr.keys import KeyPair, create_national_root, issue_signing_certificate
+from jiaoguan.passes.qr.keys import PASS_SIGNING_EKU, KeyPair, create_national_root, issue_signing_certificate
 from jiaoguan.passes.qr.trust import TrustStore
 from jiaoguan.passes.qr.verify import Verdict, verify
 
@@ -72,18 +74,43 @@ def test_an_altered_compressed_byte_is_bad_compression(qr: str, store: TrustStor
     "raw",
     [
         b"not cbor at all \xff",
-        cbor2.dumps(cbor2.CBORTag(98, [b"", {}, b"", b""])),  # COSE_Sign, not COSE_Sign1
+        cbor2.dumps(cbor2.CBORTag(61, [b"", {}, b"", b""])),  # a CWT tag around no COSE_Sign1
         cbor2.dumps([b"", {}, b""]),
         cbor2.dumps(cbor2.CBORTag(18, [b"\xa1\x01", {}, b"x", b"y"])),  # protected header is not CBOR
         cbor2.dumps(cbor2.CBORTag(18, [cbor2.dumps([1]), {}, b"x", b"y"])),  # protected header not a map
         cbor2.dumps(cbor2.CBORTag(18, [b"", {}, None, b"y"])),  # detached payload
         cbor2.dumps(cbor2.CBORTag(18, [cbor2.dumps({1: -7, 4: b"12345678"}), {}, b"x", b"y"])) + b"\x00",
-        b"\x81" * 60_000 + b"\x00",  # nesting deeper than any recursion limit
         b"\x5b\xff\xff\xff\xff\xff\xff\xff\xff",  # a byte string claiming 2^64 bytes
     ],
 )
 def test_data_that_is_not_a_cose_sign1_is_bad_cose(raw: bytes, store: TrustStore, during: dt.datetime) -> None:
     assert verify(wrap(raw), store, during).reason == R.BAD_COSE
+
+
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [
+        (b"\x81" * 60_000 + b"\x00", R.CBOR_TOO_DEEP),  # nesting deeper than any recursion limit
+        (cbor2.dumps(cbor2.CBORTag(18, [b"", {4: [[[[[[[[[[[[[[[[[0]]]]]]]]]]]]]]]]]}, b"", b""])), R.CBOR_TOO_DEEP),
+        (cbor2.dumps(cbor2.CBORTag(18, [b"", {4: list(range(257))}, b"", b""])), R.CBOR_TOO_LONG),
+        (cbor2.dumps(cbor2.CBORTag(18, [cbor2.dumps({1: -7, 3: "x" * 4097}), {}, b"", b""])), R.CBOR_TOO_LONG),
+        (cbor2.dumps(cbor2.CBORTag(18, [b"", {4: 2**64}, b"", b""])), R.CBOR_INT_TOO_LARGE),  # a bignum tag
+        (cbor2.dumps(cbor2.CBORTag(98, [b"", {}, b"", b""])), R.CBOR_TAG_NOT_ALLOWED),  # COSE_Sign, not Sign1
+        (cbor2.dumps(cbor2.CBORTag(18, [b"", {4: cbor2.CBORTag(1, 0)}, b"", b""])), R.CBOR_TAG_NOT_ALLOWED),
+        (b"\x5a\x00\x01\x00\x01" + b"\x00" * 65_537, R.PAYLOAD_TOO_LARGE),  # inflates past 64 KiB
+    ],
+)
+def test_data_beyond_the_decoders_limits_is_refused_with_the_limits_reason(
+    raw: bytes, reason: str, store: TrustStore, during: dt.datetime
+) -> None:
+    verdict = verify(wrap(raw), store, during)
+    assert (verdict.valid, verdict.reason, verdict.claims) == (False, reason, None)
+
+
+def test_text_longer_than_any_qr_code_is_refused_before_it_is_decoded(store: TrustStore, during: dt.datetime) -> None:
+    verdict = verify(PREFIX + "0" * 4293, store, during)
+    assert (verdict.reason, verdict.checks) == (R.PAYLOAD_TOO_LARGE, ("prefix",))
+    assert verify(PREFIX + "0" * 4292, store, during).reason != R.PAYLOAD_TOO_LARGE
 
 
 def test_an_altered_protected_header_breaks_the_signature(qr: str, store: TrustStore, during: dt.datetime) -> None:
@@ -200,6 +227,59 @@ def test_a_revoked_key_turns_its_passes_grey_and_a_reissue_under_a_new_key_is_gr
     assert verify(issue_qr(claims, new.private_key, new.kid), store, during).valid
 
 
+# --- a province's key signs only its province's passes ---------------------------------------------
+
+
+def _claiming(claims: PassClaims, issuer: str, pass_no: str) -> PassClaims:
+    return dataclasses.replace(claims, issuer=issuer, content=dataclasses.replace(claims.content, pass_no=pass_no))
+
+
+@pytest.mark.parametrize(
+    ("issuer", "pass_no"),
+    [
+        ("310000", "310115000001"),  # a Shanghai pass in every field
+        ("310000", "440300000001"),  # a Shanghai issuer over a Guangdong number
+        ("440000", "310115000001"),  # a Guangdong issuer over a Shanghai number
+        ("4", "4"),  # too short to name a province
+    ],
+)
+def test_a_pass_signed_with_guangdongs_key_but_claiming_another_province_is_forged(
+    claims: PassClaims, signer: KeyPair, store: TrustStore, during: dt.datetime, issuer: str, pass_no: str
+) -> None:
+    forged = _claiming(claims, issuer, pass_no)
+    qr = wrap(sign1(cbor2.dumps(forged.to_cwt()), signer.private_key, signer.kid))  # no issuance-time checks
+    verdict = verify(qr, store, during)
+    assert (verdict.valid, verdict.reason, verdict.authentic) == (False, R.WRONG_PROVINCE, True)
+    assert "key_usage" in verdict.checks and "province" not in verdict.checks
+
+
+def test_each_provinces_key_verifies_its_own_passes(
+    claims: PassClaims, root: KeyPair, signer: KeyPair, make_store: MakeStore, now: dt.datetime, during: dt.datetime
+) -> None:
+    shanghai = issue_signing_certificate(root, "31", now=now - dt.timedelta(days=1))
+    store = make_store(certificates=[signer.certificate, shanghai.certificate])
+    ours = _claiming(claims, "310000", "310115000001")
+    assert verify(issue_qr(ours, shanghai.private_key, shanghai.kid), store, during).checks[-2:] == (
+        "province", "pass_not_revoked")
+    assert verify(issue_qr(claims, signer.private_key, signer.kid), store, during).valid
+    assert verify(issue_qr(claims, shanghai.private_key, shanghai.kid), store, during).reason == R.WRONG_PROVINCE
+
+
+def test_a_signing_certificate_bound_to_no_province_signs_no_pass(
+    claims: PassClaims, root: KeyPair, make_store: MakeStore, now: dt.datetime, during: dt.datetime
+) -> None:
+    key = ec.generate_private_key(ec.SECP256R1())
+    cert = (x509.CertificateBuilder().subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "no province")]))
+            .issuer_name(root.certificate.subject).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(days=1))
+            .not_valid_after(now + dt.timedelta(days=90))
+            .add_extension(x509.ExtendedKeyUsage([PASS_SIGNING_EKU]), critical=False)
+            .sign(root.private_key, hashes.SHA256()))
+    kid = TrustStore.from_certificates([cert]).signers.popitem()[0]
+    verdict = verify(issue_qr(claims, key, kid), make_store(certificates=[cert]), during)
+    assert verdict.reason == R.KEY_NOT_ALLOWED
+
+
 # --- time, revocation, trust, match --------------------------------------------------------------
 
 
@@ -294,7 +374,7 @@ def test_every_branch_logs_one_event(qr: str, make_store: MakeStore, during: dt.
 
 def test_every_reason_has_its_own_chinese_and_english_text() -> None:
     texts = [R.reason_texts(code) for code in R.REASONS]
-    assert len(R.REASONS) == 14
+    assert len(R.REASONS) == 20
     assert all(zh != en for zh, en in texts)
     assert len({zh for zh, _ in texts}) == len(texts) == len({en for _, en in texts})
 

@@ -6,11 +6,10 @@ import dataclasses
 import datetime as dt
 
 import pytest
-from passes_db_factories import FRIDAY, application, id_number
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from jiaoguan.accounts.models import User
+from jiaoguan.accounts.principal import Principal
 from jiaoguan.kit.audit import AuditRecord
 from jiaoguan.kit.outbox import OutboxMessage
 from jiaoguan.passes.applications import service as apps
@@ -20,13 +19,14 @@ from jiaoguan.passes.issuance.keystore import server_trust_store
 from jiaoguan.passes.issuance.revocation import revoke_pass
 from jiaoguan.passes.models import TransportPass
 from jiaoguan.passes.qr.verify import verify
+from tests.factories.passes import FRIDAY, application, id_number
 
 
 def actions(db: Session) -> list[str]:
     return list(db.execute(select(AuditRecord.action).order_by(AuditRecord.id)).scalars())
 
 
-def test_a_valid_application_waits_for_review_due_three_working_days_later(db: Session, agent: User) -> None:
+def test_a_valid_application_waits_for_review_due_three_working_days_later(db: Session, agent: Principal) -> None:
     app = apps.submit_application(db, agent, application())
     assert app.status == "pending"
     assert app.province_code == "31"
@@ -35,7 +35,7 @@ def test_a_valid_application_waits_for_review_due_three_working_days_later(db: S
     assert "pass.application.submit" in actions(db)
 
 
-def test_every_problem_of_a_bad_application_is_reported_at_once(db: Session, agent: User) -> None:
+def test_every_problem_of_a_bad_application_is_reported_at_once(db: Session, agent: Principal) -> None:
     bad = application(plate_no="沪D1234I", vin="LFWADRJF011002345", origin_code="310000",
                       crew=(CrewInput("张伟", "310115198001010010", "12345"),),
                       valid_to=FRIDAY.date() + dt.timedelta(days=30), cargo_weight_kg="heavy", consignee="")
@@ -50,20 +50,21 @@ def test_every_problem_of_a_bad_application_is_reported_at_once(db: Session, age
     assert all(p.text("zh_Hans") and p.text("en") for p in caught.value.problems)
 
 
-def test_a_trailer_plate_is_refused_with_a_hint_to_give_the_tractors(db: Session, agent: User) -> None:
+def test_a_trailer_plate_is_refused_with_a_hint_to_give_the_tractors(db: Session, agent: Principal) -> None:
     with pytest.raises(apps.ApplicationInvalid) as caught:
         apps.submit_application(db, agent, application(plate_no="沪D1234挂"))
     assert [p.code for p in caught.value.problems] == ["plate.trailer"]
 
 
-def test_the_same_person_twice_in_the_crew_is_refused(db: Session, agent: User) -> None:
+def test_the_same_person_twice_in_the_crew_is_refused(db: Session, agent: Principal) -> None:
     twice = (CrewInput("张伟", id_number(5), "13812345678"), CrewInput("张伟", id_number(5), "13812345678"))
     with pytest.raises(apps.ApplicationInvalid) as caught:
         apps.submit_application(db, agent, application(crew=twice))
     assert [(p.field, p.code) for p in caught.value.problems] == [("crew[1].id_number", "crew.duplicate")]
 
 
-def test_an_overlapping_application_for_the_same_vehicle_is_refused_with_the_reason(db: Session, agent: User) -> None:
+def test_an_overlapping_application_for_the_same_vehicle_is_refused_with_the_reason(db: Session,
+                                                                                    agent: Principal) -> None:
     first = apps.submit_application(db, agent, application(1))
     later = application(1, valid_from=FRIDAY.date() + dt.timedelta(days=9),
                         valid_to=FRIDAY.date() + dt.timedelta(days=12))
@@ -75,14 +76,14 @@ def test_an_overlapping_application_for_the_same_vehicle_is_refused_with_the_rea
     assert "沪D10001" in caught.value.text("zh_Hans")
 
 
-def test_periods_that_do_not_overlap_are_both_accepted(db: Session, agent: User) -> None:
+def test_periods_that_do_not_overlap_are_both_accepted(db: Session, agent: Principal) -> None:
     apps.submit_application(db, agent, application(1))
     after = application(1, valid_from=FRIDAY.date() + dt.timedelta(days=10),
                         valid_to=FRIDAY.date() + dt.timedelta(days=14))
     assert apps.submit_application(db, agent, after).status == "pending"
 
 
-def test_validity_beyond_the_provinces_maximum_is_refused(db: Session, agent: User) -> None:
+def test_validity_beyond_the_provinces_maximum_is_refused(db: Session, agent: Principal) -> None:
     configure_province(db, "31", max_validity_days=7)
     with pytest.raises(apps.ApplicationInvalid) as caught:
         apps.submit_application(db, agent, application())
@@ -92,7 +93,7 @@ def test_validity_beyond_the_provinces_maximum_is_refused(db: Session, agent: Us
 
 
 def test_the_issuer_approves_and_a_numbered_pass_signed_by_the_province_turns_green(
-        db: Session, agent: User, issuer: User, keys: None) -> None:
+        db: Session, agent: Principal, issuer: Principal, keys: None) -> None:
     app = apps.submit_application(db, agent, application())
     issued = apps.approve(db, app.id, issuer)
     assert issued.pass_no == "310000000001"
@@ -106,7 +107,7 @@ def test_the_issuer_approves_and_a_numbered_pass_signed_by_the_province_turns_gr
     assert told and told[-1].template == "pass_issued" and told[-1].params["pass_no"] == issued.pass_no
 
 
-def test_an_approved_pass_blocks_an_overlapping_application(db: Session, agent: User, issuer: User,
+def test_an_approved_pass_blocks_an_overlapping_application(db: Session, agent: Principal, issuer: Principal,
                                                              keys: None) -> None:
     issued = apps.approve(db, apps.submit_application(db, agent, application()).id, issuer)
     with pytest.raises(apps.VehicleAlreadyHasPass) as caught:
@@ -114,7 +115,7 @@ def test_an_approved_pass_blocks_an_overlapping_application(db: Session, agent: 
     assert issued.pass_no in caught.value.text("en")
 
 
-def test_an_issuer_of_another_province_may_not_decide(db: Session, agent: User, make_user, keys: None) -> None:
+def test_an_issuer_of_another_province_may_not_decide(db: Session, agent: Principal, make_user, keys: None) -> None:
     other = make_user("pass_issuer", province_code="44")
     app = apps.submit_application(db, agent, application())
     with pytest.raises(apps.NotYourApplication):
@@ -123,8 +124,8 @@ def test_an_issuer_of_another_province_may_not_decide(db: Session, agent: User, 
         apps.refuse(db, app.id, other, "documents")
 
 
-def test_a_refusal_needs_a_reason_tells_the_applicant_and_frees_the_vehicle(db: Session, agent: User,
-                                                                          issuer: User) -> None:
+def test_a_refusal_needs_a_reason_tells_the_applicant_and_frees_the_vehicle(db: Session, agent: Principal,
+                                                                          issuer: Principal) -> None:
     app = apps.submit_application(db, agent, application())
     with pytest.raises(apps.InvalidInput):
         apps.refuse(db, app.id, issuer, "other", "")
@@ -139,7 +140,7 @@ def test_a_refusal_needs_a_reason_tells_the_applicant_and_frees_the_vehicle(db: 
     assert apps.submit_application(db, agent, application()).status == "pending"
 
 
-def test_an_auto_approval_rule_issues_on_receipt_only_for_its_cargo(db: Session, agent: User, keys: None) -> None:
+def test_an_auto_approval_rule_issues_on_receipt_only_for_its_cargo(db: Session, agent: Principal, keys: None) -> None:
     add_auto_rule(db, "31", "medical supplies", cargo_categories=["medical"])
     medical = apps.submit_application(db, agent, application(1, cargo_category="medical"))
     steel = apps.submit_application(db, agent, application(2))
@@ -148,7 +149,8 @@ def test_an_auto_approval_rule_issues_on_receipt_only_for_its_cargo(db: Session,
     assert db.execute(select(TransportPass).where(TransportPass.application_id == medical.id)).scalar_one()
 
 
-def test_an_enterprise_with_a_recently_revoked_pass_is_not_auto_approved(db: Session, agent: User, issuer: User,
+def test_an_enterprise_with_a_recently_revoked_pass_is_not_auto_approved(db: Session, agent: Principal,
+                                                                         issuer: Principal,
                                                                         keys: None) -> None:
     issued = apps.approve(db, apps.submit_application(db, agent, application(1)).id, issuer)
     revoke_pass(db, issued.pass_no, issuer, "货物与申请不符")
@@ -156,13 +158,13 @@ def test_an_enterprise_with_a_recently_revoked_pass_is_not_auto_approved(db: Ses
     assert apps.submit_application(db, agent, application(2, cargo_category="medical")).status == "pending"
 
 
-def test_without_a_signing_key_an_auto_approved_application_waits_for_a_person(db: Session, agent: User) -> None:
+def test_without_a_signing_key_an_auto_approved_application_waits_for_a_person(db: Session, agent: Principal) -> None:
     add_auto_rule(db, "31", "medical", cargo_categories=["medical"], require_good_standing=False)
     app = apps.submit_application(db, agent, application(cargo_category="medical"))
     assert app.status == "pending"
 
 
-def test_the_review_queue_lists_the_most_urgent_first(db: Session, agent: User, issuer: User, clock) -> None:
+def test_the_review_queue_lists_the_most_urgent_first(db: Session, agent: Principal, issuer: Principal, clock) -> None:
     first = apps.submit_application(db, agent, application(1))
     clock.advance(dt.timedelta(days=6))  # Thursday 5 May
     second = apps.submit_application(db, agent, dataclasses.replace(

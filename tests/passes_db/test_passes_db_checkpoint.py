@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from passes_db_factories import FRIDAY, application
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from jiaoguan.accounts.models import User
+from jiaoguan.accounts.principal import Principal
 from jiaoguan.passes.applications import service as apps
 from jiaoguan.passes.checkpoint import scans as cp
 from jiaoguan.passes.checkpoint.figures import checkpoint_figures
@@ -19,9 +18,10 @@ from jiaoguan.passes.issuance.revocation import revoke_pass
 from jiaoguan.passes.models import Checkpoint, CheckpointScan, TransportPass
 from jiaoguan.passes.qr import reasons as R
 from jiaoguan.passes.qr.codec import CrewMember, PassClaims, PassContent, issue_qr
+from tests.factories.passes import FRIDAY, application
 
 
-def issue(db: Session, agent: User, issuer: User, n: int = 1) -> TransportPass:
+def issue(db: Session, agent: Principal, issuer: Principal, n: int = 1) -> TransportPass:
     return apps.approve(db, apps.submit_application(db, agent, application(n)).id, issuer)
 
 
@@ -30,7 +30,8 @@ def scans(db: Session) -> int:
 
 
 def test_an_online_verification_is_green_and_logged_with_checkpoint_lane_officer_and_plate(
-        db: Session, agent: User, issuer: User, officer: User, checkpoint: Checkpoint, keys: None) -> None:
+        db: Session, agent: Principal, issuer: Principal, officer: Principal, checkpoint: Checkpoint,
+        keys: None) -> None:
     p = issue(db, agent, issuer)
     result = cp.verify_online(db, p.qr_text, checkpoint=checkpoint, lane="3", officer=officer, plate="沪D10001")
     assert result.valid and result.reason is None and result.pass_row is p
@@ -42,7 +43,8 @@ def test_an_online_verification_is_green_and_logged_with_checkpoint_lane_officer
     assert result.to_json()["message_en"] == "The pass is valid."
 
 
-def test_online_verification_sees_a_revocation_at_once(db: Session, agent: User, issuer: User, officer: User,
+def test_online_verification_sees_a_revocation_at_once(db: Session, agent: Principal, issuer: Principal,
+                                                       officer: Principal,
                                                       checkpoint: Checkpoint, keys: None) -> None:
     p = issue(db, agent, issuer)
     revoke_pass(db, p.pass_no, issuer, "申请材料造假")
@@ -54,7 +56,7 @@ def test_online_verification_sees_a_revocation_at_once(db: Session, agent: User,
 
 
 def test_a_pass_signed_with_a_real_key_but_missing_from_the_register_is_refused(
-        db: Session, officer: User, checkpoint: Checkpoint, keys: None) -> None:
+        db: Session, officer: Principal, checkpoint: Checkpoint, keys: None) -> None:
     # What a stolen signing key would produce: a good signature over a pass nobody issued.
     pair = keystore.key_pair(keystore.current_signing_key(db, "31"))
     content = PassContent("310000999999", "沪D66666", "yellow", "310115", "420102", "medical",
@@ -67,7 +69,7 @@ def test_a_pass_signed_with_a_real_key_but_missing_from_the_register_is_refused(
     assert "forged" in result.texts()[1]
 
 
-def test_a_replaced_qr_is_refused_as_superseded(db: Session, agent: User, issuer: User, officer: User,
+def test_a_replaced_qr_is_refused_as_superseded(db: Session, agent: Principal, issuer: Principal, officer: Principal,
                                               checkpoint: Checkpoint, keys: None) -> None:
     p = issue(db, agent, issuer)
     old = p.qr_text
@@ -77,20 +79,22 @@ def test_a_replaced_qr_is_refused_as_superseded(db: Session, agent: User, issuer
     assert cp.verify_online(db, p.qr_text, checkpoint=checkpoint, lane="1", officer=officer).valid
 
 
-def test_a_plate_that_does_not_match_the_pass_is_refused(db: Session, agent: User, issuer: User, officer: User,
+def test_a_plate_that_does_not_match_the_pass_is_refused(db: Session, agent: Principal, issuer: Principal,
+                                                         officer: Principal,
                                                        checkpoint: Checkpoint, keys: None) -> None:
     p = issue(db, agent, issuer)
     result = cp.verify_online(db, p.qr_text, checkpoint=checkpoint, lane="1", officer=officer, plate="沪D99999")
     assert result.reason == R.PLATE_MISMATCH
 
 
-def test_garbage_is_refused_and_still_logged(db: Session, officer: User, checkpoint: Checkpoint, keys: None) -> None:
+def test_garbage_is_refused_and_still_logged(db: Session, officer: Principal, checkpoint: Checkpoint,
+                                             keys: None) -> None:
     result = cp.verify_online(db, "https://example.com/fake-pass", checkpoint=checkpoint, lane="2", officer=officer)
     assert result.reason == R.BAD_PREFIX
     assert scans(db) == 1
 
 
-def test_the_same_online_scan_id_is_logged_once(db: Session, agent: User, issuer: User, officer: User,
+def test_the_same_online_scan_id_is_logged_once(db: Session, agent: Principal, issuer: Principal, officer: Principal,
                                               checkpoint: Checkpoint, keys: None) -> None:
     p = issue(db, agent, issuer)
     first = cp.verify_online(db, p.qr_text, checkpoint=checkpoint, lane="1", officer=officer, scan_uid="dev-1")
@@ -104,7 +108,7 @@ def offline(uid: str, minutes: int, *, valid: bool = True, reason: str | None = 
                           "沪D10001", "310000000001", ms)
 
 
-def test_offline_scans_sent_twice_are_stored_once(db: Session, officer: User, checkpoint: Checkpoint) -> None:
+def test_offline_scans_sent_twice_are_stored_once(db: Session, officer: Principal, checkpoint: Checkpoint) -> None:
     batch = [offline("a", 1), offline("b", 2), offline("c", 3, valid=False, reason=R.EXPIRED)]
     first = cp.record_offline_scans(db, officer, batch)
     second = cp.record_offline_scans(db, officer, [*batch, offline("d", 4)])
@@ -113,13 +117,13 @@ def test_offline_scans_sent_twice_are_stored_once(db: Session, officer: User, ch
     assert scans(db) == 4
 
 
-def test_an_offline_scan_repeated_inside_one_batch_is_stored_once(db: Session, officer: User,
+def test_an_offline_scan_repeated_inside_one_batch_is_stored_once(db: Session, officer: Principal,
                                                                  checkpoint: Checkpoint) -> None:
     report = cp.record_offline_scans(db, officer, [offline("x", 1), offline("x", 1)])
     assert (report.accepted, report.duplicates) == (["x"], ["x"])
 
 
-def test_offline_scans_that_make_no_sense_are_rejected_one_by_one(db: Session, officer: User,
+def test_offline_scans_that_make_no_sense_are_rejected_one_by_one(db: Session, officer: Principal,
                                                                  checkpoint: Checkpoint, make_user) -> None:
     cp.ensure_checkpoint(db, "SH-G60", "沪昆高速枫泾", province_code="31", division_code="310117")
     report = cp.record_offline_scans(db, officer, [
@@ -132,7 +136,7 @@ def test_offline_scans_that_make_no_sense_are_rejected_one_by_one(db: Session, o
 
 
 def test_figures_count_releases_per_hour_denials_by_reason_and_the_median_check_time(
-        db: Session, officer: User, checkpoint: Checkpoint, clock) -> None:
+        db: Session, officer: Principal, checkpoint: Checkpoint, clock) -> None:
     clock.advance(dt.timedelta(hours=3))  # the device syncs at noon what it scanned from 09:00 (FRIDAY)
     report = cp.record_offline_scans(db, officer, [
         offline("1", 0, ms=3000), offline("2", 10, ms=5000), offline("3", 70, ms=9000),

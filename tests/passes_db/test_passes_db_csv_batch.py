@@ -7,15 +7,15 @@ import csv
 import dataclasses
 import io
 
-from passes_db_factories import application
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from jiaoguan.accounts.models import User
+from jiaoguan.accounts.principal import Principal
 from jiaoguan.passes.applications.csv_batch import COLUMNS, parse_csv, submit_batch, template_csv
 from jiaoguan.passes.applications.form import ApplicationInput
 from jiaoguan.passes.applications.policy import add_auto_rule
 from jiaoguan.passes.models import PassApplication, TransportPass
+from tests.factories.passes import application
 
 
 def row_of(a: ApplicationInput) -> dict[str, str]:
@@ -34,7 +34,7 @@ def to_csv(rows: list[dict[str, str]], *, chinese: bool = False) -> str:
     return out.getvalue()
 
 
-def test_forty_good_rows_give_forty_applications(db: Session, agent: User) -> None:
+def test_forty_good_rows_give_forty_applications(db: Session, agent: Principal) -> None:
     data = to_csv([row_of(application(n)) for n in range(1, 41)], chinese=True).encode("utf-8-sig")
     report = submit_batch(db, agent, "fleet.csv", data)
     assert (len(report.accepted), report.problems) == (40, [])
@@ -43,7 +43,7 @@ def test_forty_good_rows_give_forty_applications(db: Session, agent: User) -> No
 
 
 def test_the_fleet_manager_gets_forty_passes_from_one_csv_under_an_auto_approval_rule(
-        db: Session, agent: User, keys: None) -> None:
+        db: Session, agent: Principal, keys: None) -> None:
     add_auto_rule(db, "31", "daily necessities", cargo_categories=["daily_necessities"])
     rows = [row_of(application(n, cargo_category="daily_necessities")) for n in range(1, 41)]
     report = submit_batch(db, agent, "fleet.csv", to_csv(rows).encode())
@@ -52,7 +52,7 @@ def test_the_fleet_manager_gets_forty_passes_from_one_csv_under_an_auto_approval
     assert numbers == [f"310000{n:06d}" for n in range(1, 41)]
 
 
-def test_a_bad_row_is_reported_by_line_and_column_and_the_good_rows_are_kept(db: Session, agent: User) -> None:
+def test_a_bad_row_is_reported_by_line_and_column_and_the_good_rows_are_kept(db: Session, agent: Principal) -> None:
     rows = [row_of(application(n)) for n in range(1, 6)]
     rows[2]["crew1_id_number"] = rows[2]["crew1_id_number"][:-1] + ("0" if rows[2]["crew1_id_number"][-1] != "0"
                                                                      else "1")
@@ -68,7 +68,7 @@ def test_a_bad_row_is_reported_by_line_and_column_and_the_good_rows_are_kept(db:
 
 
 def test_a_row_that_repeats_a_vehicle_of_an_earlier_row_is_refused_with_the_overlap(db: Session,
-                                                                                     agent: User) -> None:
+                                                                                     agent: Principal) -> None:
     rows = [row_of(application(1)), row_of(application(2)), row_of(application(1))]
     report = submit_batch(db, agent, "fleet.csv", to_csv(rows).encode())
     assert [line for line, _ in report.accepted] == [2, 3]
@@ -77,7 +77,7 @@ def test_a_row_that_repeats_a_vehicle_of_an_earlier_row_is_refused_with_the_over
 
 
 def test_a_quoted_address_over_two_lines_keeps_the_following_line_numbers_right(db: Session,
-                                                                              agent: User) -> None:
+                                                                              agent: Principal) -> None:
     rows = [row_of(dataclasses.replace(application(1), origin_address="浦东新区\n外高桥1号")), row_of(application(2))]
     rows[1]["contact_phone"] = "123"
     report = submit_batch(db, agent, "fleet.csv", to_csv(rows).encode())

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from jiaoguan.kit import db as kitdb
 from jiaoguan.passes.key_commands import app
 from jiaoguan.passes.models import PassSigningKey
-from jiaoguan.passes.qr.keys import read_certificate
+from jiaoguan.passes.qr.keys import PASS_PROVINCE_EXTENSION, province_of, read_certificate
 from jiaoguan.passes.qr.trust import TrustStore
 
 
@@ -52,6 +52,18 @@ def test_rotate_then_revoke_with_reissue_and_export_a_bundle_that_opens_with_the
     assert cli.invoke(app, ["bundle", str(bundle_file), "--max-age-hours", "12"]).exit_code == 0
     store = TrustStore.from_bundle(bundle_file.read_bytes(), read_certificate(root_file.read_text()))
     assert bytes.fromhex(old) in store.revoked_kids and len(store.signers) == 2
+
+
+def test_init_and_rotate_bind_each_signing_certificate_to_its_province(cli: CliRunner, db: Session) -> None:
+    assert cli.invoke(app, ["init", "-p", "31", "-p", "44"]).exit_code == 0
+    assert cli.invoke(app, ["rotate", "-p", "44"]).exit_code == 0
+    rows = db.execute(select(PassSigningKey.province_code, PassSigningKey.certificate_pem)
+                      .where(PassSigningKey.kind == "signing")).all()
+    assert len(rows) == 3
+    for province, pem in rows:
+        cert = read_certificate(pem)
+        assert cert.extensions.get_extension_for_oid(PASS_PROVINCE_EXTENSION).critical
+        assert province_of(cert) == province
 
 
 def test_unusable_arguments_exit_2(cli: CliRunner) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import threading
 
 import pytest
@@ -67,8 +66,7 @@ def test_whatever_rolls_back_the_kept_numbers_have_no_gaps(db: Session, plan: li
         outer.rollback()
 
 
-@pytest.mark.skipif(not (os.environ.get("JIAOGUAN_TEST_DATABASE_URL") or "").startswith("postgres"),
-                    reason="concurrent issuance is only meaningful on PostgreSQL (SQLite has one writer)")
+@pytest.mark.postgres_only("concurrent issuance is only meaningful on PostgreSQL (SQLite has one writer)")
 def test_two_issuers_at_once_on_postgresql_never_collide_and_leave_no_gap(engine: Engine) -> None:
     area, per_thread = "650100", 40
     barrier = threading.Barrier(2)

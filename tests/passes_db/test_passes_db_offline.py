@@ -7,10 +7,9 @@ import json
 import re
 
 from fastapi.testclient import TestClient
-from passes_db_factories import FRIDAY, application
 from sqlalchemy.orm import Session
 
-from jiaoguan.accounts.models import User
+from jiaoguan.accounts.principal import Principal
 from jiaoguan.accounts.roles import Role
 from jiaoguan.passes.applications import service as apps
 from jiaoguan.passes.checkpoint.offline import reason_texts_json
@@ -21,18 +20,19 @@ from jiaoguan.passes.qr.codec import PREFIX
 from jiaoguan.passes.qr.keys import PASS_SIGNING_EKU, extended_key_usages
 from jiaoguan.passes.qr.trust import pass_revocation_hash
 from jiaoguan.passes.qr.verify import CLOCK_SKEW
+from tests.factories.passes import FRIDAY, application
 
 SNAPSHOT = "/api/v1/passes/offline-trust"
 
 
-def as_user(client: TestClient, sign_in, user: User) -> TestClient:  # type: ignore[no-untyped-def]
+def as_user(client: TestClient, sign_in, user: Principal) -> TestClient:  # type: ignore[no-untyped-def]
     client.cookies.clear()
     client.cookies.set("jg_csrf", "test-csrf-token")
     return sign_in(client, user)
 
 
 def test_the_snapshot_lists_every_signing_key_of_the_keystore_with_its_public_key(
-        client: TestClient, sign_in, db: Session, officer: User, keys: None) -> None:
+        client: TestClient, sign_in, db: Session, officer: Principal, keys: None) -> None:
     as_user(client, sign_in, officer)
     response = client.get(SNAPSHOT)
     assert response.status_code == 200
@@ -58,7 +58,8 @@ def test_the_snapshot_lists_every_signing_key_of_the_keystore_with_its_public_ke
 
 
 def test_a_revoked_pass_appears_as_its_revocation_hash_and_max_age_follows_the_query(
-        client: TestClient, sign_in, db: Session, agent: User, issuer: User, officer: User, keys: None) -> None:
+        client: TestClient, sign_in, db: Session, agent: Principal, issuer: Principal, officer: Principal,
+        keys: None) -> None:
     p = apps.approve(db, apps.submit_application(db, agent, application()).id, issuer)
     revoke_pass(db, p.pass_no, issuer, "货物不符")
     as_user(client, sign_in, officer)
@@ -69,7 +70,7 @@ def test_a_revoked_pass_appears_as_its_revocation_hash_and_max_age_follows_the_q
 
 
 def test_a_revoked_signing_key_is_listed_as_revoked_and_still_described(
-        client: TestClient, sign_in, db: Session, officer: User, keys: None) -> None:
+        client: TestClient, sign_in, db: Session, officer: Principal, keys: None) -> None:
     row = keystore.current_signing_key(db, "31")
     row.status = "revoked"
     db.flush()
@@ -80,7 +81,7 @@ def test_a_revoked_signing_key_is_listed_as_revoked_and_still_described(
 
 
 def test_only_checkpoint_officers_supervisors_and_admins_may_fetch_the_snapshot(
-        client: TestClient, sign_in, db: Session, make_user, agent: User, keys: None) -> None:
+        client: TestClient, sign_in, db: Session, make_user, agent: Principal, keys: None) -> None:
     db.commit()  # a savepoint release: the refused requests roll back, the keys must stay
     client.cookies.clear()
     assert client.get(SNAPSHOT).status_code == 401
@@ -93,7 +94,7 @@ def test_only_checkpoint_officers_supervisors_and_admins_may_fetch_the_snapshot(
 
 
 def test_the_verify_page_embeds_the_reason_texts_of_reasons_py_and_loads_the_offline_verifier(
-        client: TestClient, sign_in, officer: User, checkpoint, keys: None) -> None:
+        client: TestClient, sign_in, officer: Principal, checkpoint, keys: None) -> None:
     as_user(client, sign_in, officer)
     html = client.get("/checkpoint/verify").text
     found = re.search(r'<script type="application/json" id="offline-data">(.*?)</script>', html, re.S)

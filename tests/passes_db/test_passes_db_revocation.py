@@ -6,10 +6,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from passes_db_factories import FRIDAY, application
 from sqlalchemy.orm import Session
 
-from jiaoguan.accounts.models import User
+from jiaoguan.accounts.principal import Principal
 from jiaoguan.passes.applications import service as apps
 from jiaoguan.passes.issuance import keystore
 from jiaoguan.passes.issuance.revocation import PassAlreadyRevoked, compromise_key, revoke_pass
@@ -19,9 +18,10 @@ from jiaoguan.passes.qr.keys import read_certificate
 from jiaoguan.passes.qr.trust import TrustStore
 from jiaoguan.passes.qr.verify import verify
 from jiaoguan.passes.service import enterprise_has_active_passes, vehicle_holds_active_pass
+from tests.factories.passes import FRIDAY, application
 
 
-def issue(db: Session, agent: User, issuer: User, n: int) -> TransportPass:
+def issue(db: Session, agent: Principal, issuer: Principal, n: int) -> TransportPass:
     return apps.approve(db, apps.submit_application(db, agent, application(n)).id, issuer)
 
 
@@ -30,7 +30,7 @@ def offline_store(db: Session) -> TrustStore:
     return TrustStore.from_bundle(keystore.trust_bundle(db), root)
 
 
-def test_a_revoked_pass_is_grey_online_and_in_the_next_trust_bundle(db: Session, agent: User, issuer: User,
+def test_a_revoked_pass_is_grey_online_and_in_the_next_trust_bundle(db: Session, agent: Principal, issuer: Principal,
                                                                    keys: None) -> None:
     p = issue(db, agent, issuer, 1)
     assert verify(p.qr_text, offline_store(db), FRIDAY).valid
@@ -41,7 +41,7 @@ def test_a_revoked_pass_is_grey_online_and_in_the_next_trust_bundle(db: Session,
         revoke_pass(db, p.pass_no, issuer, "again")
 
 
-def test_revocation_needs_a_reason_and_an_issuer_of_the_province(db: Session, agent: User, issuer: User,
+def test_revocation_needs_a_reason_and_an_issuer_of_the_province(db: Session, agent: Principal, issuer: Principal,
                                                                  make_user, keys: None) -> None:
     p = issue(db, agent, issuer, 1)
     with pytest.raises(apps.InvalidInput):
@@ -52,7 +52,7 @@ def test_revocation_needs_a_reason_and_an_issuer_of_the_province(db: Session, ag
 
 
 def test_a_compromised_key_greys_its_passes_and_their_honest_ones_are_reissued_under_a_new_key(
-        db: Session, agent: User, issuer: User, keys: None) -> None:
+        db: Session, agent: Principal, issuer: Principal, keys: None) -> None:
     honest = [issue(db, agent, issuer, n) for n in (1, 2)]
     revoked = issue(db, agent, issuer, 3)
     revoke_pass(db, revoked.pass_no, issuer, "伪造货物")
@@ -73,7 +73,7 @@ def test_a_compromised_key_greys_its_passes_and_their_honest_ones_are_reissued_u
     assert revoked.status == "revoked" and revoked.reissue_count == 0
 
 
-def test_without_reissue_the_passes_of_a_revoked_key_stay_grey(db: Session, agent: User, issuer: User,
+def test_without_reissue_the_passes_of_a_revoked_key_stay_grey(db: Session, agent: Principal, issuer: Principal,
                                                              keys: None) -> None:
     p = issue(db, agent, issuer, 1)
     report = compromise_key(db, keystore.current_signing_key(db, "31").kid, "HSM lost", reissue=False)
@@ -85,8 +85,8 @@ def test_without_reissue_the_passes_of_a_revoked_key_stay_grey(db: Session, agen
         apps.submit_application(db, agent, application(1))
 
 
-def test_a_rotation_keeps_old_passes_green_and_signs_new_ones_with_the_new_key(db: Session, agent: User,
-                                                                              issuer: User, keys: None) -> None:
+def test_a_rotation_keeps_old_passes_green_and_signs_new_ones_with_the_new_key(db: Session, agent: Principal,
+                                                                              issuer: Principal, keys: None) -> None:
     before = issue(db, agent, issuer, 1)
     new_key = keystore.rotate_key(db, "31")
     after = issue(db, agent, issuer, 2)
@@ -96,13 +96,15 @@ def test_a_rotation_keeps_old_passes_green_and_signs_new_ones_with_the_new_key(d
     assert verdict.valid and verdict.kid is not None and verdict.kid.hex() == new_key.kid
 
 
-def test_a_stale_trust_bundle_never_passes_silently(db: Session, agent: User, issuer: User, keys: None) -> None:
+def test_a_stale_trust_bundle_never_passes_silently(db: Session, agent: Principal, issuer: Principal,
+                                                    keys: None) -> None:
     p = issue(db, agent, issuer, 1)
     later = FRIDAY + dt.timedelta(hours=25)
     assert verify(p.qr_text, offline_store(db), later).reason == R.TRUST_STALE
 
 
-def test_priority_service_sees_active_passes_only_within_their_validity(db: Session, agent: User, issuer: User,
+def test_priority_service_sees_active_passes_only_within_their_validity(db: Session, agent: Principal,
+                                                                        issuer: Principal,
                                                                        keys: None, clock) -> None:
     p = issue(db, agent, issuer, 1)
     assert vehicle_holds_active_pass(db, "沪D·10001") and enterprise_has_active_passes(db, p.enterprise_id)

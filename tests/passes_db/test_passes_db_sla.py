@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from sqlalchemy import select
-from tests.passes_db.passes_db_factories import application
 
 from jiaoguan.accounts.roles import Role
 from jiaoguan.kit.outbox import OutboxMessage
 from jiaoguan.passes.applications.service import submit_application
 from jiaoguan.passes.applications.sla import escalate_reviews
+from tests.factories.passes import application
 
 
 def _messages_to(db, user) -> list[OutboxMessage]:

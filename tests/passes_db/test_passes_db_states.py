@@ -5,12 +5,11 @@ actor, emits its event and tells the applicant."""
 from __future__ import annotations
 
 import pytest
-from passes_db_factories import application
 from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from jiaoguan.accounts.models import User
+from jiaoguan.accounts.principal import Principal
 from jiaoguan.accounts.roles import Role
 from jiaoguan.kit.audit import AuditRecord
 from jiaoguan.kit.outbox import OutboxMessage
@@ -18,6 +17,7 @@ from jiaoguan.kit.states import SYSTEM_ROLES, RoleRefused
 from jiaoguan.passes.applications import service as apps
 from jiaoguan.passes.issuance.revocation import revoke_pass
 from jiaoguan.passes.states import APPLICATION, PASS
+from tests.factories.passes import application
 
 ALL_ROLES = [r.value for r in Role] + sorted(SYSTEM_ROLES)
 EXPECTED = {
@@ -39,7 +39,7 @@ def test_every_transition_admits_exactly_the_roles_declared_for_it(machine) -> N
                 assert machine.can(state, t.action, role) is expected, (machine.name, t.action, state, role)
 
 
-def test_a_role_outside_the_transition_is_refused_by_the_machine_itself(db: Session, agent: User,
+def test_a_role_outside_the_transition_is_refused_by_the_machine_itself(db: Session, agent: Principal,
                                                                        keys: None) -> None:
     app = apps.submit_application(db, agent, application(1))
     with pytest.raises(RoleRefused):
@@ -47,7 +47,7 @@ def test_a_role_outside_the_transition_is_refused_by_the_machine_itself(db: Sess
     assert app.status == "pending"
 
 
-def test_the_database_refuses_statuses_the_machines_do_not_know(db: Session, agent: User, issuer: User,
+def test_the_database_refuses_statuses_the_machines_do_not_know(db: Session, agent: Principal, issuer: Principal,
                                                                 keys: None) -> None:
     app = apps.submit_application(db, agent, application(1))
     with pytest.raises(IntegrityError), db.begin_nested():
@@ -58,7 +58,7 @@ def test_the_database_refuses_statuses_the_machines_do_not_know(db: Session, age
 
 
 def test_a_refusal_is_audited_with_its_reason_emits_an_event_and_tells_the_applicant(
-        db: Session, agent: User, issuer: User, keys: None) -> None:
+        db: Session, agent: Principal, issuer: Principal, keys: None) -> None:
     app = apps.submit_application(db, agent, application(1))
     apps.refuse(db, app.id, issuer, "documents", "行驶证照片不清晰")
     assert (app.status, app.version) == ("refused", 2)
@@ -68,7 +68,7 @@ def test_a_refusal_is_audited_with_its_reason_emits_an_event_and_tells_the_appli
     assert {("inapp", "pass_refused"), ("sms", "pass_refused")} <= sent
 
 
-def test_a_revocation_emits_pass_revoked_for_the_rooms_above(db: Session, agent: User, issuer: User,
+def test_a_revocation_emits_pass_revoked_for_the_rooms_above(db: Session, agent: Principal, issuer: Principal,
                                                              keys: None) -> None:
     issued = apps.approve(db, apps.submit_application(db, agent, application(1)).id, issuer)
     revoke_pass(db, issued.pass_no, issuer, "车辆与申请不符")
@@ -80,8 +80,8 @@ def test_a_revocation_emits_pass_revoked_for_the_rooms_above(db: Session, agent:
     assert event.params["payload"]["province_code"] == "31"
 
 
-def test_a_refusal_message_is_read_in_each_language_with_the_chosen_reason(db: Session, agent: User,
-                                                                          issuer: User, keys: None) -> None:
+def test_a_refusal_message_is_read_in_each_language_with_the_chosen_reason(db: Session, agent: Principal,
+                                                                          issuer: Principal, keys: None) -> None:
     from jiaoguan.notify.templates import render
 
     app = apps.submit_application(db, agent, application(1))

@@ -7,11 +7,10 @@ import re
 
 import pytest
 from fastapi.testclient import TestClient
-from passes_db_factories import FRIDAY, application
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from jiaoguan.accounts.models import User
+from jiaoguan.accounts.principal import Principal
 from jiaoguan.accounts.service import issue_api_token
 from jiaoguan.passes.applications import service as apps
 from jiaoguan.passes.models import CheckpointScan, PassApplication, TransportPass
@@ -19,6 +18,8 @@ from jiaoguan.passes.qr import reasons as R
 from jiaoguan.passes.qr.keys import read_certificate
 from jiaoguan.passes.qr.trust import TrustStore
 from jiaoguan.passes.qr.verify import verify
+from tests.factories import accounts
+from tests.factories.passes import FRIDAY, application
 
 FORM = {
     "plate_no": "沪D20001", "plate_colour": "yellow", "vin": application(1).vin, "transport_cert_no": "310115000001",
@@ -30,14 +31,14 @@ FORM = {
 }
 
 
-def as_user(client: TestClient, sign_in, user: User) -> TestClient:  # type: ignore[no-untyped-def]
+def as_user(client: TestClient, sign_in, user: Principal) -> TestClient:  # type: ignore[no-untyped-def]
     client.cookies.clear()
     client.cookies.set("jg_csrf", "test-csrf-token")
     return sign_in(client, user)
 
 
 def test_apply_approve_verify_revoke_verify_through_the_pages(
-        client: TestClient, sign_in, db: Session, agent: User, issuer: User, officer: User, checkpoint,
+        client: TestClient, sign_in, db: Session, agent: Principal, issuer: Principal, officer: Principal, checkpoint,
         keys: None) -> None:
     as_user(client, sign_in, agent)
     assert client.get("/passes/apply").status_code == 200
@@ -79,7 +80,7 @@ def test_apply_approve_verify_revoke_verify_through_the_pages(
     assert figures.status_code == 200 and "revoked_pass" in figures.text
 
 
-def test_the_apply_form_shows_every_problem_next_to_its_field(client: TestClient, sign_in, agent: User) -> None:
+def test_the_apply_form_shows_every_problem_next_to_its_field(client: TestClient, sign_in, agent: Principal) -> None:
     as_user(client, sign_in, agent)
     bad = FORM | {"crew-0-phone": "12", "origin_code": "310000", "csrf_token": "test-csrf-token"}
     page = client.post("/passes/apply", data=bad)
@@ -110,7 +111,8 @@ def test_each_page_and_call_refuses_the_other_roles(client: TestClient, sign_in,
 
 
 def test_a_scanner_device_verifies_with_its_token_and_syncs_offline_scans_once(
-        client: TestClient, db: Session, agent: User, issuer: User, officer: User, checkpoint, keys: None) -> None:
+        client: TestClient, db: Session, agent: Principal, issuer: Principal, officer: Principal, checkpoint,
+        keys: None) -> None:
     p = apps.approve(db, apps.submit_application(db, agent, application()).id, issuer)
     token = issue_api_token(db, officer, "lane 2 scanner")
     device = {"Authorization": f"Bearer {token}"}
@@ -134,7 +136,7 @@ def test_a_scanner_device_verifies_with_its_token_and_syncs_offline_scans_once(
 
 
 def test_the_trust_bundle_is_public_signed_by_the_root_and_lists_revoked_passes(
-        client: TestClient, db: Session, agent: User, issuer: User, keys: None) -> None:
+        client: TestClient, db: Session, agent: Principal, issuer: Principal, keys: None) -> None:
     p = apps.approve(db, apps.submit_application(db, agent, application()).id, issuer)
     client.cookies.clear()
     root = read_certificate(client.get("/api/v1/passes/trust-root").content)
@@ -150,7 +152,7 @@ def test_the_trust_bundle_is_public_signed_by_the_root_and_lists_revoked_passes(
     assert verify(p.qr_text, store, FRIDAY).reason == R.REVOKED_PASS
 
 
-def test_the_api_lists_every_problem_of_an_application(client: TestClient, sign_in, agent: User) -> None:
+def test_the_api_lists_every_problem_of_an_application(client: TestClient, sign_in, agent: Principal) -> None:
     as_user(client, sign_in, agent)
     body = {k: v for k, v in FORM.items() if not k.startswith("crew-")}
     body |= {"crew": [{"name": "张伟", "id_number": "310115198001010010", "phone": "1"}], "vin": "X"}
@@ -161,12 +163,11 @@ def test_the_api_lists_every_problem_of_an_application(client: TestClient, sign_
     assert {e["field"] for e in problem["errors"]} == {"vin", "crew[0].id_number", "crew[0].phone"}
 
 
-def test_an_agent_sees_only_its_own_enterprises_passes(client: TestClient, sign_in, db: Session, agent: User,
-                                                     issuer: User, make_user, keys: None) -> None:
+def test_an_agent_sees_only_its_own_enterprises_passes(client: TestClient, sign_in, db: Session, agent: Principal,
+                                                     issuer: Principal, make_user, keys: None) -> None:
     p = apps.approve(db, apps.submit_application(db, agent, application()).id, issuer)
-    from jiaoguan.accounts.enterprises import add_enterprise
-
-    other_firm = add_enterprise(db, credit_code="91310000MA1K000000", name="别家公司", address_division="310101")
+    other_firm = accounts.enterprise(db, credit_code="91310000MA1K000000", name="别家公司", division="310101",
+                                     phone=None)
     as_user(client, sign_in, make_user("enterprise_agent", enterprise_id=other_firm.id, province_code="31"))
     assert client.get(f"/passes/pass/{p.pass_no}/print").status_code == 403
     assert client.get(f"/api/v1/passes/{p.pass_no}").status_code == 403
@@ -174,8 +175,8 @@ def test_an_agent_sees_only_its_own_enterprises_passes(client: TestClient, sign_
     assert client.get(f"/api/v1/passes/{p.pass_no}").json()["qr"] == p.qr_text
 
 
-def test_nav_offers_the_pass_pages_to_their_roles(client: TestClient, sign_in, agent: User, issuer: User,
-                                                  officer: User) -> None:
+def test_nav_offers_the_pass_pages_to_their_roles(client: TestClient, sign_in, agent: Principal, issuer: Principal,
+                                                  officer: Principal) -> None:
     for user, path in ((agent, "/passes/mine"), (issuer, "/passes/review"), (officer, "/checkpoint/verify")):
         as_user(client, sign_in, user)
         assert re.search(f'href="{path}"', client.get("/").text), path

@@ -6,10 +6,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from argon2 import PasswordHasher
 from typer.testing import CliRunner
 
-from jiaoguan.accounts import service as accounts_service
 from jiaoguan.cli import app
 from jiaoguan.kit.db import reset_engine
 from jiaoguan.kit.settings import reset_settings
@@ -17,7 +15,6 @@ from jiaoguan.kit.settings import reset_settings
 
 @pytest.fixture()
 def fresh_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    monkeypatch.setattr(accounts_service, "_hasher", PasswordHasher(time_cost=1, memory_cost=256, parallelism=1))
     monkeypatch.setenv("JIAOGUAN_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("JIAOGUAN_DATABASE_URL", f"sqlite:///{tmp_path / 'demo.db'}")
     reset_settings()

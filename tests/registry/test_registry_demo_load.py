@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from argon2 import PasswordHasher
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
@@ -20,12 +19,6 @@ from jiaoguan.kit.ids import check_id_number
 from jiaoguan.registry.models import Person
 
 ON = dt.date(2026, 11, 26)
-
-
-@pytest.fixture(autouse=True)
-def quick_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
-    # The same argon2id scheme at its cheapest: ten demo accounts per test would otherwise take seconds.
-    monkeypatch.setattr(accounts_service, "_hasher", PasswordHasher(time_cost=1, memory_cost=256, parallelism=1))
 
 
 def dump(db: Session) -> dict[str, list[tuple]]:

@@ -6,13 +6,11 @@ import datetime as dt
 from collections.abc import Iterator
 
 import pytest
-from argon2 import PasswordHasher
 from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from jiaoguan.accounts import service as accounts_service
 from jiaoguan.accounts.models import User
 from jiaoguan.demo import load_demo
 from jiaoguan.demo.idgen import id_number
@@ -26,8 +24,7 @@ ON = dt.date(2026, 11, 26)
 
 
 @pytest.fixture()
-def demo(db: Session, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, User]]:
-    monkeypatch.setattr(accounts_service, "_hasher", PasswordHasher(time_cost=1, memory_cost=256, parallelism=1))
+def demo(db: Session) -> Iterator[dict[str, User]]:
     before = get_clock()
     set_clock(FixedClock(dt.datetime(2026, 11, 26, 2, 0, tzinfo=dt.UTC)))
     load_demo(people=40, seed=9, session=db, on=ON)

@@ -23,7 +23,7 @@ from jiaoguan.accounts.roles import REGISTRY_READERS, STAFF, Role
 from jiaoguan.kit.context import set_actor
 from jiaoguan.kit.errors import Forbidden, JiaoguanError, Unauthenticated
 from jiaoguan.kit.i18n import N_
-from jiaoguan.kit.web import get_db
+from jiaoguan.kit.web import Db
 
 SESSION_COOKIE = "jg_session"
 CSRF_COOKIE = "jg_csrf"
@@ -61,7 +61,7 @@ def _principal_from_request(request: Request, db: Session) -> Principal | None:
     return service.principal_for_session(db, token) if token else None
 
 
-async def optional_user(request: Request, db: Annotated[Session, Depends(get_db)]) -> Principal | None:
+async def optional_user(request: Request, db: Db) -> Principal | None:
     # Async on purpose: a context variable set here, in the request's own task, is seen by the sync
     # handler and every service it calls (each runs in a thread started with a copy of this context).
     # Set inside a sync dependency, it would vanish with that dependency's thread, and the audit trail

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy.orm import Session
 
 from jiaoguan.accounts import service
 from jiaoguan.accounts.auth import SESSION_COOKIE, Anyone
@@ -14,10 +13,9 @@ from jiaoguan.kit.errors import JiaoguanError
 from jiaoguan.kit.i18n import gettext as _
 from jiaoguan.kit.ids import check_mobile
 from jiaoguan.kit.settings import get_settings
-from jiaoguan.kit.web import UnitOfWorkRoute, get_db, render
+from jiaoguan.kit.web import Db, UnitOfWorkRoute, render
 
 router = APIRouter(route_class=UnitOfWorkRoute, include_in_schema=False)
-Db = Annotated[Session, Depends(get_db)]
 
 
 def _safe_next(value: str | None) -> str:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Coroutine, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Request, Response
+from fastapi import Depends, Request, Response
 from fastapi.routing import APIRoute
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy.orm import Session
@@ -31,6 +31,10 @@ def get_db(request: Request) -> Iterator[Session]:
         yield session
     finally:
         session.close()
+
+
+# The request's session: the one dependency every route that touches the database declares.
+Db = Annotated[Session, Depends(get_db)]
 
 
 class UnitOfWorkRoute(APIRoute):

@@ -5,17 +5,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
-from sqlalchemy.orm import Session
+from fastapi import APIRouter, Query
 
 from jiaoguan.accounts.auth import Citizen, EnterpriseAgent, RegistryReader
 from jiaoguan.accounts.roles import Role
-from jiaoguan.kit.web import UnitOfWorkRoute, get_db
+from jiaoguan.kit.web import Db, UnitOfWorkRoute
 from jiaoguan.registry import service
 from jiaoguan.registry.schemas import FleetOut, PersonOut, PersonRecordsOut, SearchOut, VehicleOut
 
 router = APIRouter(prefix="/registry", route_class=UnitOfWorkRoute, tags=["registry"])
-Db = Annotated[Session, Depends(get_db)]
 # Staff who do business on a person's file see the full ID number; the others see it masked.
 FULL_ID_ROLES = frozenset({Role.window_clerk, Role.online_seat, Role.supervisor, Role.admin})
 

@@ -4,20 +4,18 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
-from sqlalchemy.orm import Session
 
 from jiaoguan.accounts.auth import Citizen, EnterpriseAgent, RegistryReader
 from jiaoguan.accounts.roles import Role
 from jiaoguan.kit.errors import InvalidInput
-from jiaoguan.kit.web import UnitOfWorkRoute, get_db, render
+from jiaoguan.kit.web import Db, UnitOfWorkRoute, render
 from jiaoguan.registry import service
 from jiaoguan.registry.api import FULL_ID_ROLES
 from jiaoguan.registry.vocab import use_nature_name, vehicle_type_name
 
 router = APIRouter(route_class=UnitOfWorkRoute, include_in_schema=False)
-Db = Annotated[Session, Depends(get_db)]
 FLEET_PAGE = 50
 _NAMES = {"vehicle_type_name": vehicle_type_name, "use_nature_name": use_nature_name}
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Annotated
 from urllib.parse import urlparse
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy import func, or_, select, text
-from sqlalchemy.orm import Session
 
 from jiaoguan.accounts.auth import Admin, Anyone, Supervisor
 from jiaoguan.accounts.roles import ROLE_NAMES, Role
@@ -17,7 +16,7 @@ from jiaoguan.kit.audit import AuditRecord
 from jiaoguan.kit.errors import NotFound
 from jiaoguan.kit.i18n import N_, normalize_locale
 from jiaoguan.kit.outbox import OutboxMessage, requeue
-from jiaoguan.kit.web import UnitOfWorkRoute, get_db, render
+from jiaoguan.kit.web import Db, UnitOfWorkRoute, render
 from jiaoguan.notify.models import DevSms
 from jiaoguan.web.middleware import LANG_COOKIE, LARGE_COOKIE, YEAR
 
@@ -44,7 +43,7 @@ def healthz(_: Anyone) -> JSONResponse:
 
 
 @router.get("/readyz")
-def readyz(_: Anyone, db: Annotated[Session, Depends(get_db)]) -> JSONResponse:
+def readyz(_: Anyone, db: Db) -> JSONResponse:
     try:
         db.execute(text("SELECT 1"))
     except Exception:
@@ -67,7 +66,7 @@ def switch_large_font(request: Request, _: Anyone, on: int = 1, next: str = "/")
 
 
 @router.get("/admin/audit")
-def audit_page(request: Request, user: Supervisor, db: Annotated[Session, Depends(get_db)],
+def audit_page(request: Request, user: Supervisor, db: Db,
                page: Annotated[int, Query(ge=1)] = 1) -> Response:
     rows = db.execute(select(AuditRecord).order_by(AuditRecord.id.desc()).limit(50).offset((page - 1) * 50)
                       ).scalars().all()
@@ -75,7 +74,7 @@ def audit_page(request: Request, user: Supervisor, db: Annotated[Session, Depend
 
 
 @router.get("/admin/outbox")
-def outbox_page(request: Request, user: Admin, db: Annotated[Session, Depends(get_db)]) -> Response:
+def outbox_page(request: Request, user: Admin, db: Db) -> Response:
     """Deliveries that failed or died — SMS, in-app messages and domain events — with their last error."""
     problems = db.execute(
         select(OutboxMessage).where(or_(OutboxMessage.status == "dead",
@@ -88,7 +87,7 @@ def outbox_page(request: Request, user: Admin, db: Annotated[Session, Depends(ge
 
 
 @router.post("/admin/outbox/{outbox_id}/retry")
-def outbox_retry(request: Request, outbox_id: int, user: Admin, db: Annotated[Session, Depends(get_db)]) -> Response:
+def outbox_retry(request: Request, outbox_id: int, user: Admin, db: Db) -> Response:
     msg = requeue(db, outbox_id)
     if msg is None:
         raise NotFound(N_("There is no failed delivery with this number."), code="web.no_such_delivery")
@@ -97,7 +96,7 @@ def outbox_retry(request: Request, outbox_id: int, user: Admin, db: Annotated[Se
 
 
 @router.get("/admin/dev-sms")
-def dev_sms(request: Request, user: Admin, db: Annotated[Session, Depends(get_db)]) -> Response:
+def dev_sms(request: Request, user: Admin, db: Db) -> Response:
     """What the development SMS channel 'sent' (sign-in codes, reminders), for admins."""
     rows = db.execute(select(DevSms).order_by(DevSms.id.desc()).limit(100)).scalars().all()
     return render(request, "notify/dev_sms.html", {"rows": rows})

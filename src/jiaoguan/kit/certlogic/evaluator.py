@@ -1,4 +1,4 @@
-"""CertLogic evaluator (specification 1.3.3, `conformance/certlogic/README.md`).
+"""CertLogic evaluator (specification 1.3.3, `tests/conformance/certlogic/README.md`).
 
 Two documented extensions, both of which the conformance suite asks for under a `skip` directive:
 `in` with a `null` right-hand side is false (null-safe membership), and the `reduce` lambda also sees

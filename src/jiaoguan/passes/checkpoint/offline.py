@@ -6,7 +6,8 @@ are revoked. The browser cannot check X.509 chains cheaply, so the server does i
 over what the verifier needs per signer (kid, SPKI public key, validity, may it sign passes).
 
 The page (assets/offline_verify.js) runs the checklist of qr/verify.py in the same order with the same
-reason codes; the parameters it must agree on (prefix, clock skew, zlib cap) travel in the snapshot.
+reason codes; the parameters it must agree on (prefix, clock skew, the caps on text, inflated size and
+CBOR) travel in the snapshot.
 """
 
 from __future__ import annotations
@@ -21,12 +22,13 @@ from sqlalchemy.orm import Session
 from jiaoguan.kit.clock import utc_now
 from jiaoguan.kit.i18n import translate
 from jiaoguan.passes.issuance import keystore
+from jiaoguan.passes.qr import cbor
 from jiaoguan.passes.qr import reasons as R
-from jiaoguan.passes.qr.codec import MAX_DECOMPRESSED, PREFIX
+from jiaoguan.passes.qr.codec import MAX_DECOMPRESSED, MAX_QR_CHARS, PREFIX
 from jiaoguan.passes.qr.trust import DEFAULT_MAX_AGE, REVOCATION_HASH_BYTES, Signer, TrustStore
 from jiaoguan.passes.qr.verify import CLOCK_SKEW
 
-SNAPSHOT_VERSION = 1
+SNAPSHOT_VERSION = 2  # 2: the CBOR limits and the signers' provinces
 
 
 def _iso(at: dt.datetime) -> str:
@@ -57,7 +59,11 @@ def snapshot_json(store: TrustStore) -> dict[str, Any]:
         "prefix": PREFIX,
         "algorithms": sorted(store.policy.algorithms),
         "clock_skew_seconds": int(CLOCK_SKEW.total_seconds()),
+        "max_qr_chars": MAX_QR_CHARS,
         "max_decompressed": MAX_DECOMPRESSED,
+        "cbor_max_depth": cbor.CLAIMS.max_depth,
+        "cbor_max_items": cbor.CLAIMS.max_items,
+        "cbor_max_string": cbor.CLAIMS.max_string,
         "revocation_hash_bytes": REVOCATION_HASH_BYTES,
         # Every signer the bundle trusts, also those that may not sign passes: a pass signed by such a
         # key must end in key_not_allowed, as in qr/verify.py, not in unknown_kid.

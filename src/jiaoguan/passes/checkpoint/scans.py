@@ -43,6 +43,17 @@ SERVER_MESSAGES: Mapping[str, str] = {
 }
 ALL_REASONS: tuple[str, ...] = (*R.REASONS, *SERVER_MESSAGES)
 MAX_SYNC_BATCH = 1000
+_CONTROL = dict.fromkeys([*range(0x20), 0x7F])
+
+
+def loggable(text: str | None, size: int) -> str | None:
+    """Text from a QR or a device made fit for a log column: no control characters (PostgreSQL refuses
+    NUL), no lone surrogates, at most `size` characters. A forged pass chooses its own plate and number:
+    a scan must be logged whatever they hold."""
+    if text is None:
+        return None
+    clean = text.translate(_CONTROL).encode("utf-8", "replace").decode("utf-8").strip()[:size].strip()
+    return clean or None
 
 
 def reason_texts(reason: str | None) -> tuple[str, str]:
@@ -85,7 +96,10 @@ class OnlineResult:
 
 
 def get_checkpoint(session: Session, code: str) -> Checkpoint:
-    row = session.execute(select(Checkpoint).where(Checkpoint.code == code.strip())).scalar_one_or_none()
+    code = code.strip()
+    # A code no checkpoint can have (a NUL that PostgreSQL would refuse) is simply not found.
+    row = None if loggable(code, 64) != code else session.execute(
+        select(Checkpoint).where(Checkpoint.code == code)).scalar_one_or_none()
     if row is None:
         raise NotFound(N_("No checkpoint with this code."), code="no_such_checkpoint", field="checkpoint")
     return row
@@ -145,7 +159,8 @@ def verify_online(session: Session, qr: str, *, checkpoint: Checkpoint, lane: st
     verdict = verify(qr, keystore.server_trust_store(session), now, expect_plate=(plate or "").strip() or None)
     reason = verdict.reason
     row = app = None
-    if verdict.authentic and verdict.content is not None:
+    # Another province's key proves the forgery by itself; its number must not call up a real pass's data.
+    if verdict.authentic and verdict.content is not None and reason != R.WRONG_PROVINCE:
         row = session.execute(select(TransportPass).where(TransportPass.pass_no == verdict.content.pass_no)
                               ).scalar_one_or_none()
         if row is None:
@@ -157,12 +172,12 @@ def verify_online(session: Session, qr: str, *, checkpoint: Checkpoint, lane: st
             elif reason is None and row.qr_text != qr:
                 reason = SUPERSEDED
     elapsed = max(1, round((time.perf_counter() - started) * 1000))
-    uid = (scan_uid or "").strip()[:64] or uuid.uuid4().hex
+    uid = loggable(scan_uid, 64) or uuid.uuid4().hex
     values = dict(
-        scan_uid=uid, checkpoint_id=checkpoint.id, lane=lane.strip()[:12] or "-", officer_user_id=officer.id,
+        scan_uid=uid, checkpoint_id=checkpoint.id, lane=loggable(lane, 12) or "-", officer_user_id=officer.id,
         scanned_at=now, received_at=now, valid=reason is None, reason=reason,
-        plate_no=verdict.content.plate[:12] if verdict.content else ((plate or "").strip()[:12] or None),
-        pass_no=verdict.content.pass_no if verdict.content else None,
+        plate_no=loggable(verdict.content.plate if verdict.content else plate, 12),
+        pass_no=loggable(verdict.content.pass_no, 12) if verdict.content else None,
         check_ms=check_ms if check_ms is not None and 0 < check_ms < 3_600_000 else elapsed,
         source="online", province_code=checkpoint.province_code,
     )
@@ -198,7 +213,7 @@ class SyncReport:
 
 
 def _offline_problem(scan: OfflineScan, now: dt.datetime) -> str | None:
-    if not scan.scan_uid.strip() or len(scan.scan_uid) > 64:
+    if not scan.scan_uid.strip() or len(scan.scan_uid) > 64 or loggable(scan.scan_uid, 64) != scan.scan_uid.strip():
         return "bad_scan_id"
     if scan.scanned_at.tzinfo is None:
         return "naive_time"
@@ -228,10 +243,9 @@ def record_offline_scans(session: Session, officer: Principal, scans: list[Offli
             continue
         cp = checkpoints[scan.checkpoint]
         inserted = _insert_scan(session, dict(
-            scan_uid=scan.scan_uid.strip(), checkpoint_id=cp.id, lane=scan.lane.strip()[:12] or "-",
+            scan_uid=scan.scan_uid.strip(), checkpoint_id=cp.id, lane=loggable(scan.lane, 12) or "-",
             officer_user_id=officer.id, scanned_at=scan.scanned_at, received_at=now, valid=scan.valid,
-            reason=scan.reason, plate_no=(scan.plate or "").strip()[:12] or None,
-            pass_no=(scan.pass_no or "").strip()[:12] or None,
+            reason=scan.reason, plate_no=loggable(scan.plate, 12), pass_no=loggable(scan.pass_no, 12),
             check_ms=scan.check_ms if scan.check_ms is not None and 0 < scan.check_ms < 3_600_000 else None,
             source="offline", province_code=cp.province_code,
         ))

@@ -6,7 +6,6 @@ conformance, PS256 (RSASSA-PSS, SHA-256, salt = hash length, RFC 8230).
 
 from __future__ import annotations
 
-import io
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
@@ -16,6 +15,8 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature, encode_dss_signature
 
+from jiaoguan.passes.qr import cbor
+
 ES256 = -7
 PS256 = -37
 ALGORITHMS = frozenset({ES256, PS256})
@@ -24,9 +25,9 @@ HEADER_ALG = 1
 HEADER_KID = 4
 TAG_SIGN1 = 18
 TAG_CWT = 61
-# What cbor2 decodes a map into (frozendict inside tags). Concrete types: an ABC check such as
-# isinstance(x, Mapping) costs several times more, and these run on every scan.
-CBOR_MAPS = (dict, cbor2.frozendict)
+# The message around the payload: its byte strings are as long as the data (the payload, certificates in
+# a DCC's x5chain); only the COSE and CWT tags may wrap it.
+MESSAGE_LIMITS = cbor.Limits(max_string=None, root_tags=frozenset({TAG_SIGN1, TAG_CWT}))
 
 _ECDSA_SHA256 = ec.ECDSA(hashes.SHA256())
 _PSS_SHA256 = padding.PSS(mgf=padding.MGF1(hashes.SHA256()), salt_length=padding.PSS.DIGEST_LENGTH)
@@ -35,7 +36,11 @@ _SIG1_HEAD = b"\x84\x6aSignature1"
 
 
 class CoseError(ValueError):
-    """Not a COSE_Sign1 message this verifier can read."""
+    """Not a COSE_Sign1 message this verifier can read; `reason` names the CBOR limit it broke, if one."""
+
+    def __init__(self, message: str, reason: str | None = None) -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 class CoseSign1(NamedTuple):
@@ -76,33 +81,69 @@ def sig_structure(protected: bytes, payload: bytes) -> bytes:
     return b"".join((_SIG1_HEAD, _bstr_head(len(protected)), protected, b"\x40", _bstr_head(len(payload)), payload))
 
 
+# The protected header every pass has: {1: ES256, 4: an 8-byte kid}.
+_PASS_HEADER = b"\xa2\x01\x26\x04\x48"
+
+
+def _usual_message(data: bytes) -> list[Any] | None:
+    """The shape every issued pass has — [tag 18] [bstr, {}, bstr, bstr] with nothing after — read without
+    the general decoder, which gives the same value for it; None for any other shape (it takes that path)."""
+    pos = 2 if data.startswith(b"\xd2\x84") else 1 if data.startswith(b"\x84") else 0
+    end = len(data)
+    parts: list[Any] = []
+    while pos and len(parts) < 4:
+        if len(parts) == 1:
+            if data[pos : pos + 1] != b"\xa0":
+                return None
+            parts.append({})
+            pos += 1
+            continue
+        initial = data[pos] if pos < end else 0
+        if 0x40 <= initial < 0x58:
+            size, pos = initial - 0x40, pos + 1
+        elif initial == 0x58 and pos + 2 <= end:
+            size, pos = data[pos + 1], pos + 2
+        elif initial == 0x59 and pos + 3 <= end:
+            size, pos = int.from_bytes(data[pos + 1 : pos + 3], "big"), pos + 3
+        else:
+            return None
+        if pos + size > end:
+            return None
+        parts.append(data[pos : pos + size])
+        pos += size
+    return parts if pos == end and len(parts) == 4 else None
+
+
 def parse_sign1(data: bytes) -> CoseSign1:
     """Read a COSE_Sign1: tagged 18, optionally inside the CWT tag 61, or untagged; nothing after it."""
-    stream = io.BytesIO(data)
+    usual = _usual_message(data)
+    if usual is not None:
+        protected_bytes, unprotected, payload, signature = usual
+        if len(protected_bytes) == 13 and protected_bytes.startswith(_PASS_HEADER):
+            return CoseSign1(protected_bytes, {HEADER_ALG: ES256, HEADER_KID: protected_bytes[5:]}, unprotected,
+                             payload, signature)
     try:
-        message = cbor2.CBORDecoder(stream).decode()
-    except Exception as exc:  # cbor2 raises several types on hostile input; all mean "not CBOR"
-        raise CoseError(f"not CBOR: {exc}") from None
-    if stream.tell() != len(data):
-        raise CoseError("bytes after the COSE message")
-    if isinstance(message, cbor2.CBORTag) and message.tag == TAG_CWT:
+        message = cbor.loads(data, MESSAGE_LIMITS, whole=True)
+    except cbor.CborError as exc:
+        raise CoseError(f"not CBOR this verifier reads: {exc}", exc.reason) from None
+    if isinstance(message, cbor.Tag) and message.tag == TAG_CWT:
         message = message.value
-    if isinstance(message, cbor2.CBORTag):
+    if isinstance(message, cbor.Tag):
         if message.tag != TAG_SIGN1:
             raise CoseError(f"CBOR tag {message.tag} is not COSE_Sign1")
         message = message.value
-    if not isinstance(message, list | tuple) or len(message) != 4:
+    if not isinstance(message, list) or len(message) != 4:
         raise CoseError("COSE_Sign1 must be an array of four items")
     protected_bytes, unprotected, payload, signature = message
-    if not isinstance(protected_bytes, bytes) or not isinstance(unprotected, CBOR_MAPS):
+    if not isinstance(protected_bytes, bytes) or not isinstance(unprotected, dict):
         raise CoseError("bad COSE headers")
     if not isinstance(payload, bytes) or not isinstance(signature, bytes):
         raise CoseError("COSE payload and signature must be byte strings")
     try:
-        protected = cbor2.loads(protected_bytes) if protected_bytes else {}
-    except Exception as exc:
-        raise CoseError(f"protected header is not CBOR: {exc}") from None
-    if not isinstance(protected, CBOR_MAPS):
+        protected = cbor.loads(protected_bytes) if protected_bytes else {}
+    except cbor.CborError as exc:
+        raise CoseError(f"protected header is not CBOR: {exc}", exc.reason) from None
+    if not isinstance(protected, dict):
         raise CoseError("protected header must be a map")
     return CoseSign1(protected_bytes, protected, unprotected, payload, signature)
 

@@ -27,12 +27,16 @@ for _arc in ("1.3.6.1.4.1.1847.2021.1", "1.3.6.1.4.1.0.1847.2021.1"):
 
 
 def certificate_type(claims: Mapping[Any, Any]) -> str | None:
-    """'v', 't' or 'r' when the health certificate holds exactly one kind of entry."""
+    """'v', 't' or 'r' when the health certificate holds exactly one kind of entry.
+
+    Some issuers write the kinds they do not use as null ({"v": [...], "t": null, "r": null}); a null
+    entry holds nothing, so such a certificate is still of one kind.
+    """
     hcert = claims.get(HCERT_CLAIM)
     inner = hcert.get(1) if isinstance(hcert, Mapping) else None
     if not isinstance(inner, Mapping):
         return None
-    kinds = [kind for kind in ("v", "t", "r") if kind in inner]
+    kinds = [kind for kind in ("v", "t", "r") if inner.get(kind) is not None]
     return kinds[0] if len(kinds) == 1 else None
 
 

@@ -8,6 +8,13 @@ project owns it today. A production deployment that obtains an IANA Private Ente
 to ``1.3.6.1.4.1.<pen>.1.1``; only `PASS_SIGNING_EKU` changes. For comparison the DCC marks its
 signing certificates with 1.3.6.1.4.1.1847.2021.1.1–3 (test, vaccination, recovery; see dcc.py).
 
+A signing certificate names its province twice, and both must agree: in the subject's
+stateOrProvinceName and in a critical extension under the same arc, ``2.25.<uuid>.2.1`` (the
+province's GB/T 2260 code as a PrintableString). The verifier holds a pass to it: a province's key
+signs only passes whose issuer and number are of that province. Critical, so that software that does
+not know the rule refuses the certificate rather than trusting it without the rule. Certificates made
+before the extension existed carry the province in the subject only and are read from there.
+
 Private keys are PKCS#8 encrypted at rest with `BestAvailableEncryption`; the passphrase is derived
 from the application secret with HKDF, so no second secret has to be stored next to the keys.
 """
@@ -34,6 +41,8 @@ from jiaoguan.kit.i18n import N_
 
 PASS_OID_ARC = "2.25.191000232204443736386714752015036148799"
 PASS_SIGNING_EKU = x509.ObjectIdentifier(f"{PASS_OID_ARC}.1.1")
+PASS_PROVINCE_EXTENSION = x509.ObjectIdentifier(f"{PASS_OID_ARC}.2.1")
+_PRINTABLE_STRING = 0x13
 
 ROOT_YEARS = 20
 # Longer than a key is used for signing plus the longest pass validity, so a rotation leaves the
@@ -76,13 +85,52 @@ def extended_key_usages(cert: x509.Certificate) -> frozenset[str]:
 
 
 def may_sign_passes(cert: x509.Certificate) -> bool:
-    return PASS_SIGNING_EKU.dotted_string in extended_key_usages(cert)
+    """It holds the pass-signing usage and is bound to one province."""
+    return PASS_SIGNING_EKU.dotted_string in extended_key_usages(cert) and province_of(cert) is not None
+
+
+def two_digit_province(code: str) -> str:
+    """A province as a 2-digit code from "44" or "440000"; raise `PassKeyError` for anything else."""
+    code = code.strip()
+    if code.isascii() and code.isdigit() and (len(code) == 2 or (len(code) == 6 and code.endswith("0000"))):
+        return code[:2]
+    raise PassKeyError("A province is a 2-digit code or its 6-digit division code (e.g. 44 or 440000).")
+
+
+def _province_extension(province: str) -> x509.UnrecognizedExtension:
+    value = (province + "0000").encode()
+    return x509.UnrecognizedExtension(PASS_PROVINCE_EXTENSION, bytes((_PRINTABLE_STRING, len(value))) + value)
+
+
+def _extension_province(cert: x509.Certificate) -> str | None:
+    """The province in the extension; None when absent. Raises `PassKeyError` when it is unreadable."""
+    try:
+        ext = cert.extensions.get_extension_for_oid(PASS_PROVINCE_EXTENSION)
+    except x509.ExtensionNotFound:
+        return None
+    except ValueError:
+        raise PassKeyError("The certificate's extensions are unreadable.") from None
+    der = ext.value.value if isinstance(ext.value, x509.UnrecognizedExtension) else b""
+    if len(der) < 2 or der[0] != _PRINTABLE_STRING or der[1] != len(der) - 2:
+        raise PassKeyError("The province extension is not a PrintableString.")
+    return two_digit_province(der[2:].decode("ascii", "replace"))
 
 
 def province_of(cert: x509.Certificate) -> str | None:
-    """The province's division code, kept in the subject's stateOrProvinceName."""
+    """The 2-digit province a signing certificate is bound to, or None when it names none, names it in a
+    form that is not a province code, or names two different ones (such a certificate signs no pass)."""
+    try:
+        bound = _extension_province(cert)
+    except PassKeyError:
+        return None
     names = cert.subject.get_attributes_for_oid(NameOID.STATE_OR_PROVINCE_NAME)
-    return str(names[0].value) if names else None
+    try:
+        named = two_digit_province(str(names[0].value)) if len(names) == 1 else None
+    except PassKeyError:
+        named = None
+    if bound is not None and named is not None and bound != named:
+        return None
+    return bound if bound is not None else named
 
 
 def _name(common_name: str, province_code: str | None = None) -> x509.Name:
@@ -139,13 +187,16 @@ def issue_signing_certificate(
     days: int = SIGNING_DAYS,
     usages: tuple[x509.ObjectIdentifier, ...] = (PASS_SIGNING_EKU,),
 ) -> KeyPair:
-    """省级签发证书: a new P-256 key certified by the root for one province."""
+    """省级签发证书: a new P-256 key certified by the root for one province ("44" or "440000"), which it
+    names in its subject and in the critical province extension."""
     now = now or utc_now()
+    province = two_digit_province(province_code)
+    division = province + "0000"
     key = ec.generate_private_key(ec.SECP256R1())
     public = key.public_key()
     builder = (
         x509.CertificateBuilder()
-        .subject_name(_name(f"{province_code} pass signing {now:%Y%m%d%H%M%S}", province_code))
+        .subject_name(_name(f"{division} pass signing {now:%Y%m%d%H%M%S}", division))
         .issuer_name(root.certificate.subject)
         .public_key(public)
         .serial_number(x509.random_serial_number())
@@ -170,6 +221,7 @@ def issue_signing_certificate(
         .add_extension(
             x509.AuthorityKeyIdentifier.from_issuer_public_key(root.private_key.public_key()), critical=False
         )
+        .add_extension(_province_extension(province), critical=True)
     )
     if usages:
         builder = builder.add_extension(x509.ExtendedKeyUsage(list(usages)), critical=False)

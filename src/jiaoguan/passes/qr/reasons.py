@@ -6,6 +6,7 @@ Codes are an interface (API, CLI, checkpoint log, figures): never rename one, on
 from __future__ import annotations
 
 from jiaoguan.kit.i18n import N_, both, translate
+from jiaoguan.passes.qr import cbor
 
 BAD_PREFIX = "bad_prefix"
 BAD_BASE45 = "bad_base45"
@@ -21,6 +22,13 @@ REVOKED_KEY = "revoked_key"
 TRUST_STALE = "trust_stale"
 PLATE_MISMATCH = "plate_mismatch"
 ROUTE_MISMATCH = "route_mismatch"
+WRONG_PROVINCE = "wrong_province"
+# Limits on crafted input (cbor.py): a QR no issuer makes, refused before it can cost anything.
+PAYLOAD_TOO_LARGE = "payload_too_large"
+CBOR_TOO_DEEP = cbor.TOO_DEEP
+CBOR_TOO_LONG = cbor.TOO_LONG
+CBOR_INT_TOO_LARGE = cbor.INT_TOO_LARGE
+CBOR_TAG_NOT_ALLOWED = cbor.TAG_NOT_ALLOWED
 
 MESSAGES: dict[str | None, str] = {
     None: N_("The pass is valid."),
@@ -38,6 +46,12 @@ MESSAGES: dict[str | None, str] = {
     TRUST_STALE: N_("Cannot verify: trust data stale. Update the trust list."),
     PLATE_MISMATCH: N_("The plate does not match the pass."),
     ROUTE_MISMATCH: N_("The route does not match the pass."),
+    WRONG_PROVINCE: N_("The pass claims another province than the one whose key signed it: it is forged."),
+    PAYLOAD_TOO_LARGE: N_("The QR code holds more data than any pass: it was crafted, not issued."),
+    CBOR_TOO_DEEP: N_("The QR code's data is nested too deeply for a pass: it was crafted, not issued."),
+    CBOR_TOO_LONG: N_("The QR code's data has a list or text too long for a pass: it was crafted, not issued."),
+    CBOR_INT_TOO_LARGE: N_("The QR code's data has a number too large for a pass: it was crafted, not issued."),
+    CBOR_TAG_NOT_ALLOWED: N_("The QR code's data has a kind of value no pass uses: it was crafted, not issued."),
 }
 
 REASONS: tuple[str, ...] = tuple(code for code in MESSAGES if code is not None)

@@ -122,11 +122,11 @@ class Signer:
     not_before: dt.datetime
     not_after: dt.datetime
     usages: frozenset[str]
-    province: str | None
+    province: str | None  # 2 digits (keys.province_of); a pass signer without one signs no pass
 
     @property
     def may_sign_passes(self) -> bool:
-        return _PASS_EKU in self.usages
+        return _PASS_EKU in self.usages and self.province is not None
 
     @classmethod
     def from_certificate(cls, cert: x509.Certificate) -> Signer:
@@ -151,7 +151,8 @@ class SigningPolicy:
     `allows(signer, claims)` sees the decoded CWT claims because the DCC ties its key usages to the
     certificate type inside the payload; the pass policy only looks at the certificate.
     `claims_ok(claims)` checks the profile's own claim structure beyond exp/iat (for passes the pass
-    claim is parsed in full instead, `requires_pass_claim`).
+    claim is parsed in full instead, `requires_pass_claim`). `province_bound`: the signer's province
+    must be the pass's (issuer and number), see `same_province`.
     """
 
     name: str
@@ -159,6 +160,7 @@ class SigningPolicy:
     requires_pass_claim: bool
     allows: Callable[[Signer, Mapping[Any, Any]], bool]
     claims_ok: Callable[[Mapping[Any, Any]], bool] = lambda claims: True
+    province_bound: bool = False
 
 
 def _holds_pass_eku(signer: Signer, claims: Mapping[Any, Any]) -> bool:
@@ -170,7 +172,14 @@ def _pass_cwt_ok(claims: Mapping[Any, Any]) -> bool:
     return type(claims.get(CWT_ISS)) is str and CWT_NBF in claims
 
 
-PASS_POLICY = SigningPolicy("pass", frozenset({ES256}), True, _holds_pass_eku, _pass_cwt_ok)
+PASS_POLICY = SigningPolicy("pass", frozenset({ES256}), True, _holds_pass_eku, _pass_cwt_ok, province_bound=True)
+
+
+def same_province(signer: Signer, issuer: str, pass_no: str) -> bool:
+    """A province's key signs only its own passes: the issuer claim (e.g. "440000") and the pass number
+    (its first 6 digits are the issuing area's GB/T 2260 code) must both begin with the signer's province."""
+    province = signer.province
+    return province is not None and issuer[:2] == province and pass_no[:2] == province
 
 
 @dataclass

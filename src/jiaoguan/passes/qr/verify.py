@@ -12,28 +12,31 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import logging
+import math
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import cbor2
-
+from jiaoguan.passes.qr import cbor
 from jiaoguan.passes.qr import reasons as R
 from jiaoguan.passes.qr.b45 import Base45Error, b45decode
 from jiaoguan.passes.qr.codec import (
     CWT_EXP,
     CWT_IAT,
+    CWT_ISS,
     CWT_NBF,
+    MAX_QR_CHARS,
     PASS_CLAIM,
     PREFIX,
+    DecompressedTooLarge,
     PassContent,
     PassFormatError,
     decompress,
     read_cwt,
 )
 from jiaoguan.passes.qr.cose import CoseError, parse_sign1, verify_signature
-from jiaoguan.passes.qr.trust import Signer, TrustStore
+from jiaoguan.passes.qr.trust import Signer, TrustStore, same_province
 
 log = logging.getLogger("jiaoguan.passes.qr.verify")
 
@@ -102,6 +105,8 @@ def verify(
         return _deny(R.BAD_PREFIX, checks)
     checks.append("prefix")
 
+    if len(qr) > MAX_QR_CHARS:
+        return _deny(R.PAYLOAD_TOO_LARGE, checks)
     try:
         compressed = b45decode(qr[len(prefix) :])
     except Base45Error:
@@ -110,6 +115,8 @@ def verify(
 
     try:
         raw = decompress(compressed)
+    except DecompressedTooLarge:
+        return _deny(R.PAYLOAD_TOO_LARGE, checks)
     except zlib.error:
         return _deny(R.BAD_COMPRESSION, checks)
     checks.append("compression")
@@ -117,8 +124,8 @@ def verify(
     policy = trust.policy
     try:
         message = parse_sign1(raw)
-    except CoseError:
-        return _deny(R.BAD_COSE, checks)
+    except CoseError as exc:
+        return _deny(exc.reason or R.BAD_COSE, checks)
     alg, kid = message.alg, message.kid
     if type(alg) is not int or alg not in policy.algorithms or not isinstance(kid, bytes | None):
         return _deny(R.BAD_COSE, checks)
@@ -145,8 +152,8 @@ def verify(
             content = _optional_content(cwt)
         if not policy.claims_ok(cwt):
             raise PassFormatError(f"claims do not fit the {policy.name} profile")
-    except PassFormatError:
-        return _deny(R.BAD_COSE, checks, None, kid, signer)
+    except PassFormatError as exc:
+        return _deny(exc.reason or R.BAD_COSE, checks, None, kid, signer)
     claims = _claims_json(cwt, content)
     checks.append("claims")
 
@@ -171,6 +178,11 @@ def verify(
     if not policy.allows(signer, cwt) or (at is not None and not signer.valid_at(at)):
         return deny(R.KEY_NOT_ALLOWED)
     checks.append("key_usage")
+
+    if policy.province_bound:
+        if content is None or not same_province(signer, cwt[CWT_ISS], content.pass_no):
+            return deny(R.WRONG_PROVINCE)
+        checks.append("province")
 
     if content is not None and trust.revoked_passes and trust.pass_revoked(content.pass_no):
         return deny(R.REVOKED_PASS)
@@ -249,17 +261,20 @@ def _claims_json(cwt: Mapping[Any, Any], content: PassContent | None) -> dict[st
 
 
 def json_safe(value: Any) -> Any:
-    """CBOR data as JSON data: byte strings as base64, tags as {"tag", "value"}, keys as text."""
+    """CBOR data as JSON data: byte strings as base64, tags as {"tag", "value"}, keys as text, NaN and the
+    infinities as text. Its input comes from cbor.loads, whose depth limit bounds this recursion."""
     if isinstance(value, Mapping):
         return {str(k): json_safe(v) for k, v in value.items()}
+    if isinstance(value, cbor.Tag):
+        return {"tag": value.tag, "value": json_safe(value.value)}
+    if isinstance(value, cbor.Simple):
+        return {"simple": value.value}
     if isinstance(value, list | tuple):
         return [json_safe(v) for v in value]
     if isinstance(value, bytes):
         return base64.b64encode(value).decode()
-    if isinstance(value, cbor2.CBORTag):
-        return {"tag": value.tag, "value": json_safe(value.value)}
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)  # JSON has no NaN or infinity: a response carrying one could not be sent
     if value is None or isinstance(value, bool | int | float | str):
         return value
     return str(value)

@@ -40,7 +40,7 @@ def _offline_data() -> dict[str, object]:
     """What the page's offline verifier needs besides the snapshot: URLs, and texts from one source."""
     return {
         "snapshot_url": "/api/v1/passes/offline-trust", "scans_url": "/api/v1/checkpoint/scans",
-        "worker_url": "/checkpoint/sw.js", "locale": current_locale(),
+        "worker_url": "/checkpoint/sw.js", "locale": current_locale(), "snapshot_version": offline.SNAPSHOT_VERSION,
         "reasons": offline.reason_texts_json(),
         "colours": offline.labels_json(PLATE_COLOURS), "cargo": offline.labels_json(CARGO_CATEGORIES),
     }

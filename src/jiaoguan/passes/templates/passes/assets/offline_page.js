@@ -17,6 +17,11 @@
   function readJson(key) {
     try { return JSON.parse(window.localStorage.getItem(key) || "null"); } catch (e) { return null; }
   }
+  // A snapshot kept by an older page lacks what this verifier needs: as good as none until refreshed.
+  function readTrust() {
+    var snapshot = readJson(TRUST_KEY);
+    return snapshot && snapshot.version === data.snapshot_version ? snapshot : null;
+  }
   function writeJson(key, value) {
     try { window.localStorage.setItem(key, JSON.stringify(value)); } catch (e) { /* storage full or denied */ }
   }
@@ -31,7 +36,7 @@
   }
 
   function showStatus() {
-    var snapshot = readJson(TRUST_KEY);
+    var snapshot = readTrust();
     if (!capable) {
       status.textContent = data.texts.unsupported;
     } else if (snapshot) {
@@ -46,7 +51,9 @@
     if (!navigator.onLine) { return Promise.resolve(); }
     return fetch(data.snapshot_url, { credentials: "same-origin", cache: "no-store" })
       .then(function (r) { return r.ok ? r.json() : null; })
-      .then(function (snapshot) { if (snapshot && snapshot.version === 1) { writeJson(TRUST_KEY, snapshot); } })
+      .then(function (snapshot) {
+        if (snapshot && snapshot.version === data.snapshot_version) { writeJson(TRUST_KEY, snapshot); }
+      })
       .catch(function () { /* no network: keep the snapshot we have */ })
       .then(showStatus);
   }
@@ -135,7 +142,7 @@
   }
 
   function verifyHere() {
-    var snapshot = readJson(TRUST_KEY);
+    var snapshot = readTrust();
     if (!capable || !snapshot) {
       status.textContent = capable ? data.texts.missing : data.texts.unsupported;
       status.focus();

@@ -8,7 +8,10 @@
   var PASS_CLAIM = -70001, CWT_ISS = 1, CWT_EXP = 4, CWT_NBF = 5, CWT_IAT = 6;
   var HEADER_ALG = 1, HEADER_KID = 4, TAG_SIGN1 = 18, TAG_CWT = 61;
   var B45 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:";
-  var MAX_DEPTH = 64;
+
+  // A failure with a stable reason code (a limit on crafted input); other errors mean "bad_cose" or the
+  // step's own reason.
+  function Refused(reason, message) { this.reason = reason; this.message = message; }
 
   // ---- Base45 (RFC 9285 §4: reject characters outside the alphabet, a lone last character, big groups)
   function b45decode(text) {
@@ -47,7 +50,10 @@
       var step = await reader.read();
       if (step.done) { break; }
       total += step.value.length;
-      if (total > cap) { reader.cancel().catch(function () {}); throw new Error("decompressed data exceeds the cap"); }
+      if (total > cap) {
+        reader.cancel().catch(function () {});
+        throw new Refused("payload_too_large", "decompressed data exceeds the cap");
+      }
       parts.push(step.value);
     }
     var out = new Uint8Array(total), at = 0;
@@ -55,18 +61,21 @@
     return out;
   }
 
-  // ---- CBOR (RFC 8949): ints stay numbers (BigInt past 2^53), floats are wrapped so that an
-  // integer-only field (alg, cc) can tell 1 from 1.0 as cbor2's `type(x) is int` does.
+  // ---- CBOR (RFC 8949), bounded exactly as passes/qr/cbor.py: the same limits in the same order, so both
+  // give the same reason for the same QR. Ints stay numbers (BigInt past 2^53); floats are wrapped so that
+  // an integer-only field (alg, cc) can tell 1 from 1.0 as Python's `type(x) is int` does.
   function CborFloat(value) { this.value = value; }
   function CborTag(tag, value) { this.tag = tag; this.value = value; }
   function CborSimple(value) { this.value = value; }
   var BREAK = {};
-  var utf8 = new TextDecoder("utf-8", { fatal: true });
+  // ignoreBOM: keep a leading U+FEFF as Python does ("\ufeff440000" is not the province 44).
+  var utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
-  function Decoder(bytes) {
+  function Decoder(bytes, limits) {
     this.b = bytes;
     this.p = 0;
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.limits = limits;
   }
   Decoder.prototype.need = function (n) {
     if (this.p + n > this.b.length) { throw new Error("CBOR data ends early"); }
@@ -85,78 +94,92 @@
     if (info === 31) { return -1; }
     throw new Error("reserved CBOR additional information");
   };
-  Decoder.prototype.length = function (info, indefiniteAllowed) {
-    var n = this.arg(info);
-    if (n === -1 && !indefiniteAllowed) { throw new Error("indefinite length not allowed here"); }
-    if (typeof n === "bigint") { throw new Error("CBOR length too large"); }
-    return n;
+  Decoder.prototype.count = function (n) {
+    if (n > this.limits.max_items) { throw new Refused("cbor_too_long", "CBOR array or map has too many entries"); }
   };
-  Decoder.prototype.chunks = function (major, depth) {
+  Decoder.prototype.string = function (major, n) {
+    if (this.limits.max_string !== null && n > this.limits.max_string) {
+      throw new Refused("cbor_too_long", "CBOR string too long");
+    }
+    this.need(n);
+    var out = this.b.slice(this.p, this.p + n);
+    this.p += n;
+    return major === 2 ? out : utf8.decode(out);
+  };
+  // An indefinite-length string: definite strings of the same type up to a break (RFC 8949 §3.2.3).
+  Decoder.prototype.chunks = function (major) {
     var parts = [], total = 0;
     for (;;) {
-      var part = this.item(depth + 1);
-      if (part === BREAK) { break; }
-      var ok = major === 2 ? part instanceof Uint8Array : typeof part === "string";
-      if (!ok) { throw new Error("bad chunk in an indefinite-length string"); }
-      parts.push(part);
-      total += part.length;
+      this.need(1);
+      var initial = this.b[this.p++];
+      if (initial === 0xff) { break; }
+      if (initial >> 5 !== major || (initial & 31) > 27) { throw new Error("bad chunk in an indefinite-length string"); }
+      var n = this.arg(initial & 31);
+      if (typeof n === "bigint") { n = Infinity; }
+      total += n;
+      if (this.limits.max_string !== null && total > this.limits.max_string) {
+        throw new Refused("cbor_too_long", "CBOR string too long");
+      }
+      parts.push(this.string(major, n));
     }
     if (major === 3) { return parts.join(""); }
     var out = new Uint8Array(total), at = 0;
     parts.forEach(function (p) { out.set(p, at); at += p.length; });
     return out;
   };
-  Decoder.prototype.item = function (depth) {
-    if (depth > MAX_DEPTH) { throw new Error("CBOR nested too deeply"); }
+  // `chain`: only tags enclose this item (the COSE and CWT tags may wrap the root, nothing else).
+  Decoder.prototype.item = function (depth, chain) {
+    if (depth > this.limits.max_depth) { throw new Refused("cbor_too_deep", "CBOR nested too deeply"); }
     this.need(1);
-    var initial = this.b[this.p++], major = initial >> 5, info = initial & 31, n, i, out;
+    var initial = this.b[this.p++], major = initial >> 5, info = initial & 31, n, out, entries;
+    if (major === 7) { return this.simple(info); }
+    n = this.arg(info);
     switch (major) {
       case 0:
-        return this.arg(info === 31 ? 28 : info);
+        if (n === -1) { throw new Error("indefinite integer"); }
+        return n;
       case 1:
-        n = this.arg(info === 31 ? 28 : info);
+        if (n === -1) { throw new Error("indefinite integer"); }
         return typeof n === "bigint" ? -1n - n : -1 - n;
       case 2:
       case 3:
-        n = this.length(info, true);
-        if (n === -1) { return this.chunks(major, depth); }
-        this.need(n);
-        out = this.b.slice(this.p, this.p + n);
-        this.p += n;
-        return major === 2 ? out : utf8.decode(out);
+        if (n === -1) { return this.chunks(major); }
+        return this.string(major, typeof n === "bigint" ? Infinity : n);
       case 4:
-        n = this.length(info, true);
+        this.count(n);
         out = [];
-        if (n !== -1 && n > this.b.length - this.p) { throw new Error("CBOR array longer than the data"); }
-        for (i = 0; n === -1 || i < n; i++) {
-          var element = this.item(depth + 1);
-          if (element === BREAK) { if (n === -1) { break; } throw new Error("unexpected break"); }
+        for (;;) {
+          if (n !== -1 && out.length === n) { return out; }
+          var element = this.item(depth + 1, false);
+          if (element === BREAK) { if (n === -1) { return out; } throw new Error("unexpected break"); }
           out.push(element);
+          if (n === -1) { this.count(out.length); }
         }
-        return out;
       case 5:
-        n = this.length(info, true);
+        this.count(n);
         out = new Map();
-        if (n !== -1 && 2 * n > this.b.length - this.p) { throw new Error("CBOR map longer than the data"); }
-        for (i = 0; n === -1 || i < n; i++) {
-          var key = this.item(depth + 1);
-          if (key === BREAK) { if (n === -1) { break; } throw new Error("unexpected break"); }
-          var value = this.item(depth + 1);
+        entries = 0;
+        for (;;) {
+          if (n !== -1 && entries === n) { return out; }
+          var key = this.item(depth + 1, false);
+          if (key === BREAK) { if (n === -1) { return out; } throw new Error("unexpected break"); }
+          if (Array.isArray(key) || key instanceof Map) { throw new Error("a map key must be a scalar"); }
+          var value = this.item(depth + 1, false);
           if (value === BREAK) { throw new Error("unexpected break"); }
           out.set(key, value);
+          entries += 1;
+          if (n === -1) { this.count(entries); }
         }
-        return out;
-      case 6:
-        n = this.arg(info === 31 ? 28 : info);
-        return new CborTag(n, this.tagged(depth));
       default:
-        return this.simple(info);
+        if (n === -1) { throw new Error("indefinite tag"); }
+        if (n === 2 || n === 3) { throw new Refused("cbor_int_too_large", "integers beyond 64 bits are not accepted"); }
+        if (!chain || this.limits.root_tags.indexOf(n) < 0) {
+          throw new Refused("cbor_tag_not_allowed", "CBOR tag " + n + " is not accepted here");
+        }
+        var tagged = this.item(depth + 1, true);
+        if (tagged === BREAK) { throw new Error("unexpected break"); }
+        return new CborTag(n, tagged);
     }
-  };
-  Decoder.prototype.tagged = function (depth) {
-    var value = this.item(depth + 1);
-    if (value === BREAK) { throw new Error("unexpected break"); }
-    return value;
   };
   Decoder.prototype.simple = function (info) {
     var p = this.p;
@@ -180,12 +203,25 @@
     return sign * Math.pow(2, exp - 15) * (1 + mant / 1024);
   }
 
-  // cbor2.loads reads the first item and ignores what follows; parse_sign1 insists on nothing after it.
-  function cborLoads(bytes, whole) {
-    var d = new Decoder(bytes), value = d.item(0);
+  // cbor.loads reads the first item; with `whole` (the COSE message) nothing may follow it.
+  function cborLoads(bytes, limits, whole) {
+    var d = new Decoder(bytes, limits), value = d.item(0, true);
     if (value === BREAK) { throw new Error("unexpected break"); }
     if (whole && d.p !== bytes.length) { throw new Error("bytes after the CBOR item"); }
     return value;
+  }
+
+  // The claims and headers get the snapshot's limits; the message around them may hold long byte strings
+  // (the payload) and the two tags that wrap a COSE_Sign1.
+  function claimLimits(snapshot) {
+    return { max_depth: snapshot.cbor_max_depth, max_items: snapshot.cbor_max_items,
+      max_string: snapshot.cbor_max_string, root_tags: [] };
+  }
+  function messageLimits(snapshot) {
+    var limits = claimLimits(snapshot);
+    limits.max_string = null;
+    limits.root_tags = [TAG_SIGN1, TAG_CWT];
+    return limits;
   }
 
   function isInt(x) { return (typeof x === "number" && Number.isInteger(x)) || typeof x === "bigint"; }
@@ -195,8 +231,8 @@
   function given(x) { return x !== undefined && x !== null; }
 
   // ---- COSE_Sign1 (RFC 9052), as cose.parse_sign1 reads it
-  function parseSign1(raw) {
-    var message = cborLoads(raw, true);
+  function parseSign1(raw, snapshot) {
+    var message = cborLoads(raw, messageLimits(snapshot), true);
     if (message instanceof CborTag && num(message.tag) === TAG_CWT) { message = message.value; }
     if (message instanceof CborTag) {
       if (num(message.tag) !== TAG_SIGN1) { throw new Error("not COSE_Sign1"); }
@@ -206,7 +242,7 @@
     var protectedBytes = message[0], unprotected = message[1], payload = message[2], signature = message[3];
     if (!(protectedBytes instanceof Uint8Array) || !(unprotected instanceof Map)) { throw new Error("bad headers"); }
     if (!(payload instanceof Uint8Array) || !(signature instanceof Uint8Array)) { throw new Error("bad payload"); }
-    var header = protectedBytes.length ? cborLoads(protectedBytes, false) : new Map();
+    var header = protectedBytes.length ? cborLoads(protectedBytes, claimLimits(snapshot), false) : new Map();
     if (!(header instanceof Map)) { throw new Error("protected header must be a map"); }
     var alg = header.has(HEADER_ALG) ? header.get(HEADER_ALG) : unprotected.get(HEADER_ALG);
     var kid = given(header.get(HEADER_KID)) ? header.get(HEADER_KID) : unprotected.get(HEADER_KID);
@@ -263,8 +299,8 @@
   }
 
   // ---- the claims, as codec.read_cwt, PassContent.from_cbor and the pass policy's claims_ok read them
-  function readCwt(payload) {
-    var cwt = cborLoads(payload, false);
+  function readCwt(payload, snapshot) {
+    var cwt = cborLoads(payload, claimLimits(snapshot), false);
     if (!(cwt instanceof Map)) { throw new Error("CWT claims must be a map"); }
     if (!isNumericDate(cwt.get(CWT_EXP)) || !isNumericDate(cwt.get(CWT_IAT))) { throw new Error("exp and iat"); }
     if (given(cwt.get(CWT_NBF)) && !isNumericDate(cwt.get(CWT_NBF))) { throw new Error("nbf must be numeric"); }
@@ -318,7 +354,7 @@
       result.reason = reason;
       if (payload) {
         try {
-          var cwt = readCwt(payload);
+          var cwt = readCwt(payload, snapshot);
           result.content = optionalContent(cwt);
           result.claims = claimsJson(cwt);
         } catch (e) { /* what a forged payload claims is shown only when it can be read */ }
@@ -329,14 +365,22 @@
 
     if (qr.indexOf(snapshot.prefix) !== 0) { return deny("bad_prefix"); }
     step("prefix");
+    // Python counts code points; a JavaScript string's length counts UTF-16 units, never fewer.
+    if (qr.length > snapshot.max_qr_chars && Array.from(qr).length > snapshot.max_qr_chars) {
+      return deny("payload_too_large");
+    }
     var compressed;
     try { compressed = b45decode(qr.slice(snapshot.prefix.length)); } catch (e) { return deny("bad_base45"); }
     step("base45");
     var raw;
-    try { raw = await inflate(compressed, snapshot.max_decompressed); } catch (e) { return deny("bad_compression"); }
+    try {
+      raw = await inflate(compressed, snapshot.max_decompressed);
+    } catch (e) {
+      return deny(e instanceof Refused ? e.reason : "bad_compression");
+    }
     step("compression");
     var message;
-    try { message = parseSign1(raw); } catch (e) { return deny("bad_cose"); }
+    try { message = parseSign1(raw, snapshot); } catch (e) { return deny(e instanceof Refused ? e.reason : "bad_cose"); }
     var alg = message.alg, kid = message.kid;
     if (!(typeof alg === "number" && Number.isInteger(alg) && snapshot.algorithms.indexOf(alg) >= 0)) {
       return deny("bad_cose");
@@ -355,12 +399,12 @@
 
     var cwt;
     try {
-      cwt = readCwt(message.payload);
+      cwt = readCwt(message.payload, snapshot);
       result.content = passContent(cwt.get(PASS_CLAIM));
       if (typeof cwt.get(CWT_ISS) !== "string" || !cwt.has(CWT_NBF)) { throw new Error("not the pass profile"); }
     } catch (e) {
       result.content = null;
-      return deny("bad_cose");
+      return deny(e instanceof Refused ? e.reason : "bad_cose");
     }
     result.claims = claimsJson(cwt);
     step("claims");
@@ -375,6 +419,12 @@
       return deny("key_not_allowed");
     }
     step("key_usage");
+    // A province's key signs only its province's passes: the issuer and the number's area are its own.
+    var province = signer.province, issuer = cwt.get(CWT_ISS);
+    if (!province || issuer.slice(0, 2) !== province || result.content.pass_no.slice(0, 2) !== province) {
+      return deny("wrong_province");
+    }
+    step("province");
     var revoked = snapshot.revoked_pass_hashes;
     if (revoked.length && revoked.indexOf(await passHash(result.content.pass_no, snapshot.revocation_hash_bytes)) >= 0) {
       return deny("revoked_pass");

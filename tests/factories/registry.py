@@ -1,4 +1,4 @@
-"""Registry rows for the deadlines database tests: a person and each kind of record, with defaults."""
+"""Registry rows: a person and each kind of record, with valid defaults (enterprises: `accounts`)."""
 
 from __future__ import annotations
 
@@ -7,21 +7,11 @@ import itertools
 
 from sqlalchemy.orm import Session
 
-from jiaoguan.accounts.models import Enterprise
-from jiaoguan.deadlines.measures.loader import shipped_measures
-from jiaoguan.deadlines.measures.store import publish
+from jiaoguan.accounts.enterprises import EnterpriseView
 from jiaoguan.registry.models import DrivingLicence, LearnerPermit, Person, PreselectedPlate, Vehicle
 
 D = dt.date.fromisoformat
 _serial = itertools.count(1)
-
-
-def publish_shipped(db: Session, *ids: str) -> None:
-    """Publish shipped measures by id (all three when none is named)."""
-    for m in shipped_measures():
-        if not ids or m.id in ids:
-            publish(db, m.source)
-    db.flush()
 
 
 def _id_number(n: int, birth: dt.date) -> str:
@@ -53,18 +43,9 @@ def licence(db: Session, who: Person, *, valid_to: dt.date | None, classes: str 
     return row
 
 
-def enterprise(db: Session, *, province: str = "31", phone: str | None = "13900139000") -> Enterprise:
-    n = next(_serial)
-    firm = Enterprise(credit_code=f"91310115MA{n:07d}X", name=f"测试物流{n}", address_division=f"{province}0115",
-                      contact_phone=phone, province_code=province)
-    db.add(firm)
-    db.flush()
-    return firm
-
-
 def vehicle(db: Session, who: Person | None, *, inspection: dt.date, kind: str = "small_car",
             use: str = "non_operating", registered: dt.date = D("2015-03-10"), plate: str | None = None,
-            missed: int = 0, status: str = "normal", firm: Enterprise | None = None, seats: int = 5) -> Vehicle:
+            missed: int = 0, status: str = "normal", firm: EnterpriseView | None = None, seats: int = 5) -> Vehicle:
     n = next(_serial)
     province = who.province_code if who else firm.province_code if firm else "11"
     row = Vehicle(plate_no=plate or f"京A{n:05d}", plate_type="02", vin=f"LSVAB{n:012d}",

@@ -1,4 +1,4 @@
-"""Valid data for the pass room's tests: ID numbers and VINs with correct check characters, plates,
+"""Valid inputs for the pass room: ID numbers and VINs with correct check characters, plates,
 and a complete application that each test changes one field of."""
 
 from __future__ import annotations
