@@ -10,7 +10,6 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import Connection, select, text
 from sqlalchemy.exc import DBAPIError
-from tests.installations import Installation, cli
 
 from jiaoguan.kit import audit
 from jiaoguan.kit.audit import AuditRecord
@@ -18,6 +17,7 @@ from jiaoguan.kit.audit.checkpoints import Checkpoint, sign
 from jiaoguan.kit.clock import utc_now
 from jiaoguan.kit.db import unit_of_work
 from jiaoguan.kit.settings import get_settings
+from tests.installations import Installation, cli
 
 
 def _write(n: int, what: str = "thing.change") -> None:

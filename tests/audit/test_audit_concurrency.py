@@ -10,12 +10,12 @@ from collections.abc import Callable
 import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
-from tests.installations import Installation, cli
 
 from jiaoguan.kit import audit
 from jiaoguan.kit.audit import AuditRecord, checkpoint_job, verify_snapshot
 from jiaoguan.kit.db import get_engine, unit_of_work
 from jiaoguan.kit.settings import reset_settings
+from tests.installations import Installation, cli
 
 
 def _postgres_only(inst: Installation) -> None:

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import inspect, text
-from tests.installations import Installation, cli
 
 from jiaoguan.kit import audit
 from jiaoguan.kit.db import unit_of_work
 from jiaoguan.kit.settings import get_settings
+from tests.installations import Installation, cli
 
 
 def _counts(inst: Installation) -> dict[str, int]:

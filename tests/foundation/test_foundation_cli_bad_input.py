@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from tests.installations import cli
 
 NOT_UTF8 = b"\xff\xfe[{\"id\": \"x\"}]"
