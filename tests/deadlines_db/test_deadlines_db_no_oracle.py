@@ -4,9 +4,11 @@ answer an unregistered one gets, so nobody learns who is in the register by aski
 from __future__ import annotations
 
 import pytest
-from deadlines_db_factories import D, enterprise, licence, person, publish_shipped, vehicle
 
 from jiaoguan.accounts.roles import Role
+from tests.factories.accounts import enterprise
+from tests.factories.deadlines import publish_shipped
+from tests.factories.registry import D, licence, person, vehicle
 
 
 def _answer(response) -> tuple[int, dict]:  # type: ignore[no-untyped-def]
