@@ -6,6 +6,8 @@ from typing import Annotated
 
 import typer
 
+from jiaoguan.kit.commands import failing_cleanly
+
 app = typer.Typer(help="User accounts.", no_args_is_help=True)
 
 
@@ -22,17 +24,13 @@ def user_add(username: str, role: str,
     from jiaoguan.accounts.roles import Role
     from jiaoguan.accounts.service import create_user
     from jiaoguan.kit.db import unit_of_work
-    from jiaoguan.kit.errors import JiaoguanError
 
     if role not in Role.__members__:
         raise _fail(f"Unknown role {role!r}; choose one of: {', '.join(Role.__members__)}.", 2)
-    try:
-        with unit_of_work() as session:
-            user = create_user(session, username=username, display_name=display_name or username, role=role,
-                               password=password, province_code=province, phone=phone)
-            typer.echo(f"created user {user.username} ({role})")
-    except JiaoguanError as exc:
-        raise _fail(exc.text("en"), 1) from None
+    with failing_cleanly(), unit_of_work() as session:
+        user = create_user(session, username=username, display_name=display_name or username, role=role,
+                           password=password, province_code=province, phone=phone)
+        typer.echo(f"created user {user.username} ({role})")
 
 
 @app.command("token")
@@ -44,7 +42,7 @@ def user_token(username: str, name: str = "device") -> None:
     from jiaoguan.accounts.service import issue_api_token
     from jiaoguan.kit.db import unit_of_work
 
-    with unit_of_work() as session:
+    with failing_cleanly(), unit_of_work() as session:
         user = session.execute(select(User).where(User.username == username)).scalar_one_or_none()
         if user is None:
             raise _fail(f"No user named {username!r}.", 1)

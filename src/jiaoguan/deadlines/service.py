@@ -31,7 +31,7 @@ from jiaoguan.deadlines.record_items import (
 from jiaoguan.deadlines.rules.kinds import DeadlineKind
 from jiaoguan.kit import audit
 from jiaoguan.kit.clock import today
-from jiaoguan.kit.errors import Forbidden, InvalidInput, NotFound
+from jiaoguan.kit.errors import InvalidInput, NotFound
 from jiaoguan.kit.i18n import N_, both
 from jiaoguan.kit.ids import check_plate, check_plate_type, require_id_number, require_licence_file_no, require_plate
 from jiaoguan.registry.models import DrivingLicence, LearnerPermit, Person, PreselectedPlate, Vehicle
@@ -52,9 +52,9 @@ class RecordNotFound(NotFound):
     message = N_("There is no such record.")
 
 
-class NotYourRecord(Forbidden):
-    code = "deadlines.not_your_record"
-    message = N_("You may only look at the deadlines of your own records.")
+class NotYourRecord(RecordNotFound):
+    """Answered exactly like "no such record": a different answer would tell a citizen whether someone else's
+    ID number or plate is registered (an existence oracle)."""
 
 
 class UnknownRecordType(InvalidInput):
@@ -152,19 +152,19 @@ def record_deadlines(row: DrivingLicence | Vehicle | LearnerPermit | Preselected
 
 
 def _may_see(session: Session, viewer: Principal, row: DrivingLicence | Vehicle | LearnerPermit | PreselectedPlate,
-             on: dt.date) -> None:
+             on: dt.date, field: str | None = None) -> None:
     role = Role(viewer.role)
     if role is Role.citizen:
         if viewer.person_id is None or viewer.person_id != _owner(row):
-            raise NotYourRecord()
+            raise NotYourRecord(field=field)
         return
     if role is Role.enterprise_agent:
         if not (isinstance(row, Vehicle) and viewer.enterprise_id is not None
                 and row.owner_enterprise_id == viewer.enterprise_id):
-            raise NotYourRecord()
+            raise NotYourRecord(field=field)
         return
     if role not in REGISTRY_READERS:
-        raise Forbidden()
+        raise NotYourRecord(field=field)
     record_type = next(name for name, model in _MODELS.items() if isinstance(row, model))
     audit.record(session, "deadlines.explain", record_type, row.id, f"deadlines as of {on}")
 
@@ -197,7 +197,7 @@ def explain_plate(session: Session, viewer: Principal, plate: str, plate_type: s
     if not rows:
         raise RecordNotFound(field="plate")
     for row in rows:
-        _may_see(session, viewer, row, day)
+        _may_see(session, viewer, row, day, field="plate")
     return [record_deadlines(row, day, measures) for row in rows]
 
 
@@ -225,10 +225,10 @@ def explain_person(session: Session, viewer: Principal, id_number: str,
     day = on or today()
     role = Role(viewer.role)
     if role is Role.citizen and viewer.person_id != person.id:
-        raise NotYourRecord()
+        raise NotYourRecord(field="id_number")
     if role is not Role.citizen:
         if role not in REGISTRY_READERS:
-            raise Forbidden()
+            raise NotYourRecord(field="id_number")
         audit.record(session, "deadlines.explain", "person", person.id, f"deadlines as of {day}")
     measures = measures_in_db(session)
     return [record_deadlines(row, day, measures) for row in _person_records(session, person.id)]

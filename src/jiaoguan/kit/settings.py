@@ -24,12 +24,25 @@ class Settings(BaseSettings):
     signin_free_failures: int = 5
     sms_cap_per_hour: int = 5
     run_worker_in_process: bool = True
+    # Audit checkpoints: an Ed25519 key the database does not hold (production: a file on another volume),
+    # and the folder the signed checkpoints are appended to (JSON lines). Empty = under data_dir/audit/.
+    audit_key_file: Path | None = None
+    audit_checkpoint_dir: Path | None = None
+    audit_checkpoint_minutes: float = 5.0
 
     @property
     def effective_database_url(self) -> str:
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'jiaoguan.db').resolve()}"
+
+    @property
+    def effective_audit_key_file(self) -> Path:
+        return self.audit_key_file or self.data_dir / "audit" / "checkpoint-key.pem"
+
+    @property
+    def effective_audit_checkpoint_dir(self) -> Path:
+        return self.audit_checkpoint_dir or self.data_dir / "audit" / "checkpoints"
 
     @property
     def is_sqlite(self) -> bool:

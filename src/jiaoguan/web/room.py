@@ -1,8 +1,10 @@
 """web: the page shell — home, language and large-text switches, the audit trail, admin tools."""
 
+import datetime as dt
+
 from jiaoguan.accounts.roles import Role
 from jiaoguan.kit.i18n import N_
-from jiaoguan.kit.rooms import NavEntry, Room
+from jiaoguan.kit.rooms import Job, NavEntry, Room
 
 ROOM = Room(
     name="web",
@@ -12,4 +14,8 @@ ROOM = Room(
         NavEntry(N_("Development SMS"), "/admin/dev-sms", frozenset({Role.admin}), order=25),
         NavEntry(N_("Deliveries and events"), "/admin/outbox", frozenset({Role.admin}), order=26),
     ),
+    # The audit trail's upkeep: chain what after-commit chainers left (a busy head, a process that died right
+    # after commit), and sign a checkpoint every JIAOGUAN_AUDIT_CHECKPOINT_MINUTES (the job decides).
+    jobs=(Job("audit.chain", dt.timedelta(seconds=5), "jiaoguan.kit.audit:chain_job"),
+          Job("audit.checkpoint", dt.timedelta(minutes=1), "jiaoguan.kit.audit:checkpoint_job")),
 )

@@ -1,0 +1,194 @@
+"""Writing audit records, and chaining them after commit.
+
+`record()` inserts a row in the caller's transaction and takes no lock, so a 1,000-row batch never
+makes a sign-in on another process wait. After the transaction commits, the chainer gives each
+record it sees unchained the next chain position (`seq`), the previous record's hash and its own
+hash, in a short transaction of its own that locks the single head row. Positions are handed out by
+the chainer in the order records become visible to it, not by id: on PostgreSQL ids are taken at
+insert and transactions commit in another order, so "every id above the last chained id" would skip
+a slow transaction's records for good.
+
+Concurrent chainers never queue: on PostgreSQL the head is taken with SKIP LOCKED and a busy chainer
+is simply left to it; records it did not see are chained by the next commit or by the worker's
+backstop job.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import re
+from collections.abc import Callable
+from typing import Any, Protocol, cast
+
+from sqlalchemy import Engine, Table, bindparam, event, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from jiaoguan.kit.audit.models import GENESIS, AuditHead, AuditRecord
+from jiaoguan.kit.clock import utc_now
+from jiaoguan.kit.context import Actor, current_actor, request_id
+
+log = logging.getLogger("jiaoguan.audit")
+_ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(\d{6})\d{8}(\d{3}[0-9Xx])(?![0-9A-Za-z])")
+PENDING = "jiaoguan.audit.pending"          # session.info flag: this transaction wrote audit records
+AFTER_COMMIT = "jiaoguan.audit.after_commit"  # session.info list: work that may only happen once committed
+CHAIN_BATCH = 500
+
+
+def scrub(text: str) -> str:
+    """Mask any 18-character ID number in free text (first 6 and last 4 kept)."""
+    return _ID_NUMBER.sub(lambda m: m.group(1) + "********" + m.group(2)[-4:], text)
+
+
+class RecordFields(Protocol):
+    id: int
+    at: dt.datetime
+    actor_id: int | None
+    actor_role: str
+    actor_label: str
+    action: str
+    object_type: str
+    object_id: str
+    summary: str
+    request_id: str
+
+
+def fields_of(r: RecordFields) -> dict[str, Any]:
+    """What a record's hash covers (its chain position is covered by the link to the previous hash)."""
+    return {
+        "id": r.id, "at": r.at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
+        "actor_id": r.actor_id, "actor_role": r.actor_role, "actor_label": r.actor_label,
+        "action": r.action, "object_type": r.object_type, "object_id": r.object_id,
+        "summary": r.summary, "request_id": r.request_id,
+    }
+
+
+def digest(prev_hash: str, fields: dict[str, Any]) -> str:
+    body = json.dumps(fields, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256((prev_hash + body).encode()).hexdigest()
+
+
+def record(session: Session, action: str, object_type: str, object_id: object, summary: str = "", *,
+           actor: Actor | None = None) -> AuditRecord:
+    """Write one audit record in the caller's transaction, by `actor` (default: who is acting now); it is
+    chained after the transaction commits."""
+    actor = actor or current_actor()
+    rec = AuditRecord(
+        at=utc_now(),  # both engines keep microseconds exactly, so the hash replays
+        actor_id=actor.user_id, actor_role=actor.role, actor_label=scrub(actor.label)[:120], action=action,
+        object_type=object_type, object_id=scrub(str(object_id))[:80], summary=scrub(summary),
+        request_id=request_id(),
+    )
+    session.add(rec)
+    session.info[PENDING] = True
+    session.flush()
+    return rec
+
+
+def after_commit(session: Session, work: Callable[[], object]) -> None:
+    """Run `work` once the session's transaction has committed (dropped if it rolls back)."""
+    session.info.setdefault(AFTER_COMMIT, []).append(work)
+
+
+# --- the chainer --------------------------------------------------------------------------------
+
+def _last_chained(session: Session) -> tuple[int, str]:
+    row = session.execute(select(AuditRecord.seq, AuditRecord.hash).where(AuditRecord.seq.is_not(None))
+                          .order_by(AuditRecord.seq.desc()).limit(1)).first()
+    return (int(row[0] or 0), str(row[1])) if row is not None else (0, GENESIS)
+
+
+def _lock_head(session: Session) -> AuditHead | None:
+    """The head row, locked for this transaction; None when another chainer holds it (PostgreSQL)."""
+    postgres = session.get_bind().dialect.name == "postgresql"
+    query = select(AuditHead).where(AuditHead.id == 1)
+    if postgres:
+        query = query.with_for_update(skip_locked=True)
+    head = session.execute(query).scalar_one_or_none()
+    if head is not None:
+        return head
+    if postgres and session.execute(select(AuditHead.id).where(AuditHead.id == 1)).first() is not None:
+        return None  # it exists: another chainer has it
+    # First use (or a database restored without it): the head is where the chain ends.
+    last_seq, last_hash = _last_chained(session)
+    insert = (postgresql.insert(AuditHead) if postgres else sqlite.insert(AuditHead)).values(
+        id=1, last_seq=last_seq, last_hash=last_hash).on_conflict_do_nothing()
+    session.execute(insert)
+    return session.execute(query).scalar_one_or_none()
+
+
+def chain_pending(session: Session, limit: int = CHAIN_BATCH) -> int:
+    """Chain up to `limit` committed, unchained records in the caller's (short) transaction; return how many."""
+    head = _lock_head(session)
+    if head is None:
+        return 0
+    table = cast(Table, AuditRecord.__table__)
+    rows = session.execute(select(table).where(table.c.seq.is_(None)).order_by(table.c.id).limit(limit)).all()
+    if not rows:
+        return 0
+    seq, prev = head.last_seq, head.last_hash
+    fills: list[dict[str, Any]] = []
+    for row in rows:
+        seq += 1
+        h = digest(prev, fields_of(row))  # type: ignore[arg-type]
+        fills.append({"rid": row.id, "s": seq, "p": prev, "h": h})
+        prev = h
+    session.execute(update(table).where(table.c.id == bindparam("rid"), table.c.seq.is_(None))
+                    .values(seq=bindparam("s"), prev_hash=bindparam("p"), hash=bindparam("h")),
+                    fills)
+    head.last_seq, head.last_hash = seq, prev
+    session.flush()
+    return len(fills)
+
+
+def chain_now(engine: Engine, *, limit: int = CHAIN_BATCH, rounds: int = 20) -> int:
+    """Chain what is pending, each batch in its own short transaction; stop when a batch comes back short."""
+    total = 0
+    for _ in range(rounds):
+        with Session(engine) as session, session.begin():
+            done = chain_pending(session, limit)
+        total += done
+        if done < limit:
+            break
+    return total
+
+
+def chain_job(session: Session) -> int:
+    """The worker's backstop: chain whatever the after-commit chainers left (a busy head, a crash)."""
+    return chain_pending(session, 5000)
+
+
+def pending_count(session: Session) -> int:
+    return int(session.execute(select(func.count()).select_from(AuditRecord)
+                               .where(AuditRecord.seq.is_(None))).scalar_one())
+
+
+@event.listens_for(Session, "after_commit")
+def _after_commit(session: Session) -> None:
+    if session.get_nested_transaction() is not None:
+        return  # a savepoint was released: the transaction around it has not committed yet
+    wrote = session.info.pop(PENDING, False)
+    work: list[Callable[[], object]] = session.info.pop(AFTER_COMMIT, [])
+    bind = session.get_bind()
+    # A session bound to a connection belongs to an outer transaction (a test's): nothing is committed yet.
+    if not isinstance(bind, Engine):
+        return
+    for item in work:
+        try:
+            item()
+        except Exception:  # the change is committed; what follows must not turn it into an error
+            log.warning("audit.after_commit.failed", exc_info=True)
+    if wrote:
+        try:
+            chain_now(bind)
+        except Exception:  # the worker's backstop job chains it later
+            log.warning("audit.chain.failed", exc_info=True)
+
+
+@event.listens_for(Session, "after_rollback")
+@event.listens_for(Session, "after_soft_rollback")
+def _after_rollback(session: Session, *_: object) -> None:
+    session.info.pop(AFTER_COMMIT, None)
