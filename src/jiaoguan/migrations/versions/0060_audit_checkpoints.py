@@ -1,7 +1,7 @@
 """audit: records chained after commit (seq), signed checkpoints, TRUNCATE refused
 
 Revision ID: 0060
-Revises: 0030 (written against 0020; re-chained after 0030 when main was merged)
+Revises: 0040
 
 Records are now inserted unchained and the chainer fills `seq`, `prev_hash` and `hash` once, after
 commit. The guards refuse every UPDATE except that one fill, every DELETE, and TRUNCATE (PostgreSQL);
@@ -18,7 +18,7 @@ from alembic import op
 import jiaoguan.kit.db
 
 revision: str = "0060"
-down_revision: str | Sequence[str] | None = "0030"
+down_revision: str | Sequence[str] | None = "0040"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
