@@ -155,5 +155,5 @@ def test_asking_for_a_deadline_the_record_does_not_have_is_a_clear_error() -> No
     permit = LearnerPermit(D("2021-01-10"), "C1")
     with pytest.raises(NoSuchDeadline) as caught:
         evaluate("inspection", permit, D("2022-01-01"), ALL)
-    assert caught.value.code == "no_such_deadline"
+    assert caught.value.code == "deadlines.no_such_deadline"
     assert "inspection" in caught.value.text("en")

@@ -73,7 +73,7 @@ def test_a_bad_measure_names_the_field(path: str, value: Any, field: str) -> Non
     with pytest.raises(MeasureError) as caught:
         parse_measure(broken(path, value))
     assert caught.value.field == field
-    assert caught.value.code == "invalid_measure"
+    assert caught.value.code == "deadlines.invalid_measure"
     assert caught.value.text("en").startswith(field + ": ")
 
 

@@ -91,7 +91,7 @@ def test_a_device_token_authenticates_api_calls_without_csrf(client, db, make_us
     bad = client.get("/api/v1/accounts/me", headers={"Authorization": "Bearer jgt_nope"})
     assert bad.status_code == 401
     assert bad.headers["content-type"].startswith("application/problem+json")
-    assert bad.json()["code"] == "bad_token"
+    assert bad.json()["code"] == "accounts.bad_token"
 
 
 def test_signing_out_ends_the_session(client, db, make_user, sign_in) -> None:
@@ -106,7 +106,7 @@ def test_user_names_are_unique(db, make_user) -> None:
     try:
         make_user(Role.citizen, username="same")
     except Exception as exc:
-        assert getattr(exc, "code", "") == "username_taken"
+        assert getattr(exc, "code", "") == "accounts.username_taken"
     else:
         raise AssertionError("a second user with the same name was accepted")
     assert db.execute(select(User).where(User.username == "same")).scalars().all().__len__() == 1

@@ -8,14 +8,14 @@ def test_an_unknown_api_path_is_problem_json(client) -> None:
     assert r.status_code == 404
     assert r.headers["content-type"].startswith("application/problem+json")
     body = r.json()
-    assert body["status"] == 404 and body["code"] == "not_found" and body["title"]
+    assert body["status"] == 404 and body["code"] == "web.not_found" and body["title"]
 
 
 def test_an_api_error_speaks_the_requests_language(client) -> None:
     zh = client.get("/api/v1/accounts/me", headers={"Accept-Language": "zh-CN"})
     en = client.get("/api/v1/accounts/me", headers={"Accept-Language": "en"})
     assert zh.status_code == en.status_code == 401
-    assert zh.json()["code"] == en.json()["code"] == "unauthenticated"
+    assert zh.json()["code"] == en.json()["code"] == "kit.unauthenticated"
     assert en.json()["detail"] == "Please sign in."
     assert zh.json()["detail"] != en.json()["detail"]
 

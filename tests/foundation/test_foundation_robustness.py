@@ -17,7 +17,7 @@ def test_an_id_too_large_for_the_database_is_a_422_problem_not_a_500(client, mak
     r = client.get("/api/v1/registry/persons/73034475715015316944919781844138852352")
     assert r.status_code == 422
     assert r.headers["content-type"].startswith("application/problem+json")
-    assert r.json()["code"] == "out_of_range"
+    assert r.json()["code"] == "web.out_of_range"
 
 
 def test_concurrent_read_then_write_transactions_on_sqlite_do_not_fail_with_database_locked(tmp_path) -> None:

@@ -41,7 +41,7 @@ def test_a_province_level_code_has_the_simplified_province_name():
 def test_an_unknown_code_raises_with_a_stable_reason():
     with pytest.raises(IdentifierError) as caught:
         division("999999")
-    assert caught.value.code == "division.unknown"
+    assert caught.value.code == "ids.division_unknown"
     assert find_division("999999") is None
 
 

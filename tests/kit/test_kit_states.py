@@ -43,7 +43,7 @@ class Ticket(Versioned, ToyBase):
     status: Mapped[str] = mapped_column(String(12))
 
 
-MACHINE = StateMachine("toy_ticket", Status, [
+MACHINE = StateMachine("toy_ticket", Status, room="toy", transitions=[
     Transition("call", {Status.waiting}, Status.called, {"window_clerk"}, event="toy_ticket.called",
                notify="signin_code"),
     Transition("finish", {Status.called}, Status.done, {"window_clerk", "system"}),
@@ -79,7 +79,7 @@ def test_an_action_from_the_wrong_state_is_refused_with_the_room_code(tickets: N
     t = _ticket(db)
     with pytest.raises(TransitionRefused) as refused:
         MACHINE.apply(db, t, "finish", role="window_clerk")
-    assert refused.value.code == "toy_ticket.transition_refused"
+    assert refused.value.code == "toy.transition_refused"
     assert refused.value.status_code == 409
     assert t.status == "waiting"
 
@@ -132,4 +132,4 @@ def test_the_database_refuses_a_status_the_machine_does_not_know(tickets: None, 
 
 def test_a_machine_with_a_state_that_is_not_in_its_enum_is_refused_when_declared() -> None:
     with pytest.raises(ValueError):
-        StateMachine("bad", Status, [Transition("x", {"nowhere"}, Status.done, {"admin"})])  # type: ignore[arg-type]
+        StateMachine("bad", Status, [Transition("x", {"nowhere"}, Status.done, {"admin"})], room="toy")  # type: ignore[arg-type]

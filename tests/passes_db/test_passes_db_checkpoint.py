@@ -132,7 +132,8 @@ def test_offline_scans_that_make_no_sense_are_rejected_one_by_one(db: Session, o
         offline("other-province", 5, checkpoint="SH-G60")])
     assert report.accepted == ["ok"]
     assert dict(report.rejected) == {"bad-reason": "bad_reason", "valid-with-reason": "bad_reason",
-                                     "nowhere": "no_such_checkpoint", "other-province": "checkpoint_other_province"}
+                                     "nowhere": "passes.no_such_checkpoint",
+                                     "other-province": "passes.checkpoint_other_province"}
 
 
 def test_figures_count_releases_per_hour_denials_by_reason_and_the_median_check_time(

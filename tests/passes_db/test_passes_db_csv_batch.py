@@ -73,7 +73,7 @@ def test_a_row_that_repeats_a_vehicle_of_an_earlier_row_is_refused_with_the_over
     report = submit_batch(db, agent, "fleet.csv", to_csv(rows).encode())
     assert [line for line, _ in report.accepted] == [2, 3]
     (only,) = report.problems
-    assert (only.line, only.column, only.code) == (4, "plate_no", "pass_overlap")
+    assert (only.line, only.column, only.code) == (4, "plate_no", "passes.overlap")
 
 
 def test_a_quoted_address_over_two_lines_keeps_the_following_line_numbers_right(db: Session,

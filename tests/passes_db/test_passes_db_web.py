@@ -159,7 +159,7 @@ def test_the_api_lists_every_problem_of_an_application(client: TestClient, sign_
     response = client.post("/api/v1/passes/applications", json=body)
     assert response.status_code == 422
     problem = response.json()
-    assert problem["code"] == "pass_application_invalid"
+    assert problem["code"] == "passes.application_invalid"
     assert {e["field"] for e in problem["errors"]} == {"vin", "crew[0].id_number", "crew[0].phone"}
 
 

@@ -92,7 +92,8 @@ def test_a_bad_id_number_is_refused_as_problem_json_naming_the_field_and_reason(
     r = client.get("/api/v1/registry/persons", params={"id_number": "110105194912310021"})
     assert r.status_code == 422 and r.headers["content-type"].startswith("application/problem+json")
     body = r.json()
-    assert body["code"] == "id_number.checksum" and body["field"] == "id_number"
+    assert body["code"] == "ids.id_number_checksum" and body["reason"] == "id_number.checksum"
+    assert body["field"] == "id_number"
     assert "校验" in body["detail"]
     client.cookies.set("jg_lang", "en")
     english = client.get("/api/v1/registry/persons", params={"id_number": "110105194912310021"}).json()

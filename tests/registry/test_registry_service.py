@@ -74,10 +74,10 @@ def test_an_old_15_digit_id_number_finds_the_person_under_the_18_digit_one(db, d
 
 
 @pytest.mark.parametrize(("typed", "code"), [
-    ("110105194912310021", "id_number.checksum"),
-    ("11010519491231002", "id_number.length"),
-    (id_number("110105", dt.date(2099, 12, 31), 2), "id_number.birth_in_future"),
-    (id_number("990105", dt.date(1949, 12, 31), 2), "id_number.area"),
+    ("110105194912310021", "ids.id_number_checksum"),
+    ("11010519491231002", "ids.id_number_length"),
+    (id_number("110105", dt.date(2099, 12, 31), 2), "ids.id_number_birth_in_future"),
+    (id_number("990105", dt.date(1949, 12, 31), 2), "ids.id_number_area"),
 ])
 def test_a_malformed_id_number_is_refused_with_its_reason(db, demo, typed: str, code: str) -> None:
     with pytest.raises(IdentifierError) as refused:
@@ -98,11 +98,11 @@ def test_a_clerk_finds_a_vehicle_by_plate_with_or_without_its_type(db, demo) -> 
 
 
 @pytest.mark.parametrize(("kwargs", "code"), [
-    ({"plate": "京A1234I"}, "plate.letter_i_or_o"),
-    ({"plate": "貴A12345"}, "plate.traditional_province"),
-    ({"plate": "京A12345", "plate_type": "98"}, "plate_type.unknown"),
-    ({"vin": "1M8GDM9AXKP04278Q"}, "vin.forbidden_letter"),
-    ({"vin": "1M8GDM9AX"}, "vin.length"),
+    ({"plate": "京A1234I"}, "ids.plate_letter_i_or_o"),
+    ({"plate": "貴A12345"}, "ids.plate_traditional_province"),
+    ({"plate": "京A12345", "plate_type": "98"}, "ids.plate_type_unknown"),
+    ({"vin": "1M8GDM9AXKP04278Q"}, "ids.vin_forbidden_letter"),
+    ({"vin": "1M8GDM9AX"}, "ids.vin_length"),
     ({}, "registry.vehicle_key_missing"),
 ])
 def test_a_malformed_plate_or_vin_is_refused_with_its_reason(db, demo, kwargs: dict, code: str) -> None:

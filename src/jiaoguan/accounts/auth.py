@@ -19,7 +19,7 @@ from starlette.concurrency import run_in_threadpool
 
 from jiaoguan.accounts import service
 from jiaoguan.accounts.principal import Principal
-from jiaoguan.accounts.roles import REGISTRY_READERS, STAFF, Role
+from jiaoguan.accounts.roles import ENFORCEMENT, SUPERVISORS, Role
 from jiaoguan.kit.context import set_actor
 from jiaoguan.kit.errors import Forbidden, JiaoguanError, Unauthenticated
 from jiaoguan.kit.i18n import N_
@@ -32,7 +32,7 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 class CsrfFailed(JiaoguanError):
     status_code = 403
-    code = "csrf_failed"
+    code = "accounts.csrf_failed"
     message = N_("The form has expired or did not come from this site. Please reload the page and try again.")
 
 
@@ -55,7 +55,7 @@ def _principal_from_request(request: Request, db: Session) -> Principal | None:
     if auth.startswith("Bearer "):
         principal = service.principal_for_api_token(db, auth.removeprefix("Bearer ").strip())
         if principal is None:
-            raise Unauthenticated(N_("The device token is not valid."), code="bad_token")
+            raise Unauthenticated(N_("The device token is not valid."), code="accounts.bad_token")
         return principal
     token = request.cookies.get(SESSION_COOKIE)
     return service.principal_for_session(db, token) if token else None
@@ -104,7 +104,8 @@ Anyone = Annotated[Principal | None, Depends(public)]
 SignedIn = Annotated[Principal, Depends(allow(*ALL_ROLES))]
 Citizen = Annotated[Principal, Depends(allow(Role.citizen))]
 EnterpriseAgent = Annotated[Principal, Depends(allow(Role.enterprise_agent))]
-Staff = Annotated[Principal, Depends(allow(*STAFF))]
-RegistryReader = Annotated[Principal, Depends(allow(*REGISTRY_READERS))]
-Supervisor = Annotated[Principal, Depends(allow(Role.supervisor, Role.admin))]
+Supervisor = Annotated[Principal, Depends(allow(*SUPERVISORS))]
 Admin = Annotated[Principal, Depends(allow(Role.admin))]
+# Shared by the rooms of the road side (deadlines' penalty check, passes' checkpoint figures and trust data).
+Enforcer = Annotated[Principal, Depends(allow(*ENFORCEMENT))]
+# A room's own groups live in its `auth.py` (passes/auth.py, deadlines/auth.py, registry/auth.py).

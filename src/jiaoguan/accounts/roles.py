@@ -33,6 +33,10 @@ ROLE_NAMES = {
 
 STAFF = frozenset({Role.window_clerk, Role.online_seat, Role.hotline_agent, Role.checkpoint_officer,
                    Role.pass_issuer, Role.supervisor, Role.admin})
+# Supervisors and the administrator above them.
+SUPERVISORS = frozenset({Role.supervisor, Role.admin})
 # Staff who look people and vehicles up in the registry.
-REGISTRY_READERS = frozenset({Role.window_clerk, Role.online_seat, Role.hotline_agent, Role.supervisor,
-                              Role.admin, Role.checkpoint_officer})
+REGISTRY_READERS = frozenset({Role.window_clerk, Role.online_seat, Role.hotline_agent, Role.checkpoint_officer,
+                              *SUPERVISORS})
+# The road side: checkpoint officers and those who supervise them (checks, checkpoint figures, trust data).
+ENFORCEMENT = frozenset({Role.checkpoint_officer, *SUPERVISORS})

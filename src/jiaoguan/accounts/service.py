@@ -34,12 +34,12 @@ TOKEN_TOUCH_EVERY = dt.timedelta(minutes=1)
 
 
 class SignInFailed(Unauthenticated):
-    code = "signin_failed"
+    code = "accounts.signin_failed"
     message = N_("The user name or password is wrong.")
 
 
 class SignInLocked(TooManyRequests):
-    code = "signin_locked"
+    code = "accounts.signin_locked"
     message = N_("Too many failed attempts. Please try again after %(minutes)s minutes.")
 
 
@@ -49,7 +49,7 @@ def sha256(text: str) -> str:
 
 def hash_password(password: str) -> str:
     if len(password) < 8:
-        raise InvalidInput(N_("The password must have at least 8 characters."), code="weak_password",
+        raise InvalidInput(N_("The password must have at least 8 characters."), code="accounts.weak_password",
                            field="password")
     return _hasher.hash(password)
 
@@ -60,7 +60,7 @@ def create_user(session: Session, *, username: str, display_name: str, role: Rol
                 phone: str | None = None) -> User:
     role = Role(role)
     if session.execute(select(User.id).where(User.username == username)).first():
-        raise Conflict(N_("The user name %(username)s is taken."), code="username_taken", field="username",
+        raise Conflict(N_("The user name %(username)s is taken."), code="accounts.username_taken", field="username",
                        username=username)
     user = User(username=username, display_name=display_name, role=role.value,
                 password_hash=hash_password(password) if password else None, person_id=person_id,
@@ -165,7 +165,7 @@ def authenticate_sms_code(session: Session, phone: str, code: str) -> User:
     ).scalar_one_or_none()
     if match is None or user is None or not user.is_active:
         _note_failure(session, key)
-        raise SignInFailed(N_("The code is wrong or has expired."), code="bad_sms_code")
+        raise SignInFailed(N_("The code is wrong or has expired."), code="accounts.bad_sms_code")
     match.used = True
     _note_success(session, key)
     return user

@@ -18,22 +18,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query
-from sqlalchemy.orm import Session
+from fastapi import APIRouter, Query
 
-from jiaoguan.accounts.auth import Citizen, allow
-from jiaoguan.accounts.principal import Principal
-from jiaoguan.accounts.roles import REGISTRY_READERS, Role
+from jiaoguan.accounts.auth import Citizen
 from jiaoguan.deadlines import service
+from jiaoguan.deadlines.auth import Enforcer, Explainer
 from jiaoguan.deadlines.schemas import EnforcementOut, RecordDeadlinesOut
 from jiaoguan.kit.errors import NotFound
 from jiaoguan.kit.i18n import N_
-from jiaoguan.kit.web import UnitOfWorkRoute, get_db
+from jiaoguan.kit.web import Db, UnitOfWorkRoute
 
 router = APIRouter(prefix="/deadlines", route_class=UnitOfWorkRoute, tags=["deadlines"])
-Db = Annotated[Session, Depends(get_db)]
-Explainer = Annotated[Principal, Depends(allow(Role.citizen, Role.enterprise_agent, *REGISTRY_READERS))]
-Enforcer = Annotated[Principal, Depends(allow(Role.checkpoint_officer, Role.supervisor, Role.admin))]
 OnDay = Annotated[dt.date | None, Query(description="The day to judge, YYYY-MM-DD (default: today)")]
 RecordType = Literal["licence", "vehicle", "learner-permit", "preselected-plate"]
 

@@ -61,7 +61,7 @@ from jiaoguan.kit.i18n import N_
 
 
 class NoSuchDeadline(InvalidInput):
-    code = "no_such_deadline"
+    code = "deadlines.no_such_deadline"
     message = N_("The record has no %(kind)s deadline on %(on)s.")
 
 

@@ -15,7 +15,7 @@ import json
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
@@ -32,10 +32,9 @@ from jiaoguan.kit.clock import today
 from jiaoguan.kit.errors import InvalidInput, JiaoguanError, NotFound
 from jiaoguan.kit.i18n import N_, current_locale, translate
 from jiaoguan.kit.ids.divisions import PROVINCES
-from jiaoguan.kit.web import UnitOfWorkRoute, get_db, render
+from jiaoguan.kit.web import Db, UnitOfWorkRoute, render
 
 router = APIRouter(route_class=UnitOfWorkRoute, include_in_schema=False)
-Db = Annotated[Session, Depends(get_db)]
 BAD_JSON = N_("The document is not valid JSON (line %(line)s, column %(column)s).")
 NO_DOCUMENT = N_("Paste a measure document or choose a JSON file.")
 STATES = {

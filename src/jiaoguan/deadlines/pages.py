@@ -9,25 +9,21 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
-from sqlalchemy.orm import Session
 
-from jiaoguan.accounts.auth import Citizen, allow
-from jiaoguan.accounts.principal import Principal
-from jiaoguan.accounts.roles import Role
+from jiaoguan.accounts.auth import Citizen
 from jiaoguan.deadlines import measure_pages, service
+from jiaoguan.deadlines.auth import Enforcer
 from jiaoguan.deadlines.engine import Decision
 from jiaoguan.deadlines.page_parts import RECORD_TITLES, day_from_form
 from jiaoguan.deadlines.rules.kinds import Nature
 from jiaoguan.kit.clock import today
 from jiaoguan.kit.errors import InvalidInput
 from jiaoguan.kit.i18n import current_locale, translate
-from jiaoguan.kit.web import UnitOfWorkRoute, get_db, render
+from jiaoguan.kit.web import Db, UnitOfWorkRoute, render
 
 router = APIRouter(route_class=UnitOfWorkRoute, include_in_schema=False)
-Db = Annotated[Session, Depends(get_db)]
-Enforcer = Annotated[Principal, Depends(allow(Role.checkpoint_officer, Role.supervisor, Role.admin))]
 router.include_router(measure_pages.router)
 
 

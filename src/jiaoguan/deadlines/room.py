@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from jiaoguan.accounts.roles import Role
+from jiaoguan.accounts.roles import SUPERVISORS, Role
 from jiaoguan.kit.i18n import N_
 from jiaoguan.kit.rooms import Job, NavEntry, Room
 
@@ -14,7 +14,7 @@ ROOM = Room(
     nav=(
         NavEntry(N_("My deadlines"), "/my/deadlines", frozenset({Role.citizen}), order=20),
         NavEntry(N_("May I penalise?"), "/enforcement/check", frozenset({Role.checkpoint_officer}), order=30),
-        NavEntry(N_("Temporary measures"), "/measures", frozenset({Role.supervisor, Role.admin}), order=30),
+        NavEntry(N_("Temporary measures"), "/measures", SUPERVISORS, order=30),
         NavEntry(N_("Edit measures"), "/admin/measures", frozenset({Role.admin}), order=31),
     ),
     jobs=(Job("deadlines.sweep", dt.timedelta(days=1), "jiaoguan.deadlines.jobs:nightly_sweep"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from jiaoguan.kit.audit import scrub
+from jiaoguan.kit.ids.masking import scrub
 
 
 class MaskIdNumbers(logging.Filter):

@@ -15,7 +15,7 @@ the machine does not know.
 
 Use:
     class Status(StrEnum): pending = "pending"; approved = "approved"
-    MACHINE = StateMachine("pass_application", Status, [
+    MACHINE = StateMachine("pass_application", Status, room="passes", transitions=[
         Transition("approve", {Status.pending}, Status.approved, {Role.pass_issuer, SYSTEM_ROLE},
                    event="pass_application.approved", notify="pass_approved"),
     ])
@@ -44,17 +44,17 @@ SYSTEM_ROLES = frozenset({"system", "cli"})  # the worker, automatic rules and o
 
 
 class TransitionRefused(Conflict):
-    code = "state.transition_refused"
+    code = "kit.transition_refused"
     message = N_("This cannot be done now: it is %(state)s.")
 
 
 class StaleState(Conflict):
-    code = "state.stale"
+    code = "kit.stale"
     message = N_("Someone else changed this in the meantime. Please reload the page and try again.")
 
 
 class RoleRefused(Forbidden):
-    code = "state.role_refused"
+    code = "kit.role_refused"
     message = N_("Your role may not do this.")
 
 
@@ -105,6 +105,8 @@ class StateMachine(Generic[S]):
     transitions: Sequence[Transition[S]]
     status_attr: str = "status"
     labels: Mapping[str, str] = field(default_factory=dict)  # state -> English msgid shown to people
+    # The declaring room: refusals are `<room>.transition_refused`, `<room>.role_refused`, `<room>.stale`.
+    room: str = field(kw_only=True)
     _by_action: dict[str, Transition[S]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -143,16 +145,16 @@ class StateMachine(Generic[S]):
         acting = role if role is not None else current_actor().role
         current = str(getattr(obj, self.status_attr))
         if current not in t.source:
-            raise TransitionRefused(code=f"{self.name}.transition_refused", state=current)
+            raise TransitionRefused(code=f"{self.room}.transition_refused", state=current)
         if acting not in t.roles:
-            raise RoleRefused(code=f"{self.name}.role_refused")
+            raise RoleRefused(code=f"{self.room}.role_refused")
         if expected_version is not None and obj.version != expected_version:
-            raise StaleState(code=f"{self.name}.stale")
+            raise StaleState(code=f"{self.room}.stale")
         setattr(obj, self.status_attr, t.target.value)
         try:
             session.flush()
         except StaleDataError:
-            raise StaleState(code=f"{self.name}.stale") from None
+            raise StaleState(code=f"{self.room}.stale") from None
         audit.record(session, f"{self.name}.{action}", self.name, obj.id,
                      summary or f"{current} -> {t.target.value}")
         if t.event:

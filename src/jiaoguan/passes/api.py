@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Path, Query, Request, UploadFile
+from fastapi import APIRouter, File, Path, Query, UploadFile
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
@@ -15,8 +15,6 @@ from jiaoguan.accounts.auth import Anyone, EnterpriseAgent
 from jiaoguan.accounts.principal import Principal
 from jiaoguan.accounts.roles import Role
 from jiaoguan.kit.clock import today
-from jiaoguan.kit.errors import Forbidden
-from jiaoguan.kit.i18n import N_, current_locale, translate
 from jiaoguan.kit.web import Db, UnitOfWorkRoute
 from jiaoguan.passes.applications import service as apps
 from jiaoguan.passes.applications.csv_batch import MAX_BYTES, submit_batch
@@ -41,15 +39,6 @@ router = APIRouter(route_class=UnitOfWorkRoute, tags=["passes"])
 PASS_NO = r"^\d{12}$"
 
 
-def _invalid(request: Request, exc: apps.ApplicationInvalid) -> JSONResponse:
-    """422 problem+json listing every problem of the application (一次告知), not just the first."""
-    return JSONResponse({
-        "type": "https://jiaoguan.example/problems/" + exc.code, "title": translate(N_("Invalid input")),
-        "status": 422, "code": exc.code, "detail": exc.text(current_locale()), "instance": request.url.path,
-        "field": exc.field, "errors": [p.to_json() for p in exc.problems],
-    }, status_code=422, media_type="application/problem+json")
-
-
 def _application(db: Session, app_id: int, user: Principal) -> dict[str, Any]:
     app = apps.get_application(db, app_id)
     apps.ensure_may_see(db, user, app)
@@ -58,12 +47,9 @@ def _application(db: Session, app_id: int, user: Principal) -> dict[str, Any]:
 
 
 @router.post("/passes/applications", status_code=201)
-def create_application(request: Request, body: ApplicationIn, user: EnterpriseAgent, db: Db) -> Response:
+def create_application(body: ApplicationIn, user: EnterpriseAgent, db: Db) -> Response:
     """Apply for one pass. Every field problem is listed in `errors`; an overlapping pass gives 409."""
-    try:
-        app = apps.submit_application(db, user, body.to_input())
-    except apps.ApplicationInvalid as exc:
-        return _invalid(request, exc)
+    app = apps.submit_application(db, user, body.to_input())
     return JSONResponse(_application(db, app.id, user), status_code=201)
 
 
@@ -165,7 +151,7 @@ def sync_scans(body: ScanBatchIn, user: Officer, db: Db) -> dict[str, Any]:
 def figures(user: FigureReader, db: Db, checkpoint: str, day: dt.date | None = None) -> dict[str, Any]:
     row = cp.get_checkpoint(db, checkpoint)
     if user.role == Role.checkpoint_officer and user.province_code and user.province_code != row.province_code:
-        raise Forbidden(N_("This checkpoint is in another province."), code="checkpoint_other_province")
+        raise cp.OtherProvinceCheckpoint()
     return checkpoint_figures(db, row, day or today()).to_json()
 
 

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends
 
-from jiaoguan.accounts.auth import allow
+from jiaoguan.accounts.auth import Enforcer, allow
 from jiaoguan.accounts.principal import Principal
 from jiaoguan.accounts.roles import Role
 
@@ -14,7 +14,7 @@ Issuer = Annotated[Principal, Depends(allow(Role.pass_issuer))]
 Officer = Annotated[Principal, Depends(allow(Role.checkpoint_officer))]
 Clerk = Annotated[Principal, Depends(allow(Role.window_clerk))]
 # Officers read their checkpoint's figures; supervisors and admins read every checkpoint's and the trust data.
-FigureReader = Annotated[Principal, Depends(allow(Role.checkpoint_officer, Role.supervisor, Role.admin))]
-TrustReader = FigureReader
+FigureReader = Enforcer
+TrustReader = Enforcer
 # An application or pass is seen by its enterprise's agents and by the issuers of its province.
 Viewer = Annotated[Principal, Depends(allow(Role.enterprise_agent, Role.pass_issuer))]

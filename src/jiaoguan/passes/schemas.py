@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from jiaoguan.kit.ids.masking import mask_id_number, mask_name
 from jiaoguan.passes.applications.form import ApplicationInput, CrewInput
 from jiaoguan.passes.models import PassApplication, PassCrewMember, TransportPass
 
@@ -81,7 +82,6 @@ class ScanBatchIn(BaseModel):
 
 
 def crew_json(crew: list[PassCrewMember], *, masked: bool) -> list[dict[str, Any]]:
-    from jiaoguan.passes.qr.codec import mask_id_number, mask_name
 
     return [{"role": m.role, "name": mask_name(m.name) if masked else m.name,
              "id_number": mask_id_number(m.id_number) if masked else m.id_number,

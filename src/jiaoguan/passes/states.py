@@ -30,7 +30,7 @@ class PassStatus(StrEnum):
 # A pass still held by its vehicle (one vehicle, one pass, one route): a grey one waits for re-issue.
 HOLDING_PASS_STATUSES = (PassStatus.active.value, PassStatus.key_revoked.value)
 
-APPLICATION = StateMachine("pass_application", ApplicationStatus, [
+APPLICATION = StateMachine("pass_application", ApplicationStatus, room="passes", transitions=[
     Transition("approve", {ApplicationStatus.pending}, ApplicationStatus.approved, {Role.pass_issuer, *SYSTEM_ROLES},
                event="pass_application.approved"),
     Transition("refuse", {ApplicationStatus.pending}, ApplicationStatus.refused, {Role.pass_issuer},
@@ -41,7 +41,7 @@ APPLICATION = StateMachine("pass_application", ApplicationStatus, [
 
 KEY_KEEPERS = {Role.admin, *SYSTEM_ROLES}  # a key compromise is handled at the command line or by an admin
 
-PASS = StateMachine("transport_pass", PassStatus, [
+PASS = StateMachine("transport_pass", PassStatus, room="passes", transitions=[
     Transition("revoke", {PassStatus.active, PassStatus.key_revoked}, PassStatus.revoked, {Role.pass_issuer},
                event="pass.revoked", notify="pass_revoked"),
     Transition("grey_for_key", {PassStatus.active}, PassStatus.key_revoked, KEY_KEEPERS),

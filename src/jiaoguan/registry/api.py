@@ -1,5 +1,5 @@
 """Registry JSON API, mounted under /api/v1. A bad identifier is refused as problem+json naming the
-field and the reason (codes from kit.ids, e.g. id_number.checksum)."""
+field and the reason (`ids.id_number_checksum`, with the rejection `id_number.checksum` as `reason`)."""
 
 from __future__ import annotations
 
@@ -7,15 +7,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from jiaoguan.accounts.auth import Citizen, EnterpriseAgent, RegistryReader
+from jiaoguan.accounts.auth import Citizen, EnterpriseAgent
 from jiaoguan.accounts.roles import Role
 from jiaoguan.kit.web import Db, UnitOfWorkRoute
 from jiaoguan.registry import service
+from jiaoguan.registry.auth import FULL_ID_ROLES, RegistryReader
 from jiaoguan.registry.schemas import FleetOut, PersonOut, PersonRecordsOut, SearchOut, VehicleOut
 
 router = APIRouter(prefix="/registry", route_class=UnitOfWorkRoute, tags=["registry"])
-# Staff who do business on a person's file see the full ID number; the others see it masked.
-FULL_ID_ROLES = frozenset({Role.window_clerk, Role.online_seat, Role.supervisor, Role.admin})
 
 
 @router.get("/me", response_model=PersonRecordsOut, summary="My licences, vehicles, permits and plate holds")

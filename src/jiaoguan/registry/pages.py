@@ -7,12 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from jiaoguan.accounts.auth import Citizen, EnterpriseAgent, RegistryReader
+from jiaoguan.accounts.auth import Citizen, EnterpriseAgent
 from jiaoguan.accounts.roles import Role
 from jiaoguan.kit.errors import InvalidInput
 from jiaoguan.kit.web import Db, UnitOfWorkRoute, render
 from jiaoguan.registry import service
-from jiaoguan.registry.api import FULL_ID_ROLES
+from jiaoguan.registry.auth import FULL_ID_ROLES, RegistryReader
 from jiaoguan.registry.vocab import use_nature_name, vehicle_type_name
 
 router = APIRouter(route_class=UnitOfWorkRoute, include_in_schema=False)

@@ -44,8 +44,12 @@ def _is_api(request: Request) -> bool:
 API_TITLES = {**STATUS_TITLES, 404: N_("Not found")}
 
 
+PROBLEM_TYPES = "https://jiaoguan.example/problems/"
+
+
 def problem(request: Request, status: int, code: str, detail: str, **extra: Any) -> JSONResponse:
-    body = {"type": f"https://jiaoguan.example/problems/{code}", "title": translate(API_TITLES.get(
+    """The one maker of problem+json bodies (RFC 9457); `code` is `<room>.<reason>`, the type URL ends with it."""
+    body = {"type": PROBLEM_TYPES + code, "title": translate(API_TITLES.get(
         status, API_TITLES[400 if status < 500 else 500])), "status": status, "code": code,
         "detail": detail, "instance": request.url.path}
     body.update(extra)
@@ -63,8 +67,7 @@ def install(app: FastAPI) -> None:
     async def _domain(request: Request, exc: JiaoguanError) -> Response:
         log.info("error.%s", exc.code)
         if _is_api(request):
-            extra = {"field": exc.field} if exc.field else {}
-            return problem(request, exc.status_code, exc.code, exc.text(current_locale()), **extra)
+            return problem(request, exc.status_code, exc.code, exc.text(current_locale()), **exc.problem_members())
         if isinstance(exc, Unauthenticated) and request.method == "GET":
             return RedirectResponse(f"/signin?next={request.url.path}", status_code=303)
         return _page(request, exc.status_code, exc.text(current_locale()))
@@ -82,7 +85,7 @@ def install(app: FastAPI) -> None:
         detail = translate("The field %(field)s is not valid: %(reason)s", field=first["field"],
                            reason=first["reason"])
         if _is_api(request):
-            return problem(request, 422, "validation_failed", detail, field=first["field"], errors=errors)
+            return problem(request, 422, "web.validation_failed", detail, field=first["field"], errors=errors)
         return _page(request, 422, detail)
 
     @app.exception_handler(StarletteHTTPException)
@@ -91,7 +94,8 @@ def install(app: FastAPI) -> None:
         detail = translate(STATUS_TITLES.get(status, STATUS_TITLES[400 if status < 500 else 500]))
         if _is_api(request):
             detail = translate(API_TITLES.get(status, API_TITLES[400 if status < 500 else 500]))
-            return problem(request, status, {404: "not_found", 405: "method_not_allowed"}.get(status, "http_error"),
+            return problem(request, status, {404: "web.not_found", 405: "web.method_not_allowed"}.get(status,
+                                                                                        "web.http_error"),
                            detail)
         return _page(request, status, detail)
 
@@ -102,7 +106,7 @@ def install(app: FastAPI) -> None:
         # not the server; the request's transaction has already been rolled back.
         detail = translate("A number in the request is out of range.")
         if _is_api(request):
-            return problem(request, 422, "out_of_range", detail)
+            return problem(request, 422, "web.out_of_range", detail)
         return _page(request, 422, detail)
 
     @app.exception_handler(Exception)
@@ -112,5 +116,5 @@ def install(app: FastAPI) -> None:
                            rid=request.state.page_context.get("request_id", "-")
                            if hasattr(request.state, "page_context") else "-")
         if _is_api(request):
-            return problem(request, 500, "internal_error", detail)
+            return problem(request, 500, "web.internal_error", detail)
         return _page(request, 500, detail)

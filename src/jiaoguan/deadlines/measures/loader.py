@@ -47,7 +47,7 @@ _REF = re.compile(r"^[^\s@]{1,80}(@[1-9][0-9]*)?$")
 
 
 class MeasureError(InvalidInput):
-    code = "invalid_measure"
+    code = "deadlines.invalid_measure"
     message = N_("%(where)s: %(problem)s")
 
     def __init__(self, where: str, problem: str) -> None:

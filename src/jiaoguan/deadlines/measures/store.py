@@ -26,12 +26,12 @@ from jiaoguan.kit.i18n import N_
 
 
 class MeasureVersionExists(Conflict):
-    code = "measure_version_exists"
+    code = "deadlines.measure_version_exists"
     message = N_("Measure %(ref)s is already published with different content; publish it as a new version.")
 
 
 class MeasureVersionTooLow(Conflict):
-    code = "measure_version_too_low"
+    code = "deadlines.measure_version_too_low"
     message = N_("Measure %(id)s already has version %(latest)s; a new version must have a higher number.")
 
 

@@ -14,7 +14,6 @@ from jiaoguan.kit.audit.chain import (
     fields_of,
     pending_count,
     record,
-    scrub,
 )
 from jiaoguan.kit.audit.checkpoints import (
     AuditKeyExists,
@@ -33,7 +32,7 @@ from jiaoguan.kit.audit.verify import ChainProblem, ChainReport, verify_chain, v
 __all__ = [
     "GENESIS", "AuditCheckpoint", "AuditHead", "AuditKeyExists", "AuditKeyMissing", "AuditKeyUnusable", "AuditRecord",
     "AuditSinkUnwritable", "ChainProblem", "ChainReport", "Checkpoint", "chain_job", "chain_now", "chain_pending",
-    "checkpoint_job", "digest", "fields_of", "init_key", "load_signing_key", "pending_count", "record", "scrub",
+    "checkpoint_job", "digest", "fields_of", "init_key", "load_signing_key", "pending_count", "record",
     "take_checkpoint", "verify_chain", "verify_snapshot",
 ]
 

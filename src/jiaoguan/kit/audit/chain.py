@@ -19,7 +19,6 @@ import datetime as dt
 import hashlib
 import json
 import logging
-import re
 from collections.abc import Callable
 from typing import Any, Protocol, cast
 
@@ -30,17 +29,12 @@ from sqlalchemy.orm import Session
 from jiaoguan.kit.audit.models import GENESIS, AuditHead, AuditRecord
 from jiaoguan.kit.clock import utc_now
 from jiaoguan.kit.context import Actor, current_actor, request_id
+from jiaoguan.kit.ids.masking import scrub
 
 log = logging.getLogger("jiaoguan.audit")
-_ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(\d{6})\d{8}(\d{3}[0-9Xx])(?![0-9A-Za-z])")
 PENDING = "jiaoguan.audit.pending"          # session.info flag: this transaction wrote audit records
 AFTER_COMMIT = "jiaoguan.audit.after_commit"  # session.info list: work that may only happen once committed
 CHAIN_BATCH = 500
-
-
-def scrub(text: str) -> str:
-    """Mask any 18-character ID number in free text (first 6 and last 4 kept)."""
-    return _ID_NUMBER.sub(lambda m: m.group(1) + "********" + m.group(2)[-4:], text)
 
 
 class RecordFields(Protocol):

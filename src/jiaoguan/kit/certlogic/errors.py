@@ -6,7 +6,7 @@ from jiaoguan.kit.errors import InvalidInput
 class CertLogicError(InvalidInput):
     """An invalid CertLogic expression, or a type mismatch found while evaluating one."""
 
-    code = "certlogic_error"
+    code = "certlogic.invalid_expression"
 
     def __init__(self, detail: str) -> None:
         # The detail is technical (an operator, a path), so it is kept verbatim rather than translated.

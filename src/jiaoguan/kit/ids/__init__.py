@@ -27,6 +27,7 @@ from jiaoguan.kit.ids.licence import (
     permits,
     permitted_classes,
 )
+from jiaoguan.kit.ids.masking import mask_id_number, mask_name, scrub
 from jiaoguan.kit.ids.numbers import (
     LicenceFileNo,
     Mobile,
@@ -46,7 +47,6 @@ from jiaoguan.kit.ids.resident import (
     IdNumber,
     Sex,
     check_id_number,
-    mask_id_number,
     require_id_number,
     upgrade_legacy_id,
 )
@@ -61,6 +61,7 @@ __all__ = [
     "check_credit_code", "check_division_code", "check_id_number", "check_licence_classes",
     "check_licence_file_no", "check_mobile", "check_pass_no", "check_plate", "check_plate_type", "check_vin",
     "division", "find_division", "is_ab_class", "is_county_level", "mask_id_number", "mask_mobile",
+    "mask_name", "scrub",
     "parse_licence_classes", "permits", "permitted_classes", "plate_type", "plate_types_for",
     "require_credit_code", "require_id_number", "require_licence_file_no", "require_mobile",
     "require_pass_no", "require_plate", "require_vin", "upgrade_legacy_id",

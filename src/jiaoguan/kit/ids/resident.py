@@ -98,9 +98,3 @@ def require_id_number(raw: str, *, on: dt.date | None = None, field: str = "id_n
     return check_id_number(raw, on=on, field=field).require()
 
 
-def mask_id_number(raw: str) -> str:
-    """For logs and pages: keep the first 6 and last 4 characters (110105********002X)."""
-    number = compact(raw)
-    if len(number) <= 10:
-        return "*" * len(number)
-    return number[:6] + "*" * (len(number) - 10) + number[-4:]

@@ -94,11 +94,16 @@ def reject(code: str, field: str, /, **params: Any) -> Rejection:
 
 
 class IdentifierError(InvalidInput):
-    """Raised by the `require_*` helpers; `code` is the rejection's reason code."""
+    """Raised by the `require_*` helpers. Its code is `ids.<identifier>_<reason>` (`ids.id_number_checksum`
+    for the rejection `id_number.checksum`); the problem body also names the rejection itself as `reason`."""
 
     def __init__(self, rejection: Rejection) -> None:
-        super().__init__(rejection.msgid, code=rejection.code, field=rejection.field, **rejection.params)
+        super().__init__(rejection.msgid, code=f"ids.{rejection.code.replace('.', '_')}", field=rejection.field,
+                         **rejection.params)
         self.rejection = rejection
+
+    def problem_members(self) -> dict[str, Any]:
+        return {**super().problem_members(), "reason": self.rejection.code}
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -36,7 +36,7 @@ def configure_province(session: Session, province_code: str, *, max_validity_day
                        issuer_name: str | None = None, verification_phone: str | None = None
                        ) -> PassProvinceSettings:
     if province_code not in PROVINCES:
-        raise InvalidInput(N_("Unknown province code."), code="unknown_province", field="province_code")
+        raise InvalidInput(N_("Unknown province code."), code="passes.unknown_province", field="province_code")
     row = session.get(PassProvinceSettings, province_code)
     if row is None:
         row = province_settings(session, province_code)
@@ -44,13 +44,13 @@ def configure_province(session: Session, province_code: str, *, max_validity_day
     if max_validity_days is not None:
         if not 1 <= max_validity_days <= 90:
             raise InvalidInput(N_("The maximum validity must be between 1 and 90 days."),
-                               code="bad_max_validity", field="max_validity_days")
+                               code="passes.bad_max_validity", field="max_validity_days")
         row.max_validity_days = max_validity_days
     if review_working_days is not None:
         row.review_working_days = max(0, review_working_days)
     if number_area is not None:
         if number_area not in NUMBER_AREAS:
-            raise InvalidInput(N_("Unknown numbering area."), code="bad_number_area", field="number_area")
+            raise InvalidInput(N_("Unknown numbering area."), code="passes.bad_number_area", field="number_area")
         row.number_area = number_area
     if issuer_name is not None:
         row.issuer_name = issuer_name
@@ -78,7 +78,8 @@ def add_auto_rule(session: Session, province_code: str, name: str, *, cargo_cate
                   require_good_standing: bool = True, max_days: int | None = None) -> PassAutoApprovalRule:
     unknown = [c for c in cargo_categories if c not in CARGO_CATEGORIES]
     if unknown:
-        raise InvalidInput(N_("Unknown cargo category."), code="unknown_cargo_category", field="cargo_categories")
+        raise InvalidInput(N_("Unknown cargo category."), code="passes.unknown_cargo_category",
+                           field="cargo_categories")
     rule = PassAutoApprovalRule(province_code=province_code, name=name, cargo_categories=" ".join(cargo_categories),
                                 require_good_standing=require_good_standing, max_days=max_days, enabled=True,
                                 created_at=utc_now())

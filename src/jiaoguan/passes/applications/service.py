@@ -40,7 +40,7 @@ REFUSAL_REASONS: Mapping[str, str] = {
 
 
 class ApplicationInvalid(InvalidInput):
-    code = "pass_application_invalid"
+    code = "passes.application_invalid"
     message = N_("The application has %(count)s problem(s); please correct them.")
 
     def __init__(self, problems: list[FieldProblem]) -> None:
@@ -48,20 +48,24 @@ class ApplicationInvalid(InvalidInput):
         super().__init__(field=first, count=len(problems))
         self.problems = problems
 
+    def problem_members(self) -> dict[str, Any]:
+        """Every problem of the application (一次告知), not just the first."""
+        return {**super().problem_members(), "errors": [p.to_json() for p in self.problems]}
+
 
 class VehicleAlreadyHasPass(Conflict):
-    code = "pass_overlap"
+    code = "passes.overlap"
     message = N_("Vehicle %(plate)s already has %(what)s for %(start)s to %(end)s: one vehicle, one pass, one "
                  "route.")
 
 
 class NotYourApplication(Forbidden):
-    code = "not_your_application"
+    code = "passes.not_your_application"
     message = N_("This application belongs to another enterprise or province.")
 
 
 class ApplicationNotPending(Conflict):
-    code = "application_not_pending"
+    code = "passes.application_not_pending"
     message = N_("This application has already been decided.")
 
 
@@ -69,7 +73,7 @@ def enterprise_of_agent(session: Session, user: Principal) -> EnterpriseView:
     """The enterprise an agent acts for; an account linked to none may not apply."""
     enterprise = enterprise_of(session, user.enterprise_id)
     if enterprise is None:
-        raise Forbidden(N_("Your account is not linked to an enterprise."), code="no_enterprise")
+        raise Forbidden(N_("Your account is not linked to an enterprise."), code="passes.no_enterprise")
     return enterprise
 
 
@@ -166,7 +170,7 @@ def get_application(session: Session, application_id: int, *, lock: bool = False
     stmt = select(PassApplication).where(PassApplication.id == application_id)
     app = session.execute(stmt.with_for_update() if lock else stmt).scalar_one_or_none()
     if app is None:
-        raise NotFound(N_("No such application."), code="no_such_application")
+        raise NotFound(N_("No such application."), code="passes.no_such_application")
     return app
 
 
@@ -211,7 +215,7 @@ def approve(session: Session, application_id: int, issuer: Principal | None, *,
         raise ApplicationNotPending()
     if app.valid_to < today():
         raise Conflict(N_("The requested validity has already ended; refuse the application instead."),
-                       code="validity_ended")
+                       code="passes.validity_ended")
     _lock_plate(session, app.plate_no)
     refusal = overlap(session, app.plate_no, app.valid_from, app.valid_to, exclude_application=app.id)
     if refusal is not None:
@@ -238,9 +242,9 @@ def refuse(session: Session, application_id: int, issuer: Principal, reason_code
         raise ApplicationNotPending()
     note = " ".join(note.split())[:1000]
     if reason_code not in REFUSAL_REASONS:
-        raise InvalidInput(N_("Choose a reason for the refusal."), code="refusal_reason", field="reason")
+        raise InvalidInput(N_("Choose a reason for the refusal."), code="passes.refusal_reason", field="reason")
     if reason_code == "other" and not note:
-        raise InvalidInput(N_("Explain the refusal in the note."), code="refusal_note", field="note")
+        raise InvalidInput(N_("Explain the refusal in the note."), code="passes.refusal_note", field="note")
     app.decided_at, app.decided_by_user_id = utc_now(), issuer.id
     app.refusal_code, app.decision_note = reason_code, note or None
     APPLICATION.apply(session, app, "refuse", role=issuer.role, summary=f"{reason_code}: {note}",

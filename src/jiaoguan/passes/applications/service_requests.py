@@ -30,32 +30,36 @@ def request_service(session: Session, user: Principal, *, kind: str, plates: str
                     address: str = "", preferred_date: dt.date | None = None) -> PassServiceRequest:
     enterprise = enterprise_of_agent(session, user)
     if kind not in KINDS:
-        raise InvalidInput(N_("Choose batch or door-to-door handling."), code="service_kind", field="kind")
+        raise InvalidInput(N_("Choose batch or door-to-door handling."), code="passes.service_kind", field="kind")
     active = set(enterprise_active_plates(session, enterprise.id))
     if not active:
         raise Forbidden(N_("Only an enterprise whose vehicles hold active passes can ask for this service."),
-                        code="no_active_passes")
+                        code="passes.no_active_passes")
     wanted: list[str] = []
     for raw in plates.replace(",", " ").replace("，", " ").split():
         checked = check_plate(raw, field="plates")
         if checked.reason is not None or checked.value is None:
-            raise InvalidInput(N_("%(plate)s is not a plate number."), code="service_plate", field="plates", plate=raw)
+            raise InvalidInput(N_("%(plate)s is not a plate number."), code="passes.service_plate", field="plates",
+                               plate=raw)
         if checked.value not in wanted:
             wanted.append(checked.value)
     if not wanted or len(wanted) > MAX_VEHICLES:
-        raise InvalidInput(N_("List between 1 and %(max)s plate numbers."), code="service_plates", field="plates",
+        raise InvalidInput(N_("List between 1 and %(max)s plate numbers."), code="passes.service_plates",
+                           field="plates",
                            max=MAX_VEHICLES)
     business = " ".join(business.split())[:1000]
     if not business:
-        raise InvalidInput(N_("Say which business the vehicles need."), code="service_business", field="business")
+        raise InvalidInput(N_("Say which business the vehicles need."), code="passes.service_business",
+                           field="business")
     phone = check_mobile(contact_phone, field="contact_phone")
     if phone.value is None:
-        raise InvalidInput(N_("Give a mobile number to call."), code="service_phone", field="contact_phone")
+        raise InvalidInput(N_("Give a mobile number to call."), code="passes.service_phone", field="contact_phone")
     address = " ".join(address.split())[:200]
     if kind == "door_to_door" and not address:
-        raise InvalidInput(N_("Give the address for door-to-door service."), code="service_address", field="address")
+        raise InvalidInput(N_("Give the address for door-to-door service."), code="passes.service_address",
+                           field="address")
     if preferred_date is not None and preferred_date < today():
-        raise InvalidInput(N_("The preferred date is in the past."), code="service_date", field="preferred_date")
+        raise InvalidInput(N_("The preferred date is in the past."), code="passes.service_date", field="preferred_date")
     row = PassServiceRequest(
         province_code=enterprise.province_code, enterprise_id=enterprise.id, requested_by_user_id=user.id, kind=kind,
         plates=" ".join(wanted), business=business, address=address, contact_phone=phone.value,
@@ -88,15 +92,15 @@ def schedule(session: Session, clerk: Principal, request_id: int, when: dt.datet
              note: str = "") -> PassServiceRequest:
     row = session.get(PassServiceRequest, request_id)
     if row is None:
-        raise NotFound(N_("No such request."), code="no_such_request")
+        raise NotFound(N_("No such request."), code="passes.no_such_request")
     if clerk.province_code != row.province_code:
-        raise Forbidden(N_("This request belongs to another province."), code="other_province")
+        raise Forbidden(N_("This request belongs to another province."), code="passes.request_other_province")
     if row.status not in ("requested", "scheduled"):
-        raise Conflict(N_("This request is closed."), code="request_closed")
+        raise Conflict(N_("This request is closed."), code="passes.request_closed")
     if when.tzinfo is None:
-        raise InvalidInput(N_("Give the time with its zone."), code="naive_time", field="when")
+        raise InvalidInput(N_("Give the time with its zone."), code="passes.naive_time", field="when")
     if when < utc_now():
-        raise InvalidInput(N_("The appointment is in the past."), code="service_past", field="when")
+        raise InvalidInput(N_("The appointment is in the past."), code="passes.service_past", field="when")
     row.status, row.scheduled_for, row.scheduled_by_user_id = "scheduled", when, clerk.id
     row.clerk_note = " ".join(note.split())[:500] or None
     session.flush()
@@ -111,11 +115,11 @@ def schedule(session: Session, clerk: Principal, request_id: int, when: dt.datet
 def mark_done(session: Session, clerk: Principal, request_id: int) -> PassServiceRequest:
     row = session.get(PassServiceRequest, request_id)
     if row is None:
-        raise NotFound(N_("No such request."), code="no_such_request")
+        raise NotFound(N_("No such request."), code="passes.no_such_request")
     if clerk.province_code != row.province_code:
-        raise Forbidden(N_("This request belongs to another province."), code="other_province")
+        raise Forbidden(N_("This request belongs to another province."), code="passes.request_other_province")
     if row.status != "scheduled":
-        raise Conflict(N_("Only a scheduled request can be marked done."), code="request_not_scheduled")
+        raise Conflict(N_("Only a scheduled request can be marked done."), code="passes.request_not_scheduled")
     row.status = "done"
     session.flush()
     audit.record(session, "pass.service_request.done", "pass_service_request", row.id, "handled")

@@ -95,13 +95,18 @@ class OnlineResult:
         return out
 
 
+class OtherProvinceCheckpoint(Forbidden):
+    code = "passes.checkpoint_other_province"
+    message = N_("This checkpoint is in another province.")
+
+
 def get_checkpoint(session: Session, code: str) -> Checkpoint:
     code = code.strip()
     # A code no checkpoint can have (a NUL that PostgreSQL would refuse) is simply not found.
     row = None if loggable(code, 64) != code else session.execute(
         select(Checkpoint).where(Checkpoint.code == code)).scalar_one_or_none()
     if row is None:
-        raise NotFound(N_("No checkpoint with this code."), code="no_such_checkpoint", field="checkpoint")
+        raise NotFound(N_("No checkpoint with this code."), code="passes.no_such_checkpoint", field="checkpoint")
     return row
 
 
@@ -109,7 +114,7 @@ def checkpoint_for(session: Session, officer: Principal, code: str) -> Checkpoin
     """The checkpoint an officer works at: it must be in the officer's province."""
     row = get_checkpoint(session, code)
     if officer.province_code and officer.province_code != row.province_code:
-        raise Forbidden(N_("This checkpoint is in another province."), code="checkpoint_other_province")
+        raise OtherProvinceCheckpoint()
     return row
 
 
@@ -126,7 +131,8 @@ def ensure_checkpoint(session: Session, code: str, name: str, *, province_code: 
     if row is not None:
         return row
     if province_code not in PROVINCES or division_code[:2] != province_code:
-        raise InvalidInput(N_("The checkpoint's division is not in its province."), code="bad_checkpoint_division")
+        raise InvalidInput(N_("The checkpoint's division is not in its province."),
+                           code="passes.bad_checkpoint_division")
     row = Checkpoint(code=code, name=name, name_en=name_en, province_code=province_code,
                      division_code=division_code, lanes=lanes)
     session.add(row)
@@ -227,7 +233,8 @@ def _offline_problem(scan: OfflineScan, now: dt.datetime) -> str | None:
 def record_offline_scans(session: Session, officer: Principal, scans: list[OfflineScan]) -> SyncReport:
     """Store scans made offline; a scan id already stored (a batch sent twice) is counted, not stored again."""
     if len(scans) > MAX_SYNC_BATCH:
-        raise InvalidInput(N_("At most %(max)s scans per batch."), code="sync_batch_too_large", max=MAX_SYNC_BATCH)
+        raise InvalidInput(N_("At most %(max)s scans per batch."), code="passes.sync_batch_too_large",
+                           max=MAX_SYNC_BATCH)
     now = utc_now()
     report = SyncReport([], [], [])
     checkpoints: dict[str, Checkpoint] = {}

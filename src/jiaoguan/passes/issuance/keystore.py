@@ -29,12 +29,12 @@ from jiaoguan.passes.states import PassStatus
 
 
 class NoSigningKey(Conflict):
-    code = "no_signing_key"
+    code = "passes.no_signing_key"
     message = N_("There is no signing key for province %(province)s; run `jiaoguan pass keys init`.")
 
 
 class NoRootKey(Conflict):
-    code = "no_root_key"
+    code = "passes.no_root_key"
     message = N_("There is no national root key yet; run `jiaoguan pass keys init`.")
 
 
@@ -96,7 +96,7 @@ def current_signing_key(session: Session, province: str) -> PassSigningKey:
 
 def _check_province(province: str) -> None:
     if province not in PROVINCES:
-        raise InvalidInput(N_("Unknown province code."), code="unknown_province", field="province")
+        raise InvalidInput(N_("Unknown province code."), code="passes.unknown_province", field="province")
 
 
 def init_keys(session: Session, provinces: list[str]) -> list[PassSigningKey]:
@@ -140,7 +140,7 @@ def find_key(session: Session, kid_hex: str) -> PassSigningKey:
     row = session.execute(select(PassSigningKey).where(PassSigningKey.kid == kid_hex.strip().lower())
                           ).scalar_one_or_none()
     if row is None:
-        raise NotFound(N_("No key with this kid."), code="unknown_kid")
+        raise NotFound(N_("No key with this kid."), code="passes.unknown_kid")
     return row
 
 

@@ -23,7 +23,7 @@ MAX_SERIAL = 999_999
 
 
 class SerialsExhausted(Conflict):
-    code = "pass_serials_exhausted"
+    code = "passes.serials_exhausted"
     message = N_("All 999,999 pass numbers of area %(area)s are used.")
 
 

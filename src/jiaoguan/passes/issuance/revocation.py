@@ -25,7 +25,7 @@ from jiaoguan.passes.states import PASS, PassStatus
 
 
 class PassAlreadyRevoked(Conflict):
-    code = "pass_already_revoked"
+    code = "passes.already_revoked"
     message = N_("This pass has already been revoked.")
 
 
@@ -33,7 +33,7 @@ def get_pass(session: Session, pass_no: str, *, lock: bool = False) -> Transport
     stmt = select(TransportPass).where(TransportPass.pass_no == pass_no.strip())
     p = session.execute(stmt.with_for_update() if lock else stmt).scalar_one_or_none()
     if p is None:
-        raise NotFound(N_("No pass with this number."), code="no_such_pass")
+        raise NotFound(N_("No pass with this number."), code="passes.no_such_pass")
     return p
 
 
@@ -44,7 +44,7 @@ def revoke_pass(session: Session, pass_no: str, issuer: Principal, reason: str) 
         raise NotYourApplication()
     reason = " ".join(reason.split())[:500]
     if not reason:
-        raise InvalidInput(N_("Give the reason for the revocation."), code="revocation_reason", field="reason")
+        raise InvalidInput(N_("Give the reason for the revocation."), code="passes.revocation_reason", field="reason")
     if p.status == PassStatus.revoked:
         raise PassAlreadyRevoked()
     p.revoked_at, p.revoked_reason, p.revoked_by_user_id = utc_now(), reason, issuer.id
@@ -70,12 +70,12 @@ def revoke_key(session: Session, kid_hex: str, reason: str) -> tuple[PassSigning
     """Key compromise: the key is revoked and every active pass it signed turns grey (key_revoked)."""
     key = keystore.find_key(session, kid_hex)
     if key.kind != "signing":
-        raise Conflict(N_("Only a signing key can be revoked this way."), code="not_a_signing_key")
+        raise Conflict(N_("Only a signing key can be revoked this way."), code="passes.not_a_signing_key")
     reason = " ".join(reason.split())[:500]
     if not reason:
-        raise InvalidInput(N_("Give the reason for the revocation."), code="revocation_reason", field="reason")
+        raise InvalidInput(N_("Give the reason for the revocation."), code="passes.revocation_reason", field="reason")
     if key.status == "revoked":
-        raise Conflict(N_("This key has already been revoked."), code="key_already_revoked")
+        raise Conflict(N_("This key has already been revoked."), code="passes.key_already_revoked")
     now = utc_now()
     key.status, key.revoked_at, key.revoked_reason = "revoked", now, reason
     passes = list(session.execute(

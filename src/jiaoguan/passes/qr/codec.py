@@ -29,6 +29,7 @@ import cbor2
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from jiaoguan.kit.clock import CHINA_TZ
+from jiaoguan.kit.ids.masking import mask_id_number, mask_name
 from jiaoguan.passes.qr import cbor
 from jiaoguan.passes.qr.b45 import b45encode
 from jiaoguan.passes.qr.cose import sign1
@@ -58,26 +59,6 @@ class PassFormatError(ValueError):
 
 class DecompressedTooLarge(zlib.error):
     """The data inflates beyond `MAX_DECOMPRESSED` (a zip bomb, or not a pass)."""
-
-
-def mask_name(name: str) -> str:
-    """张三丰 → 张*丰, 张三 → 张*: surname and last character, never the whole name."""
-    name = name.strip()
-    if len(name) <= 1:
-        return "*" * len(name)
-    if len(name) == 2:
-        return name[0] + "*"
-    return name[0] + "*" * (len(name) - 2) + name[-1]
-
-
-def mask_id_number(id_number: str) -> str:
-    """Resident ID (18 or 15 characters): first 6 and last 4 kept; shorter documents: 2 and 2."""
-    value = id_number.strip().upper()
-    if len(value) >= 15:
-        return value[:6] + "*" * (len(value) - 10) + value[-4:]
-    if len(value) > 4:
-        return value[:2] + "*" * (len(value) - 4) + value[-2:]
-    return "*" * len(value)
 
 
 class CrewMember(NamedTuple):

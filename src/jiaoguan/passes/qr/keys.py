@@ -52,7 +52,7 @@ ORGANISATION = "jiaoguan"
 
 
 class PassKeyError(JiaoguanError):
-    code = "pass_key_error"
+    code = "passes.key_error"
     message = N_("The key or certificate cannot be used.")
 
 

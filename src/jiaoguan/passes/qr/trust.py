@@ -43,7 +43,7 @@ _PASS_EKU = PASS_SIGNING_EKU.dotted_string  # read once: the OID object builds a
 
 
 class TrustBundleError(JiaoguanError):
-    code = "bad_trust_bundle"
+    code = "passes.bad_trust_bundle"
     message = N_("The trust bundle is damaged or not signed by the national root.")
 
 

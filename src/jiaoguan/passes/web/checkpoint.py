@@ -17,7 +17,6 @@ from jiaoguan.accounts.auth import Anyone
 from jiaoguan.accounts.principal import Principal
 from jiaoguan.accounts.roles import Role
 from jiaoguan.kit.clock import today
-from jiaoguan.kit.errors import Forbidden
 from jiaoguan.kit.i18n import N_, current_locale
 from jiaoguan.kit.web import Db, UnitOfWorkRoute
 from jiaoguan.passes.auth import FigureReader, Officer
@@ -106,7 +105,7 @@ def figures(request: Request, user: FigureReader, db: Db, checkpoint: str = "", 
     points = cp.checkpoints_for(db, user) if user.role == Role.checkpoint_officer else _all_checkpoints(db)
     chosen: Checkpoint | None = next((p for p in points if p.code == checkpoint), points[0] if points else None)
     if checkpoint and chosen is not None and chosen.code != checkpoint:
-        raise Forbidden(N_("This checkpoint is in another province."), code="checkpoint_other_province")
+        raise cp.OtherProvinceCheckpoint()
     day = day or today()
     result = checkpoint_figures(db, chosen, day) if chosen is not None else None
     return page(request, user, "passes/figures.html", checkpoints=points, chosen=chosen, day=day, figures=result)

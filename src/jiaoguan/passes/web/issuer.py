@@ -87,7 +87,7 @@ def schedule(request_id: int, user: Clerk, db: Db, when: Annotated[str, Form()] 
     try:
         at = dt.datetime.fromisoformat(when).replace(tzinfo=CHINA_TZ)  # the clerk types Beijing time
     except ValueError:
-        raise InvalidInput(N_("Give the appointment as date and time."), code="bad_time", field="when") from None
+        raise InvalidInput(N_("Give the appointment as date and time."), code="passes.bad_time", field="when") from None
     sr.schedule(db, user, request_id, at, note)
     return RedirectResponse("/passes/service-queue?notice=scheduled", status_code=303)
 
