@@ -15,6 +15,7 @@ from jiaoguan.deadlines.rules.kinds import DeadlineKind
 from jiaoguan.deadlines.service import measures_in_db, record_deadlines
 from jiaoguan.deadlines.sweep.run import sweep
 from jiaoguan.registry.models import DrivingLicence, LearnerPermit, Person, PreselectedPlate, Vehicle
+from jiaoguan.registry.records import record_of
 from tests.factories.deadlines import publish_shipped
 from tests.factories.registry import licence, permit, person, plate_hold, vehicle
 
@@ -31,7 +32,7 @@ records = st.fixed_dictionaries({
 
 
 def _expected_licence(row: DrivingLicence, on: dt.date, measures: tuple) -> str:  # type: ignore[type-arg]
-    found = {d.kind: d for d in record_deadlines(row, on, measures).decisions}
+    found = {d.kind: d for d in record_deadlines(record_of(row), on, measures).decisions}
     cancel = found.get(DeadlineKind.LICENCE_CANCELLATION)
     if cancel is not None and cancel.overdue:
         return "cancelled"
@@ -39,7 +40,7 @@ def _expected_licence(row: DrivingLicence, on: dt.date, measures: tuple) -> str:
 
 
 def _expected_missed(car: Vehicle, on: dt.date, measures: tuple) -> int:  # type: ignore[type-arg]
-    found = {d.kind: d for d in record_deadlines(car, on, measures).decisions}
+    found = {d.kind: d for d in record_deadlines(record_of(car), on, measures).decisions}
     scrap = found.get(DeadlineKind.COMPULSORY_SCRAPPING)
     if not found[DeadlineKind.INSPECTION].past_deadline:
         return 0
@@ -49,7 +50,7 @@ def _expected_missed(car: Vehicle, on: dt.date, measures: tuple) -> int:  # type
 
 
 def _expired(row: LearnerPermit | PreselectedPlate, on: dt.date, measures: tuple) -> bool:  # type: ignore[type-arg]
-    return record_deadlines(row, on, measures).decisions[0].overdue
+    return record_deadlines(record_of(row), on, measures).decisions[0].overdue
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

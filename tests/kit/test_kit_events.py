@@ -129,3 +129,20 @@ def test_a_revoked_pass_is_counted_by_the_figures_room(db: Session) -> None:
     from jiaoguan.kit.clock import today
 
     assert value(db, "passes.revoked", "31", today()) == 1
+
+
+def test_an_in_app_message_is_read_in_the_readers_language(db: Session, client, make_user, sign_in) -> None:
+    from jiaoguan.kit.outbox import enqueue
+    from jiaoguan.notify.delivery import deliver_due
+
+    agent = make_user("enterprise_agent")
+    enqueue(db, "inapp", str(agent.id), "pass_issued", {"pass_no": "310000000001", "plate": "沪D10001",
+                                                        "start": "2022-04-29", "end": "2022-05-08"})
+    assert deliver_due(db) == 1
+    db.commit()
+    sign_in(client, agent)
+    zh = client.get("/my/messages")
+    assert zh.status_code == 200 and "通行证已核发" in zh.text and "310000000001" in zh.text
+    client.cookies.set("jg_lang", "en")
+    en = client.get("/my/messages")
+    assert "Pass issued" in en.text and "has been issued" in en.text

@@ -24,7 +24,7 @@ from jiaoguan.deadlines.rules.vehicle import CYCLES_BEFORE_SCRAPPING
 from jiaoguan.deadlines.service import measures_in_db, record_deadlines
 from jiaoguan.kit.calendar import add_months
 from jiaoguan.kit.i18n import N_
-from jiaoguan.registry.models import DrivingLicence, LearnerPermit, PreselectedPlate, Vehicle
+from jiaoguan.registry.records import LicenceRecord, PermitRecord, PlateRecord, VehicleRecord
 from jiaoguan.registry.states import (
     INSPECTION_WINDOW_MONTHS,
     INSURANCE_WARN_DAYS,
@@ -218,17 +218,17 @@ class DecisionStates:
         self.on = on
         self.measures: tuple[Measure, ...] = measures_in_db(session)
 
-    def licence(self, row: DrivingLicence) -> list[StateTag]:
+    def licence(self, row: LicenceRecord) -> list[StateTag]:
         decisions = record_deadlines(row, self.on, self.measures).decisions
         return licence_tags(decisions, row.status, row.valid_to is None)
 
-    def vehicle(self, row: Vehicle) -> list[StateTag]:
+    def vehicle(self, row: VehicleRecord) -> list[StateTag]:
         return vehicle_tags(record_deadlines(row, self.on, self.measures).decisions)
 
-    def permit(self, row: LearnerPermit) -> list[StateTag]:
+    def permit(self, row: PermitRecord) -> list[StateTag]:
         return permit_tags(record_deadlines(row, self.on, self.measures).decisions)
 
-    def plate(self, row: PreselectedPlate) -> list[StateTag]:
+    def plate(self, row: PlateRecord) -> list[StateTag]:
         return plate_tags(record_deadlines(row, self.on, self.measures).decisions)
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jiaoguan.accounts.principal import Principal
@@ -34,16 +33,12 @@ from jiaoguan.kit.clock import today
 from jiaoguan.kit.errors import InvalidInput, NotFound
 from jiaoguan.kit.i18n import N_, both
 from jiaoguan.kit.ids import check_plate, check_plate_type, require_id_number, require_licence_file_no, require_plate
-from jiaoguan.registry.models import DrivingLicence, LearnerPermit, Person, PreselectedPlate, Vehicle
+from jiaoguan.registry import queries as registry
+from jiaoguan.registry.records import RECORD_TYPES, LicenceRecord, PermitRecord, PlateRecord, Record, VehicleRecord
 
-RECORD_TYPES = ("licence", "vehicle", "learner-permit", "preselected-plate")
 NOTHING_PENALISABLE = {
     "licence": N_("On %(on)s this licence has no renewal or review deadline that a penalty could follow."),
     "vehicle": N_("On %(on)s this vehicle has no inspection deadline that a penalty could follow."),
-}
-_MODELS: dict[str, type[DrivingLicence | Vehicle | LearnerPermit | PreselectedPlate]] = {
-    "licence": DrivingLicence, "vehicle": Vehicle, "learner-permit": LearnerPermit,
-    "preselected-plate": PreselectedPlate,
 }
 
 
@@ -109,8 +104,8 @@ def measures_in_db(session: Session) -> tuple[Measure, ...]:
     return tuple(stored_measures(session))
 
 
-def _items(row: DrivingLicence | Vehicle | LearnerPermit | PreselectedPlate, on: dt.date) -> list[Item]:
-    if isinstance(row, DrivingLicence):
+def _items(row: Record, on: dt.date) -> list[Item]:
+    if isinstance(row, LicenceRecord):
         if row.status == "revoked":
             return []
         items = licence_items(classes=row.classes, valid_to=row.valid_to, on=on, review_due=row.review_due,
@@ -118,14 +113,14 @@ def _items(row: DrivingLicence | Vehicle | LearnerPermit | PreselectedPlate, on:
         if row.status == "cancelled":   # only the way back (科目一 within two years) is still open
             return [i for i in items if i.kind is DeadlineKind.LICENCE_RESTORATION]
         return items
-    if isinstance(row, Vehicle):
+    if isinstance(row, VehicleRecord):
         if row.status in ("scrapped", "cancelled"):
             return []
         return vehicle_items(pure_vehicle(vehicle_type=row.vehicle_type, use_nature=row.use_nature, seats=row.seats,
                                           registration_date=row.registration_date,
                                           inspection_valid_until=row.inspection_valid_until), on) + [
             insurance_item(row.insurance_valid_until)]
-    if isinstance(row, LearnerPermit):
+    if isinstance(row, PermitRecord):
         return [] if row.status in ("used", "cancelled") else [
             permit_item(issued_on=row.issued_on, classes=row.classes, valid_until=row.valid_until)]
     if row.status in ("registered", "released"):
@@ -133,25 +128,24 @@ def _items(row: DrivingLicence | Vehicle | LearnerPermit | PreselectedPlate, on:
     return [plate_item(selected_on=row.selected_on, valid_until=row.valid_until)]
 
 
-def _label(row: DrivingLicence | Vehicle | LearnerPermit | PreselectedPlate) -> str:
-    if isinstance(row, Vehicle | PreselectedPlate):
+def _label(row: Record) -> str:
+    if isinstance(row, VehicleRecord | PlateRecord):
         return check_plate(row.plate_no, legacy=True).display or row.plate_no
     return row.classes
 
 
-def _owner(row: DrivingLicence | Vehicle | LearnerPermit | PreselectedPlate) -> int | None:
-    return row.owner_person_id if isinstance(row, Vehicle) else row.person_id
+def _owner(row: Record) -> int | None:
+    return row.owner_person_id if isinstance(row, VehicleRecord) else row.person_id
 
 
-def record_deadlines(row: DrivingLicence | Vehicle | LearnerPermit | PreselectedPlate, on: dt.date,
+def record_deadlines(row: Record, on: dt.date,
                      measures: tuple[Measure, ...]) -> RecordDeadlines:
     decisions = tuple(item.judge(on, measures, row.province_code) for item in _items(row, on))
-    record_type = next(name for name, model in _MODELS.items() if isinstance(row, model))
-    return RecordDeadlines(record_type, row.id, _label(row), row.status, row.province_code, _owner(row), on,
+    return RecordDeadlines(row.record_type, row.id, _label(row), row.status, row.province_code, _owner(row), on,
                            decisions)
 
 
-def _may_see(session: Session, viewer: Principal, row: DrivingLicence | Vehicle | LearnerPermit | PreselectedPlate,
+def _may_see(session: Session, viewer: Principal, row: Record,
              on: dt.date, field: str | None = None) -> None:
     role = Role(viewer.role)
     if role is Role.citizen:
@@ -159,35 +153,31 @@ def _may_see(session: Session, viewer: Principal, row: DrivingLicence | Vehicle 
             raise NotYourRecord(field=field)
         return
     if role is Role.enterprise_agent:
-        if not (isinstance(row, Vehicle) and viewer.enterprise_id is not None
+        if not (isinstance(row, VehicleRecord) and viewer.enterprise_id is not None
                 and row.owner_enterprise_id == viewer.enterprise_id):
             raise NotYourRecord(field=field)
         return
     if role not in REGISTRY_READERS:
         raise NotYourRecord(field=field)
-    record_type = next(name for name, model in _MODELS.items() if isinstance(row, model))
-    audit.record(session, "deadlines.explain", record_type, row.id, f"deadlines as of {on}")
+    audit.record(session, "deadlines.explain", row.record_type, row.id, f"deadlines as of {on}")
 
 
 def explain_record(session: Session, viewer: Principal, record_type: str, record_id: int,
                    on: dt.date | None = None) -> RecordDeadlines:
-    model = _MODELS.get(record_type)
-    if model is None:
+    if record_type not in RECORD_TYPES:
         raise UnknownRecordType(field="record_type")
-    row = session.get(model, record_id)
-    if not isinstance(row, DrivingLicence | Vehicle | LearnerPermit | PreselectedPlate):
+    row = registry.record(session, record_type, record_id)
+    if row is None:
         raise RecordNotFound()
     day = on or today()
     _may_see(session, viewer, row, day)
     return record_deadlines(row, day, measures_in_db(session))
 
 
-def find_by_plate(session: Session, plate: str, plate_type: str | None) -> list[Vehicle]:
-    number = require_plate(plate, legacy=True, field="plate").value
-    q = select(Vehicle).where(Vehicle.plate_no == number)
-    if plate_type:
-        q = q.where(Vehicle.plate_type == check_plate_type(plate_type).require().value)
-    return list(session.scalars(q.order_by(Vehicle.plate_type, Vehicle.id)).all())
+def find_by_plate(session: Session, plate: str, plate_type: str | None) -> list[VehicleRecord]:
+    number = str(require_plate(plate, legacy=True, field="plate").value)
+    kind = check_plate_type(plate_type).require().value if plate_type else None
+    return registry.vehicle_records_by_plate(session, number, kind)
 
 
 def explain_plate(session: Session, viewer: Principal, plate: str, plate_type: str | None = None,
@@ -201,45 +191,31 @@ def explain_plate(session: Session, viewer: Principal, plate: str, plate_type: s
     return [record_deadlines(row, day, measures) for row in rows]
 
 
-def _person_records(session: Session, person_id: int) -> list[DrivingLicence | Vehicle | LearnerPermit |
-                                                              PreselectedPlate]:
-    rows: list[DrivingLicence | Vehicle | LearnerPermit | PreselectedPlate] = []
-    rows += session.scalars(select(DrivingLicence).where(DrivingLicence.person_id == person_id)
-                            .order_by(DrivingLicence.valid_from.desc(), DrivingLicence.id)).all()
-    rows += session.scalars(select(Vehicle).where(Vehicle.owner_person_id == person_id)
-                            .order_by(Vehicle.registration_date.desc(), Vehicle.id)).all()
-    rows += session.scalars(select(LearnerPermit).where(LearnerPermit.person_id == person_id)
-                            .order_by(LearnerPermit.issued_on.desc(), LearnerPermit.id)).all()
-    rows += session.scalars(select(PreselectedPlate).where(PreselectedPlate.person_id == person_id)
-                            .order_by(PreselectedPlate.selected_on.desc(), PreselectedPlate.id)).all()
-    return rows
-
-
 def explain_person(session: Session, viewer: Principal, id_number: str,
                    on: dt.date | None = None) -> list[RecordDeadlines]:
     """Every record of the person with this ID number (the licence number is the ID number)."""
-    number = require_id_number(id_number, field="id_number").value
-    person = session.scalars(select(Person).where(Person.id_number == number)).first()
-    if person is None:
+    number = str(require_id_number(id_number, field="id_number").value)
+    person_id = registry.person_id_of(session, number)
+    if person_id is None:
         raise RecordNotFound(field="id_number")
     day = on or today()
     role = Role(viewer.role)
-    if role is Role.citizen and viewer.person_id != person.id:
+    if role is Role.citizen and viewer.person_id != person_id:
         raise NotYourRecord(field="id_number")
     if role is not Role.citizen:
         if role not in REGISTRY_READERS:
             raise NotYourRecord(field="id_number")
-        audit.record(session, "deadlines.explain", "person", person.id, f"deadlines as of {day}")
+        audit.record(session, "deadlines.explain", "person", person_id, f"deadlines as of {day}")
     measures = measures_in_db(session)
-    return [record_deadlines(row, day, measures) for row in _person_records(session, person.id)]
+    return [record_deadlines(row, day, measures) for row in registry.records_of_person(session, person_id)]
 
 
 def my_deadlines(session: Session, viewer: Principal, on: dt.date | None = None) -> list[RecordDeadlines] | None:
     """A citizen's own records with their deadlines; None when the account has no person record."""
-    if viewer.person_id is None or session.get(Person, viewer.person_id) is None:
+    if viewer.person_id is None or registry.person_of(session, viewer.person_id) is None:
         return None
     day, measures = on or today(), measures_in_db(session)
-    return [record_deadlines(row, day, measures) for row in _person_records(session, viewer.person_id)]
+    return [record_deadlines(row, day, measures) for row in registry.records_of_person(session, viewer.person_id)]
 
 
 def check_vehicle(session: Session, plate: str, plate_type: str | None = None,
@@ -258,19 +234,16 @@ def check_licence(session: Session, licence: str, on: dt.date | None = None) -> 
     licence is given by its number (the holder's ID number) or its 12-digit file number."""
     text = licence.strip()
     if text.isdigit() and len(text) == 12:
-        file_no = require_licence_file_no(text, field="licence").value
-        row = session.scalars(select(DrivingLicence).where(DrivingLicence.file_no == file_no)).first()
+        file_no = str(require_licence_file_no(text, field="licence").value)
+        row = registry.licence_by_file_no(session, file_no)
     else:
-        number = require_id_number(text, field="licence").value
-        row = session.scalars(select(DrivingLicence).join(Person, Person.id == DrivingLicence.person_id)
-                              .where(Person.id_number == number)
-                              .order_by(DrivingLicence.valid_from.desc(), DrivingLicence.id.desc())).first()
+        row = registry.latest_licence_of(session, str(require_id_number(text, field="licence").value))
     if row is None:
         raise RecordNotFound(field="licence")
     return _answer(session, row, on or today(), (DeadlineKind.LICENCE_RENEWAL, DeadlineKind.LICENCE_REVIEW))
 
 
-def _answer(session: Session, row: DrivingLicence | Vehicle, on: dt.date,
+def _answer(session: Session, row: LicenceRecord | VehicleRecord, on: dt.date,
             kinds: tuple[DeadlineKind, ...]) -> EnforcementAnswer:
     found = record_deadlines(row, on, measures_in_db(session))
     checks = tuple(d for d in found.decisions if d.kind in kinds)

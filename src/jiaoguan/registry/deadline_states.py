@@ -16,7 +16,7 @@ from typing import Protocol
 from sqlalchemy.orm import Session
 
 from jiaoguan.kit import rooms
-from jiaoguan.registry.models import DrivingLicence, LearnerPermit, PreselectedPlate, Vehicle
+from jiaoguan.registry.records import LicenceRecord, PermitRecord, PlateRecord, VehicleRecord
 from jiaoguan.registry.states import StateTag
 
 EXTRA_KEY = "registry.deadline_states"
@@ -25,13 +25,13 @@ EXTRA_KEY = "registry.deadline_states"
 class DeadlineStates(Protocol):
     """The date-based tags of one record as of the day the provider was made for."""
 
-    def licence(self, row: DrivingLicence) -> Sequence[StateTag]: ...
+    def licence(self, row: LicenceRecord) -> Sequence[StateTag]: ...
 
-    def vehicle(self, row: Vehicle) -> Sequence[StateTag]: ...
+    def vehicle(self, row: VehicleRecord) -> Sequence[StateTag]: ...
 
-    def permit(self, row: LearnerPermit) -> Sequence[StateTag]: ...
+    def permit(self, row: PermitRecord) -> Sequence[StateTag]: ...
 
-    def plate(self, row: PreselectedPlate) -> Sequence[StateTag]: ...
+    def plate(self, row: PlateRecord) -> Sequence[StateTag]: ...
 
 
 def deadline_states(session: Session, on: dt.date) -> DeadlineStates | None:

@@ -14,7 +14,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jiaoguan.kit.ids.text import compact
-from jiaoguan.registry.models import Person, Vehicle
+from jiaoguan.registry.models import DrivingLicence, LearnerPermit, Person, PreselectedPlate, Vehicle
+from jiaoguan.registry.records import (
+    LicenceRecord,
+    PermitRecord,
+    PlateRecord,
+    Record,
+    VehicleRecord,
+    licence_record,
+    permit_record,
+    plate_record,
+    record_of,
+    vehicle_record,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,3 +92,60 @@ def persons_in_province(session: Session, province_code: str, *, limit: int = 10
     rows = session.execute(select(Person).where(Person.province_code == province_code)
                            .order_by(Person.id).limit(limit)).scalars()
     return [_person(p) for p in rows]
+
+
+# --- records with their deadline facts (the deadlines room's questions) -------------------------
+
+_MODELS: dict[str, type[DrivingLicence | Vehicle | LearnerPermit | PreselectedPlate]] = {
+    LicenceRecord.record_type: DrivingLicence, VehicleRecord.record_type: Vehicle,
+    PermitRecord.record_type: LearnerPermit, PlateRecord.record_type: PreselectedPlate,
+}
+
+
+def record(session: Session, record_type: str, record_id: int) -> Record | None:
+    """One record by its type (licence, vehicle, learner-permit, preselected-plate) and id."""
+    row = session.get(_MODELS[record_type], record_id)
+    return record_of(row) if isinstance(row, DrivingLicence | Vehicle | LearnerPermit | PreselectedPlate) else None
+
+
+def vehicle_records_by_plate(session: Session, plate_no: str, plate_type: str | None = None) -> list[VehicleRecord]:
+    stmt = select(Vehicle).where(Vehicle.plate_no == compact(plate_no))
+    if plate_type is not None:
+        stmt = stmt.where(Vehicle.plate_type == plate_type)
+    return [vehicle_record(v) for v in session.execute(stmt.order_by(Vehicle.plate_type, Vehicle.id)).scalars()]
+
+
+def records_of_person(session: Session, person_id: int) -> list[Record]:
+    """A person's licences, vehicles, learner permits and plate holds, newest first within each kind."""
+    found: list[Record] = []
+    found += [licence_record(r) for r in session.scalars(
+        select(DrivingLicence).where(DrivingLicence.person_id == person_id)
+        .order_by(DrivingLicence.valid_from.desc(), DrivingLicence.id))]
+    found += [vehicle_record(r) for r in session.scalars(
+        select(Vehicle).where(Vehicle.owner_person_id == person_id)
+        .order_by(Vehicle.registration_date.desc(), Vehicle.id))]
+    found += [permit_record(r) for r in session.scalars(
+        select(LearnerPermit).where(LearnerPermit.person_id == person_id)
+        .order_by(LearnerPermit.issued_on.desc(), LearnerPermit.id))]
+    found += [plate_record(r) for r in session.scalars(
+        select(PreselectedPlate).where(PreselectedPlate.person_id == person_id)
+        .order_by(PreselectedPlate.selected_on.desc(), PreselectedPlate.id))]
+    return found
+
+
+def person_id_of(session: Session, id_number: str) -> int | None:
+    """The person with this (normalised) ID number, or None."""
+    return session.scalars(select(Person.id).where(Person.id_number == id_number)).first()
+
+
+def licence_by_file_no(session: Session, file_no: str) -> LicenceRecord | None:
+    row = session.scalars(select(DrivingLicence).where(DrivingLicence.file_no == file_no)).first()
+    return licence_record(row) if row is not None else None
+
+
+def latest_licence_of(session: Session, id_number: str) -> LicenceRecord | None:
+    """The newest licence of the person with this ID number (the licence number is the ID number)."""
+    row = session.scalars(select(DrivingLicence).join(Person, Person.id == DrivingLicence.person_id)
+                          .where(Person.id_number == id_number)
+                          .order_by(DrivingLicence.valid_from.desc(), DrivingLicence.id.desc())).first()
+    return licence_record(row) if row is not None else None

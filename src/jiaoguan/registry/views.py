@@ -14,6 +14,7 @@ from jiaoguan.accounts.enterprises import EnterpriseView
 from jiaoguan.kit.ids import LICENCE_CLASSES, PLATE_TYPES, check_plate, mask_id_number, mask_mobile
 from jiaoguan.registry.deadline_states import DeadlineStates
 from jiaoguan.registry.models import DrivingLicence, LearnerPermit, Person, PreselectedPlate, Vehicle
+from jiaoguan.registry.records import licence_record, permit_record, plate_record, vehicle_record
 from jiaoguan.registry.states import (
     StateTag,
     Tone,
@@ -145,7 +146,7 @@ def licence_view(lic: DrivingLicence, on: dt.date, dates: DeadlineStates | None 
     states = licence_states(status=lic.status, valid_to=lic.valid_to, classes=lic.classes, points=lic.points,
                             review_due=lic.review_due, medical_due=lic.medical_due, on=on)
     if dates is not None:
-        states = with_deadline_tags(states, dates.licence(lic))
+        states = with_deadline_tags(states, dates.licence(licence_record(lic)))
     return LicenceView(lic.id, lic.file_no, classes_of(lic.classes), lic.first_issued, lic.valid_from, lic.valid_to,
                        lic.period_years, lic.status, lic.cycle_start, lic.points, lic.review_due, lic.medical_due,
                        lic.province_code, tuple(states))
@@ -164,7 +165,7 @@ def vehicle_view(v: Vehicle, on: dt.date, owner: OwnerView | None = None,
     states = vehicle_states(status=v.status, inspection_valid_until=v.inspection_valid_until,
                             insurance_valid_until=v.insurance_valid_until, missed_cycles=v.missed_cycles, on=on)
     if dates is not None:
-        states = with_deadline_tags(states, dates.vehicle(v))
+        states = with_deadline_tags(states, dates.vehicle(vehicle_record(v)))
     kind = PLATE_TYPES.get(v.plate_type)
     return VehicleView(v.id, v.plate_no, plate_display(v.plate_no), v.plate_type, kind.name_zh if kind else "",
                        v.vin, v.vehicle_type, v.use_nature, v.seats, v.registration_date, v.inspection_valid_until,
@@ -174,13 +175,13 @@ def vehicle_view(v: Vehicle, on: dt.date, owner: OwnerView | None = None,
 def permit_view(p: LearnerPermit, on: dt.date, dates: DeadlineStates | None = None) -> PermitView:
     states = permit_states(status=p.status, valid_until=p.valid_until, on=on)
     if dates is not None:
-        states = with_deadline_tags(states, dates.permit(p))
+        states = with_deadline_tags(states, dates.permit(permit_record(p)))
     return PermitView(p.id, classes_of(p.classes), p.issued_on, p.valid_until, p.status, tuple(states))
 
 
 def plate_hold_view(h: PreselectedPlate, on: dt.date, dates: DeadlineStates | None = None) -> PlateHoldView:
     states = plate_hold_states(status=h.status, valid_until=h.valid_until, on=on)
     if dates is not None:
-        states = with_deadline_tags(states, dates.plate(h))
+        states = with_deadline_tags(states, dates.plate(plate_record(h)))
     return PlateHoldView(h.id, h.plate_no, plate_display(h.plate_no), h.plate_type, h.vin, h.selected_on,
                          h.valid_until, h.status, tuple(states))

@@ -9,15 +9,16 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy import func, or_, select, text
 
-from jiaoguan.accounts.auth import Admin, Anyone, Supervisor
+from jiaoguan.accounts.auth import Admin, Anyone, SignedIn, Supervisor
 from jiaoguan.accounts.roles import ROLE_NAMES, Role
 from jiaoguan.kit import audit
 from jiaoguan.kit.audit import AuditRecord
+from jiaoguan.kit.clock import utc_now
 from jiaoguan.kit.errors import NotFound
-from jiaoguan.kit.i18n import N_, normalize_locale
+from jiaoguan.kit.i18n import N_, current_locale, normalize_locale
 from jiaoguan.kit.outbox import OutboxMessage, requeue
 from jiaoguan.kit.web import Db, UnitOfWorkRoute, render
-from jiaoguan.notify.models import DevSms
+from jiaoguan.notify.queries import inbox, mark_read, recent_dev_sms
 from jiaoguan.web.middleware import LANG_COOKIE, LARGE_COOKIE, YEAR
 
 router = APIRouter(route_class=UnitOfWorkRoute, include_in_schema=False)
@@ -95,8 +96,16 @@ def outbox_retry(request: Request, outbox_id: int, user: Admin, db: Db) -> Respo
     return RedirectResponse("/admin/outbox", status_code=303)
 
 
+@router.get("/my/messages")
+def my_messages(request: Request, user: SignedIn, db: Db) -> Response:
+    """The signed-in user's in-app messages (decisions, reminders), in the page's language; opening marks them read."""
+    messages = inbox(db, user.id, current_locale())
+    mark_read(db, user.id, utc_now())
+    return render(request, "web/messages.html", {"messages": messages})
+
+
 @router.get("/admin/dev-sms")
 def dev_sms(request: Request, user: Admin, db: Db) -> Response:
     """What the development SMS channel 'sent' (sign-in codes, reminders), for admins."""
-    rows = db.execute(select(DevSms).order_by(DevSms.id.desc()).limit(100)).scalars().all()
+    rows = recent_dev_sms(db)
     return render(request, "notify/dev_sms.html", {"rows": rows})

@@ -10,6 +10,7 @@ ROOM = Room(
     name="web",
     pages="jiaoguan.web.pages:router",
     nav=(
+        NavEntry(N_("Messages"), "/my/messages", frozenset(Role), order=90),
         NavEntry(N_("Audit trail"), "/admin/audit", SUPERVISORS, order=20),
         NavEntry(N_("Development SMS"), "/admin/dev-sms", frozenset({Role.admin}), order=25),
         NavEntry(N_("Deliveries and events"), "/admin/outbox", frozenset({Role.admin}), order=26),
