@@ -10,17 +10,18 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from jiaoguan.kit import rooms
-from jiaoguan.kit.commands import fail, failing_cleanly
+from jiaoguan.kit.commands import commands, fail, failing_cleanly, say
+from jiaoguan.kit.i18n import N_, translate
 from jiaoguan.kit.settings import get_settings
 
 if TYPE_CHECKING:
     from sqlalchemy import MetaData
 
-app = typer.Typer(help="jiaoguan 交管业务服务平台", no_args_is_help=True, add_completion=False)
-db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
-audit_app = typer.Typer(help="The audit trail.", no_args_is_help=True)
-audit_keys_app = typer.Typer(help="The key that signs audit checkpoints.", no_args_is_help=True)
-calendar_app = typer.Typer(help="Working-day calendar overrides.", no_args_is_help=True)
+app = commands(N_("jiaoguan, the traffic-administration service platform."), add_completion=False)
+db_app = commands(N_("Database schema."))
+audit_app = commands(N_("The audit trail."))
+audit_keys_app = commands(N_("The key that signs audit checkpoints."))
+calendar_app = commands(N_("Working-day calendar overrides."))
 app.add_typer(db_app, name="db")
 app.add_typer(audit_app, name="audit")
 audit_app.add_typer(audit_keys_app, name="keys")
@@ -34,7 +35,6 @@ for _room in rooms.installed():
 
 @app.callback()
 def _operator() -> None:
-    """jiaoguan 交管业务服务平台"""
     # Whatever a command changes is audited under the operator's OS account, never as "system".
     import getpass
 
@@ -47,14 +47,13 @@ def _operator() -> None:
     set_actor(Actor(None, "cli", f"cli:{who}"))
 
 
-@db_app.command("upgrade")
-def db_upgrade(revision: str = "head") -> None:
-    """Apply the Alembic migrations to the configured database."""
+@db_app.command("upgrade", help=N_("Apply the Alembic migrations to the configured database."))
+def db_upgrade(revision: Annotated[str, typer.Option(help=N_("The revision to reach."))] = "head") -> None:
     from jiaoguan.kit.migrate import upgrade
 
     with failing_cleanly():
         upgrade(revision=revision)
-    typer.echo(f"database at {revision}: {_safe_url()}")
+    say(N_("Database at %(revision)s: %(url)s"), revision=revision, url=_safe_url())
 
 
 def _safe_url() -> str:
@@ -65,24 +64,25 @@ def _safe_url() -> str:
     return url
 
 
-@app.command()
-def demo(people: Annotated[int, typer.Option(help="How many synthetic people.")] = 2000,
-         seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same data.")] = 2022) -> None:
-    """Load the demo data set (offices, staff for every role, a synthetic population)."""
+@app.command(help=N_("Load the demo data set (offices, staff for every role, a synthetic population)."))
+def demo(people: Annotated[int, typer.Option(help=N_("How many synthetic people."))] = 2000,
+         seed: Annotated[int, typer.Option(help=N_("Random seed: the same seed gives the same data."))] = 2022
+         ) -> None:
     from jiaoguan.demo import load_demo
     from jiaoguan.kit.migrate import upgrade
 
     if people < 0:
-        raise fail("--people must be zero or more.", 2)
+        raise fail(N_("--people must be zero or more."), 2)
     upgrade()
     summary = load_demo(people=people, seed=seed, progress=True)
     typer.echo(summary.describe())
 
 
-@app.command()
-def serve(host: str = "127.0.0.1", port: int = 8000,
-          demo_people: Annotated[int | None, typer.Option(help="People in the first-start demo.")] = None) -> None:
-    """Start the web app. On first start with the embedded database, migrate and load demo data."""
+@app.command(help=N_("Start the web app. On first start with the embedded database, migrate and load demo data."))
+def serve(host: Annotated[str, typer.Option(help=N_("The address to listen on."))] = "127.0.0.1",
+          port: Annotated[int, typer.Option(help=N_("The port to listen on."))] = 8000,
+          demo_people: Annotated[int | None, typer.Option(help=N_("People in the first-start demo."))] = None
+          ) -> None:
     import os
 
     import uvicorn
@@ -99,20 +99,19 @@ def serve(host: str = "127.0.0.1", port: int = 8000,
         upgrade()
         _embedded_audit_key()
         if not demo_loaded():
-            typer.echo("First start: loading demo data …")
+            say(N_("First start: loading demo data …"))
             load_demo(people=demo_people if demo_people is not None else settings.demo_people, seed=2022,
                       progress=True)
-    typer.echo(f"\njiaoguan is running at {settings.public_base_url}/  (API docs: /api/v1/docs)\n")
+    say(N_("\njiaoguan is running at %(url)s/  (API docs: /api/v1/docs)\n"), url=settings.public_base_url)
     print_demo_signins()
     from jiaoguan.web.app import create_app
 
     uvicorn.run(create_app(), host=host, port=port, log_level="info")
 
 
-@app.command()
-def worker(once: Annotated[bool, typer.Option(help="Deliver what is due, run due jobs, then exit.")] = False,
-           interval: float = 2.0) -> None:
-    """Deliver the outbox and run periodic jobs (nightly sweeps, escalations)."""
+@app.command(help=N_("Deliver the outbox and run periodic jobs (nightly sweeps, escalations)."))
+def worker(once: Annotated[bool, typer.Option(help=N_("Deliver what is due, run due jobs, then exit."))] = False,
+           interval: Annotated[float, typer.Option(help=N_("Seconds between two rounds."))] = 2.0) -> None:
     import threading
 
     from jiaoguan.kit import logmask
@@ -123,8 +122,8 @@ def worker(once: Annotated[bool, typer.Option(help="Deliver what is due, run due
     if once:
         report = tick()
         sent = sum(report.pumped.values())
-        jobs = ", ".join(report.jobs) or "none"
-        typer.echo(f"delivered {sent} message(s), {report.events} event(s); ran jobs: {jobs}")
+        say(N_("Delivered %(sent)s message(s), %(events)s event(s); ran jobs: %(jobs)s"), sent=sent,
+            events=report.events, jobs=", ".join(report.jobs) or "-")
         return
     stop = threading.Event()
     try:
@@ -140,26 +139,26 @@ def _embedded_audit_key() -> None:
 
     path = get_settings().effective_audit_key_file
     if get_settings().env != "production" and not path.exists():
-        typer.echo(f"audit checkpoint key {init_key(path)} created: {path}")
+        say(N_("Audit checkpoint key %(key)s created: %(path)s"), key=init_key(path), path=path)
 
 
-@audit_keys_app.command("init")
+@audit_keys_app.command("init", help=N_(
+    "Create the Ed25519 key that signs audit checkpoints (JIAOGUAN_AUDIT_KEY_FILE, default under the data "
+    "folder); its public half is written beside it."))
 def audit_keys_init() -> None:
-    """Create the Ed25519 key that signs audit checkpoints (JIAOGUAN_AUDIT_KEY_FILE, default under the data
-    folder); its public half is written beside it."""
     from jiaoguan.kit.audit import init_key
     from jiaoguan.kit.audit.checkpoints import public_path
 
     path = get_settings().effective_audit_key_file
     with failing_cleanly():
         key_id = init_key(path)
-    typer.echo(f"audit checkpoint key {key_id} created: {path} (public half: {public_path(path)}). "
-               "Keep a copy where the database administrator cannot change it.")
+    say(N_("Audit checkpoint key %(key)s created: %(path)s (public half: %(public)s). Keep a copy where the "
+           "database administrator cannot change it."), key=key_id, path=path, public=public_path(path))
 
 
-@audit_app.command("checkpoint")
+@audit_app.command("checkpoint", help=N_(
+    "Chain what is pending and sign a checkpoint now (the worker does this periodically)."))
 def audit_checkpoint() -> None:
-    """Chain what is pending and sign a checkpoint now (the worker does this periodically)."""
     from jiaoguan.kit.audit import chain_now, load_signing_key, take_checkpoint
     from jiaoguan.kit.audit.checkpoints import export_missing
     from jiaoguan.kit.db import get_engine, unit_of_work
@@ -172,16 +171,16 @@ def audit_checkpoint() -> None:
             export_missing(session)
             cp = take_checkpoint(session, key)
     if cp is None:
-        typer.echo("nothing new to sign: the last checkpoint already covers the whole chain")
+        say(N_("Nothing new to sign: the last checkpoint already covers the whole chain."))
     else:
-        typer.echo(f"checkpoint signed: {cp.seq} record(s), head {cp.head_hash[:16]}…, "
-                   f"exported to {settings.effective_audit_checkpoint_dir}")
+        say(N_("Checkpoint signed: %(records)s record(s), head %(head)s…, exported to %(folder)s"),
+            records=cp.seq, head=cp.head_hash[:16], folder=settings.effective_audit_checkpoint_dir)
 
 
-@audit_app.command("verify")
+@audit_app.command("verify", help=N_(
+    "Check the audit chain and every signed checkpoint, in one consistent snapshot. Exit 1 on any problem."))
 def audit_verify(chain_only: Annotated[bool, typer.Option(
-        "--chain-only", help="Check only the chain's own links, not the signed checkpoints.")] = False) -> None:
-    """Check the audit chain and every signed checkpoint, in one consistent snapshot. Exit 1 on any problem."""
+        "--chain-only", help=N_("Check only the chain's own links, not the signed checkpoints."))] = False) -> None:
     from jiaoguan.kit.audit import verify_snapshot
 
     with failing_cleanly():
@@ -189,51 +188,58 @@ def audit_verify(chain_only: Annotated[bool, typer.Option(
     for p in report.problems:
         typer.echo(p.describe())
     if report.problems:
-        raise fail(f"audit chain broken: {len(report.problems)} problem(s) in {report.chained} record(s)", 1)
-    summary = f"audit chain intact: {report.chained} record(s), {report.pending} waiting to be chained"
-    if not chain_only:
-        last = report.last_checkpoint
-        summary += f"; {report.checkpoints_checked} signed checkpoint(s) match" + (
-            f", the latest covering {last.seq} record(s) at {last.at:%Y-%m-%d %H:%M:%S} UTC" if last else
-            " (none exported yet: run `jiaoguan audit checkpoint` or the worker)")
-    typer.echo(summary)
+        raise fail(N_("Audit chain broken: %(problems)s problem(s) in %(records)s record(s)."), 1,
+                   problems=len(report.problems), records=report.chained)
+    say(N_("Audit chain intact: %(records)s record(s), %(pending)s waiting to be chained."),
+        records=report.chained, pending=report.pending)
+    if chain_only:
+        return
+    last = report.last_checkpoint
+    if last is None:
+        say(N_("%(count)s signed checkpoint(s) match (none exported yet: run `jiaoguan audit checkpoint` or the "
+               "worker)."), count=report.checkpoints_checked)
+    else:
+        say(N_("%(count)s signed checkpoint(s) match, the latest covering %(records)s record(s) at %(at)s UTC."),
+            count=report.checkpoints_checked, records=last.seq, at=f"{last.at:%Y-%m-%d %H:%M:%S}")
 
 
-@app.command()
-def backup(file: Annotated[Path, typer.Argument(help="The backup file to write (a .tar.gz).")]) -> None:
-    """Back up the database (either engine), the keys, the audit checkpoint log and uploaded documents."""
+@app.command(help=N_(
+    "Back up the database (either engine), the keys, the audit checkpoint log and uploaded documents."))
+def backup(file: Annotated[Path, typer.Argument(help=N_("The backup file to write (a .tar.gz)."))]) -> None:
     from jiaoguan.kit.backup import write_backup
 
     with failing_cleanly():
         manifest = write_backup(file, _metadata())
     rows = sum(t.rows for t in manifest.tables)
-    typer.echo(f"backup written to {file}: {rows} row(s) in {len(manifest.tables)} table(s) and "
-               f"{len(manifest.files)} file(s) (schema {manifest.schema_revision}, {manifest.source_engine})")
+    say(N_("Backup written to %(file)s: %(rows)s row(s) in %(tables)s table(s) and %(files)s file(s) (schema "
+           "%(revision)s, %(engine)s)."), file=file, rows=rows, tables=len(manifest.tables),
+        files=len(manifest.files), revision=manifest.schema_revision, engine=manifest.source_engine)
     if manifest.secret_key == "environment":
-        typer.echo("The secret key comes from JIAOGUAN_SECRET_KEY and is not in the backup: keep it with the backup.")
+        say(N_("The secret key comes from JIAOGUAN_SECRET_KEY and is not in the backup: keep it with the backup."))
 
 
-@app.command()
-def restore(file: Annotated[Path, typer.Argument(help="A file written by `jiaoguan backup`.")],
+@app.command(help=N_(
+    "Restore a backup into an empty database (either engine), with its keys, checkpoint log and documents."))
+def restore(file: Annotated[Path, typer.Argument(help=N_("A file written by `jiaoguan backup`."))],
             force: Annotated[bool, typer.Option(
-                "--force", help="Replace everything in a database that is not empty.")] = False) -> None:
-    """Restore a backup into an empty database (either engine), with its keys, checkpoint log and documents."""
+                "--force", help=N_("Replace everything in a database that is not empty."))] = False) -> None:
     from jiaoguan.kit.backup import restore_backup
 
     with failing_cleanly():
         summary = restore_backup(file, _metadata(), force=force)
-    typer.echo(f"restored {sum(summary.rows.values())} row(s) in {len(summary.rows)} table(s) and "
-               f"{len(summary.files)} file(s) from a {summary.source_engine} backup at schema "
-               f"{summary.schema_revision}: {_safe_url()}")
+    say(N_("Restored %(rows)s row(s) in %(tables)s table(s) and %(files)s file(s) from a %(engine)s backup at "
+           "schema %(revision)s: %(url)s"), rows=sum(summary.rows.values()), tables=len(summary.rows),
+        files=len(summary.files), engine=summary.source_engine, revision=summary.schema_revision, url=_safe_url())
     if summary.secret_key_in_environment:
-        typer.echo("The backed-up installation took its secret key from JIAOGUAN_SECRET_KEY: set the same value "
-                   "here, or the pass signing keys cannot be used.")
+        say(N_("The backed-up installation took its secret key from JIAOGUAN_SECRET_KEY: set the same value "
+               "here, or the pass signing keys cannot be used."))
 
 
-@calendar_app.command("set")
-def calendar_set(day: str, working: Annotated[bool, typer.Option("--working/--rest")],
-                 name: str = "") -> None:
-    """Declare DAY (YYYY-MM-DD) a working day or a rest day (years chinesecalendar does not know)."""
+@calendar_app.command("set", help=N_(
+    "Declare DAY (YYYY-MM-DD) a working day or a rest day (years chinesecalendar does not know)."))
+def calendar_set(day: Annotated[str, typer.Argument(help=N_("The day, YYYY-MM-DD."))],
+                 working: Annotated[bool, typer.Option("--working/--rest", help=N_("A working day or a rest day."))],
+                 name: Annotated[str, typer.Option(help=N_("The holiday's name, if any."))] = "") -> None:
     import datetime as dt
 
     from jiaoguan.kit.calendar_service import set_override
@@ -242,10 +248,11 @@ def calendar_set(day: str, working: Annotated[bool, typer.Option("--working/--re
     try:
         when = dt.date.fromisoformat(day)
     except ValueError:
-        raise fail(f"{day!r} is not a date (YYYY-MM-DD).", 2) from None
+        raise fail(N_("%(day)s is not a date (YYYY-MM-DD)."), 2, day=repr(day)) from None
     with failing_cleanly(), unit_of_work() as session:
         set_override(session, when, working=working, name=name)
-    typer.echo(f"{when}: {'working day' if working else 'rest day'} {name}".rstrip())
+    said = N_("%(day)s: working day %(name)s") if working else N_("%(day)s: rest day %(name)s")
+    typer.echo(translate(said, day=when, name=name).rstrip())
 
 
 def _metadata() -> MetaData:

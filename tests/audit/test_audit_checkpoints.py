@@ -30,7 +30,7 @@ def _signed_installation(installations: Callable[..., Installation], records: in
     inst = installations()
     assert cli("audit", "keys", "init").exit_code == 0
     _write(records)
-    assert "checkpoint signed" in cli("audit", "checkpoint").output
+    assert "Checkpoint signed" in cli("audit", "checkpoint").output
     return inst
 
 
@@ -64,7 +64,7 @@ def test_verify_checks_the_chain_and_every_signed_checkpoint(installations) -> N
     cli("audit", "checkpoint")
     code, out = _verify()
     assert code == 0, out
-    assert "audit chain intact: 9 record(s), 0 waiting" in out and "2 signed checkpoint(s) match" in out
+    assert "Audit chain intact: 9 record(s), 0 waiting" in out and "2 signed checkpoint(s) match" in out
     folder = get_settings().effective_audit_checkpoint_dir
     lines = [json.loads(x) for f in folder.glob("*.jsonl") for x in f.read_text().splitlines()]
     assert [c["seq"] for c in lines] == [6, 9]

@@ -34,7 +34,7 @@ def backed_up(installations: Callable[..., Installation], tmp_path: Path) -> tup
     source = installations()
     assert cli("audit", "keys", "init").exit_code == 0
     assert cli("demo", "--people", "15").exit_code == 0
-    assert "checkpoint signed" in cli("audit", "checkpoint").output
+    assert "Checkpoint signed" in cli("audit", "checkpoint").output
     document = source.data_dir / "documents" / "2022" / "medical-certificate.pdf"
     document.parent.mkdir(parents=True)
     document.write_bytes(b"%PDF-1.4 scanned certificate")
@@ -63,7 +63,7 @@ def test_a_restored_installation_has_every_row_and_its_chain_verifies_against_th
     # Life goes on: new ids do not collide (PostgreSQL's sequences moved), new records chain after the old.
     with unit_of_work() as session:
         audit.record(session, "thing.change", "thing", 1, "after the restore")
-    assert "checkpoint signed" in cli("audit", "checkpoint").output
+    assert "Checkpoint signed" in cli("audit", "checkpoint").output
     assert "2 signed checkpoint(s) match" in cli("audit", "verify").output
 
 

@@ -62,7 +62,7 @@ def test_the_sweep_command_prints_its_counts_as_json(command_db: Session) -> Non
 def test_the_sweep_command_shows_progress_and_a_summary(command_db: Session) -> None:
     result = runner.invoke(app, ["sweep", "--on", "2021-07-01"])
     assert result.exit_code == 0, result.output
-    assert "sweep as of 2021-07-01 finished" in result.stdout
+    assert "Sweep as of 2021-07-01 finished" in result.stdout
 
 
 @pytest.mark.parametrize("args", [["--on", "2021-13-01"], ["--offsets", "30,x"], ["--offsets", "-1"]])

@@ -92,12 +92,9 @@ def test_commands_on_an_unreachable_database_say_so(installations, monkeypatch, 
         _one_sentence(["audit", "verify", "--chain-only"], 1)
 
 
-# --- the rooms' commands (passes, deadlines): routed to those rooms -------------------------------------
-
-ROOMS = pytest.mark.xfail(strict=True, reason="issue 10.10, rooms' part: the deadlines/passes room fixes these")
+# --- the rooms' commands (passes, deadlines) -------------------------------------------------------------
 
 
-@ROOMS
 def test_measures_load_of_a_file_that_is_not_utf8_is_one_sentence(installations, tmp_path) -> None:
     installations()
     bad = tmp_path / "measure.json"
@@ -105,7 +102,6 @@ def test_measures_load_of_a_file_that_is_not_utf8_is_one_sentence(installations,
     _one_sentence(["measures", "load", str(bad)])
 
 
-@ROOMS
 def test_measures_load_of_an_empty_list_is_refused(installations, tmp_path) -> None:
     installations()
     empty = tmp_path / "none.json"
@@ -113,7 +109,6 @@ def test_measures_load_of_an_empty_list_is_refused(installations, tmp_path) -> N
     _one_sentence(["measures", "load", str(empty)])
 
 
-@ROOMS
 def test_deadlines_explain_with_a_measures_file_that_is_not_utf8_is_one_sentence(tmp_path) -> None:
     bad = tmp_path / "measure.json"
     bad.write_bytes(NOT_UTF8)
@@ -121,8 +116,7 @@ def test_deadlines_explain_with_a_measures_file_that_is_not_utf8_is_one_sentence
                    "--measures", str(bad)])
 
 
-@pytest.mark.parametrize("command", [
-    pytest.param(["pass", "keys", "bundle"], marks=ROOMS), pytest.param(["pass", "keys", "export-root"], marks=ROOMS)])
+@pytest.mark.parametrize("command", [["pass", "keys", "bundle"], ["pass", "keys", "export-root"]])
 def test_pass_key_files_to_an_unwritable_path_are_one_sentence(installations, tmp_path, command) -> None:
     installations()
     assert cli("pass", "keys", "init").exit_code == 0

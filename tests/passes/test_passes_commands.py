@@ -21,17 +21,22 @@ def cert_b64(signer: KeyPair) -> str:
     return base64.b64encode(certificate_der(signer.certificate)).decode()
 
 
-def run(*args: str):  # type: ignore[no-untyped-def]
-    return runner.invoke(app, ["verify", *args])
+def run(*args: str, lang: str | None = None):  # type: ignore[no-untyped-def]
+    env = {"JIAOGUAN_CLI_LOCALE": None, "LC_ALL": None, "LC_MESSAGES": None, "LANG": lang} if lang else None
+    return runner.invoke(app, ["verify", *args], env=env)
 
 
-def test_a_valid_pass_with_a_certificate_exits_0_and_prints_both_languages(
-    qr: str, cert_b64: str, during: dt.datetime
+@pytest.mark.parametrize(("lang", "says", "not_said"), [
+    ("en_US.UTF-8", ["VALID", "The pass is valid.", "plate 粤B12345"], "通行证有效"),
+    ("zh_CN.UTF-8", ["有效", "通行证有效", "粤B12345"], "The pass is valid."),
+])
+def test_a_valid_pass_with_a_certificate_exits_0_and_speaks_the_operators_language(
+    qr: str, cert_b64: str, during: dt.datetime, lang: str, says: list[str], not_said: str
 ) -> None:
-    result = run("--cert", cert_b64, "--at", during.isoformat(), qr)
+    result = run("--cert", cert_b64, "--at", during.isoformat(), qr, lang=lang)
     assert result.exit_code == 0, result.output
-    assert "通行证有效" in result.output and "The pass is valid." in result.output
-    assert "粤B12345" in result.output
+    assert all(word in result.output for word in says), result.output
+    assert not_said not in result.output
 
 
 def test_json_output_has_valid_reason_and_claims(qr: str, cert_b64: str, during: dt.datetime) -> None:

@@ -29,7 +29,7 @@ def test_init_creates_the_root_once_and_a_key_per_province(cli: CliRunner, db: S
     assert first.exit_code == 0, first.output
     assert first.output.count("signing") == 2 and "root" in first.output
     again = cli.invoke(app, ["init", "--province", "31"])
-    assert again.exit_code == 0 and "nothing to create" in again.output
+    assert again.exit_code == 0 and "Nothing to create" in again.output
     kinds = db.execute(select(PassSigningKey.kind, PassSigningKey.province_code)).all()
     assert sorted(kinds, key=str) == sorted([("root", None), ("signing", "31"), ("signing", "44")], key=str)
     stored = db.execute(select(PassSigningKey.private_key_pem)).scalars().all()

@@ -163,6 +163,20 @@ def test_the_api_lists_every_problem_of_an_application(client: TestClient, sign_
     assert {e["field"] for e in problem["errors"]} == {"vin", "crew[0].id_number", "crew[0].phone"}
 
 
+def test_a_csv_upload_over_the_size_limit_names_the_size_limit(client: TestClient, sign_in,
+                                                               agent: Principal) -> None:
+    from jiaoguan.passes.applications.csv_batch import MAX_BYTES, template_csv
+
+    as_user(client, sign_in, agent)
+    big = template_csv().encode() + b"\n" * MAX_BYTES
+    response = client.post("/api/v1/passes/applications/batch", files={"file": ("fleet.csv", big, "text/csv")})
+    assert response.status_code == 422
+    (problem,) = response.json()["problems"]
+    assert problem["code"] == "csv.too_large"
+    assert problem["message_en"] == "The file is too large (at most 2 MB)."
+    assert problem["message_zh"] == "文件过大（最大 2 MB）。"
+
+
 def test_an_agent_sees_only_its_own_enterprises_passes(client: TestClient, sign_in, db: Session, agent: Principal,
                                                      issuer: Principal, make_user, keys: None) -> None:
     p = apps.approve(db, apps.submit_application(db, agent, application()).id, issuer)

@@ -6,44 +6,41 @@ from typing import Annotated
 
 import typer
 
-from jiaoguan.kit.commands import failing_cleanly
+from jiaoguan.kit.commands import commands, fail, failing_cleanly, say
+from jiaoguan.kit.i18n import N_
 
-app = typer.Typer(help="User accounts.", no_args_is_help=True)
-
-
-def _fail(message: str, code: int) -> typer.Exit:
-    typer.secho(message, err=True, fg=typer.colors.RED)
-    return typer.Exit(code)
+app = commands(N_("User accounts."))
 
 
-@app.command("add")
-def user_add(username: str, role: str,
-             password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)],
-             display_name: str = "", province: str | None = None, phone: str | None = None) -> None:
-    """Create a user with a role (citizen, window_clerk, …, admin)."""
+@app.command("add", help=N_("Create a user with a role (citizen, window_clerk, …, admin)."))
+def user_add(username: Annotated[str, typer.Argument(help=N_("The user name to sign in with."))],
+             role: Annotated[str, typer.Argument(help=N_("The role: citizen, window_clerk, …, admin."))],
+             password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True,
+                                                   help=N_("The password (asked for when not given)."))],
+             display_name: Annotated[str, typer.Option(help=N_("The name shown (default: the user name)."))] = "",
+             province: Annotated[str | None, typer.Option(help=N_("Province code, 2 digits (staff)."))] = None,
+             phone: Annotated[str | None, typer.Option(help=N_("Mobile number for SMS sign-in."))] = None) -> None:
     from jiaoguan.accounts.roles import Role
     from jiaoguan.accounts.service import create_user
     from jiaoguan.kit.db import unit_of_work
 
     if role not in Role.__members__:
-        raise _fail(f"Unknown role {role!r}; choose one of: {', '.join(Role.__members__)}.", 2)
+        raise fail(N_("Unknown role %(role)s; choose one of: %(roles)s."), 2, role=repr(role),
+                   roles=", ".join(Role.__members__))
     with failing_cleanly(), unit_of_work() as session:
         user = create_user(session, username=username, display_name=display_name or username, role=role,
                            password=password, province_code=province, phone=phone)
-        typer.echo(f"created user {user.username} ({role})")
+        say(N_("Created user %(username)s (%(role)s)."), username=user.username, role=role)
 
 
-@app.command("token")
-def user_token(username: str, name: str = "device") -> None:
-    """Issue a device API token (e.g. for a checkpoint scanner) acting as USERNAME."""
-    from sqlalchemy import select
-
-    from jiaoguan.accounts.models import User
-    from jiaoguan.accounts.service import issue_api_token
+@app.command("token", help=N_("Issue a device API token (e.g. for a checkpoint scanner) acting as USERNAME."))
+def user_token(username: Annotated[str, typer.Argument(help=N_("The user the device acts as."))],
+               name: Annotated[str, typer.Option(help=N_("The device's name."))] = "device") -> None:
+    from jiaoguan.accounts.service import issue_api_token, principal_by_username
     from jiaoguan.kit.db import unit_of_work
 
     with failing_cleanly(), unit_of_work() as session:
-        user = session.execute(select(User).where(User.username == username)).scalar_one_or_none()
+        user = principal_by_username(session, username)
         if user is None:
-            raise _fail(f"No user named {username!r}.", 1)
-        typer.echo(issue_api_token(session, user, name))
+            raise fail(N_("No user named %(username)s."), 1, username=repr(username))
+        typer.echo(issue_api_token(session, user, name))  # the token itself: machine-readable, never translated

@@ -7,14 +7,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-import typer
-
 from jiaoguan.deadlines.rules.kinds import DeadlineKind, VehicleClass
+from jiaoguan.kit.errors import InvalidInput
+from jiaoguan.kit.i18n import N_
 from jiaoguan.kit.ids.divisions import PROVINCES
 
+USAGE = 2  # the exit status of a bad command-line value
 
-class UsageProblem(Exception):
-    """A bad command-line value; the message is the sentence shown to the officer."""
+
+class UsageProblem(InvalidInput):
+    """A bad command-line value; its text is the sentence shown to the officer."""
+
+    code = "deadlines.bad_option"
 
 
 def parse_day(value: str, option: str) -> dt.date:
@@ -23,15 +27,16 @@ def parse_day(value: str, option: str) -> dt.date:
             raise ValueError(value)
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise UsageProblem(f"{option} {value!r} is not a date; write it as YYYY-MM-DD, e.g. 2022-07-31.") from None
+        raise UsageProblem(N_("%(option)s %(value)s is not a date; write it as YYYY-MM-DD, e.g. 2022-07-31."),
+                           option=option, value=repr(value)) from None
 
 
 def parse_kind(value: str) -> DeadlineKind:
     try:
         return DeadlineKind(value)
     except ValueError:
-        names = ", ".join(k.value for k in DeadlineKind)
-        raise UsageProblem(f"--kind {value!r} is not a deadline kind; use one of {names}.") from None
+        raise UsageProblem(N_("--kind %(value)s is not a deadline kind; use one of %(kinds)s."), value=repr(value),
+                           kinds=", ".join(k.value for k in DeadlineKind)) from None
 
 
 def parse_province(value: str | None) -> str | None:
@@ -40,7 +45,8 @@ def parse_province(value: str | None) -> str | None:
         return None
     code = value.strip()[:2] if len(value.strip()) == 6 else value.strip()
     if not (code.isdigit() and code in PROVINCES):
-        raise UsageProblem(f"--province {value!r} is not a province code; use two digits, e.g. 14 for 山西.")
+        raise UsageProblem(N_("--province %(value)s is not a province code; use two digits, e.g. 14 for 山西."),
+                           value=repr(value))
     return code
 
 
@@ -50,10 +56,5 @@ def parse_vehicle_class(value: str | None) -> VehicleClass | None:
     try:
         return VehicleClass(value)
     except ValueError:
-        raise UsageProblem(f"--vehicle-class {value!r} is not known; use heavy or other.") from None
-
-
-def fail(message: str, code: int = 2) -> typer.Exit:
-    """Say it on stderr; the caller raises the returned exit (status 2: bad usage)."""
-    typer.secho(message, err=True, fg=typer.colors.RED)
-    return typer.Exit(code)
+        raise UsageProblem(N_("--vehicle-class %(value)s is not known; use heavy or other."),
+                           value=repr(value)) from None

@@ -14,7 +14,7 @@ from jiaoguan.accounts.roles import ROLE_NAMES, Role
 from jiaoguan.accounts.service import create_user
 from jiaoguan.demo.featured import CITIZEN_PHONE, ELDER_PHONE, Featured
 from jiaoguan.demo.places import OFFICES
-from jiaoguan.kit.i18n import translate
+from jiaoguan.kit.i18n import N_, translate
 from jiaoguan.kit.settings import get_settings
 
 #: Printed by `jiaoguan serve` and in the README; never use it outside a demo.
@@ -79,16 +79,14 @@ def add_accounts(session: Session, featured: Featured, offices: dict[str, int]) 
 
 
 def print_demo_signins(console: Console | None = None) -> None:
-    """A table of the demo sign-ins: role (Chinese and English), user name, password, where to sign in."""
+    """A table of the demo sign-ins in the current language: role, user name, password, where to sign in."""
     console = console or Console()
     base = get_settings().public_base_url.rstrip("/")
-    table = Table(title=f"Demo sign-ins 演示账号  →  {base}/signin", title_justify="left")
-    for column in ("角色", "Role", "Username", "Password", "SMS phone"):
-        table.add_column(column)
+    table = Table(title=translate(N_("Demo sign-ins  →  %(url)s"), url=f"{base}/signin"), title_justify="left")
+    for column in (N_("Role"), N_("Username"), N_("Password"), N_("SMS phone")):
+        table.add_column(translate(column))
     for acct in DEMO_ACCOUNTS:
-        msgid = ROLE_NAMES[acct.role]
-        table.add_row(translate(msgid, "zh_Hans"), translate(msgid, "en"), acct.username, DEMO_PASSWORD,
-                      acct.phone or "")
+        table.add_row(translate(ROLE_NAMES[acct.role]), acct.username, DEMO_PASSWORD, acct.phone or "")
     console.print(table)
-    console.print(f"Citizens may also sign in with a one-time SMS code; the code shows at {base}/admin/dev-sms "
-                  "(sign in as admin). 公民也可用短信验证码登录，验证码见管理员的开发短信页面。")
+    console.print(translate(N_("Citizens may also sign in with a one-time SMS code; the code shows at %(url)s "
+                               "(sign in as admin)."), url=f"{base}/admin/dev-sms"))

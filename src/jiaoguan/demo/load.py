@@ -29,6 +29,7 @@ from jiaoguan.demo.writer import RowWriter
 from jiaoguan.kit import audit, rooms
 from jiaoguan.kit.clock import today
 from jiaoguan.kit.db import unit_of_work
+from jiaoguan.kit.i18n import N_, translate
 
 log = logging.getLogger("jiaoguan.demo")
 BATCH_ROWS = 5000
@@ -64,14 +65,16 @@ class DemoSummary:
     def rows(self) -> int:
         return sum(self.counts.values())
 
-    def describe(self) -> str:
+    def describe(self, locale: str | None = None) -> str:
+        """One sentence in `locale` (default: the current language); the table names are the tables' own."""
         if self.skipped:
-            return (f"Demo data is already loaded (user '{MARKER_USERNAME}' exists); nothing was changed. "
-                    "To load it again, start from an empty database.")
+            return translate(N_("Demo data is already loaded (user '%(user)s' exists); nothing was changed. To load "
+                                "it again, start from an empty database."), locale, user=MARKER_USERNAME)
         parts = ", ".join(f"{n:,} {table}" for table, n in self.counts.items())
         rate = self.rows / self.seconds if self.seconds else 0.0
-        return (f"Demo data loaded (seed {self.seed}, as of {self.on}): {parts}. "
-                f"{self.rows:,} rows in {self.seconds:.1f} s ({rate:,.0f} rows/s).")
+        return translate(N_("Demo data loaded (seed %(seed)s, as of %(on)s): %(parts)s. %(rows)s rows in "
+                            "%(seconds)s s (%(rate)s rows/s)."), locale, seed=self.seed, on=self.on, parts=parts,
+                         rows=f"{self.rows:,}", seconds=f"{self.seconds:.1f}", rate=f"{rate:,.0f}")
 
 
 def demo_loaded(session: Session | None = None) -> bool:
@@ -141,7 +144,8 @@ def _progress(show: bool, total: int) -> Iterator[Callable[[int], None]]:
     if not show or total == 0:
         yield lambda n: None
         return
-    columns = (TextColumn("[bold]demo people"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    label = translate(N_("demo people"))
+    columns = (TextColumn(f"[bold]{label}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*columns, transient=False) as bar:
         task = bar.add_task("people", total=total)
         yield lambda n: bar.advance(task, n)

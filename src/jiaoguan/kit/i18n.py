@@ -61,6 +61,11 @@ def set_locale(locale: str) -> contextvars.Token[str]:
     return _current.set(normalize_locale(locale))
 
 
+def reset_locale(token: contextvars.Token[str]) -> None:
+    """Undo a `set_locale` (the CLI restores the caller's language when a command ends)."""
+    _current.reset(token)
+
+
 def current_locale() -> str:
     return _current.get()
 

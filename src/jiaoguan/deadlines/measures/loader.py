@@ -34,7 +34,7 @@ from jiaoguan.deadlines.rules.kinds import DeadlineKind, Nature, VehicleClass
 from jiaoguan.kit.calendar import add_months
 from jiaoguan.kit.certlogic import validate as validate_certlogic
 from jiaoguan.kit.errors import InvalidInput
-from jiaoguan.kit.i18n import N_
+from jiaoguan.kit.i18n import N_, translate
 from jiaoguan.kit.ids.divisions import PROVINCES
 
 _TOP = {"id", "version", "supersedes", "title", "announced", "effective_from", "effective_to", "region",
@@ -44,34 +44,41 @@ _PROVISION = {"classes", "mode", "months", "end_date", "until_further_notice", "
 _SUSPENSION = {"consequences", "from", "resume_on", "until_further_notice", "text", "notes"}
 _ID = re.compile(r"^[^\s@]{1,80}$")
 _REF = re.compile(r"^[^\s@]{1,80}(@[1-9][0-9]*)?$")
+NOT_BEFORE_START = N_("must not be before effective_from")
 
 
 class MeasureError(InvalidInput):
     code = "deadlines.invalid_measure"
-    message = N_("%(where)s: %(problem)s")
+    message = N_("%(where)s: %(problem)s.")
 
-    def __init__(self, where: str, problem: str) -> None:
-        super().__init__(where=where, problem=problem, field=where)
+    def __init__(self, where: str, problem: str, **params: Any) -> None:
+        """`problem` is an English msgid (with its own `params`), translated with the message."""
+        super().__init__(where=where, problem=problem % params if params else problem, field=where)
+        self.problem, self.problem_params = problem, params
+
+    def text(self, locale: str | None = None) -> str:
+        return translate(self.message, locale, where=self.params["where"],
+                         problem=translate(self.problem, locale, **self.problem_params))
 
 
 def parse_measure(doc: Any, where: str = "measure") -> Measure:
     obj = _object(doc, where, _TOP)
     ident = _text(obj, "id", where)
     if not _ID.match(ident):
-        raise MeasureError(f"{where}.id", "must be 1-80 characters without spaces or '@'")
+        raise MeasureError(f"{where}.id", N_("must be 1-80 characters without spaces or '@'"))
     version = obj.get("version")
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-        raise MeasureError(f"{where}.version", "must be a whole number from 1 up")
+        raise MeasureError(f"{where}.version", N_("must be a whole number from 1 up"))
     title = _object(obj.get("title"), f"{where}.title", {"zh", "en"})
     start = _date(obj, "effective_from", where, required=True)
     end = _date(obj, "effective_to", where)
     assert start is not None
     if end is not None and end < start:
-        raise MeasureError(f"{where}.effective_to", "must not be before effective_from")
+        raise MeasureError(f"{where}.effective_to", NOT_BEFORE_START)
     provisions_doc = _list(obj, "provisions", where)
     suspends_doc = _list(obj, "suspends", where)
     if not provisions_doc and not suspends_doc:
-        raise MeasureError(f"{where}.provisions", "a measure needs at least one provision or suspension")
+        raise MeasureError(f"{where}.provisions", N_("a measure needs at least one provision or suspension"))
     provisions = [_provision(p, f"{where}.provisions[{i}]", i, start, end)
                   for i, p in enumerate(provisions_doc)]
     suspensions = [_suspension(s, f"{where}.suspends[{i}]", start) for i, s in enumerate(suspends_doc)]
@@ -90,22 +97,31 @@ def parse_measure(doc: Any, where: str = "measure") -> Measure:
 
 
 def parse_measures(doc: Any, where: str = "measures") -> list[Measure]:
-    """One measure object or an array of them; (id, version) must be unique."""
+    """One measure object or a non-empty array of them; (id, version) must be unique."""
+    if doc == []:
+        raise MeasureError(where, N_("holds no measure: give one measure object or a list of them"))
     items = doc if isinstance(doc, list) else [doc]
     found = [parse_measure(d, f"{where}[{i}]" if isinstance(doc, list) else where) for i, d in enumerate(items)]
     _check_unique(found, where)
     return found
 
 
+def read_measure_file(path: Path | str) -> Any:
+    """The JSON document of a measure file; an unreadable file, not UTF-8 or not JSON, is a `MeasureError`."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise MeasureError(str(p), N_("cannot be read (%(reason)s)"), reason=exc.strerror or exc) from exc
+    except UnicodeDecodeError as exc:
+        raise MeasureError(p.name, N_("is not UTF-8 text (byte %(byte)s)"), byte=exc.start) from exc
+    return _json(text, p.name)
+
+
 def load_measures(paths: Iterable[Path | str]) -> list[Measure]:
     found: list[Measure] = []
     for path in paths:
-        p = Path(path)
-        try:
-            text = p.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise MeasureError(str(p), f"cannot be read ({exc.strerror or exc})") from exc
-        found.extend(parse_measures(_json(text, p.name), p.name))
+        found.extend(parse_measures(read_measure_file(path), Path(path).name))
     _check_unique(found, "measures")
     return found
 
@@ -126,14 +142,15 @@ def _json(text: str, where: str) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise MeasureError(where, f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from exc
+        raise MeasureError(where, N_("not valid JSON (line %(line)s, column %(column)s: %(reason)s)"),
+                           line=exc.lineno, column=exc.colno, reason=exc.msg) from exc
 
 
 def _check_unique(measures: list[Measure], where: str) -> None:
     seen: set[str] = set()
     for m in measures:
         if m.ref in seen:
-            raise MeasureError(where, f"{m.ref} appears twice; a changed measure needs a new version")
+            raise MeasureError(where, N_("%(ref)s appears twice; a changed measure needs a new version"), ref=m.ref)
         seen.add(m.ref)
 
 
@@ -142,34 +159,35 @@ def _provision(doc: Any, where: str, index: int, start: dt.date, end: dt.date | 
     classes = _kinds(obj.get("classes"), f"{where}.classes")
     mode_text = obj.get("mode")
     if mode_text not in {m.value for m in Mode}:
-        raise MeasureError(f"{where}.mode", f"must be one of {', '.join(m.value for m in Mode)}")
+        raise MeasureError(f"{where}.mode", N_("must be one of %(values)s"), values=", ".join(m.value for m in Mode))
     mode = Mode(mode_text)
     months, end_date = obj.get("months"), _date(obj, "end_date", where)
     open_ended = _flag(obj, "until_further_notice", where)
     if sum((months is not None, end_date is not None, open_ended)) != 1:
-        raise MeasureError(f"{where}.months", "give one of months, end_date or until_further_notice: true")
+        raise MeasureError(f"{where}.months", N_("give one of months, end_date or until_further_notice: true"))
     if open_ended and obj.get("staged_end") is not None:
-        raise MeasureError(f"{where}.staged_end", "a provision until further notice has no end dates to stage")
+        raise MeasureError(f"{where}.staged_end", N_("a provision until further notice has no end dates to stage"))
     if months is not None and (isinstance(months, bool) or not isinstance(months, int) or not 1 <= months <= 120):
-        raise MeasureError(f"{where}.months", "must be a whole number of months from 1 to 120")
+        raise MeasureError(f"{where}.months", N_("must be a whole number of months from 1 to 120"))
     if mode is Mode.GRACE_WINDOW and months is not None:
         end_date = add_months(start, months)    # a grace of N months runs from the measure's start
     if end_date is not None and end_date < start:
-        raise MeasureError(f"{where}.end_date", "must not be before effective_from")
+        raise MeasureError(f"{where}.end_date", NOT_BEFORE_START)
     staged = _staged(obj.get("staged_end"), f"{where}.staged_end", start)
     due_from, due_to = _date(obj, "due_from", where), _date(obj, "due_to", where)
     if mode is not Mode.GRACE_WINDOW and due_from is None:
         due_from = start
     if mode is Mode.SHIFT_IF_DUE_IN_WINDOW and due_to is None:
         if end is None:
-            raise MeasureError(f"{where}.due_to", "needed when the measure has no effective_to")
+            raise MeasureError(f"{where}.due_to", N_("needed when the measure has no effective_to"))
         due_to = end
     if due_from is not None and due_to is not None and due_to < due_from:
-        raise MeasureError(f"{where}.due_to", "must not be before due_from")
+        raise MeasureError(f"{where}.due_to", N_("must not be before due_from"))
     waiver = _flag(obj, "penalty_waiver", where)
     condition = obj.get("condition")
     if condition is not None and (issues := validate_certlogic(condition)):
-        raise MeasureError(f"{where}.condition", f"not valid CertLogic: {issues[0]['message']}")
+        raise MeasureError(f"{where}.condition", N_("not valid CertLogic: %(reason)s"),
+                           reason=issues[0]["message"])
     issued_by = _date(obj, "issued_by", where)
     _optional_text(obj, "text", where)
     return Provision(classes=classes, mode=mode, months=months, end_date=end_date, due_from=due_from,
@@ -183,17 +201,18 @@ def _suspension(doc: Any, where: str, start: dt.date) -> Suspension:
     kinds = _kinds(obj.get("consequences"), f"{where}.consequences")
     if any(k.nature is not Nature.CONSEQUENCE for k in kinds):
         names = ", ".join(k.value for k in DeadlineKind if k.nature is Nature.CONSEQUENCE)
-        raise MeasureError(f"{where}.consequences", f"only consequences can be suspended: {names}")
+        raise MeasureError(f"{where}.consequences", N_("only consequences can be suspended: %(names)s"),
+                           names=names)
     begin = _date(obj, "from", where) or start
     _optional_text(obj, "text", where)
     if _flag(obj, "until_further_notice", where):
         if obj.get("resume_on") is not None:
-            raise MeasureError(f"{where}.resume_on", "give resume_on or until_further_notice: true, not both")
+            raise MeasureError(f"{where}.resume_on", N_("give resume_on or until_further_notice: true, not both"))
         return Suspension(kinds, begin, None)
     resume = _date(obj, "resume_on", where, required=True)
     assert resume is not None
     if resume <= begin:
-        raise MeasureError(f"{where}.resume_on", "must be after the day the suspension starts")
+        raise MeasureError(f"{where}.resume_on", N_("must be after the day the suspension starts"))
     return Suspension(kinds, begin, resume)
 
 
@@ -210,38 +229,39 @@ def _held(s: Suspension, index: int, start: dt.date) -> Provision:
 
 def _object(doc: Any, where: str, allowed: set[str]) -> dict[str, Any]:
     if not isinstance(doc, dict):
-        raise MeasureError(where, "must be a JSON object")
+        raise MeasureError(where, N_("must be a JSON object"))
     unknown = sorted(set(doc) - allowed)
     if unknown:
-        raise MeasureError(f"{where}.{unknown[0]}", f"unknown field (allowed: {', '.join(sorted(allowed))})")
+        raise MeasureError(f"{where}.{unknown[0]}", N_("unknown field (allowed: %(fields)s)"),
+                           fields=", ".join(sorted(allowed)))
     return doc
 
 
 def _flag(obj: dict[str, Any], key: str, where: str) -> bool:
     value = obj.get(key, False)
     if not isinstance(value, bool):
-        raise MeasureError(f"{where}.{key}", "must be true or false")
+        raise MeasureError(f"{where}.{key}", N_("must be true or false"))
     return value
 
 
 def _list(obj: dict[str, Any], key: str, where: str) -> list[Any]:
     value = obj.get(key, [])
     if not isinstance(value, list):
-        raise MeasureError(f"{where}.{key}", "must be a list")
+        raise MeasureError(f"{where}.{key}", N_("must be a list"))
     return value
 
 
 def _text(obj: dict[str, Any], key: str, where: str) -> str:
     value = obj.get(key)
     if not isinstance(value, str) or not value.strip():
-        raise MeasureError(f"{where}.{key}", "must be a non-empty text")
+        raise MeasureError(f"{where}.{key}", N_("must be a non-empty text"))
     return value
 
 
 def _optional_text(obj: dict[str, Any], key: str, where: str) -> str:
     value = obj.get(key, "")
     if not isinstance(value, str):
-        raise MeasureError(f"{where}.{key}", "must be a text")
+        raise MeasureError(f"{where}.{key}", N_("must be a text"))
     return value
 
 
@@ -249,23 +269,25 @@ def _date(obj: dict[str, Any], key: str, where: str, required: bool = False) -> 
     value = obj.get(key)
     if value is None:
         if required:
-            raise MeasureError(f"{where}.{key}", "is required (a date, YYYY-MM-DD)")
+            raise MeasureError(f"{where}.{key}", N_("is required (a date, YYYY-MM-DD)"))
         return None
     try:
         if not isinstance(value, str) or len(value) != 10:
             raise ValueError(value)
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise MeasureError(f"{where}.{key}", f"must be a date YYYY-MM-DD, not {value!r}") from None
+        raise MeasureError(f"{where}.{key}", N_("must be a date YYYY-MM-DD, not %(value)s"),
+                           value=repr(value)) from None
 
 
 def _kinds(value: Any, where: str) -> frozenset[DeadlineKind]:
     known = {k.value for k in DeadlineKind}
     if not isinstance(value, list) or not value:
-        raise MeasureError(where, "must be a non-empty list of record classes")
+        raise MeasureError(where, N_("must be a non-empty list of record classes"))
     for item in value:
         if item not in known:
-            raise MeasureError(where, f"unknown record class {item!r} (known: {', '.join(sorted(known))})")
+            raise MeasureError(where, N_("unknown record class %(value)s (known: %(known)s)"),
+                               value=repr(item), known=", ".join(sorted(known)))
     return frozenset(DeadlineKind(v) for v in value)
 
 
@@ -273,17 +295,18 @@ def _region(value: Any, where: str) -> frozenset[str] | None:
     if value == "national":
         return None
     if not isinstance(value, list) or not value:
-        raise MeasureError(where, 'must be "national" or a non-empty list of province codes such as "14"')
+        raise MeasureError(where, N_('must be "national" or a non-empty list of province codes such as "14"'))
     for code in value:
         if code not in PROVINCES:
-            raise MeasureError(where, f"{code!r} is not a province code (two digits, e.g. 14 for 山西)")
+            raise MeasureError(where, N_("%(value)s is not a province code (two digits, e.g. 14 for 山西)"),
+                               value=repr(code))
     return frozenset(value)
 
 
 def _supersedes(value: Any, where: str) -> tuple[str, ...]:
     refs = [] if value is None else [value] if isinstance(value, str) else value
     if not isinstance(refs, list) or not all(isinstance(r, str) and _REF.match(r) for r in refs):
-        raise MeasureError(where, 'must be null, "ID@VERSION", or a list of them')
+        raise MeasureError(where, N_('must be null, "ID@VERSION", or a list of them'))
     return tuple(refs)
 
 
@@ -296,6 +319,6 @@ def _staged(value: Any, where: str, start: dt.date) -> tuple[tuple[VehicleClass,
         day = _date(obj, key, where, required=True)
         assert day is not None
         if day < start:
-            raise MeasureError(f"{where}.{key}", "must not be before effective_from")
+            raise MeasureError(f"{where}.{key}", NOT_BEFORE_START)
         staged.append((VehicleClass(key), day))
     return tuple(staged)

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from jiaoguan.deadlines.measures.loader import MeasureError, parse_measure, parse_measures
+from jiaoguan.deadlines.measures.loader import parse_measure, parse_measures, read_measure_file
 from jiaoguan.deadlines.measures.model import Measure
 from jiaoguan.deadlines.models import MeasureVersion
 from jiaoguan.kit import audit
@@ -69,14 +69,8 @@ def publish(session: Session, doc: Any) -> tuple[MeasureVersion, bool]:
 
 def publish_file(session: Session, path: Path | str) -> list[tuple[MeasureVersion, bool]]:
     """Publish every measure of a JSON file (one object or an array), all or nothing."""
-    p = Path(path)
-    try:
-        doc = json.loads(p.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise MeasureError(str(p), f"cannot be read ({exc.strerror or exc})") from exc
-    except json.JSONDecodeError as exc:
-        raise MeasureError(p.name, f"is not valid JSON (line {exc.lineno}, column {exc.colno})") from exc
-    parse_measures(doc, p.name)  # validate the whole file before storing any of it
+    doc = read_measure_file(path)
+    parse_measures(doc, Path(path).name)  # validate the whole file before storing any of it
     return [publish(session, d) for d in (doc if isinstance(doc, list) else [doc])]
 
 

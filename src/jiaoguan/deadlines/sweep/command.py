@@ -8,32 +8,27 @@ from typing import Annotated
 
 import typer
 
-from jiaoguan.deadlines.options import UsageProblem, fail, parse_day
+from jiaoguan.deadlines.options import USAGE, parse_day
+from jiaoguan.kit.commands import failing_cleanly, say
+from jiaoguan.kit.i18n import N_
 
 
 def sweep_command(
-    on: Annotated[str | None, typer.Option(help="The day to sweep as of, YYYY-MM-DD (default: today).")] = None,
-    batch: Annotated[int, typer.Option(min=1, help="Record ids per committed chunk.")] = 50_000,
-    offsets: Annotated[str, typer.Option(help="Reminder offsets in days before the effective deadline.")]
+    on: Annotated[str | None, typer.Option(help=N_("The day to sweep as of, YYYY-MM-DD (default: today)."))] = None,
+    batch: Annotated[int, typer.Option(min=1, help=N_("Record ids per committed chunk."))] = 50_000,
+    offsets: Annotated[str, typer.Option(help=N_("Reminder offsets in days before the effective deadline."))]
     = "30,7,1",
-    as_json: Annotated[bool, typer.Option("--json", help="Print the report as one JSON object.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help=N_("Print the report as one JSON object."))] = False,
 ) -> None:
-    """Update statuses and write reminders for every record, set-based, as of a date (idempotent)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from jiaoguan.deadlines.sweep.run import parse_offsets, sweep
     from jiaoguan.kit.clock import today
     from jiaoguan.kit.db import get_sessionmaker
-    from jiaoguan.kit.errors import JiaoguanError
 
-    try:
+    with failing_cleanly(USAGE):
         day = parse_day(on, "--on") if on else today()
         wanted = parse_offsets(offsets)
-    except UsageProblem as exc:
-        raise fail(str(exc)) from None
-    except JiaoguanError as exc:
-        raise fail(exc.text("en")) from None
-    session = get_sessionmaker()()
     bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                    disable=as_json, transient=False)
     tasks: dict[str, object] = {}
@@ -43,19 +38,24 @@ def sweep_command(
             tasks[phase] = bar.add_task(phase, total=total)
         bar.update(tasks[phase], completed=done)  # type: ignore[arg-type]
 
+    session = get_sessionmaker()()
     try:
-        with bar:
-            report = sweep(session, day, batch=batch, offsets=wanted, progress=progress)
-    except JiaoguanError as exc:
-        session.rollback()
-        raise fail(exc.text("en"), 1) from None
+        with failing_cleanly(), bar:
+            try:
+                report = sweep(session, day, batch=batch, offsets=wanted, progress=progress)
+            except BaseException:
+                session.rollback()
+                raise
     finally:
         session.close()
     if as_json:
         typer.echo(json.dumps(report.to_json(), ensure_ascii=False))
         return
-    state = "resumed and finished" if report.resumed else "finished"
-    typer.echo(f"sweep as of {day} {state} (run {report.run_id}): {report.updates} record(s) changed, "
-               f"{report.messages} reminder(s) written in {report.seconds:.1f}s")
+    said = (N_("Sweep as of %(day)s resumed and finished (run %(run)s): %(updates)s record(s) changed, "
+               "%(messages)s reminder(s) written in %(seconds)ss.") if report.resumed else
+            N_("Sweep as of %(day)s finished (run %(run)s): %(updates)s record(s) changed, %(messages)s "
+               "reminder(s) written in %(seconds)ss."))
+    say(said, day=day, run=report.run_id, updates=report.updates, messages=report.messages,
+        seconds=f"{report.seconds:.1f}")
     for name, value in sorted(report.counts.items()):
         typer.echo(f"  {name}: {value}")

@@ -17,18 +17,19 @@ from sqlalchemy.orm import Session
 from jiaoguan.kit.audit.chain import digest, fields_of, pending_count
 from jiaoguan.kit.audit.checkpoints import Checkpoint, load_verify_keys, read_sink, signature_problem
 from jiaoguan.kit.audit.models import GENESIS, AuditCheckpoint, AuditHead, AuditRecord
+from jiaoguan.kit.i18n import N_, translate
 from jiaoguan.kit.settings import get_settings
 from jiaoguan.kit.snapshot import read_snapshot
 
 EXPLAIN = {
-    "edited": "edited: its hash no longer matches its content",
-    "missing_before": "a record before it is missing or out of place",
-    "head_mismatch": "the chain head does not point at the last record",
-    "checkpoint_beyond_chain": "the chain is shorter than this signed checkpoint (records deleted)",
-    "checkpoint_mismatch": "the chain differs from what this signed checkpoint recorded (records rewritten)",
-    "checkpoint_bad_signature": "the checkpoint's signature is not valid",
-    "checkpoint_unknown_key": "the checkpoint was signed by a key this installation does not know",
-    "checkpoint_unreadable": "a line of the checkpoint log cannot be read",
+    "edited": N_("edited: its hash no longer matches its content"),
+    "missing_before": N_("a record before it is missing or out of place"),
+    "head_mismatch": N_("the chain head does not point at the last record"),
+    "checkpoint_beyond_chain": N_("the chain is shorter than this signed checkpoint (records deleted)"),
+    "checkpoint_mismatch": N_("the chain differs from what this signed checkpoint recorded (records rewritten)"),
+    "checkpoint_bad_signature": N_("the checkpoint's signature is not valid"),
+    "checkpoint_unknown_key": N_("the checkpoint was signed by a key this installation does not know"),
+    "checkpoint_unreadable": N_("a line of the checkpoint log cannot be read"),
 }
 
 
@@ -39,11 +40,13 @@ class ChainProblem:
     detail: str = ""
 
     def describe(self) -> str:
-        what = EXPLAIN.get(self.problem, self.problem)
+        """One line in the current language: where, the problem's code, and what it means."""
+        what = translate(EXPLAIN[self.problem]) if self.problem in EXPLAIN else self.problem
         if self.problem.startswith("checkpoint_"):
-            where = self.detail or f"checkpoint at record {self.record_id}"
-            return f"{where}: {self.problem} ({what})"
-        return f"record {self.record_id}: {self.problem} ({what})"
+            where = self.detail or translate(N_("checkpoint at record %(record)s"), record=self.record_id)
+        else:
+            where = translate(N_("record %(record)s"), record=self.record_id)
+        return f"{where}: {self.problem} ({what})"
 
 
 @dataclass

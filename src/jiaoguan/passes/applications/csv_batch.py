@@ -29,6 +29,7 @@ from jiaoguan.passes.vocab import CARGO_CATEGORIES, PLATE_COLOURS
 
 MAX_ROWS = 1000
 MAX_BYTES = 2_000_000
+MAX_MEGABYTES = MAX_BYTES // 1_000_000  # what the size message names
 CREW_COLUMNS = 3
 
 # Column → Chinese header of the template. The order is the order of the downloadable template.
@@ -50,7 +51,8 @@ REQUIRED = tuple(c for c in COLUMNS if c not in OPTIONAL)
 
 FILE_PROBLEMS = {
     "csv.encoding": N_("The file is neither UTF-8 nor GB18030 text."),
-    "csv.too_big": N_("The file is too big (at most %(max)s rows)."),
+    "csv.too_large": N_("The file is too large (at most %(max)s MB)."),
+    "csv.too_many_rows": N_("The file has too many rows (at most %(max)s)."),
     "csv.missing_column": N_("The column %(name)s is missing from the header line."),
     "csv.empty": N_("The file has no application rows."),
 }
@@ -135,7 +137,7 @@ def _rows(reader: Any) -> Iterator[tuple[int, list[str]]]:
 def parse_csv(data: bytes) -> ParsedFile:
     """Read the CSV into applications with their line numbers; file-level problems stop the batch."""
     if len(data) > MAX_BYTES:
-        return ParsedFile([], [_file_problem(1, "csv.too_big", max=MAX_ROWS)], {})
+        return ParsedFile([], [_file_problem(1, "csv.too_large", max=MAX_MEGABYTES)], {})
     text = decode(data)
     if text is None:
         return ParsedFile([], [_file_problem(1, "csv.encoding")], {})
@@ -156,7 +158,7 @@ def parse_csv(data: bytes) -> ParsedFile:
         if not any(c.strip() for c in cells):
             continue
         if len(parsed) >= MAX_ROWS:
-            return ParsedFile([], [_file_problem(line, "csv.too_big", max=MAX_ROWS)], headers)
+            return ParsedFile([], [_file_problem(line, "csv.too_many_rows", max=MAX_ROWS)], headers)
         value = {key: (cells[i].strip() if i < len(cells) else "") for key, i in index.items()}
         parsed.append(ParsedRow(line, _application(value)))
     if not parsed:
