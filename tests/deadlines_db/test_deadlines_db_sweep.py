@@ -156,7 +156,24 @@ def test_the_grace_window_is_the_deadline_reminded_of(db, clock) -> None:
     car = vehicle(db, person(db), inspection=D("2022-03-31"))
     sweep(db, D("2022-07-01"))
     (sms,) = [m for m in messages(db) if m.channel == "sms"]
-    assert sms.params == {"days": 30, "due": "2022-07-31", "what": f"机动车检验 {car.plate_no}"}
+    assert sms.template == "plate_deadline_reminder"
+    assert sms.params == {"days": 30, "due": "2022-07-31", "what_msgid": "vehicle inspection", "plate": car.plate_no}
+
+
+def test_a_reminder_is_written_in_the_readers_language_when_it_is_delivered(db, clock) -> None:
+    from jiaoguan.notify.templates import render
+
+    publish_shipped(db, "MPS-2022-04-21")
+    car = vehicle(db, person(db), inspection=D("2022-03-31"))
+    lic = licence(db, person(db), valid_to=D("2022-07-31"))
+    sweep(db, D("2022-07-01"))
+    sent = {m.template: m for m in messages(db) if m.channel == "sms"}
+    car_zh = render("plate_deadline_reminder", sent["plate_deadline_reminder"].params, "zh_Hans")
+    car_en = render("plate_deadline_reminder", sent["plate_deadline_reminder"].params, "en")
+    assert car_zh == ("到期提醒", f"提醒：{car.plate_no} 的机动车检验将于 2022-07-31 到期（剩余 30 天）。")
+    assert car_en[1] == f"Reminder: vehicle inspection of {car.plate_no} is due on 2022-07-31 (30 days left)."
+    licence_zh = render("deadline_reminder", sent["deadline_reminder"].params, "zh_Hans")[1]
+    assert licence_zh.startswith("提醒：驾驶证") and lic.valid_to.isoformat() in licence_zh
 
 
 def test_an_open_medical_certificate_obligation_gets_its_own_reminder(db, clock) -> None:

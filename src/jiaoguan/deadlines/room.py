@@ -22,6 +22,7 @@ ROOM = Room(
     commands=(("deadlines", "jiaoguan.deadlines.commands:app"),
               ("measures", "jiaoguan.deadlines.measures.commands:app")),
     demo="jiaoguan.deadlines.demo:load_demo_part",
+    templates="jiaoguan.deadlines.messages:TEMPLATES",
     # The registry's pages state deadlines through this provider, so records and deadlines agree.
     extra={"registry.deadline_states": "jiaoguan.deadlines.record_states:states_for"},
 )

@@ -1,4 +1,7 @@
-"""Message templates: an English msgid per template, translated to the recipient's language when sent."""
+"""Message templates: an English msgid per template, translated to the recipient's language when sent.
+
+notify declares only its own (the sign-in code); every room declares its messages in its `room.py`
+(`Room.templates`), and `render` finds them all there."""
 
 from __future__ import annotations
 
@@ -11,10 +14,6 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     # template: (title msgid, body msgid)
     "signin_code": (N_("Sign-in code"),
                     N_("Your jiaoguan sign-in code is %(code)s. It is valid for 5 minutes; do not share it.")),
-    "deadline_reminder": (N_("Deadline reminder"),
-                          N_("Reminder: %(what)s is due on %(due)s (%(days)s days left).")),
-    "obligation_reminder": (N_("Outstanding item"),
-                            N_("Reminder: please hand in %(what)s by %(due)s.")),
 }
 
 

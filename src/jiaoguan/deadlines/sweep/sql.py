@@ -10,6 +10,7 @@ WITH … AS MATERIALIZED, UPDATE … FROM … RETURNING, INSERT … SELECT … O
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,7 +39,6 @@ from jiaoguan.deadlines.rules.kinds import HEAVY_LICENCE_CLASSES, DeadlineKind
 from jiaoguan.deadlines.sweep.models import NO_DATE, SweepRegion, SweepTerm
 from jiaoguan.deadlines.sweep.plan import KeySpec
 from jiaoguan.kit.db import UTCDateTime
-from jiaoguan.kit.i18n import translate
 from jiaoguan.kit.outbox import OutboxMessage
 from jiaoguan.registry.models import DrivingLicence, LearnerPermit, Person, PreselectedPlate, Vehicle
 from jiaoguan.registry.states import SCRAP_AFTER_MISSED_CYCLES
@@ -65,7 +65,7 @@ class SubjectTable:
     statuses: tuple[str, ...] | None   # statuses swept (None: all but GONE_VEHICLE)
     label: DeadlineKind
     template: str
-    suffix: str | None = None          # a column that tells the record apart in the message (plate number)
+    plate: str | None = None           # the plate column that tells the record apart in the message
 
 
 SUBJECT_TABLES = {
@@ -73,13 +73,13 @@ SUBJECT_TABLES = {
     "review": SubjectTable(LIC, "review_due", LICENCE_SWEPT, DeadlineKind.LICENCE_REVIEW, "deadline_reminder"),
     "medical": SubjectTable(LIC, "medical_due", LICENCE_SWEPT, DeadlineKind.MEDICAL_CERTIFICATE,
                             "obligation_reminder"),
-    "vehicle": SubjectTable(VEH, "inspection_valid_until", None, DeadlineKind.INSPECTION, "deadline_reminder",
-                            "plate_no"),
+    "vehicle": SubjectTable(VEH, "inspection_valid_until", None, DeadlineKind.INSPECTION,
+                            "plate_deadline_reminder", "plate_no"),
     "insurance": SubjectTable(VEH, "insurance_valid_until", None, DeadlineKind.COMPULSORY_INSURANCE,
-                              "deadline_reminder", "plate_no"),
+                              "plate_deadline_reminder", "plate_no"),
     "permit": SubjectTable(PERMIT, "valid_until", ("valid",), DeadlineKind.LEARNER_PERMIT, "deadline_reminder"),
-    "plate": SubjectTable(PLATE, "valid_until", ("held",), DeadlineKind.PRESELECTED_PLATE, "deadline_reminder",
-                          "plate_no"),
+    "plate": SubjectTable(PLATE, "valid_until", ("held",), DeadlineKind.PRESELECTED_PLATE,
+                          "plate_deadline_reminder", "plate_no"),
 }
 PHASE_TABLES = {"licences": LIC, "vehicles": VEH, "permits": PERMIT, "plates": PLATE}
 VEHICLE_SUBJECTS = ("vehicle", "insurance")   # a vehicle's owner may be a person or a company
@@ -143,8 +143,8 @@ def _chunk(spec: KeySpec, dialect: str, lo: int, hi: int, due: Span) -> CTE:
     k_text, k_date = key_columns(spec, dialect)
     extra = ([r.c.owner_person_id.label("owner"), r.c.owner_enterprise_id, r.c.missed_cycles]
              if spec.subject in VEHICLE_SUBJECTS else [r.c.person_id.label("owner")])
-    if st.suffix:
-        extra.append(r.c[st.suffix].label("suffix"))
+    if st.plate:
+        extra.append(r.c[st.plate].label("plate"))
     q = select(r.c.id, r.c[st.due].label("due"), k_text.label("k_text"), k_date.label("k_date"), r.c.province_code,
                r.c.status, *extra).where(r.c.id.between(lo, hi), _swept(spec.subject), r.c[st.due].between(*due))
     return q.cte(f"chunk_{spec.subject}").prefix_with("MATERIALIZED")
@@ -215,12 +215,13 @@ def reminder_insert(spec: KeySpec, dialect: str, run_id: int, lo: int, hi: int, 
 def _message(subject: str, chunk: CTE, channel: str, recipient: ColumnElement[str],
              now: dt.datetime) -> Select[tuple[object]]:
     st = SUBJECT_TABLES[subject]
-    what: ColumnElement[str] = literal(translate(st.label.label, "zh_Hans"))
-    if st.suffix:
-        what = what + literal(" ") + chunk.c.suffix
     due = cast(TERM.c.effective_due, String)
+    # JSON written in SQL; the kind's name goes as its msgid, which notify translates for each reader.
     params = (literal('{"days": ') + cast(TERM.c.days_left, String) + literal(', "due": "') + due
-              + literal('", "what": "') + what + literal('"}'))
+              + literal(f'", "what_msgid": {json.dumps(st.label.label)}'))
+    if st.plate:
+        params = params + literal(', "plate": "') + chunk.c.plate + literal('"')
+    params = params + literal("}")
     dedupe = (literal(f"dl:{subject}:") + cast(chunk.c.id, String) + literal(":") + due + literal(":")
               + cast(TERM.c.remind_offset, String) + literal(f":{channel}:") + recipient)
     stamp = literal(now, UTCDateTime())
