@@ -4,10 +4,10 @@ the trust bundle for offline checkpoints and the sync of offline scans."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, File, Path, Query, UploadFile
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -27,141 +27,148 @@ from jiaoguan.passes.issuance.issue import crew_of
 from jiaoguan.passes.issuance.revocation import get_pass, revoke_pass
 from jiaoguan.passes.schemas import (
     ApplicationIn,
+    ApplicationOut,
+    BatchReportOut,
+    FiguresOut,
+    OfflineTrustOut,
+    PassOut,
     RefuseIn,
+    ReviewItemOut,
     RevokeIn,
     ScanBatchIn,
+    SyncReportOut,
     VerifyIn,
-    application_json,
-    pass_json,
+    VerifyOut,
 )
 
 router = APIRouter(route_class=UnitOfWorkRoute, tags=["passes"])
 PASS_NO = r"^\d{12}$"
+NO_STORE = {"Cache-Control": "no-store"}
 
 
-def _application(db: Session, app_id: int, user: Principal) -> dict[str, Any]:
+def _application(db: Session, app_id: int, user: Principal) -> ApplicationOut:
     app = apps.get_application(db, app_id)
     apps.ensure_may_see(db, user, app)
     pass_row = apps.passes_by_application(db, [app.id]).get(app.id)
-    return application_json(app, crew_of(db, app.id), pass_row)
+    return ApplicationOut.of(app, crew_of(db, app.id), pass_row)
 
 
-@router.post("/passes/applications", status_code=201)
-def create_application(body: ApplicationIn, user: EnterpriseAgent, db: Db) -> Response:
+@router.post("/passes/applications", status_code=201, response_model=ApplicationOut)
+def create_application(body: ApplicationIn, user: EnterpriseAgent, db: Db) -> ApplicationOut:
     """Apply for one pass. Every field problem is listed in `errors`; an overlapping pass gives 409."""
     app = apps.submit_application(db, user, body.to_input())
-    return JSONResponse(_application(db, app.id, user), status_code=201)
+    return _application(db, app.id, user)
 
 
-@router.post("/passes/applications/batch")
-async def upload_batch(user: EnterpriseAgent, db: Db, file: Annotated[UploadFile, File()]) -> JSONResponse:
+@router.post("/passes/applications/batch", response_model=BatchReportOut,
+             responses={422: {"model": BatchReportOut, "description": "No row could be read: the file's problems"}})
+async def upload_batch(response: Response, user: EnterpriseAgent, db: Db,
+                       file: Annotated[UploadFile, File()]) -> BatchReportOut:
     """CSV batch: good rows become applications, bad rows are reported by line and column."""
     data = await file.read(MAX_BYTES + 1)
     report = await run_in_threadpool(submit_batch, db, user, file.filename or "upload.csv", data)
-    return JSONResponse(report.to_json(), status_code=200 if report.batch.rows_total else 422)
+    response.status_code = 200 if report.batch.rows_total else 422
+    return BatchReportOut.model_validate(report.to_json())
 
 
-@router.get("/passes/applications")
-def list_applications(user: EnterpriseAgent, db: Db) -> list[dict[str, Any]]:
+@router.get("/passes/applications", response_model=list[ApplicationOut])
+def list_applications(user: EnterpriseAgent, db: Db) -> list[ApplicationOut]:
     enterprise = apps.enterprise_of_agent(db, user)
     rows = apps.enterprise_applications(db, enterprise.id)
     passes = apps.passes_by_application(db, [a.id for a in rows])
-    return [application_json(a, crew_of(db, a.id), passes.get(a.id)) for a in rows]
+    return [ApplicationOut.of(a, crew_of(db, a.id), passes.get(a.id)) for a in rows]
 
 
-@router.get("/passes/applications/{app_id}")
-def read_application(app_id: int, user: Viewer, db: Db) -> dict[str, Any]:
+@router.get("/passes/applications/{app_id}", response_model=ApplicationOut)
+def read_application(app_id: int, user: Viewer, db: Db) -> ApplicationOut:
     return _application(db, app_id, user)
 
 
-@router.post("/passes/applications/{app_id}/withdraw")
-def withdraw_application(app_id: int, user: EnterpriseAgent, db: Db) -> dict[str, Any]:
+@router.post("/passes/applications/{app_id}/withdraw", response_model=ApplicationOut)
+def withdraw_application(app_id: int, user: EnterpriseAgent, db: Db) -> ApplicationOut:
     apps.withdraw(db, app_id, user)
     return _application(db, app_id, user)
 
 
-@router.get("/passes/review-queue")
-def review_queue(user: Issuer, db: Db) -> list[dict[str, Any]]:
-    out = []
-    for app in apps.review_queue(db, user):
-        item = application_json(app, crew_of(db, app.id), None)
-        item["working_days_left"] = apps.working_days_left(db, app)
-        out.append(item)
-    return out
+@router.get("/passes/review-queue", response_model=list[ReviewItemOut])
+def review_queue(user: Issuer, db: Db) -> list[ReviewItemOut]:
+    return [ReviewItemOut(**ApplicationOut.of(app, crew_of(db, app.id), None).model_dump(),
+                          working_days_left=apps.working_days_left(db, app)) for app in apps.review_queue(db, user)]
 
 
-@router.post("/passes/applications/{app_id}/approve")
-def approve_application(app_id: int, user: Issuer, db: Db) -> dict[str, Any]:
-    issued = apps.approve(db, app_id, user)
-    return pass_json(issued)
+@router.post("/passes/applications/{app_id}/approve", response_model=PassOut)
+def approve_application(app_id: int, user: Issuer, db: Db) -> PassOut:
+    return PassOut.of(apps.approve(db, app_id, user))
 
 
-@router.post("/passes/applications/{app_id}/refuse")
-def refuse_application(app_id: int, body: RefuseIn, user: Issuer, db: Db) -> dict[str, Any]:
+@router.post("/passes/applications/{app_id}/refuse", response_model=ApplicationOut)
+def refuse_application(app_id: int, body: RefuseIn, user: Issuer, db: Db) -> ApplicationOut:
     apps.refuse(db, app_id, user, body.reason, body.note)
     return _application(db, app_id, user)
 
 
-@router.get("/passes/trust-bundle")
+@router.get("/passes/trust-bundle", response_class=Response, responses={200: {
+    "content": {"application/cose": {}}, "description": "The trust bundle, a COSE_Sign1 by the national root "
+                                                         "(its kid in X-Root-Kid)"}})
 def trust_bundle(_: Anyone, db: Db,
                  max_age_hours: Annotated[int, Query(ge=1, le=336)] = 24) -> Response:
     """The trust bundle (COSE_Sign1 by the national root): signing certificates, revoked keys and passes."""
     data = keystore.trust_bundle(db, max_age=dt.timedelta(hours=max_age_hours))
     root = keystore.require_root(db)
     return Response(data, media_type="application/cose", headers={
-        "Cache-Control": "no-store", "X-Root-Kid": root.kid,
-        "Content-Disposition": 'attachment; filename="jiaoguan-trust-bundle.cose"'})
+        **NO_STORE, "X-Root-Kid": root.kid, "Content-Disposition": 'attachment; filename="jiaoguan-trust-bundle.cose"'})
 
 
-@router.get("/passes/offline-trust")
-def offline_trust(_: TrustReader, db: Db,
-                  max_age_hours: Annotated[int, Query(ge=1, le=336)] = 24) -> JSONResponse:
+@router.get("/passes/offline-trust", response_model=OfflineTrustOut)
+def offline_trust(response: Response, _: TrustReader, db: Db,
+                  max_age_hours: Annotated[int, Query(ge=1, le=336)] = 24) -> OfflineTrustOut:
     """The trust bundle opened for the checkpoint page's offline verifier: signers (kid, SPKI, validity),
     revoked kids and pass hashes, when it was issued and how long it may be relied on."""
-    snapshot = offline.offline_trust(db, max_age=dt.timedelta(hours=max_age_hours))
-    return JSONResponse(snapshot, headers={"Cache-Control": "no-store"})
+    response.headers.update(NO_STORE)
+    return OfflineTrustOut.model_validate(offline.offline_trust(db, max_age=dt.timedelta(hours=max_age_hours)))
 
 
-@router.get("/passes/trust-root")
+@router.get("/passes/trust-root", response_class=Response, responses={200: {
+    "content": {"application/x-pem-file": {}}, "description": "The national root certificate (PEM)"}})
 def trust_root(_: Anyone, db: Db) -> Response:
     """The national root certificate (PEM) that a checkpoint pins to open the trust bundle."""
     return Response(keystore.require_root(db).certificate_pem, media_type="application/x-pem-file")
 
 
-@router.post("/passes/verify")
-def verify_pass(body: VerifyIn, user: Officer, db: Db) -> dict[str, Any]:
+@router.post("/passes/verify", response_model=VerifyOut)
+def verify_pass(body: VerifyIn, user: Officer, db: Db) -> VerifyOut:
     """Online verification for scanner devices: the offline checks plus the issuer's register; logged."""
     checkpoint = cp.checkpoint_for(db, user, body.checkpoint)
     result = cp.verify_online(db, body.qr, checkpoint=checkpoint, lane=body.lane, officer=user, plate=body.plate,
                               check_ms=body.check_ms, scan_uid=body.scan_id)
-    return result.to_json()
+    return VerifyOut.model_validate(result.to_json())
 
 
-@router.post("/checkpoint/scans")
-def sync_scans(body: ScanBatchIn, user: Officer, db: Db) -> dict[str, Any]:
+@router.post("/checkpoint/scans", response_model=SyncReportOut)
+def sync_scans(body: ScanBatchIn, user: Officer, db: Db) -> SyncReportOut:
     """Scans made offline, sent later; a scan id already received is counted as a duplicate, not stored twice."""
     report = cp.record_offline_scans(db, user, [
         cp.OfflineScan(scan_uid=s.scan_id, checkpoint=s.checkpoint, lane=s.lane, scanned_at=s.scanned_at,
                        valid=s.valid, reason=s.reason, plate=s.plate, pass_no=s.pass_no, check_ms=s.check_ms)
         for s in body.scans])
-    return report.to_json()
+    return SyncReportOut.model_validate(report.to_json())
 
 
-@router.get("/checkpoint/figures")
-def figures(user: FigureReader, db: Db, checkpoint: str, day: dt.date | None = None) -> dict[str, Any]:
+@router.get("/checkpoint/figures", response_model=FiguresOut)
+def figures(user: FigureReader, db: Db, checkpoint: str, day: dt.date | None = None) -> FiguresOut:
     row = cp.get_checkpoint(db, checkpoint)
     if user.role == Role.checkpoint_officer and user.province_code and user.province_code != row.province_code:
         raise cp.OtherProvinceCheckpoint()
-    return checkpoint_figures(db, row, day or today()).to_json()
+    return FiguresOut.model_validate(checkpoint_figures(db, row, day or today()).to_json())
 
 
-@router.get("/passes/{pass_no}")
-def read_pass(pass_no: Annotated[str, Path(pattern=PASS_NO)], user: Viewer, db: Db) -> dict[str, Any]:
+@router.get("/passes/{pass_no}", response_model=PassOut)
+def read_pass(pass_no: Annotated[str, Path(pattern=PASS_NO)], user: Viewer, db: Db) -> PassOut:
     p = get_pass(db, pass_no)
     apps.ensure_may_see_pass(user, p)
-    return pass_json(p)
+    return PassOut.of(p)
 
 
-@router.post("/passes/{pass_no}/revoke")
-def revoke(pass_no: Annotated[str, Path(pattern=PASS_NO)], body: RevokeIn, user: Issuer, db: Db) -> dict[str, Any]:
-    return pass_json(revoke_pass(db, pass_no, user, body.reason))
+@router.post("/passes/{pass_no}/revoke", response_model=PassOut)
+def revoke(pass_no: Annotated[str, Path(pattern=PASS_NO)], body: RevokeIn, user: Issuer, db: Db) -> PassOut:
+    return PassOut.of(revoke_pass(db, pass_no, user, body.reason))

@@ -81,37 +81,191 @@ class ScanBatchIn(BaseModel):
     scans: list[ScanIn] = Field(max_length=1000)
 
 
-def crew_json(crew: list[PassCrewMember], *, masked: bool) -> list[dict[str, Any]]:
-
-    return [{"role": m.role, "name": mask_name(m.name) if masked else m.name,
-             "id_number": mask_id_number(m.id_number) if masked else m.id_number,
-             "phone": None if masked else m.phone} for m in crew]
+# --- responses ------------------------------------------------------------------------------------------
 
 
-def application_json(app: PassApplication, crew: list[PassCrewMember], pass_row: TransportPass | None,
-                     *, masked: bool = False) -> dict[str, Any]:
-    return {
-        "id": app.id, "status": app.status, "province_code": app.province_code, "plate_no": app.plate_no,
-        "plate_colour": app.plate_colour, "vin": app.vin, "transport_cert_no": app.transport_cert_no,
-        "origin_code": app.origin_code, "origin_address": app.origin_address,
-        "destination_code": app.destination_code, "destination_address": app.destination_address,
-        "consignor": app.consignor, "consignee": app.consignee, "cargo_category": app.cargo_category,
-        "cargo_name": app.cargo_name, "cargo_quantity": app.cargo_quantity, "cargo_weight_kg": app.cargo_weight_kg,
-        "valid_from": app.valid_from.isoformat(), "valid_to": app.valid_to.isoformat(),
-        "submitted_at": app.submitted_at.isoformat(), "sla_due": app.sla_due.isoformat(),
-        "decided_at": app.decided_at.isoformat() if app.decided_at else None,
-        "refusal_code": app.refusal_code, "decision_note": app.decision_note, "auto_rule_id": app.auto_rule_id,
-        "batch_id": app.batch_id, "batch_line": app.batch_line,
-        "crew": crew_json(crew, masked=masked),
-        "pass_no": pass_row.pass_no if pass_row else None,
-    }
+class CrewOut(BaseModel):
+    role: str = Field(description="driver or escort")
+    name: str = Field(description="Masked (张*丰) where the reader may not see personal data")
+    id_number: str = Field(description="Masked (110105********1234) where the reader may not see personal data")
+    phone: str | None = Field(description="Null when masked")
+
+    @classmethod
+    def of(cls, m: PassCrewMember, *, masked: bool) -> CrewOut:
+        return cls(role=m.role, name=mask_name(m.name) if masked else m.name,
+                   id_number=mask_id_number(m.id_number) if masked else m.id_number,
+                   phone=None if masked else m.phone)
 
 
-def pass_json(p: TransportPass) -> dict[str, Any]:
-    return {
-        "pass_no": p.pass_no, "status": p.status, "plate_no": p.plate_no, "province_code": p.province_code,
-        "valid_from": p.valid_from.isoformat(), "valid_to": p.valid_to.isoformat(),
-        "issued_at": p.issued_at.isoformat(), "signed_at": p.signed_at.isoformat(), "qr": p.qr_text,
-        "revoked_at": p.revoked_at.isoformat() if p.revoked_at else None, "revoked_reason": p.revoked_reason,
-        "reissue_count": p.reissue_count, "application_id": p.application_id,
-    }
+class ApplicationOut(BaseModel):
+    id: int
+    status: str = Field(description="pending, approved, refused or withdrawn")
+    province_code: str
+    plate_no: str
+    plate_colour: str
+    vin: str
+    transport_cert_no: str
+    origin_code: str
+    origin_address: str
+    destination_code: str
+    destination_address: str
+    consignor: str
+    consignee: str
+    cargo_category: str
+    cargo_name: str
+    cargo_quantity: str
+    cargo_weight_kg: int
+    valid_from: dt.date
+    valid_to: dt.date
+    submitted_at: dt.datetime
+    sla_due: dt.date = Field(description="The review is due by this working day")
+    decided_at: dt.datetime | None
+    refusal_code: str | None
+    decision_note: str | None
+    auto_rule_id: int | None = Field(description="The auto-approval rule that approved it, if one did")
+    batch_id: int | None
+    batch_line: int | None = Field(description="Its line in the CSV batch it came from")
+    crew: list[CrewOut]
+    pass_no: str | None = Field(description="The pass issued for it, once approved")
+
+    @classmethod
+    def of(cls, app: PassApplication, crew: list[PassCrewMember], pass_row: TransportPass | None,
+           *, masked: bool = False) -> ApplicationOut:
+        return cls(**_columns(app, cls, exclude={"crew", "pass_no"}), crew=[CrewOut.of(m, masked=masked) for m in crew],
+                   pass_no=pass_row.pass_no if pass_row else None)
+
+
+class ReviewItemOut(ApplicationOut):
+    working_days_left: int = Field(description="Working days left until the review is due (negative: overdue)")
+
+
+class PassOut(BaseModel):
+    pass_no: str
+    status: str = Field(description="active, revoked or key_revoked (grey until re-issued)")
+    plate_no: str
+    province_code: str
+    valid_from: dt.date
+    valid_to: dt.date
+    issued_at: dt.datetime
+    signed_at: dt.datetime
+    qr: str = Field(description="The QR text (JG1:…)")
+    revoked_at: dt.datetime | None
+    revoked_reason: str | None
+    reissue_count: int
+    application_id: int
+
+    @classmethod
+    def of(cls, p: TransportPass) -> PassOut:
+        return cls(**_columns(p, cls, exclude={"qr"}), qr=p.qr_text)
+
+
+def _columns(row: object, model: type[BaseModel], *, exclude: set[str]) -> dict[str, Any]:
+    """The row's attributes named like the model's fields (the rest the caller gives)."""
+    return {name: getattr(row, name) for name in model.model_fields if name not in exclude and hasattr(row, name)}
+
+
+class RowProblemOut(BaseModel):
+    line: int
+    column: str = Field(description="The column's code; empty for a problem of the whole file or row")
+    code: str = Field(description="Stable code, e.g. csv.too_large or passes.overlap")
+    message_zh: str
+    message_en: str
+
+
+class BatchLineOut(BaseModel):
+    line: int
+    application_id: int
+
+
+class BatchReportOut(BaseModel):
+    batch_id: int
+    rows: int
+    accepted: int
+    rejected: int
+    applications: list[BatchLineOut]
+    problems: list[RowProblemOut]
+
+
+class VerifyOut(BaseModel):
+    """Online verification: the offline verdict, the register's word and the logged scan."""
+
+    valid: bool
+    reason: str | None = Field(description="Why not valid (a reason code of the verifier); null when valid")
+    message_zh: str
+    message_en: str
+    kid: str | None = Field(description="The signing key's id (hex)")
+    authentic: bool = Field(description="The signature checked out (claims of a forged pass are not authentic)")
+    claims: dict[str, Any] | None = Field(description="What the QR says, when it could be read")
+    registered: bool = Field(description="The pass is in this installation's register")
+    pass_status: str | None = None
+    scan_id: str | None = None
+    checked_at: dt.datetime | None = None
+    duplicate: bool = Field(description="A scan with this id was already logged (a retried request)")
+
+
+class RejectedScanOut(BaseModel):
+    scan_id: str
+    code: str
+
+
+class SyncReportOut(BaseModel):
+    accepted: int
+    duplicates: int
+    rejected: list[RejectedScanOut]
+    accepted_ids: list[str]
+    duplicate_ids: list[str]
+
+
+class HourOut(BaseModel):
+    hour: int
+    released: int
+    denied: int
+
+
+class DenialOut(BaseModel):
+    reason: str
+    count: int
+    message_zh: str
+    message_en: str
+
+
+class FiguresOut(BaseModel):
+    checkpoint: str
+    day: dt.date
+    total: int
+    released: int
+    denied: int
+    offline: int
+    median_check_ms: int | None
+    per_hour: list[HourOut]
+    denials_by_reason: list[DenialOut]
+
+
+class SignerOut(BaseModel):
+    kid: str
+    spki: str = Field(description="SubjectPublicKeyInfo, base64 DER")
+    not_before: int = Field(description="Unix seconds")
+    not_after: int = Field(description="Unix seconds")
+    may_sign_passes: bool
+    province: str | None = Field(description="The 2-digit province the key signs for")
+
+
+class OfflineTrustOut(BaseModel):
+    """The trust bundle opened for the checkpoint page's offline verifier, with the limits it must apply."""
+
+    version: int
+    issued_at: int
+    issued_at_iso: str
+    max_age_seconds: int
+    prefix: str
+    algorithms: list[int]
+    clock_skew_seconds: int
+    max_qr_chars: int
+    max_decompressed: int
+    cbor_max_depth: int
+    cbor_max_items: int
+    cbor_max_string: int
+    revocation_hash_bytes: int
+    signers: list[SignerOut]
+    revoked_kids: list[str]
+    revoked_pass_hashes: list[str]
