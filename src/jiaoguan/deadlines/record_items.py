@@ -133,13 +133,6 @@ def missed_cycles(vehicle: Vehicle, on: dt.date, scrapping_in_effect: bool) -> i
     return sum(1 for end in ends if end < on)
 
 
-def heavy_vehicle_types() -> frozenset[str]:
-    """Registry vehicle codes whose class is heavy (staged exits), for SQL that groups rows by class."""
-    return frozenset(code for code, kind in REGISTRY_VEHICLE_TYPES.items()
-                     if Vehicle(dt.date.min, kind, VehicleUse.OPERATING, 0, dt.date.min).vehicle_class
-                     is VehicleClass.HEAVY)
-
-
 def permit_item(*, issued_on: dt.date, classes: str, valid_until: dt.date) -> Item:
     """学习驾驶证明: the stored expiry (issue + 3 years, capped by age, Decree 162 art 41)."""
     first = classes.split()[0] if classes.split() else ""

@@ -13,11 +13,9 @@ from importlib import resources
 from typing import Any
 
 from babel.messages.pofile import read_po
-from babel.support import Translations
 
 DEFAULT_LOCALE = "zh_Hans"
 LOCALES = ("zh_Hans", "en")
-LOCALE_NAMES = {"zh_Hans": "简体中文", "en": "English"}
 
 _current: contextvars.ContextVar[str] = contextvars.ContextVar("locale", default=DEFAULT_LOCALE)
 
@@ -92,22 +90,3 @@ def both(msgid: str, **params: Any) -> tuple[str, str]:
     """The same message in Chinese and in English, for records that must carry both."""
     return translate(msgid, "zh_Hans", **params), translate(msgid, "en", **params)
 
-
-def jinja_translations(locale: str) -> Translations:
-    """A gettext object for Jinja2's i18n extension."""
-    cat = catalog(normalize_locale(locale))
-
-    class _T(Translations):
-        def gettext(self, message: str) -> str:  # type: ignore[override]
-            return cat.gettext(message)
-
-        def ngettext(self, singular: str, plural: str, n: int) -> str:  # type: ignore[override]
-            return cat.gettext(singular if n == 1 else plural)
-
-        def pgettext(self, context: str, message: str) -> str:  # type: ignore[override]
-            return cat.gettext(message)
-
-        def npgettext(self, context: str, singular: str, plural: str, n: int) -> str:  # type: ignore[override]
-            return cat.gettext(singular if n == 1 else plural)
-
-    return _T()

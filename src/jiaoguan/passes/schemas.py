@@ -18,12 +18,13 @@ class CrewIn(BaseModel):
     phone: str = Field(max_length=30)
 
 
-class ApplicationIn(BaseModel):
+class ApplicationFields(BaseModel):
+    """What an applicant writes: taken by the API and given back with the application."""
+
     plate_no: str = Field(max_length=20)
     plate_colour: str = Field(max_length=20)
     vin: str = Field(max_length=30)
     transport_cert_no: str = Field(max_length=60)
-    crew: list[CrewIn] = Field(max_length=10)
     origin_code: str = Field(max_length=10)
     origin_address: str = Field(max_length=300)
     destination_code: str = Field(max_length=10)
@@ -35,11 +36,15 @@ class ApplicationIn(BaseModel):
     cargo_category: str = Field(max_length=40)
     cargo_name: str = Field(max_length=200)
     cargo_quantity: str = Field(max_length=100)
-    cargo_weight_kg: int | str
     valid_from: dt.date
     valid_to: dt.date
     contact_name: str = Field(max_length=100)
     contact_phone: str = Field(max_length=30)
+
+
+class ApplicationIn(ApplicationFields):
+    crew: list[CrewIn] = Field(max_length=10)
+    cargo_weight_kg: int | str
 
     def to_input(self) -> ApplicationInput:
         data = self.model_dump(exclude={"crew"})
@@ -97,26 +102,11 @@ class CrewOut(BaseModel):
                    phone=None if masked else m.phone)
 
 
-class ApplicationOut(BaseModel):
+class ApplicationOut(ApplicationFields):
     id: int
     status: str = Field(description="pending, approved, refused or withdrawn")
     province_code: str
-    plate_no: str
-    plate_colour: str
-    vin: str
-    transport_cert_no: str
-    origin_code: str
-    origin_address: str
-    destination_code: str
-    destination_address: str
-    consignor: str
-    consignee: str
-    cargo_category: str
-    cargo_name: str
-    cargo_quantity: str
     cargo_weight_kg: int
-    valid_from: dt.date
-    valid_to: dt.date
     submitted_at: dt.datetime
     sla_due: dt.date = Field(description="The review is due by this working day")
     decided_at: dt.datetime | None

@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -126,14 +126,18 @@ def load_measures(paths: Iterable[Path | str]) -> list[Measure]:
     return found
 
 
-@cache
-def shipped_measures() -> tuple[Measure, ...]:
-    """The measures shipped in `deadlines/data/measure_*.json` (the CLI's default)."""
+def shipped_documents() -> Iterator[tuple[str, Any]]:
+    """(file name, JSON document) of every measure file shipped in `deadlines/data/measure_*.json`."""
     folder = resources.files("jiaoguan.deadlines") / "data"
-    found: list[Measure] = []
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if entry.name.startswith("measure_") and entry.name.endswith(".json"):
-            found.extend(parse_measures(_json(entry.read_text("utf-8"), entry.name), entry.name))
+            yield entry.name, _json(entry.read_text("utf-8"), entry.name)
+
+
+@cache
+def shipped_measures() -> tuple[Measure, ...]:
+    """The measures shipped with the product (the CLI's default)."""
+    found = [m for name, doc in shipped_documents() for m in parse_measures(doc, name)]
     _check_unique(found, "shipped measures")
     return tuple(found)
 

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from jiaoguan.deadlines.measures.loader import parse_measure, parse_measures, read_measure_file
+from jiaoguan.deadlines.measures.loader import parse_measure, parse_measures, read_measure_file, shipped_documents
 from jiaoguan.deadlines.measures.model import Measure
 from jiaoguan.deadlines.models import MeasureVersion
 from jiaoguan.kit import audit
@@ -97,13 +97,8 @@ def preload_shipped(session: Session) -> int:
     2020 and Shanxi files are history, so `jiaoguan deadlines explain` answers the same with or
     without a database behind it.
     """
-    from importlib import resources
-
-    folder = resources.files("jiaoguan.deadlines") / "data"
     created = 0
-    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
-        if entry.name.startswith("measure_") and entry.name.endswith(".json"):
-            doc = json.loads(entry.read_text("utf-8"))
-            for item in doc if isinstance(doc, list) else [doc]:
-                created += publish(session, item)[1]
+    for _, doc in shipped_documents():
+        for item in doc if isinstance(doc, list) else [doc]:
+            created += publish(session, item)[1]
     return created

@@ -18,7 +18,6 @@ _WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 _ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 
 #: Registering authorities (登记管理部门代码).
-AUTHORITIES = {"1": "机构编制", "5": "民政", "9": "工商", "Y": "其他"}
 
 
 def credit_code_check_char(first17: str) -> str:

@@ -11,7 +11,7 @@ import hashlib
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import or_, select, text
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from jiaoguan.accounts.enterprises import EnterpriseView, enterprise_of
@@ -292,11 +292,3 @@ def passes_by_application(session: Session, application_ids: list[int]) -> dict[
     rows = session.execute(select(TransportPass).where(TransportPass.application_id.in_(application_ids))).scalars()
     return {p.application_id: p for p in rows}
 
-
-def search_applications(session: Session, province_code: str, query: str, *, limit: int = 100
-                        ) -> list[PassApplication]:
-    q = query.strip().upper()
-    stmt = select(PassApplication).where(PassApplication.province_code == province_code)
-    if q:
-        stmt = stmt.where(or_(PassApplication.plate_no.contains(q), PassApplication.vin == q))
-    return list(session.execute(stmt.order_by(PassApplication.id.desc()).limit(limit)).scalars())

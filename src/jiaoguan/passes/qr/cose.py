@@ -19,7 +19,6 @@ from jiaoguan.passes.qr import cbor
 
 ES256 = -7
 PS256 = -37
-ALGORITHMS = frozenset({ES256, PS256})
 
 HEADER_ALG = 1
 HEADER_KID = 4
