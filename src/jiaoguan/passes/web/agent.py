@@ -9,16 +9,20 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, Path, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile as StarletteUpload
 
 from jiaoguan.accounts.auth import EnterpriseAgent
 from jiaoguan.accounts.enterprises import enterprise_of
 from jiaoguan.accounts.principal import Principal
 from jiaoguan.kit.clock import today
-from jiaoguan.kit.errors import JiaoguanError
+from jiaoguan.kit.errors import JiaoguanError, NotFound
+from jiaoguan.kit.i18n import N_
 from jiaoguan.kit.web import Db, UnitOfWorkRoute
+from jiaoguan.passes.applications import documents
 from jiaoguan.passes.applications import service as apps
 from jiaoguan.passes.applications import service_requests as sr
 from jiaoguan.passes.applications.csv_batch import MAX_BYTES, submit_batch, template_csv
+from jiaoguan.passes.applications.documents import Document
 from jiaoguan.passes.applications.form import MAX_CREW, ApplicationInput, CrewInput
 from jiaoguan.passes.applications.policy import province_settings
 from jiaoguan.passes.auth import Viewer
@@ -77,10 +81,14 @@ async def apply(request: Request, user: EnterpriseAgent, db: Db) -> Response:
     values, crew = _form_values(form)
     raw = ApplicationInput(crew=tuple(CrewInput(c["name"], c["id_number"], c["phone"]) for c in crew),
                            **values)  # type: ignore[arg-type]
+    upload = form.get("authorisation")
+    document = None
+    if isinstance(upload, StarletteUpload) and upload.filename:
+        document = Document(upload.filename, await upload.read(documents.MAX_BYTES + 1))
 
     def submit() -> Response:
         try:
-            app = apps.submit_application(db, user, raw)
+            app = apps.submit_application(db, user, raw, authorisation=document)
         except apps.ApplicationInvalid as exc:
             errors: dict[str, list[str]] = {}
             for p in exc.problems:
@@ -88,6 +96,10 @@ async def apply(request: Request, user: EnterpriseAgent, db: Db) -> Response:
             return _apply_page(request, user, db, values, crew, errors, exc.text(), 422)
         except apps.VehicleAlreadyHasPass as exc:
             return _apply_page(request, user, db, values, crew, {"plate_no": [exc.text()]}, exc.text(), 409)
+        except JiaoguanError as exc:
+            if exc.field != "authorisation":
+                raise
+            return _apply_page(request, user, db, values, crew, {"authorisation": [exc.text()]}, exc.text(), 422)
         return RedirectResponse(f"/passes/mine?notice=submitted-{app.id}", status_code=303)
 
     return await run_in_threadpool(submit)
@@ -106,6 +118,18 @@ def application_detail(request: Request, app_id: int, user: Viewer, db: Db) -> R
     return page(request, user, "passes/application.html", app=app, crew=crew_of(db, app.id),
                 pass_row=apps.passes_by_application(db, [app.id]).get(app.id),
                 enterprise=enterprise_of(db, app.enterprise_id))
+
+
+@router.get("/passes/applications/{app_id}/authorisation")
+def authorisation(app_id: int, user: Viewer, db: Db) -> Response:
+    """The owner's authorisation attached to the application (its enterprise and the province's issuers)."""
+    app = apps.get_application(db, app_id)
+    apps.ensure_may_see(db, user, app)
+    if not app.authorisation_doc:
+        raise NotFound(N_("The document is not available."), code="passes.no_document")
+    data, media = documents.read(app.authorisation_doc)
+    return Response(data, media_type=media, headers={"Content-Disposition": "inline",
+                                                     "X-Content-Type-Options": "nosniff"})
 
 
 @router.get("/passes/batch")
