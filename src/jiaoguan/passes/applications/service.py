@@ -344,3 +344,18 @@ def passes_by_application(session: Session, application_ids: list[int]) -> dict[
     rows = session.execute(select(TransportPass).where(TransportPass.application_id.in_(application_ids))).scalars()
     return {p.application_id: p for p in rows}
 
+
+
+def known_crew(session: Session, enterprise_id: int, *, limit: int = 60) -> list[tuple[str, str, str]]:
+    """(name, ID number, mobile) of the people on the enterprise's earlier applications, newest first, each once:
+    what the apply form offers to pick a crew member from."""
+    rows = session.execute(
+        select(PassCrewMember.name, PassCrewMember.id_number, PassCrewMember.phone)
+        .join(PassApplication, PassApplication.id == PassCrewMember.application_id)
+        .where(PassApplication.enterprise_id == enterprise_id)
+        .order_by(PassApplication.id.desc(), PassCrewMember.position).limit(limit * 4)
+    ).all()
+    seen: dict[str, tuple[str, str, str]] = {}
+    for name, id_number, phone in rows:
+        seen.setdefault(id_number, (name, id_number, phone))
+    return list(seen.values())[:limit]
