@@ -8,13 +8,21 @@ what a page shows goes through `registry.views`, which masks.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jiaoguan.kit.ids.text import compact
-from jiaoguan.registry.models import DrivingLicence, LearnerPermit, Person, PreselectedPlate, Vehicle
+from jiaoguan.registry.models import (
+    DrivingLicence,
+    LearnerPermit,
+    Person,
+    PreselectedPlate,
+    RegistryDocument,
+    Vehicle,
+)
 from jiaoguan.registry.records import (
     LicenceRecord,
     PermitRecord,
@@ -149,3 +157,54 @@ def latest_licence_of(session: Session, id_number: str) -> LicenceRecord | None:
                           .where(Person.id_number == id_number)
                           .order_by(DrivingLicence.valid_from.desc(), DrivingLicence.id.desc())).first()
     return licence_record(row) if row is not None else None
+
+
+# --- documents issued on records (licence cards, e-licences, learner-permit proofs, stickers, …) ------
+
+@dataclass(frozen=True, slots=True)
+class DocumentFacts:
+    """A document as another room signs or shows it: the holder and the record's facts it states."""
+
+    id: int
+    kind: str                 # licence_card | e_licence | learner_permit_proof | plate | vehicle_licence | …
+    subject_type: str         # licence | vehicle | learner-permit
+    subject_id: int
+    serial: int
+    status: str               # valid | void
+    issued_on: dt.date
+    valid_until: dt.date | None
+    person_id: int | None
+    holder_name: str
+    holder_id_number: str
+    classes: str              # licence or permit classes; "" for a vehicle's document
+    record_valid_from: dt.date | None
+    province_code: str
+
+
+def _document(session: Session, doc: RegistryDocument) -> DocumentFacts:
+    person = session.get(Person, doc.person_id) if doc.person_id is not None else None
+    classes, valid_from = "", None
+    if doc.subject_type == "licence":
+        lic = session.get(DrivingLicence, doc.subject_id)
+        if lic is not None:
+            classes, valid_from = lic.classes, lic.valid_from
+    elif doc.subject_type == "learner-permit":
+        permit = session.get(LearnerPermit, doc.subject_id)
+        if permit is not None:
+            classes, valid_from = permit.classes, permit.issued_on
+    return DocumentFacts(doc.id, doc.kind, doc.subject_type, doc.subject_id, doc.serial, doc.status, doc.issued_on,
+                         doc.valid_until, doc.person_id, person.name if person else "",
+                         person.id_number if person else "", classes, valid_from, doc.province_code)
+
+
+def document(session: Session, document_id: int) -> DocumentFacts | None:
+    row = session.get(RegistryDocument, document_id)
+    return _document(session, row) if row is not None else None
+
+
+def documents_of_person(session: Session, person_id: int) -> list[DocumentFacts]:
+    """A person's documents, valid ones first, newest first."""
+    rows = session.scalars(select(RegistryDocument).where(RegistryDocument.person_id == person_id)
+                           .order_by(RegistryDocument.status, RegistryDocument.issued_on.desc(),
+                                     RegistryDocument.id.desc())).all()
+    return [_document(session, r) for r in rows]
