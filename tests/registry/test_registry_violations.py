@@ -82,3 +82,23 @@ def test_study_removes_a_point_at_a_time_and_at_most_six_per_cycle(db: Session) 
     # A new cycle starts on 2027-03-01: the count starts again.
     apply(db, "study-points", licence_id=lic.id, actor=DRIVER, on=D("2027-03-01"))
     assert lic.points == 2
+
+
+def test_the_demo_citizen_has_camera_violations_to_handle_and_pay(db: Session) -> None:
+    from jiaoguan.accounts.models import User
+    from jiaoguan.demo import load_demo
+    from jiaoguan.registry.checks import Subject, run
+    from jiaoguan.registry.models import DrivingLicence, Vehicle, Violation
+
+    load_demo(people=10, seed=5, session=db, on=ON)
+    citizen = db.scalars(select(User).where(User.username == "citizen")).one()
+    mine = db.scalars(select(Violation).join(Vehicle, Vehicle.id == Violation.vehicle_id).where(
+        Vehicle.owner_person_id == citizen.person_id, Violation.status == "recorded", Violation.points > 0)).all()
+    assert len(mine) == 1
+    [check] = run(db, ["no open violations"], Subject(person_id=citizen.person_id), ON)
+    assert not check.ok and check.params["count"] == 3
+    lic = db.scalars(select(DrivingLicence).where(DrivingLicence.person_id == citizen.person_id)).one()
+    before = lic.points
+    apply(db, "camera-violation", violation_id=mine[0].id, licence_id=lic.id, actor=DRIVER, on=ON)
+    apply(db, "fine-payment", violation_id=mine[0].id, actor=DRIVER, on=ON)
+    assert (lic.points, mine[0].status) == (before + mine[0].points, "paid")

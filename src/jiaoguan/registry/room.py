@@ -24,4 +24,5 @@ ROOM = Room(
     ),
     jobs=(Job("registry.obligations", dt.timedelta(days=1), "jiaoguan.registry.changes.obligations:job"),),
     templates="jiaoguan.registry.messages:TEMPLATES",
+    demo="jiaoguan.registry.demo:load_demo_part",
 )
