@@ -244,3 +244,19 @@ def test_e_licence_and_learner_permit_proof_are_recorded_documents(db: Session) 
     permit.valid_until = D("2026-11-01")
     with pytest.raises(EffectRefused):
         apply(db, "learner-permit-proof", permit_id=permit.id, actor=SEAT, on=ON)
+
+
+def test_queries_count_replacements_and_list_obligations_and_violations(db: Session) -> None:
+    from jiaoguan.registry import queries
+
+    who = f.person(db)
+    lic = f.licence(db, who, valid_to=D("2026-12-20"))
+    for _ in range(2):
+        apply(db, "licence-replace-lost", licence_id=lic.id, actor=SEAT, on=ON)
+    assert queries.replacements_since(db, "licence", lic.id, ON) == 2
+    assert queries.replacements_since(db, "licence", lic.id, ON + dt.timedelta(days=1)) == 0
+    apply(db, "licence-renewal", licence_id=lic.id, actor=SEAT, on=ON, defer_certificate=True)
+    [ob] = queries.obligations_of_person(db, who.id)
+    assert (ob.status, ob.licence_id) == ("open", lic.id)
+    f.violation(db, vehicle=f.vehicle(db, who, inspection=D("2027-06-01")))
+    assert [v.status for v in queries.violations_of_person(db, who.id)] == ["recorded"]

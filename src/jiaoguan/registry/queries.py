@@ -11,17 +11,19 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from jiaoguan.kit.ids.text import compact
 from jiaoguan.registry.models import (
     DrivingLicence,
     LearnerPermit,
+    Obligation,
     Person,
     PreselectedPlate,
     RegistryDocument,
     Vehicle,
+    Violation,
 )
 from jiaoguan.registry.records import (
     LicenceRecord,
@@ -208,3 +210,59 @@ def documents_of_person(session: Session, person_id: int) -> list[DocumentFacts]
                            .order_by(RegistryDocument.status, RegistryDocument.issued_on.desc(),
                                      RegistryDocument.id.desc())).all()
     return [_document(session, r) for r in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class ViolationFacts:
+    id: int
+    vehicle_id: int | None
+    person_id: int | None
+    source: str
+    code: str
+    place: str
+    occurred_at: dt.datetime
+    points: int
+    fine_yuan: int
+    status: str               # recorded | handled | paid
+    decision_no: str | None
+    province_code: str
+
+
+@dataclass(frozen=True, slots=True)
+class ObligationFacts:
+    id: int
+    person_id: int
+    licence_id: int
+    kind: str
+    opened_on: dt.date
+    due: dt.date
+    due_source: str
+    status: str               # open | overdue | closed
+    province_code: str
+
+
+def violations_of_person(session: Session, person_id: int) -> list[ViolationFacts]:
+    """The violations a person drove or whose vehicle was recorded, newest first (for 违法处理 and 缴纳罚款)."""
+    owned = select(Vehicle.id).where(Vehicle.owner_person_id == person_id)
+    rows = session.scalars(select(Violation).where(
+        (Violation.person_id == person_id) | Violation.vehicle_id.in_(owned))
+        .order_by(Violation.occurred_at.desc(), Violation.id.desc())).all()
+    return [ViolationFacts(v.id, v.vehicle_id, v.person_id, v.source, v.code, v.place, v.occurred_at, v.points,
+                           v.fine_yuan, v.status, v.decision_no, v.province_code) for v in rows]
+
+
+def obligations_of_person(session: Session, person_id: int, *, open_only: bool = True) -> list[ObligationFacts]:
+    """容缺 obligations of a person (open and overdue ones unless `open_only` is False), soonest due first."""
+    stmt = select(Obligation).where(Obligation.person_id == person_id)
+    if open_only:
+        stmt = stmt.where(Obligation.status.in_(("open", "overdue")))
+    return [ObligationFacts(o.id, o.person_id, o.licence_id, o.kind, o.opened_on, o.due, o.due_source, o.status,
+                            o.province_code) for o in session.scalars(stmt.order_by(Obligation.due, Obligation.id))]
+
+
+def replacements_since(session: Session, subject_type: str, subject_id: int, since: dt.date) -> int:
+    """How many documents of a record were replaced (lost, damaged, replacement) since a day: the fraud hook
+    of Decree 162 art 83 ("repeated replacements switch a case to in-person handling") counts these."""
+    return session.scalar(select(func.count()).select_from(RegistryDocument).where(
+        RegistryDocument.subject_type == subject_type, RegistryDocument.subject_id == subject_id,
+        RegistryDocument.reason.in_(("lost", "damaged", "replacement")), RegistryDocument.issued_on >= since)) or 0
