@@ -6,6 +6,7 @@ import datetime as dt
 import uuid
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from jiaoguan.accounts.principal import Principal
@@ -15,7 +16,7 @@ from jiaoguan.kit.i18n import N_
 from jiaoguan.kit.ids import require_plate, require_vin
 from jiaoguan.registry import rules
 from jiaoguan.registry.changes.base import EffectResult, done, person_row, refused, reissue, vehicle_row
-from jiaoguan.registry.models import PreselectedPlate, TemporaryPlate, Vehicle, Violation
+from jiaoguan.registry.models import Person, PreselectedPlate, TemporaryPlate, Vehicle, Violation
 from jiaoguan.registry.rules import Refusal
 
 ActorLike = Principal | Actor | None
@@ -42,9 +43,10 @@ def preselect_plate(session: Session, *, person_id: int, vin: str, plate_no: str
     person = person_row(session, person_id)
     vin = require_vin(vin).value or vin
     number = require_plate(plate_no).value or plate_no
+    already = Refusal("vin_already_selected", N_("A number has already been selected for this VIN."),
+                      "local rule (one selection per VIN)", N_("Use the number already selected."))
     if session.scalar(select(PreselectedPlate.id).where(PreselectedPlate.vin == vin)) is not None:
-        raise refused(Refusal("vin_already_selected", N_("A number has already been selected for this VIN."),
-                              "local rule (one selection per VIN)", N_("Use the number already selected.")))
+        raise refused(already)
     taken = session.scalar(select(Vehicle.id).where(Vehicle.plate_no == number, Vehicle.plate_type == plate_type))
     held = session.scalar(select(PreselectedPlate.id).where(
         PreselectedPlate.plate_no == number, PreselectedPlate.plate_type == plate_type,
@@ -55,8 +57,12 @@ def preselect_plate(session: Session, *, person_id: int, vin: str, plate_no: str
     until = rules.plate_hold_until(on, hold_working_days)
     row = PreselectedPlate(person_id=person.id, plate_no=number, plate_type=plate_type, vin=vin, selected_on=on,
                            valid_until=until, status="held", province_code=person.province_code)
-    session.add(row)
-    session.flush()
+    try:
+        with session.begin_nested():   # a concurrent selection for the same VIN loses on the unique key
+            session.add(row)
+            session.flush()
+    except IntegrityError:
+        raise refused(already) from None
     result = EffectResult(business, "preselected-plate", row.id, N_("Number %(plate)s is held until %(until)s."),
                           {"plate": number, "until": until.isoformat()},
                           {"plate_no": number, "vin": vin, "valid_until": until.isoformat()})
@@ -82,6 +88,8 @@ def issue_temporary_plate(session: Session, *, person_id: int, vin: str, actor: 
     if registered is not None and not replacement:
         raise refused(Refusal("vehicle_registered", N_("This vehicle is registered and has its plates."),
                               "Decree 164 art 46", N_("Apply for replacement plates instead.")))
+    # The owner's row is locked while the issues are counted: two requests at once cannot both take the 3rd.
+    session.execute(select(Person.id).where(Person.id == person.id).with_for_update())
     before = session.scalar(select(func.count()).select_from(TemporaryPlate).where(TemporaryPlate.vin == vin)) or 0
     try:
         until = rules.temporary_plate_until(on=on, days=days, issued_before=before,
