@@ -11,7 +11,14 @@ from sqlalchemy.orm import Session
 
 from jiaoguan.kit.clock import CHINA_TZ
 from jiaoguan.registry import rules
-from jiaoguan.registry.models import DrivingLicence, PointEntry, RegistryDocument, Vehicle, Violation
+from jiaoguan.registry.models import (
+    DrivingLicence,
+    LearnerPermit,
+    PointEntry,
+    RegistryDocument,
+    Vehicle,
+    Violation,
+)
 
 # (featured state, source, violation code, place, points, fine, status, days ago)
 VIOLATIONS = (
@@ -58,5 +65,19 @@ def load_demo_part(session: Session, world: Any) -> dict[str, int]:
                                          kind="licence_card", serial=1, reason="issue", issued_on=lic.valid_from,
                                          valid_until=lic.valid_to, status="valid", province_code=lic.province_code))
             made["registry_document"] += 1
+    # The `citizen` sign-in already holds an electronic licence and a learner-permit proof ("My documents").
+    citizen = world.featured.get("renewal_window")
+    for lic in session.scalars(select(DrivingLicence).where(DrivingLicence.person_id == citizen)):
+        session.add(RegistryDocument(subject_type="licence", subject_id=lic.id, person_id=citizen, kind="e_licence",
+                                     serial=1, reason="issue", issued_on=on - dt.timedelta(days=30),
+                                     valid_until=lic.valid_to, status="valid", province_code=lic.province_code))
+        made["registry_document"] += 1
+    for permit in session.scalars(select(LearnerPermit).where(LearnerPermit.person_id == citizen,
+                                                              LearnerPermit.status == "valid")):
+        session.add(RegistryDocument(subject_type="learner-permit", subject_id=permit.id, person_id=citizen,
+                                     kind="learner_permit_proof", serial=1, reason="issue", issued_on=permit.issued_on,
+                                     valid_until=permit.valid_until, status="valid",
+                                     province_code=permit.province_code))
+        made["registry_document"] += 1
     session.flush()
     return made
