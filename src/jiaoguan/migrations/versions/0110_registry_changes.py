@@ -1,7 +1,7 @@
 """registry: what businesses change (issue 11.4, 11.5)
 
 Revision ID: 0110
-Revises: 0060
+Revises: 0080
 
 Documents issued on records (licence cards, electronic licences, plates, 行驶证, stickers, learner-permit
 proofs), licence deferrals, temporary plates, violations with their scoring-cycle points and fine payments,
@@ -17,7 +17,7 @@ from alembic import op
 import jiaoguan.kit.db
 
 revision: str = '0110'
-down_revision: str | Sequence[str] | None = '0060'
+down_revision: str | Sequence[str] | None = '0080'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
