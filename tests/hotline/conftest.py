@@ -3,7 +3,8 @@ receives every domain event so a test sees what the room emits."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import datetime as dt
+from collections.abc import Callable, Iterator
 
 import pytest
 from fastapi.testclient import TestClient
@@ -15,6 +16,7 @@ from jiaoguan.accounts.principal import Principal
 from jiaoguan.accounts.roles import Role
 from jiaoguan.accounts.service import principal_of
 from jiaoguan.kit import rooms
+from jiaoguan.kit.clock import FixedClock, get_clock, set_clock
 from jiaoguan.kit.outbox import OutboxMessage
 from jiaoguan.kit.rooms import Handler
 from tests.factories import registry as reg
@@ -57,3 +59,13 @@ def as_user(client: TestClient, sign_in: Callable[[TestClient, User], TestClient
     client.cookies.clear()
     client.cookies.set("jg_csrf", "test-csrf-token")
     return sign_in(client, user)
+
+
+@pytest.fixture()
+def clock() -> Iterator[FixedClock]:
+    """Monday 2024-09-23 10:00 in Beijing, a working day: the desk is open."""
+    previous = get_clock()
+    fixed = FixedClock(dt.datetime(2024, 9, 23, 2, 0, tzinfo=dt.UTC))
+    set_clock(fixed)
+    yield fixed
+    set_clock(previous)

@@ -2,17 +2,34 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, UploadFile
+from fastapi import APIRouter, File, Form, Query, UploadFile
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from jiaoguan.accounts.roles import Role
+from jiaoguan.hotline import answers, callers, evidence, tickets
 from jiaoguan.hotline import emergency as cases
-from jiaoguan.hotline import evidence
-from jiaoguan.hotline.auth import CaseRegistrar, CaseViewer, CaseWorker
-from jiaoguan.hotline.schemas import CaseActionIn, CaseOut
+from jiaoguan.hotline.auth import AnswerReader, CaseRegistrar, CaseViewer, CaseWorker, Desk, SlaWatcher, TicketViewer
+from jiaoguan.hotline.models import HotlineTicket
+from jiaoguan.hotline.schemas import (
+    AnswerOut,
+    CallbackIn,
+    CallbackOut,
+    CallerOut,
+    CaseActionIn,
+    CaseOut,
+    NoteIn,
+    NoteOut,
+    SlaRowOut,
+    TicketActionIn,
+    TicketDetailOut,
+    TicketIn,
+    TicketOut,
+)
+from jiaoguan.kit.clock import utc_now
 from jiaoguan.kit.web import Db, UnitOfWorkRoute
 
 router = APIRouter(prefix="/hotline", route_class=UnitOfWorkRoute, tags=["hotline"])
@@ -68,3 +85,83 @@ def act_on_case(case_id: int, body: CaseActionIn, user: CaseWorker, db: Db) -> C
     return CaseOut.of(cases.act(db, case_id, user, body.action, expected_version=body.version,
                                  owner_user_id=body.owner_user_id, reason=body.reason))
 
+
+
+# --- the hotline desk (专线服务电话) ---------------------------------------------------------------
+
+def _out(db: Db, t: HotlineTicket) -> TicketOut:
+    return TicketOut.of(t, tickets.sla_state(db, t).value)
+
+
+@router.get("/callers", response_model=list[CallerOut], summary="Find a caller by mobile number, name or ID number")
+def find_callers(user: Desk, db: Db, q: Annotated[str, Query(max_length=60)]) -> list[CallerOut]:
+    return [CallerOut(**vars(c)) for c in callers.find_callers(db, user, q)]
+
+
+@router.post("/tickets", status_code=201, response_model=TicketOut, summary="Open a ticket for a caller")
+def open_ticket(body: TicketIn, user: Desk, db: Db) -> TicketOut:
+    raw = tickets.TicketInput(type=body.type, subject=body.subject, caller_name=body.caller_name,
+                              caller_phone=body.caller_phone, caller_person_id=body.caller_person_id)
+    return _out(db, tickets.open_ticket(db, user, raw))
+
+
+@router.get("/tickets", response_model=list[TicketOut], summary="Open tickets of my province, or my own calls")
+def list_tickets(user: TicketViewer, db: Db, all: bool = False) -> list[TicketOut]:  # noqa: A002
+    rows = (tickets.tickets_of_citizen(db, user) if user.role == Role.citizen
+            else tickets.desk_tickets(db, user, open_only=not all))
+    return [_out(db, t) for t in rows]
+
+
+@router.get("/tickets/{ticket_id}", response_model=TicketDetailOut, summary="A ticket with its answers and callbacks")
+def get_ticket(ticket_id: int, user: TicketViewer, db: Db) -> TicketDetailOut:
+    t = tickets.get_ticket(db, ticket_id, user)
+    staff = user.role != Role.citizen
+    return TicketDetailOut(ticket=_out(db, t), notes=[NoteOut.of(n) for n in tickets.notes_of(db, t.id)],
+                           callbacks=[CallbackOut.of(c) for c in tickets.callbacks_of_ticket(db, t.id)] if staff
+                           else [])
+
+
+@router.post("/tickets/{ticket_id}/answers", status_code=201, response_model=NoteOut,
+             summary="Record what the caller was told")
+def answer_ticket(ticket_id: int, body: NoteIn, user: Desk, db: Db) -> NoteOut:
+    return NoteOut.of(tickets.answer(db, ticket_id, user, body.body, body.answer_key))
+
+
+@router.post("/tickets/{ticket_id}/actions", response_model=TicketOut,
+             summary="wait on the caller (the clock stops), resume, or close")
+def act_on_ticket(ticket_id: int, body: TicketActionIn, user: Desk, db: Db) -> TicketOut:
+    if body.action == "wait":
+        t = tickets.wait_on_caller(db, ticket_id, user, body.reason, expected_version=body.version)
+    elif body.action == "resume":
+        t = tickets.resume(db, ticket_id, user, expected_version=body.version)
+    else:
+        t = tickets.close(db, ticket_id, user, body.resolution, expected_version=body.version)
+    return _out(db, t)
+
+
+@router.post("/tickets/{ticket_id}/callbacks", status_code=201, response_model=CallbackOut,
+             summary="Plan a callback to the caller")
+def add_callback(ticket_id: int, body: CallbackIn, user: Desk, db: Db) -> CallbackOut:
+    return CallbackOut.of(tickets.add_callback(db, ticket_id, user, body.due_at, body.note))
+
+
+@router.get("/callbacks", response_model=list[CallbackOut], summary="My callbacks still to make")
+def my_callbacks(user: Desk, db: Db) -> list[CallbackOut]:
+    return [CallbackOut.of(c) for c in tickets.callbacks_of(db, user)]
+
+
+@router.post("/callbacks/{callback_id}/done", response_model=CallbackOut, summary="Mark a callback made")
+def callback_done(callback_id: int, user: Desk, db: Db) -> CallbackOut:
+    return CallbackOut.of(tickets.complete_callback(db, callback_id, user))
+
+
+@router.get("/answers", response_model=list[AnswerOut], summary="Search the reusable answers")
+def search_answers(user: AnswerReader, db: Db, q: Annotated[str, Query(max_length=100)] = "") -> list[AnswerOut]:
+    return [AnswerOut.of(a) for a in answers.search(db, q)]
+
+
+@router.get("/sla", response_model=list[SlaRowOut], summary="SLA kept per kind of call (supervisors)")
+def sla(user: SlaWatcher, db: Db, days: Annotated[int, Query(ge=1, le=366)] = 30) -> list[SlaRowOut]:
+    since = utc_now() - dt.timedelta(days=days)
+    return [SlaRowOut(type=r.type, closed=r.closed, kept=r.kept, kept_share=r.kept_share,
+                      open_by_state=r.open_by_state) for r in tickets.sla_summary(db, user, since=since)]

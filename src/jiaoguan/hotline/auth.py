@@ -23,3 +23,4 @@ CaseViewer = Annotated[Principal, Depends(allow(Role.window_clerk, Role.hotline_
 CaseWorker = Annotated[Principal, Depends(allow(Role.window_clerk, Role.supervisor))]
 SlaWatcher = Annotated[Principal, Depends(allow(Role.supervisor, Role.admin))]
 Caller = Annotated[Principal, Depends(allow(Role.citizen))]
+TicketViewer = Annotated[Principal, Depends(allow(Role.hotline_agent, Role.supervisor, Role.admin, Role.citizen))]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from jiaoguan.hotline.web import cases
+from jiaoguan.hotline.web import cases, desk
 
 router = APIRouter(include_in_schema=False)
 router.include_router(cases.router)
+router.include_router(desk.router)
