@@ -2,7 +2,7 @@
 with pauses, notes and callbacks, reusable answers, and each province's desk hours and SLA budgets
 
 Revision ID: 0130
-Revises: 0060
+Revises: 0120
 Create Date: 2026-11-28 07:23:32.678278
 """
 from __future__ import annotations
@@ -15,7 +15,7 @@ from alembic import op
 import jiaoguan.kit.db
 
 revision: str = '0130'
-down_revision: str | Sequence[str] | None = '0060'
+down_revision: str | Sequence[str] | None = '0120'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
