@@ -10,12 +10,14 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from jiaoguan.accounts.roles import Role
-from jiaoguan.hotline import answers, callers, evidence, tickets
+from jiaoguan.hotline import answers, appointments, callers, evidence, tickets
 from jiaoguan.hotline import emergency as cases
 from jiaoguan.hotline.auth import AnswerReader, CaseRegistrar, CaseViewer, CaseWorker, Desk, SlaWatcher, TicketViewer
 from jiaoguan.hotline.models import HotlineTicket
 from jiaoguan.hotline.schemas import (
     AnswerOut,
+    BookedOut,
+    BookIn,
     CallbackIn,
     CallbackOut,
     CallerOut,
@@ -23,7 +25,9 @@ from jiaoguan.hotline.schemas import (
     CaseOut,
     NoteIn,
     NoteOut,
+    OfficeOut,
     SlaRowOut,
+    SlotOut,
     TicketActionIn,
     TicketDetailOut,
     TicketIn,
@@ -165,3 +169,27 @@ def sla(user: SlaWatcher, db: Db, days: Annotated[int, Query(ge=1, le=366)] = 30
     since = utc_now() - dt.timedelta(days=days)
     return [SlaRowOut(type=r.type, closed=r.closed, kept=r.kept, kept_share=r.kept_share,
                       open_by_state=r.open_by_state) for r in tickets.sla_summary(db, user, since=since)]
+
+
+# --- appointments: a slot booked for the caller through the halls room --------------------------
+
+@router.get("/offices", response_model=list[OfficeOut], summary="The halls of my province, to book in")
+def offices(user: Desk, db: Db) -> list[OfficeOut]:
+    return [OfficeOut(id=o.id, code=o.code, name=o.name, name_en=o.name_en, address=o.address, phone=o.phone)
+            for o in appointments.offices_for(db, user)]
+
+
+@router.get("/slots", response_model=list[SlotOut], summary="Slots with places left on a day")
+def slots(user: Desk, db: Db, office_id: int, business_group: Annotated[str, Query(max_length=20)],
+          day: dt.date) -> list[SlotOut]:
+    return [SlotOut(id=s.id, day=s.day, start=s.start, end=s.end, remaining=s.remaining, extended=s.extended,
+                    weekend=s.weekend)
+            for s in appointments.slots_for(db, office_id=office_id, business_group=business_group, day=day)]
+
+
+@router.post("/tickets/{ticket_id}/booking", response_model=BookedOut,
+             summary="Book a slot for the caller of an appointment ticket (exempt from the no-show ban)")
+def book_for_caller(ticket_id: int, body: BookIn, user: Desk, db: Db) -> BookedOut:
+    t, b = appointments.book_for_caller(db, ticket_id, user, body.slot_id)
+    return BookedOut(ticket=_out(db, t), booking_id=b.id, hall_office_id=b.hall_office_id, day=b.day,
+                     start=b.start, end=b.end, status=b.status, channel=b.channel, checkin_code=b.checkin_code)

@@ -170,3 +170,38 @@ class SlaRowOut(BaseModel):
     kept: int
     kept_share: float | None
     open_by_state: dict[str, int]
+
+
+class OfficeOut(BaseModel):
+    id: int = Field(description="The hall office's id (halls room)")
+    code: str
+    name: str
+    name_en: str
+    address: str
+    phone: str
+
+
+class SlotOut(BaseModel):
+    id: int
+    day: dt.date
+    start: str
+    end: str
+    remaining: int
+    extended: bool
+    weekend: bool
+
+
+class BookIn(BaseModel):
+    slot_id: int
+
+
+class BookedOut(BaseModel):
+    ticket: TicketOut
+    booking_id: int
+    hall_office_id: int
+    day: dt.date
+    start: str
+    end: str
+    status: str
+    channel: str
+    checkin_code: str

@@ -9,12 +9,12 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from jiaoguan.hotline import answers, callers, tickets
+from jiaoguan.hotline import answers, appointments, callers, tickets
 from jiaoguan.hotline import emergency as cases
 from jiaoguan.hotline.auth import AnswerReader, Caller, Desk, SlaWatcher
 from jiaoguan.hotline.states import TICKET
 from jiaoguan.hotline.web.common import page
-from jiaoguan.kit.clock import utc_now
+from jiaoguan.kit.clock import today, utc_now
 from jiaoguan.kit.errors import JiaoguanError
 from jiaoguan.kit.ids.masking import mask_id_number
 from jiaoguan.kit.web import Db, UnitOfWorkRoute
@@ -53,13 +53,35 @@ def open_ticket(request: Request, user: Desk, db: Db, type: Annotated[str, Form(
 
 
 @router.get("/hotline/tickets/{ticket_id}")
-def ticket_page(request: Request, ticket_id: int, user: Desk, db: Db, q: str = "", error: str = "") -> Response:
+def ticket_page(request: Request, ticket_id: int, user: Desk, db: Db, q: str = "", error: str = "",
+                office: int | None = None, group: str = "", day: str = "") -> Response:
     t = tickets.get_ticket(db, ticket_id, user)
     found = answers.search(db, q) if q.strip() else []
     person = callers.caller(db, t.caller_person_id) if t.caller_person_id else None
+    booking: dict[str, object] = {}
+    if t.type == "appointment" and t.status != "closed" and t.caller_person_id is not None:
+        try:
+            chosen_day = dt.date.fromisoformat(day) if day else today() + dt.timedelta(days=1)
+        except ValueError:
+            chosen_day = today() + dt.timedelta(days=1)
+        halls = appointments.offices_for(db, user)
+        chosen = office if office is not None else (halls[0].id if halls else None)
+        chosen_group = group if group in appointments.BUSINESS_GROUPS else "licence"
+        open_slots = (appointments.slots_for(db, office_id=chosen, business_group=chosen_group, day=chosen_day)
+                      if chosen is not None and any(h.id == chosen for h in halls) else [])
+        booking = {"halls": halls, "office": chosen, "group": chosen_group, "day": chosen_day.isoformat(),
+                   "slots": open_slots, "groups": appointments.BUSINESS_GROUPS}
     return page(request, user, "hotline/ticket.html", t=t, person=person, notes=tickets.notes_of(db, t.id),
                 callbacks=tickets.callbacks_of_ticket(db, t.id), sla_state=tickets.sla_state(db, t).value,
-                actions=[a.action for a in TICKET.actions(t.status, user.role)], q=q, found=found, error=error)
+                actions=[a.action for a in TICKET.actions(t.status, user.role)], q=q, found=found, error=error,
+                booking=booking)
+
+
+@router.post("/hotline/tickets/{ticket_id}/book")
+def book(ticket_id: int, user: Desk, db: Db, slot_id: Annotated[int, Form()]) -> Response:
+    t, b = appointments.book_for_caller(db, ticket_id, user, slot_id)
+    tickets.answer(db, t.id, user, f"{b.day} {b.start}–{b.end} · #{b.id} · {b.checkin_code}", None)
+    return RedirectResponse(f"/hotline/tickets/{ticket_id}", status_code=303)
 
 
 @router.post("/hotline/tickets/{ticket_id}/answer")
