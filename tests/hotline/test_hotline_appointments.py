@@ -107,3 +107,34 @@ def test_the_ticket_page_lists_slots_and_books_one(
                follow_redirects=False)
     assert r.status_code == 303
     assert 'id="booking-ref"' in c.get(f"/hotline/tickets/{t['id']}").text
+
+
+def test_an_emergency_case_is_served_at_the_emergency_window_before_everyone_else(
+        client: TestClient, sign_in: Callable[[TestClient, User], TestClient], staff: dict[str, User],
+        db: Session, hall_clock: FixedClock) -> None:
+    from jiaoguan.halls import offices, queue
+    from tests.factories.hotline import LETTER_PDF
+
+    hall = halls.hall(db)
+    (walker,) = halls.people(db, 1)
+    queue.walk_in(db, office_id=hall.id, business_group="vehicle", person_id=walker.id)  # someone already waiting
+    c = as_user(client, sign_in, staff["clerk"])
+    case = c.post("/api/v1/hotline/emergency", data={
+        "kind": "ambulance", "unit_name": "北京急救中心", "business": "补领行驶证", "applicant_name": "王医生",
+        "applicant_phone": "13911112222"}, files={"letter": ("l.pdf", LETTER_PDF, "application/pdf")}).json()
+    r = c.post(f"/api/v1/hotline/emergency/{case['id']}/window-ticket", json={"hall_office_id": hall.id})
+    assert r.json()["code"] == "hotline.transition_refused"  # not accepted yet: no owner
+    c.post(f"/api/v1/hotline/emergency/{case['id']}/actions", json={"action": "accept", "version": 1})
+    other = as_user(client, sign_in, staff["clerk2"])
+    r = other.post(f"/api/v1/hotline/emergency/{case['id']}/window-ticket", json={"hall_office_id": hall.id})
+    assert r.json()["code"] == "hotline.not_owner"
+    c = as_user(client, sign_in, staff["clerk"])
+    r = c.post(f"/api/v1/hotline/emergency/{case['id']}/window-ticket", json={"hall_office_id": hall.id})
+    assert r.status_code == 200, r.text
+    number = r.json()["halls_ticket_ref"].split(":")[1]
+    assert number.startswith("E")
+    emergency_window = next(w for w in offices.windows(db, hall.id) if w.lane == "emergency")
+    offices.set_window_open(db, emergency_window.id, True, staff["clerk"].id)
+    called = queue.call_next(db, emergency_window.id, role="window_clerk")
+    assert (called.number, called.reference) == (number, f"EC{case['id']}")
+    assert f">{number}<" in c.get(f"/hotline/emergency/{case['id']}").text

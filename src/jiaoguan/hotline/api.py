@@ -32,6 +32,7 @@ from jiaoguan.hotline.schemas import (
     TicketDetailOut,
     TicketIn,
     TicketOut,
+    WindowTicketIn,
 )
 from jiaoguan.kit.clock import utc_now
 from jiaoguan.kit.web import Db, UnitOfWorkRoute
@@ -193,3 +194,9 @@ def book_for_caller(ticket_id: int, body: BookIn, user: Desk, db: Db) -> BookedO
     t, b = appointments.book_for_caller(db, ticket_id, user, body.slot_id)
     return BookedOut(ticket=_out(db, t), booking_id=b.id, hall_office_id=b.hall_office_id, day=b.day,
                      start=b.start, end=b.end, status=b.status, channel=b.channel, checkin_code=b.checkin_code)
+
+
+@router.post("/emergency/{case_id}/window-ticket", response_model=CaseOut,
+             summary="Give the applicant a ticket for the emergency window at a hall (halls room)")
+def case_window_ticket(case_id: int, body: WindowTicketIn, user: CaseWorker, db: Db) -> CaseOut:
+    return CaseOut.of(cases.issue_window_ticket(db, case_id, user, body.hall_office_id))

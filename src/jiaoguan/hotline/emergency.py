@@ -17,6 +17,8 @@ from sqlalchemy.orm import Session
 from jiaoguan.accounts.principal import Principal
 from jiaoguan.accounts.roles import SUPERVISORS, Role
 from jiaoguan.accounts.service import staff_of
+from jiaoguan.halls.offices import hall_offices
+from jiaoguan.halls.queue import issue_emergency_ticket
 from jiaoguan.hotline.evidence import StoredEvidence
 from jiaoguan.hotline.models import EmergencyCase
 from jiaoguan.hotline.settings import desk_settings
@@ -265,6 +267,33 @@ def act(session: Session, case_id: int, actor: Principal, action: str, *, expect
     if action == "reassign" and owner_user_id is not None:
         return reassign(session, case_id, actor, owner_user_id, expected_version=v)
     raise CaseInvalid(N_("Choose the clerk who will own this case."), code="hotline.owner_required", field="owner")
+
+
+def issue_window_ticket(session: Session, case_id: int, actor: Principal, hall_office_id: int) -> EmergencyCase:
+    """The applicant arrives at the hall: a ticket in the emergency lane (called before every other) at that
+    office, through the halls room; the case keeps its number and the applicant is told it."""
+    case = get_case(session, case_id, actor)
+    _owner_only(case, actor)
+    if case.status not in (CaseStatus.accepted.value, CaseStatus.in_service.value):
+        raise TransitionRefused(code="hotline.transition_refused", state=case.status)
+    office = next((o for o in hall_offices(session, case.province_code) if o.id == hall_office_id), None)
+    if office is None:
+        raise CaseInvalid(N_("Choose a hall of this province."), code="hotline.office_invalid", field="office")
+    ticket = issue_emergency_ticket(session, office_id=office.id, actor=actor, reference=f"EC{case.id}",
+                                    person_id=case.applicant_person_id)
+    case.halls_ticket_ref = f"{ticket.id}:{ticket.number}"
+    case.office_code = office.code
+    session.flush()
+    audit.record(session, "emergency_case.window_ticket", "emergency_case", case.id,
+                 f"ticket {ticket.number} at {office.code}")
+    for channel, recipient in recipients(case):
+        enqueue(session, channel, recipient, "hotline_emergency_ticket",
+                {"case": case.id, "number": ticket.number, "office": office.name}, province_code=case.province_code)
+    return case
+
+
+def window_ticket_number(case: EmergencyCase) -> str | None:
+    return case.halls_ticket_ref.split(":", 1)[1] if case.halls_ticket_ref and ":" in case.halls_ticket_ref else None
 
 
 def cases_for_staff(session: Session, actor: Principal, *, open_only: bool = True, limit: int = 200

@@ -15,6 +15,9 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         N_("Emergency case completed"), N_("Your emergency case #%(case)s is completed.")),
     "hotline_emergency_refused": (
         N_("Emergency case refused"), N_("Your emergency case #%(case)s was refused: %(reason)s")),
+    "hotline_emergency_ticket": (
+        N_("Your emergency-window ticket"),
+        N_("Emergency case #%(case)s: your ticket is %(number)s at %(office)s; the emergency window calls it first.")),
     "hotline_ticket_opened": (
         N_("Hotline ticket opened"),
         N_("Your call is recorded as ticket #%(ticket)s; we answer within %(hours)s working hours.")),

@@ -205,3 +205,7 @@ class BookedOut(BaseModel):
     status: str
     channel: str
     checkin_code: str
+
+
+class WindowTicketIn(BaseModel):
+    hall_office_id: int = Field(description="The hall office (halls room) where the applicant is")

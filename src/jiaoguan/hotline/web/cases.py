@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from jiaoguan.accounts.roles import Role
+from jiaoguan.halls.offices import hall_offices
 from jiaoguan.hotline import emergency as cases
 from jiaoguan.hotline import evidence
 from jiaoguan.hotline.auth import CaseRegistrar, CaseViewer, CaseWorker
@@ -74,8 +75,18 @@ def case_detail(request: Request, case_id: int, user: CaseViewer, db: Db, notice
     staff = cases.clerks(db, case.province_code) if user.role != Role.citizen else []
     names = {c.id: c.display_name for c in staff}
     may_reassign = user.role in REASSIGNERS and case.status in ("accepted", "in_service")
+    may_ticket = case.status in ("accepted", "in_service") and (
+        user.role == Role.supervisor or (user.role == Role.window_clerk and case.owner_user_id == user.id))
+    halls = hall_offices(db, case.province_code) if may_ticket else []
     return page(request, user, "hotline/case.html", case=case, actions=actions, clerks=staff, names=names,
-                may_reassign=may_reassign, notice=notice)
+                may_reassign=may_reassign, notice=notice, halls=halls,
+                window_ticket=cases.window_ticket_number(case))
+
+
+@router.post("/hotline/emergency/{case_id}/window-ticket")
+def case_window_ticket(case_id: int, user: CaseWorker, db: Db, office: Annotated[int, Form()]) -> Response:
+    cases.issue_window_ticket(db, case_id, user, office)
+    return RedirectResponse(f"/hotline/emergency/{case_id}?notice=ticket", status_code=303)
 
 
 @router.get("/hotline/emergency/{case_id}/letter")
