@@ -90,7 +90,7 @@ def test_a_supervisor_gets_their_provinces_figures_each_with_how_it_is_counted(
     trend = next(t for m in board["measures"] for t in m["tables"] if t["id"] == "m1-trend")
     assert trend["rows"][-2][1:3] == [0, 1] and trend["rows"][-1][1:3] == [3, 1]  # applied, issued by day
     funnel = next(t for m in board["measures"] for t in m["tables"] if t["id"] == "m1-funnel")
-    assert [r[1] for r in funnel["rows"]] == [3, 2, 4]
+    assert [r[1] for r in funnel["rows"]] == [3, 2]
 
 
 def test_a_supervisor_asking_for_another_province_is_refused(figures: None,

@@ -153,14 +153,11 @@ def rebuild(session: Session, start: dt.date | None = None, end: dt.date | None 
                   write and bool(diffs or person_diffs))
 
 
-LEVEL_DAYS = 7
-
-
-def refresh_levels(session: Session, days: int = LEVEL_DAYS) -> int:
-    """The level figures (the deadlines sweep's counts) of the last `days` days, read again; returns rows."""
+def refresh_levels(session: Session) -> int:
+    """The level figures (the deadlines sweep's stored counts, of any day: a supervisor may ask for a count
+    of a day long past) read again; returns rows. They are few: days counted × measures × kinds × provinces."""
     level_rooms = {f.room for f in FIGURES if f.level}
-    end = today()
-    fresh = recount(session, end - dt.timedelta(days=days), end, only_rooms=level_rooms)
+    fresh = recount(session, None, None, only_rooms=level_rooms)
     levels = {f.metric for f in FIGURES if f.level}
     rows = [(k, v) for k, v in fresh.counts.items() if k[4] in levels]
     set_levels(session, rows)

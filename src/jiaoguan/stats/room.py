@@ -19,7 +19,7 @@ ROOM = Room(
     api="jiaoguan.stats.api:router",
     pages="jiaoguan.stats.pages:router",
     nav=(NavEntry(N_("Figures of the measures"), "/stats", frozenset(SUPERVISORS), order=15),),
-    jobs=(Job("stats.levels", dt.timedelta(hours=1), "jiaoguan.stats.jobs:refresh_levels"),),
+    jobs=(Job("stats.levels", dt.timedelta(minutes=10), "jiaoguan.stats.jobs:refresh_levels"),),
     commands=(("stats", "jiaoguan.stats.commands:app"),),
     demo="jiaoguan.stats.demo:load_demo_part",
     handlers=tuple(Handler(event, _handler_name(event), "jiaoguan.stats.handlers:count") for event in EVENTS),
