@@ -204,6 +204,9 @@ def build(source: Source, scope: Scope) -> Dashboard:
         view.headlines += [_headline(f, sums, dims) for f in figures]
         view.tables.append(Table(f"m{measure}-summary", N_("Figures"), [N_("Figure"), N_("Value"), N_("How counted")],
                                  [[h.label, h.text(), h.how] for h in view.headlines]))
+        if not view.people and not any(sums.get(f.metric) for f in figures):
+            views.append(view)  # nothing counted: the figures say so, no empty charts
+            continue
         flows = [f for f in figures if f.shown == "total"]
         view.tables.append(Table(
             f"m{measure}-trend", N_("By day"), [N_("Day"), *(f.label for f in flows)],

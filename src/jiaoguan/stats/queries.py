@@ -42,15 +42,15 @@ def totals(session: Session, scope: Scope) -> dict[tuple[str, str], int]:
     flows = (select(FigureCount.metric, FigureCount.dimension, func.sum(FigureCount.value))
              .where(*scope.where(FigureCount), FigureCount.metric.not_in(LEVELS))
              .group_by(FigureCount.metric, FigureCount.dimension))
-    for metric, dimension, value in session.execute(flows):
+    for metric, dimension, value in session.connection().execute(flows):
         found[(metric, dimension)] = int(value or 0)
     for metric in LEVELS:
-        last = session.execute(select(func.max(FigureCount.day)).where(
+        last = session.connection().execute(select(func.max(FigureCount.day)).where(
             *scope.where(FigureCount), FigureCount.metric == metric)).scalar_one_or_none()
         if last is None:
             continue
         day_scope = Scope(last, last, scope.province, scope.office)
-        for dimension, value in session.execute(
+        for dimension, value in session.connection().execute(
                 select(FigureCount.dimension, func.sum(FigureCount.value))
                 .where(*day_scope.where(FigureCount), FigureCount.metric == metric)
                 .group_by(FigureCount.dimension)):
@@ -61,7 +61,7 @@ def totals(session: Session, scope: Scope) -> dict[tuple[str, str], int]:
 def by_day(session: Session, scope: Scope) -> dict[str, dict[dt.date, int]]:
     """metric -> day -> value (dimensions summed)."""
     out: dict[str, dict[dt.date, int]] = defaultdict(dict)
-    for metric, day, value in session.execute(
+    for metric, day, value in session.connection().execute(
             select(FigureCount.metric, FigureCount.day, func.sum(FigureCount.value))
             .where(*scope.where(FigureCount)).group_by(FigureCount.metric, FigureCount.day)):
         out[metric][day] = int(value or 0)
@@ -72,7 +72,7 @@ def by_region(session: Session, scope: Scope) -> dict[str, dict[str, int]]:
     """metric -> province (national scope) or office (a province's scope) -> value (flows only)."""
     column = FigureCount.province_code if not scope.province else FigureCount.office
     out: dict[str, dict[str, int]] = defaultdict(dict)
-    for metric, region, value in session.execute(
+    for metric, region, value in session.connection().execute(
             select(FigureCount.metric, column, func.sum(FigureCount.value))
             .where(*scope.where(FigureCount), FigureCount.metric.not_in(LEVELS))
             .group_by(FigureCount.metric, column)):
@@ -82,7 +82,7 @@ def by_region(session: Session, scope: Scope) -> dict[str, dict[str, int]]:
 
 def people(session: Session, scope: Scope) -> dict[str, int]:
     """measure -> distinct people served in the scope (each once, whatever the days and offices)."""
-    return {m: int(n) for m, n in session.execute(
+    return {m: int(n) for m, n in session.connection().execute(
         select(FigurePerson.measure, func.count(distinct(FigurePerson.person)))
         .where(*scope.where(FigurePerson)).group_by(FigurePerson.measure))}
 
@@ -96,4 +96,4 @@ def offices(session: Session, province: str | None) -> list[str]:
 
 
 def first_day(session: Session) -> dt.date | None:
-    return session.execute(select(func.min(FigureCount.day))).scalar_one_or_none()
+    return session.connection().execute(select(func.min(FigureCount.day))).scalar_one_or_none()
