@@ -29,7 +29,7 @@ from jiaoguan.stats.counters import value
 from jiaoguan.stats.models import FigureCount
 from jiaoguan.stats.rebuild import rebuild
 from tests.factories import accounts
-from tests.factories.passes import application
+from tests.factories.passes import application, register
 
 
 def deliver(db: Session) -> None:
@@ -46,7 +46,7 @@ def workload(db: Session, rng: random.Random, clock: FixedClock, agents: list[Pr
     events delivered at random moments (some late, after the day changed)."""
     pending: list[int] = []
     issued: list[TransportPass] = []
-    serial = rng.randrange(1000)
+    serial = 100 + rng.randrange(500)  # past the haulier's registered fleet (1 … 40)
     for _ in range(steps):
         action = rng.choice(["apply", "apply", "approve", "refuse", "revoke", "verify", "offline", "tick",
                              "deliver"])
@@ -55,7 +55,9 @@ def workload(db: Session, rng: random.Random, clock: FixedClock, agents: list[Pr
                 if action == "apply":
                     serial += 1
                     start = today()
-                    pending.append(apps.submit_application(db, rng.choice(agents), application(
+                    who = rng.choice(agents)
+                    register(db, who.enterprise_id, serial)  # the vehicle and crew are in the register
+                    pending.append(apps.submit_application(db, who, application(
                         serial, valid_from=start, valid_to=start + dt.timedelta(days=9))).id)
                 elif action == "approve" and pending:
                     issued.append(apps.approve(db, pending.pop(rng.randrange(len(pending))), issuer))

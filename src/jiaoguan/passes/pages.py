@@ -20,7 +20,7 @@ router.include_router(issuer.router)
 router.include_router(checkpoint.router)
 
 ASSETS = FsPath(__file__).resolve().parent / "templates" / "passes" / "assets"
-MEDIA_TYPES = {"passes.css": "text/css", "verify.js": "text/javascript"}
+MEDIA_TYPES = {"passes.css": "text/css", "verify.js": "text/javascript", "apply.js": "text/javascript"}
 
 
 @router.get("/passes/assets/{name}")

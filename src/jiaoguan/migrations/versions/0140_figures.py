@@ -1,7 +1,7 @@
 """figures: maintained aggregates per day, province, office, measure, metric and dimension; people served
 
 Revision ID: 0140
-Revises: 0060
+Revises: 0080
 
 `daily_figure` (one counter per figure, province and day) is replaced by `figure_count`; its rows
 (passes revoked) move over as measure 1's `passes.revoked`.
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0140"
-down_revision: str | Sequence[str] | None = "0060"
+down_revision: str | Sequence[str] | None = "0080"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
