@@ -18,7 +18,8 @@ from jiaoguan.kit.db import Base
 
 class FigureCount(Base):
     __tablename__ = "figure_count"
-    __table_args__ = (Index("ix_figure_count_metric_day", "metric", "day"),)
+    # On SQLite the primary key is the table (no rowid): the dashboard's range scans read no second b-tree.
+    __table_args__ = (Index("ix_figure_count_metric_day", "metric", "day"), {"sqlite_with_rowid": False})
 
     day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
     province_code: Mapped[str] = mapped_column(String(2), primary_key=True)
@@ -31,7 +32,7 @@ class FigureCount(Base):
 
 class FigurePerson(Base):
     __tablename__ = "figure_person"
-    __table_args__ = (Index("ix_figure_person_day", "measure", "day", "province_code"),)
+    __table_args__ = (Index("ix_figure_person_day", "measure", "day", "province_code"), {"sqlite_with_rowid": False})
 
     measure: Mapped[str] = mapped_column(String(2), primary_key=True)
     day: Mapped[dt.date] = mapped_column(Date, primary_key=True)

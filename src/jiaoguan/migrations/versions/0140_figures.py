@@ -29,7 +29,8 @@ def upgrade() -> None:
     sa.Column('dimension', sa.String(length=60), nullable=False),
     sa.Column('value', sa.BigInteger(), nullable=False),
     sa.PrimaryKeyConstraint('day', 'province_code', 'office', 'measure', 'metric', 'dimension',
-                            name=op.f('pk_figure_count'))
+                            name=op.f('pk_figure_count')),
+    sqlite_with_rowid=False,
     )
     op.create_index('ix_figure_count_metric_day', 'figure_count', ['metric', 'day'], unique=False)
     op.create_table('figure_person',
@@ -38,7 +39,8 @@ def upgrade() -> None:
     sa.Column('province_code', sa.String(length=2), nullable=False),
     sa.Column('office', sa.String(length=20), nullable=False),
     sa.Column('person', sa.String(length=40), nullable=False),
-    sa.PrimaryKeyConstraint('measure', 'day', 'province_code', 'office', 'person', name=op.f('pk_figure_person'))
+    sa.PrimaryKeyConstraint('measure', 'day', 'province_code', 'office', 'person', name=op.f('pk_figure_person')),
+    sqlite_with_rowid=False,
     )
     op.create_index('ix_figure_person_day', 'figure_person', ['measure', 'day', 'province_code'], unique=False)
     op.execute("INSERT INTO figure_count (day, province_code, office, measure, metric, dimension, value) "
