@@ -84,6 +84,7 @@ def create_app(*, start_worker: bool | None = None) -> FastAPI:
     _api_docs(app)
     app.add_middleware(RequestContextMiddleware, secure_cookies=settings.secure_cookies)
     errors.install(app)
+    errors.document_problems(app)
     add_context_provider(_shell_context)
     for prefix, router in domain_routers():
         app.include_router(router, prefix=prefix)
