@@ -8,6 +8,8 @@ import hmac
 import logging
 import math
 import secrets
+from collections.abc import Sequence
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -272,6 +274,18 @@ def principal_of(user: User, device: str | None = None) -> Principal:
                      office_id=user.office_id, phone=user.phone, device=device)
 
 
+# What a Principal is made of, read as plain columns: every request looks its user up, and loading an ORM
+# row (identity map, attribute instrumentation) for a value that is thrown away at once costs more than the query.
+_PRINCIPAL_COLUMNS = (User.id, User.username, User.display_name, User.role, User.province_code, User.enterprise_id,
+                      User.person_id, User.office_id, User.phone)
+
+
+def _principal(row: Sequence[Any], device: str | None = None) -> Principal:
+    uid, username, display_name, role, province_code, enterprise_id, person_id, office_id, phone = row
+    return Principal(uid, username, display_name, role, province_code, enterprise_id, person_id, office_id, phone,
+                     device)
+
+
 def start_session(session: Session, user: User | Principal) -> str:
     token = secrets.token_urlsafe(32)
     now = utc_now()
@@ -286,12 +300,12 @@ def start_session(session: Session, user: User | Principal) -> str:
 
 def principal_for_session(session: Session, token: str) -> Principal | None:
     """The user a browser session cookie belongs to, in one query; None if unknown, ended or expired."""
-    user = session.execute(
-        select(User).join(UserSession, UserSession.user_id == User.id)
+    found = session.execute(
+        select(*_PRINCIPAL_COLUMNS).join(UserSession, UserSession.user_id == User.id)
         .where(UserSession.token_hash == sha256(token), UserSession.revoked.is_(False),
                UserSession.expires_at > utc_now(), User.is_active.is_(True))
-    ).scalar_one_or_none()
-    return None if user is None else principal_of(user)
+    ).one_or_none()
+    return None if found is None else _principal(found)
 
 
 def end_session(session: Session, token: str) -> None:
@@ -316,21 +330,22 @@ def issue_api_token(session: Session, user: User | Principal, name: str) -> str:
 def principal_for_api_token(session: Session, token: str) -> Principal | None:
     """The user a device token acts as; None if unknown or revoked."""
     found = session.execute(
-        select(ApiToken.id, ApiToken.name, ApiToken.last_used_at, User)
+        select(ApiToken.id, ApiToken.name, ApiToken.last_used_at, *_PRINCIPAL_COLUMNS)
         .join(User, User.id == ApiToken.user_id)
         .where(ApiToken.token_hash == sha256(token), ApiToken.revoked.is_(False), User.is_active.is_(True))
     ).one_or_none()
     if found is None:
         return None
-    token_id, name, last_used, user = found
+    token_id, name, last_used = found[0], found[1], found[2]
     now = utc_now()
     if last_used is None or now - last_used >= TOKEN_TOUCH_EVERY:
-        # Conditional, so of many requests racing at the minute's turn only one writes.
-        session.execute(update(ApiToken).where(
-            ApiToken.id == token_id,
-            or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at <= now - TOKEN_TOUCH_EVERY),
-        ).values(last_used_at=now))
-    return principal_of(user, device=name)
+        # Conditional, so of many requests racing at the minute's turn only one writes; SKIP LOCKED, so the
+        # others pass by the row the first one is writing instead of waiting for its commit.
+        stale = or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at <= now - TOKEN_TOUCH_EVERY)
+        free = select(ApiToken.id).where(ApiToken.id == token_id, stale).with_for_update(skip_locked=True)
+        session.execute(update(ApiToken).where(ApiToken.id.in_(free.scalar_subquery())).values(last_used_at=now)
+                        .execution_options(synchronize_session=False))
+    return _principal(found[3:], device=name)
 
 
 # --- who is who, for other rooms ---------------------------------------------------------------
