@@ -286,17 +286,24 @@ def approve(session: Session, application_id: int, issuer: Principal | None, *,
     return issued
 
 
+def check_refusal(reason_code: str, note: str) -> str:
+    """The refusal's note, cleaned; raises unless a reason was chosen (there is no default) and, for "other",
+    explained."""
+    note = " ".join(note.split())[:1000]
+    if reason_code not in REFUSAL_REASONS:
+        raise InvalidInput(N_("Choose a reason for the refusal."), code="passes.refusal_reason", field="reason")
+    if reason_code == "other" and not note:
+        raise InvalidInput(N_("Explain the refusal in the note."), code="passes.refusal_note", field="note")
+    return note
+
+
 def refuse(session: Session, application_id: int, issuer: Principal, reason_code: str,
            note: str = "") -> PassApplication:
     app = get_application(session, application_id, lock=True)
     _ensure_issuer_of(issuer, app)
     if app.status != ApplicationStatus.pending:
         raise ApplicationNotPending()
-    note = " ".join(note.split())[:1000]
-    if reason_code not in REFUSAL_REASONS:
-        raise InvalidInput(N_("Choose a reason for the refusal."), code="passes.refusal_reason", field="reason")
-    if reason_code == "other" and not note:
-        raise InvalidInput(N_("Explain the refusal in the note."), code="passes.refusal_note", field="note")
+    note = check_refusal(reason_code, note)
     app.decided_at, app.decided_by_user_id = utc_now(), issuer.id
     app.refusal_code, app.decision_note = reason_code, note or None
     APPLICATION.apply(session, app, "refuse", role=issuer.role, summary=f"{reason_code}: {note}",
