@@ -65,8 +65,13 @@ class RegisterDisagrees(ApplicationInvalid):
 
 class VehicleAlreadyHasPass(Conflict):
     code = "passes.overlap"
-    message = N_("Vehicle %(plate)s already has %(what)s for %(start)s to %(end)s: one vehicle, one pass, one "
-                 "route.")
+    message = N_("Vehicle %(plate)s already has pass %(number)s for %(start)s to %(end)s: one vehicle, one pass, "
+                 "one route.")
+
+
+class VehicleAlreadyApplied(VehicleAlreadyHasPass):
+    message = N_("Vehicle %(plate)s already has application #%(number)s pending for %(start)s to %(end)s: one "
+                 "vehicle, one pass, one route.")
 
 
 class VehicleHeldElsewhere(VehicleAlreadyHasPass):
@@ -118,7 +123,7 @@ def overlap(session: Session, plate_no: str, start: dt.date, end: dt.date,
     if held is not None and held.enterprise_id != enterprise_id:
         return VehicleHeldElsewhere(field="plate_no", plate=plate_no)
     if held is not None:
-        return VehicleAlreadyHasPass(field="plate_no", plate=plate_no, what=f"pass {held.pass_no}",
+        return VehicleAlreadyHasPass(field="plate_no", plate=plate_no, number=held.pass_no,
                                      start=held.valid_from.isoformat(), end=held.valid_to.isoformat())
     pending = session.execute(
         select(PassApplication).where(PassApplication.plate_no == plate_no,
@@ -130,7 +135,7 @@ def overlap(session: Session, plate_no: str, start: dt.date, end: dt.date,
     if pending is not None and pending.enterprise_id != enterprise_id:
         return VehicleHeldElsewhere(field="plate_no", plate=plate_no)
     if pending is not None:
-        return VehicleAlreadyHasPass(field="plate_no", plate=plate_no, what=f"application #{pending.id}",
+        return VehicleAlreadyApplied(field="plate_no", plate=plate_no, number=pending.id,
                                      start=pending.valid_from.isoformat(), end=pending.valid_to.isoformat())
     return None
 
