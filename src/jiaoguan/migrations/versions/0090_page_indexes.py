@@ -1,7 +1,7 @@
 """perf: indexes in the order the pages read (an enterprise's fleet, a reader's inbox)
 
 Revision ID: 0090
-Revises: 0060
+Revises: 0140
 
 Issue 13.5: the plans of the pages stay fast without statistics too. The fleet page lists an enterprise's
 vehicles by inspection date (then id), 50 at a time; the inbox lists a user's messages newest first.
@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "0090"
-down_revision: str | Sequence[str] | None = "0060"
+down_revision: str | Sequence[str] | None = "0140"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
