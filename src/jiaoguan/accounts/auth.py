@@ -105,8 +105,9 @@ def allow(*roles: Role) -> Callable[..., Any]:
     """A dependency that admits only the given roles and returns the signed-in user."""
     allowed = frozenset(roles)
 
-    def dependency(user: Annotated[Principal | None, Depends(optional_user)],
-                   _csrf: Annotated[None, Depends(csrf_guard)]) -> Principal:
+    # Async, though it does no I/O: a sync dependency costs a trip to a worker thread and back on every request.
+    async def dependency(user: Annotated[Principal | None, Depends(optional_user)],
+                         _csrf: Annotated[None, Depends(csrf_guard)]) -> Principal:
         if user is None:
             raise Unauthenticated()
         if Role(user.role) not in allowed:
@@ -118,8 +119,8 @@ def allow(*roles: Role) -> Callable[..., Any]:
     return dependency
 
 
-def _public(user: Annotated[Principal | None, Depends(optional_user)],
-            _csrf: Annotated[None, Depends(csrf_guard)]) -> Principal | None:
+async def _public(user: Annotated[Principal | None, Depends(optional_user)],
+                  _csrf: Annotated[None, Depends(csrf_guard)]) -> Principal | None:
     return user
 
 
