@@ -11,6 +11,8 @@ INSTALLED: tuple[str, ...] = (
     "jiaoguan.registry.room",
     "jiaoguan.deadlines.room",
     "jiaoguan.passes.room",
+    "jiaoguan.halls.room",
+    "jiaoguan.hotline.room",
     "jiaoguan.stats.room",
     "jiaoguan.web.room",
 )

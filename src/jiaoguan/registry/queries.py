@@ -104,6 +104,21 @@ def persons_in_province(session: Session, province_code: str, *, limit: int = 10
     return [_person(p) for p in rows]
 
 
+def persons_by_phone(session: Session, phone: str, *, limit: int = 20) -> list[PersonFacts]:
+    """The persons who gave this mobile number (a hotline caller is often known by it alone)."""
+    rows = session.execute(select(Person).where(Person.phone == compact(phone)).order_by(Person.id).limit(limit))
+    return [_person(p) for p in rows.scalars()]
+
+
+def persons_by_name(session: Session, name: str, *, province_code: str | None = None,
+                    limit: int = 20) -> list[PersonFacts]:
+    """Persons whose name begins with `name` (within a province when given): few, for a person to choose from."""
+    stmt = select(Person).where(Person.name.startswith(name.strip(), autoescape=True))
+    if province_code is not None:
+        stmt = stmt.where(Person.province_code == province_code)
+    return [_person(p) for p in session.execute(stmt.order_by(Person.name, Person.id).limit(limit)).scalars()]
+
+
 # --- records with their deadline facts (the deadlines room's questions) -------------------------
 
 _MODELS: dict[str, type[DrivingLicence | Vehicle | LearnerPermit | PreselectedPlate]] = {
