@@ -202,7 +202,9 @@ def book(session: Session, *, slot_id: int, person_id: int, actor: Principal | N
             # The contended row last: its lock is held only from here to the commit.
             if not take_place(session, slot.id, scarce=scarce):
                 raise SlotFull()
-    except IntegrityError:
+    except (IntegrityError, Overlap, DailyCapReached, SlotFull):
+        # A retry that raced the first request waited on the person's day row and now meets that request's
+        # booking (as an overlap, the cap, or the key's unique index): it answers with that booking.
         found = _by_key(session, key)
         if found is None:
             raise
