@@ -20,7 +20,7 @@ from jiaoguan.kit.db import Base
 
 CHANNELS = ("sms", "inapp", "event")
 # Lower is sooner: a sign-in code someone waits for goes ahead of reminders sent in bulk.
-URGENT, NORMAL = 0, 5
+URGENT, NORMAL, BULK = 0, 5, 9  # the nightly sweep's reminders are BULK
 
 
 class OutboxMessage(Base):

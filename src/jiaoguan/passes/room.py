@@ -17,9 +17,11 @@ ROOM = Room(
                  order=20),
         NavEntry(N_("Verify a pass"), "/checkpoint/verify", frozenset({Role.checkpoint_officer}), order=20),
         NavEntry(N_("Pass review"), "/passes/review", frozenset({Role.pass_issuer}), order=10),
+        NavEntry(N_("My documents"), "/my/documents", frozenset({Role.citizen}), order=15),
     ),
     jobs=(Job("passes.review_sla", dt.timedelta(hours=1), "jiaoguan.passes.jobs:review_sla"),),
     commands=(("pass", "jiaoguan.passes.commands:app"),),
     demo="jiaoguan.passes.demo:load_demo_part",
     templates="jiaoguan.passes.messages:TEMPLATES",
+    figures="jiaoguan.passes.figures:recount",
 )

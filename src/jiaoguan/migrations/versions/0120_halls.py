@@ -14,7 +14,7 @@ from alembic import op
 import jiaoguan.kit.db
 
 revision: str = '0120'
-down_revision: str | Sequence[str] | None = '0080'
+down_revision: str | Sequence[str] | None = '0110'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -22,6 +22,7 @@ from jiaoguan.kit.clock import today, utc_now
 from jiaoguan.kit.db import is_postgres
 from jiaoguan.kit.errors import Conflict, Forbidden, InvalidInput, NotFound
 from jiaoguan.kit.i18n import N_
+from jiaoguan.passes import figures
 from jiaoguan.passes.applications import documents
 from jiaoguan.passes.applications.documents import Document
 from jiaoguan.passes.applications.form import ApplicationInput, CleanApplication, FieldProblem, clean_application
@@ -178,6 +179,7 @@ def submit_application(session: Session, user: Principal, raw: ApplicationInput,
                  f"{app.plate_no} {app.origin_code}→{app.destination_code} {app.valid_from}..{app.valid_to}"
                  f"{f' (batch {batch_id} line {batch_line})' if batch_id else ''}; review due {app.sla_due}"
                  f"{'; outside the fleet, owner authorisation ' + stored if stored else ''}")
+    figures.emit_fact(session, "pass.applied", figures.applied(app))
     rule = matching_auto_rule(session, app.province_code, enterprise.id, app.cargo_category,
                               (app.valid_to - app.valid_from).days + 1)
     # A vehicle outside the fleet is flagged for a person to look at the owner's authorisation: no rule signs it.
@@ -281,6 +283,7 @@ def approve(session: Session, application_id: int, issuer: Principal | None, *,
                       payload={"plate_no": app.plate_no, "enterprise_id": app.enterprise_id},
                       province_code=app.province_code)
     issued = issue_pass(session, app)
+    figures.emit_fact(session, "pass.issued", figures.issued(issued))
     notify_applicant(session, app, "pass_issued", pass_no=issued.pass_no, plate=app.plate_no,
                      start=app.valid_from.isoformat(), end=app.valid_to.isoformat())
     return issued
@@ -303,6 +306,7 @@ def refuse(session: Session, application_id: int, issuer: Principal, reason_code
                       payload={"plate_no": app.plate_no, "reason": reason_code}, province_code=app.province_code,
                       recipients=applicant_recipients(app),
                       params={"plate": app.plate_no, "reason_msgid": REFUSAL_REASONS[reason_code], "note": note})
+    figures.emit_fact(session, "pass.refused", figures.refused(app))
     return app
 
 
