@@ -19,7 +19,7 @@ from jiaoguan.kit.clock import FixedClock
 from jiaoguan.passes.applications import service as apps
 from jiaoguan.passes.issuance.keystore import init_keys
 from tests.factories import accounts, halls, registry
-from tests.factories.passes import application
+from tests.factories.passes import application, register
 
 D = dt.date.fromisoformat
 
@@ -58,6 +58,7 @@ def test_a_truck_with_an_active_pass_goes_to_the_key_material_lane(
     agent = accounts.user(db, "enterprise_agent", enterprise_id=firm.id, province_code="31")
     issuer = accounts.user(db, "pass_issuer", province_code="31")
     init_keys(db, ["31"])
+    register(db, firm.id, 7)
     from jiaoguan.accounts.service import principal_of
 
     form = dataclasses.replace(application(7), valid_from=D("2022-05-09"), valid_to=D("2022-05-18"))

@@ -2,7 +2,7 @@
 exemptions, fair allocation, queue tickets
 
 Revision ID: 0120
-Revises: 0060
+Revises: 0080
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from alembic import op
 import jiaoguan.kit.db
 
 revision: str = '0120'
-down_revision: str | Sequence[str] | None = '0060'
+down_revision: str | Sequence[str] | None = '0110'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
