@@ -115,6 +115,9 @@ def test_a_case_runs_from_registration_to_completion_with_one_owner(
     assert {a.actor_label for a in actions} == {staff["clerk"].username}
     told = [m.template for m in db.scalars(select(OutboxMessage).where(OutboxMessage.recipient == "13911112222"))]
     assert told == ["hotline_emergency_registered", "hotline_emergency_accepted", "hotline_emergency_completed"]
+    clerks_told = db.scalars(select(OutboxMessage.template).where(
+        OutboxMessage.channel == "inapp", OutboxMessage.recipient == str(staff["clerk2"].id))).all()
+    assert clerks_told == ["hotline_emergency_waiting"]
     seen = event_sink(db)
     assert [name for name, _ in seen] == ["hotline.emergency_opened", "hotline.emergency_closed"]
     closed = seen[1][1]
