@@ -65,13 +65,38 @@ def admin(db: Session, catalogue: None) -> Principal:
 
 
 @pytest.fixture()
-def as_user(db: Session, client: TestClient):  # type: ignore[no-untyped-def]
-    """`as_user(principal)`: the test client signed in as that user (a cookie session, with the CSRF token)."""
-    from jiaoguan.accounts.auth import SESSION_COOKIE
+def as_user(db: Session, app):  # type: ignore[no-untyped-def]
+    """`as_user(principal)`: a test client of its own signed in as that user (a cookie session, CSRF token)."""
+    from jiaoguan.accounts.auth import CSRF_COOKIE, SESSION_COOKIE
+
+    opened: list[TestClient] = []
 
     def sign(user: Principal) -> TestClient:
-        client.cookies.set(SESSION_COOKIE, start_session(db, user))
+        c = TestClient(app, base_url="http://testserver")
+        c.__enter__()
+        opened.append(c)
+        c.cookies.set(CSRF_COOKIE, "test-csrf-token")
+        c.headers["X-CSRF-Token"] = "test-csrf-token"
+        c.cookies.set(SESSION_COOKIE, start_session(db, user))
         db.commit()
-        return client
+        return c
 
-    return sign
+    yield sign
+    for c in opened:
+        c.__exit__(None, None, None)
+
+
+@pytest.fixture()
+def events_seen(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, dict[str, object]]]:
+    """Every domain event emitted (name, payload), recorded on its way to the real outbox."""
+    from jiaoguan.kit import events
+
+    seen: list[tuple[str, dict[str, object]]] = []
+    original = events.emit
+
+    def recording(session, name, payload, **kw):  # type: ignore[no-untyped-def]
+        seen.append((name, payload))
+        return original(session, name, payload, **kw)
+
+    monkeypatch.setattr(events, "emit", recording)
+    return seen

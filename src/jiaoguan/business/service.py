@@ -36,7 +36,7 @@ from jiaoguan.business.states import WORKERS, Status, Workflow, latest, workflow
 from jiaoguan.kit.calendar_service import load_calendar
 from jiaoguan.kit.clock import today, utc_now
 from jiaoguan.kit.i18n import N_, current_locale
-from jiaoguan.kit.states import SYSTEM_ROLES
+from jiaoguan.kit.states import SYSTEM_ROLES, RoleRefused
 from jiaoguan.passes.service import active_pass_no_for_vehicle
 from jiaoguan.registry.queries import records_of_person, vehicle_records_by_plate
 from jiaoguan.registry.records import LicenceRecord, VehicleRecord
@@ -296,6 +296,9 @@ def _priority(session: Session, app: BusinessApplication) -> None:
 def submit(session: Session, user: Principal, app_id: int, *, expected_version: int | None = None,
            channel: str = "online") -> BusinessApplication:
     app = get_application(session, app_id)
+    if user.role not in flow_of(app).machine.transition("submit").roles:
+        ensure_may_see(user, app)
+        raise RoleRefused(code="business.role_refused")
     if not is_applicant(user, app):
         raise ApplicationNotFound()
     if app.identity_status == "pending":
