@@ -57,7 +57,7 @@ def load_business_demo(session: Session, *, citizen: str = "citizen", elder: str
     made = [
         _apply(session, who, "licence_renewal", materials=("id_card", "photo"), later=("medical_certificate",)),
         _apply(session, who, "vehicle_licence_replacement"),
-        _apply(session, who, "sticker_replacement"),
+        _apply(session, who, "exempt_sticker", materials=("id_card", "vehicle_tax")),
         _apply(session, who, "licence_lost", materials=("id_card", "photo"), face=True, emergency=True,
                emergency_reason="出差途中遗失，需驾车运送防疫物资", delivery_method="post",
                delivery_address="北京市朝阳区东三环中路5号"),

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from jiaoguan.accounts.principal import Principal
 from jiaoguan.accounts.roles import SUPERVISORS, Role
@@ -36,7 +38,7 @@ from jiaoguan.business.states import WORKERS, Status, Workflow, latest, workflow
 from jiaoguan.kit.calendar_service import load_calendar
 from jiaoguan.kit.clock import today, utc_now
 from jiaoguan.kit.i18n import N_, current_locale
-from jiaoguan.kit.states import SYSTEM_ROLES, RoleRefused
+from jiaoguan.kit.states import SYSTEM_ROLES, RoleRefused, StaleState, TransitionRefused
 from jiaoguan.passes.service import active_pass_no_for_vehicle
 from jiaoguan.registry.queries import records_of_person, vehicle_records_by_plate
 from jiaoguan.registry.records import LicenceRecord, VehicleRecord
@@ -248,12 +250,28 @@ def move(session: Session, app: BusinessApplication, action: str, by: Acting, *,
          note: str = "", payload: dict[str, Any] | None = None, params: dict[str, Any] | None = None) -> None:
     """One transition of the pinned workflow: state, role and version checked; audit, event, message, step."""
     source = app.status
-    flow_of(app).machine.apply(session, app, action, role=by.role, expected_version=expected_version,
+    _check_version(app, expected_version)
+    flow_of(app).machine.apply(session, app, action, role=by.role, expected_version=None,
                                summary=f"{app.business_code} #{app.id}: {source} -> {action}",
                                payload=_facts(app, **(payload or {})), recipients=_tell(app),
                                params=_params(app, **(params or {})), province_code=app.province_code)
     _step(session, app, action, source, app.status, by, note)
     session.flush()
+
+
+def _check_version(app: BusinessApplication, expected_version: int | None) -> None:
+    """Optimistic locking against the version the user saw, checked before anything on the row changes (the
+    side effects flush, which bumps the version); a race lost at the UPDATE itself is caught in `guarded`."""
+    if expected_version is not None and app.version != expected_version:
+        raise StaleState(code="business.stale")
+
+
+@contextmanager
+def guarded() -> Iterator[None]:
+    try:
+        yield
+    except StaleDataError:
+        raise StaleState(code="business.stale") from None
 
 
 def handed_in(session: Session, app: BusinessApplication) -> set[str]:
@@ -295,6 +313,12 @@ def _priority(session: Session, app: BusinessApplication) -> None:
 
 def submit(session: Session, user: Principal, app_id: int, *, expected_version: int | None = None,
            channel: str = "online") -> BusinessApplication:
+    with guarded():
+        return _submit(session, user, app_id, expected_version=expected_version, channel=channel)
+
+
+def _submit(session: Session, user: Principal, app_id: int, *, expected_version: int | None,
+            channel: str) -> BusinessApplication:
     app = get_application(session, app_id)
     if user.role not in flow_of(app).machine.transition("submit").roles:
         ensure_may_see(user, app)
@@ -303,6 +327,10 @@ def submit(session: Session, user: Principal, app_id: int, *, expected_version: 
         raise ApplicationNotFound()
     if app.identity_status == "pending":
         raise FaceCheckNeeded()
+    if app.status not in {s.value for s in flow_of(app).machine.transition("submit").source}:
+        raise TransitionRefused(code="business.transition_refused", state=app.status)
+    _check_version(app, expected_version)
+    expected_version = None
     app.channel = channel
     app.submitted_at = utc_now()
     _priority(session, app)
@@ -360,10 +388,24 @@ def reassign(session: Session, user: Principal, app_id: int, assignee: Principal
 def act(session: Session, by: Principal | Acting, app_id: int, action: str, *, expected_version: int | None,
         note: str = "", carrier: str = "", tracking: str = "") -> BusinessApplication:
     """A transition with its side effects (SLA clock, 一次告知, register effect, delivery, completion)."""
+    with guarded():
+        return _act(session, by, app_id, action, expected_version=expected_version, note=note, carrier=carrier,
+                    tracking=tracking)
+
+
+def _act(session: Session, by: Principal | Acting, app_id: int, action: str, *, expected_version: int | None,
+         note: str, carrier: str, tracking: str) -> BusinessApplication:
     acting = Acting.of(by) if isinstance(by, Principal) else by
     app = get_application(session, app_id)
     if isinstance(by, Principal):
         _may_act(by, app, action)
+    t = flow_of(app).machine.transition(action)
+    if app.status not in {s.value for s in t.source}:
+        raise TransitionRefused(code="business.transition_refused", state=app.status)
+    if acting.role not in t.roles:
+        raise RoleRefused(code="business.role_refused")
+    _check_version(app, expected_version)
+    expected_version = None
     on = today()
     payload: dict[str, Any] = {}
     params: dict[str, Any] = {}
