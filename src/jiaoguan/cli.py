@@ -78,10 +78,24 @@ def demo(people: Annotated[int, typer.Option(help=N_("How many synthetic people.
     typer.echo(summary.describe())
 
 
+def default_workers(is_sqlite: bool) -> int:
+    """One process per core on PostgreSQL; one on the embedded database (a single writer anyway)."""
+    import os
+
+    if is_sqlite:
+        return 1
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
 @app.command(help=N_("Start the web app. On first start with the embedded database, migrate and load demo data."))
 def serve(host: Annotated[str, typer.Option(help=N_("The address to listen on."))] = "127.0.0.1",
           port: Annotated[int, typer.Option(help=N_("The port to listen on."))] = 8000,
-          demo_people: Annotated[int | None, typer.Option(help=N_("People in the first-start demo."))] = None
+          demo_people: Annotated[int | None, typer.Option(help=N_("People in the first-start demo."))] = None,
+          workers: Annotated[int | None, typer.Option(help=N_(
+              "Server processes (default: one per core on PostgreSQL, one on the embedded database)."))] = None
           ) -> None:
     import os
 
@@ -91,9 +105,14 @@ def serve(host: Annotated[str, typer.Option(help=N_("The address to listen on.")
     from jiaoguan.kit.migrate import upgrade
 
     settings = get_settings()
+    if workers is not None and workers < 1:
+        raise fail(N_("--workers must be 1 or more."), 2)
+    processes = workers or default_workers(settings.is_sqlite)
     if "JIAOGUAN_PUBLIC_BASE_URL" not in os.environ:
         shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
         settings.public_base_url = f"http://{shown}:{port}"
+        # The server processes read their settings from the environment, not from this process.
+        os.environ["JIAOGUAN_PUBLIC_BASE_URL"] = settings.public_base_url
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     if settings.is_sqlite:
         upgrade()
@@ -102,11 +121,20 @@ def serve(host: Annotated[str, typer.Option(help=N_("The address to listen on.")
             say(N_("First start: loading demo data …"))
             load_demo(people=demo_people if demo_people is not None else settings.demo_people, seed=2022,
                       progress=True)
+    if settings.env != "production":
+        settings.effective_secret_key  # noqa: B018 - made once here, not raced for by the server processes
     say(N_("\njiaoguan is running at %(url)s/  (API docs: /api/v1/docs)\n"), url=settings.public_base_url)
     print_demo_signins()
-    from jiaoguan.web.app import create_app
+    if processes == 1:
+        from jiaoguan.web.app import create_app
 
-    uvicorn.run(create_app(), host=host, port=port, log_level="info")
+        uvicorn.run(create_app(), host=host, port=port, log_level="info")
+        return
+    say(N_("%(n)s server processes."), n=processes)
+    # Each process builds its own app (engine, pool, caches); what must be one per installation (the embedded
+    # database's in-process worker) is decided by a file lock in the data folder (kit/worker.py).
+    uvicorn.run("jiaoguan.web.app:create_app", factory=True, host=host, port=port, workers=processes,
+                log_level="info")
 
 
 @app.command(help=N_("Deliver the outbox and run periodic jobs (nightly sweeps, escalations)."))

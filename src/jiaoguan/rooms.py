@@ -12,6 +12,8 @@ INSTALLED: tuple[str, ...] = (
     "jiaoguan.deadlines.room",
     "jiaoguan.passes.room",
     "jiaoguan.business.room",
+    "jiaoguan.halls.room",
+    "jiaoguan.hotline.room",
     "jiaoguan.stats.room",
     "jiaoguan.web.room",
 )

@@ -28,7 +28,7 @@ def test_the_shipped_catalogue_lists_the_34_businesses_of_reference_a2_each_comp
     cert = next(m for m in renewal.materials if m.code == "medical_certificate")
     assert cert.required and cert.original and cert.later_allowed
     assert renewal.rongque_allowed("11") and renewal.rongque_allowed(None) is not False
-    assert "licence_not_detained" in renewal.checks and "inside_renewal_window" in renewal.checks
+    assert "licence not detained" in renewal.checks and "inside the renewal window" in renewal.checks
     assert all(s.materials and s.channels for s in specs)
     assert {s.identity_level for s in specs} == {"real_name", "face"}
 

@@ -99,7 +99,7 @@ def test_the_admin_edits_one_business_through_the_api_and_the_editor_page(as_use
     form = {"number": "7", "name_zh": "遗失补领驾驶证", "name_en": "Replace a lost licence", "group": "licence",
             "channels": ["online", "window"], "sla_working_days": "2", "identity_level": "face",
             "proxy_allowed": "", "subject": "licence", "workflow": "standard", "handling": "review",
-            "checks": "licence_not_detained", "materials": json.dumps(entry["materials"]),
+            "checks": "licence not detained; no open violations", "materials": json.dumps(entry["materials"]),
             "provinces": '{"*": {"online": true, "rongque": false}}'}
     saved = c.post("/business/admin/catalogue/licence_lost", data=form, follow_redirects=False)
     assert saved.status_code == 303

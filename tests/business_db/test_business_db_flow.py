@@ -126,10 +126,15 @@ def test_a_rejection_tells_the_applicant_why_and_emits_the_event(db: Session, as
 
 def test_an_instant_business_is_done_at_once_when_nothing_is_missing(db: Session, as_user,
                                                                      citizen: f.Citizen) -> None:
-    app = f.application(db, citizen.user, "driver_contact_change", materials=("id_card",))
+    app = f.application(db, citizen.user, "driver_contact_change", materials=("id_card",),
+                        answers={"phone": "13800138001"})
     assert app.status == "completed" and app.sla_kept is True
-    missing = f.application(db, citizen.user, "driver_contact_change", materials=())
+    assert json.loads(app.effect_json)["data"]["changed"]["phone"] == "13800138001"
+    missing = f.application(db, citizen.user, "driver_contact_change", materials=(), answers={"phone": "13800138002"})
     assert missing.status == "submitted"
+    refused = f.application(db, citizen.user, "driver_contact_change", materials=("id_card",),
+                            answers={"phone": "12"})
+    assert refused.status == "submitted"  # the register refused the number: a seat looks at it
 
 
 def test_the_applicant_pages_track_and_answer_a_correction(db: Session, as_user, citizen: f.Citizen,

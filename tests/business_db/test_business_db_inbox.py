@@ -20,25 +20,29 @@ from jiaoguan.passes.issuance.keystore import init_keys
 from tests.factories import accounts
 from tests.factories import business as f
 from tests.factories.passes import application as pass_application
+from tests.factories.passes import register
 
 
-def _key_material_citizen(db: Session) -> f.Citizen:
-    """A citizen whose car holds an active key-material pass (issued through the pass room's services)."""
+def _key_material_citizen(db: Session) -> tuple[f.Citizen, str]:
+    """A citizen who owns a tractor unit holding an active key-material pass (issued through the pass room's
+    services, the vehicle in the register as the pass room requires)."""
     init_keys(db, ["31"])
     firm = accounts.enterprise(db)
+    raw = pass_application(7)
+    hauler = f.citizen(db, expiry=raw.valid_from.replace(month=6))
+    register(db, firm.id, 7, person_owner=hauler.person_id)
     agent = principal_of(accounts.user(db, Role.enterprise_agent, enterprise_id=firm.id, province_code="31"))
     issuer = principal_of(accounts.user(db, Role.pass_issuer, province_code="31"))
-    raw = pass_application(7)
     app = pass_apps.submit_application(db, agent, raw)
     pass_apps.approve(db, app.id, issuer)
-    return f.citizen(db, expiry=raw.valid_from.replace(month=6), plate=raw.plate_no)
+    return hauler, raw.plate_no
 
 
 def test_the_queue_orders_emergencies_then_key_material_vehicles_then_the_rest(
         db: Session, as_user: Callable[..., object], citizen: f.Citizen, seat: Principal) -> None:
     plain = f.application(db, citizen.user, "vehicle_licence_replacement", materials=("id_card",))
-    hauler = _key_material_citizen(db)
-    key = f.application(db, hauler.user, "vehicle_licence_replacement", materials=("id_card",))
+    hauler, plate = _key_material_citizen(db)
+    key = f.application(db, hauler.user, "vehicle_licence_replacement", materials=("id_card",), plate=plate)
     urgent = f.application(db, citizen.user, emergency=True, emergency_reason="送医途中")
     db.commit()
     assert key.key_pass_no is not None and key.priority == 1

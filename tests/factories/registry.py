@@ -8,7 +8,7 @@ import itertools
 from sqlalchemy.orm import Session
 
 from jiaoguan.accounts.enterprises import EnterpriseView
-from jiaoguan.registry.models import DrivingLicence, LearnerPermit, Person, PreselectedPlate, Vehicle
+from jiaoguan.registry.models import DrivingLicence, LearnerPermit, Person, PreselectedPlate, Vehicle, Violation
 
 D = dt.date.fromisoformat
 _serial = itertools.count(1)
@@ -74,6 +74,19 @@ def plate_hold(db: Session, who: Person, *, selected: dt.date, valid_until: dt.d
     row = PreselectedPlate(person_id=who.id, plate_no=f"京B{n:05d}", plate_type="02", vin=f"LFVCD{n:012d}",
                            selected_on=selected, valid_until=valid_until, status=status,
                            province_code=who.province_code)
+    db.add(row)
+    db.flush()
+    return row
+
+
+def violation(db: Session, *, vehicle: Vehicle | None = None, driver: Person | None = None, points: int = 3,
+              fine: int = 200, source: str = "camera", status: str = "recorded", province: str = "11",
+              code: str = "1352") -> Violation:
+    """A violation record (a camera one by default, waiting for the driver to handle it)."""
+    row = Violation(vehicle_id=vehicle.id if vehicle else None, person_id=driver.id if driver else None,
+                    source=source, code=code, place="长安街", occurred_at=dt.datetime(2026, 10, 1, 9, tzinfo=dt.UTC),
+                    points=points, fine_yuan=fine, status=status,
+                    province_code=vehicle.province_code if vehicle else province)
     db.add(row)
     db.flush()
     return row

@@ -166,3 +166,30 @@ def test_certificates_are_read_from_pem_der_base64_and_files(tmp_path: Path, sig
         assert read_certificate(source) == signer.certificate
     with pytest.raises(PassKeyError):
         read_certificate("not a certificate")
+
+
+def test_a_der_certificate_ending_in_a_whitespace_byte_is_read_whole() -> None:
+    """Regression: `strip()` on binary DER cut a signature whose last byte was 0x0a, so about one certificate in
+    forty could not be read (seen as a flaky failure of the test above)."""
+    import datetime as dt
+
+    from cryptography import x509 as _x509
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = _x509.Name([_x509.NameAttribute(NameOID.COMMON_NAME, "whitespace tail")])
+    now = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    for serial in range(1, 5000):
+        cert = (
+            _x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(serial).not_valid_before(now).not_valid_after(now + dt.timedelta(days=1))
+            .sign(key, hashes.SHA256())
+        )
+        der = certificate_der(cert)
+        if der[-1:].isspace():
+            break
+    else:  # pragma: no cover - 5,000 tries without a whitespace tail is about 1e-50
+        raise AssertionError("no certificate with a whitespace tail was made")
+    assert read_certificate(der) == cert

@@ -18,7 +18,7 @@ from jiaoguan.passes.checkpoint.scans import ensure_checkpoint
 from jiaoguan.passes.issuance.keystore import init_keys
 from jiaoguan.passes.models import Checkpoint
 from tests.factories import accounts
-from tests.factories.passes import FRIDAY
+from tests.factories.passes import FRIDAY, register
 
 
 @pytest.fixture()
@@ -48,8 +48,14 @@ def enterprise(db: Session) -> EnterpriseView:
                                phone="13800138000")
 
 
+FLEET = range(1, 41)
+
+
 @pytest.fixture()
-def agent(make_user: Callable[..., Principal], enterprise: EnterpriseView, clock: FixedClock) -> Principal:
+def agent(db: Session, make_user: Callable[..., Principal], enterprise: EnterpriseView, clock: FixedClock) -> Principal:
+    """The haulier's agent; the vehicles and crews of `application(1)` … `application(40)` are in the register
+    as the haulier's fleet (register_check), valid through the travel dates."""
+    register(db, enterprise.id, *FLEET)
     return make_user(Role.enterprise_agent, enterprise_id=enterprise.id, province_code="31")
 
 

@@ -121,3 +121,8 @@ def test_a_vehicle_always_has_exactly_one_inspection_state(offset: int, missed: 
     tags = vehicle_states(status="normal", inspection_valid_until=ON + dt.timedelta(days=offset),
                           insurance_valid_until=ON, missed_cycles=missed, on=ON)
     assert len([t for t in tags if t.code.startswith("vehicle.inspection_")]) == 1
+
+
+def test_a_deferred_licence_says_the_holder_may_not_drive() -> None:
+    codes = licence_codes(ON + dt.timedelta(days=400), status="deferred")
+    assert codes == ["licence.deferred", "licence.valid"]

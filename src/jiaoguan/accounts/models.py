@@ -83,7 +83,7 @@ class ApiToken(Base):
 
 
 class SignInThrottle(Base):
-    """Failed sign-ins per account key (username or phone): drives the back-off."""
+    """Sign-in attempts per key (user name, phone, client address), counted atomically: drives the back-off."""
 
     __tablename__ = "signin_throttle"
 
@@ -94,7 +94,7 @@ class SignInThrottle(Base):
 
 
 class OneTimeCode(Base):
-    """An SMS sign-in code; stored hashed, single use, short-lived."""
+    """An SMS sign-in code; stored hashed, single use, short-lived, a few guesses; a new one voids the earlier."""
 
     __tablename__ = "one_time_code"
 
@@ -104,3 +104,4 @@ class OneTimeCode(Base):
     created_at: Mapped[dt.datetime]
     expires_at: Mapped[dt.datetime]
     used: Mapped[bool] = mapped_column(Boolean, default=False)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

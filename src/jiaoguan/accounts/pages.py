@@ -29,6 +29,12 @@ def _signed_in(user_token: str, next_url: str) -> Response:
     return response
 
 
+def client_address(request: Request) -> str:
+    """Whom the back-off and the send limits count per address: the peer as the server sees it (behind a
+    reverse proxy, run uvicorn with --proxy-headers and --forwarded-allow-ips so this is the real client)."""
+    return request.client.host if request.client else "unknown"
+
+
 def _form(request: Request, **ctx: object) -> Response:
     status = int(ctx.pop("status", 200))  # type: ignore[call-overload]
     return render(request, "accounts/signin.html", {**ctx}, status_code=status)
@@ -43,9 +49,9 @@ def signin_page(request: Request, _u: Anyone, next: str = "/") -> Response:
 def signin(request: Request, _u: Anyone, db: Db, username: Annotated[str, Form()] = "",
            password: Annotated[str, Form()] = "", next: Annotated[str, Form()] = "/") -> Response:
     try:
-        user = service.authenticate_password(db, username, password)
+        user = service.authenticate_password(db, username, password, client_address(request))
     except JiaoguanError as exc:
-        # The failure count must persist even though this request shows an error page.
+        # The attempt was counted (and committed) before it was judged; this keeps anything else it wrote.
         db.commit()
         return _form(request, next=next, tab="password", error=exc.text(), username=username,
                      status=exc.status_code)
@@ -60,7 +66,7 @@ def request_code(request: Request, _u: Anyone, db: Db, phone: Annotated[str, For
         error = checked.reason.text() if checked.reason else ""
         return _form(request, next=next, tab="sms", phone=phone, error=error, status=422)
     try:
-        service.request_sms_code(db, checked.value)
+        service.request_sms_code(db, checked.value, client_address(request))
     except JiaoguanError as exc:
         return _form(request, next=next, tab="sms", phone=phone, error=exc.text(), status=exc.status_code)
     return _form(request, next=next, tab="sms", phone=checked.value, code_sent=True,
@@ -72,7 +78,7 @@ def signin_sms(request: Request, _u: Anyone, db: Db, phone: Annotated[str, Form(
                code: Annotated[str, Form()] = "", next: Annotated[str, Form()] = "/") -> Response:
     checked = check_mobile(phone)
     try:
-        user = service.authenticate_sms_code(db, checked.value or phone, code)
+        user = service.authenticate_sms_code(db, checked.value or phone, code, client_address(request))
     except JiaoguanError as exc:
         db.commit()
         return _form(request, next=next, tab="sms", phone=phone, code_sent=True, error=exc.text(),

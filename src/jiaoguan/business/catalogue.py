@@ -28,7 +28,9 @@ SUBJECTS = {"licence": N_("Your driving licence"), "vehicle": N_("One of your ve
 HANDLING = {"review": N_("Reviewed by a seat"), "instant": N_("Done at once when everything is in order"),
             "booking": N_("A booking, handed to the halls")}
 CODE = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
+CHECK = re.compile(r"^[a-z][a-z0-9_ ]{1,59}$")  # the registry names its checks in words: "licence not detained"
 PROVINCE = re.compile(r"^(\*|\d{2})$")
+# CSV: channels are space-separated, checks semicolon-separated, materials and provinces JSON in their cell.
 CSV_COLUMNS = ("number", "code", "name_zh", "name_en", "group", "channels", "materials", "checks",
                "sla_working_days", "identity_level", "proxy_allowed", "subject", "workflow", "handling", "provinces")
 
@@ -169,9 +171,9 @@ def parse_business(raw: Any, row: int, problems: list[Problem]) -> BusinessSpec 
     proxy = _bool(raw.get("proxy_allowed", False))
     if proxy is None:
         bad("proxy_allowed", N_("Write true or false."))
-    checks = tuple(str(c) for c in raw.get("checks") or ())
-    if any(not CODE.match(c) for c in checks):
-        bad("checks", N_("A check is named by lower-case letters, digits and underscores."))
+    checks = tuple(str(c).strip() for c in raw.get("checks") or () if str(c).strip())
+    if any(not CHECK.match(c) for c in checks):
+        bad("checks", N_("A check is named by lower-case letters, digits, spaces and underscores."))
     materials: list[Material] = []
     seen: set[str] = set()
     for m in raw.get("materials") or ():
@@ -247,7 +249,7 @@ def to_csv(specs: list[BusinessSpec]) -> str:
     writer.writeheader()
     for s in specs:
         row = s.to_json()
-        row["channels"], row["checks"] = " ".join(s.channels), " ".join(s.checks)
+        row["channels"], row["checks"] = " ".join(s.channels), "; ".join(s.checks)
         row["materials"] = json.dumps(row["materials"], ensure_ascii=False)
         row["provinces"] = json.dumps(row["provinces"], ensure_ascii=False)
         row["proxy_allowed"] = "true" if s.proxy_allowed else "false"
@@ -270,7 +272,7 @@ def from_csv(text: str | bytes) -> list[BusinessSpec]:
     for line, row in enumerate(reader, 2):
         raw: dict[str, Any] = dict(row)
         raw["channels"] = (row["channels"] or "").split()
-        raw["checks"] = (row["checks"] or "").split()
+        raw["checks"] = [c.strip() for c in (row["checks"] or "").split(";") if c.strip()]
         for name in ("materials", "provinces"):
             try:
                 raw[name] = json.loads(row[name] or ("[]" if name == "materials" else "{}"))

@@ -25,7 +25,7 @@ class BusinessUnknown(NotFound):
 def spec_of(row: BusinessType) -> BusinessSpec:
     return BusinessSpec(
         row.number, row.code, row.name_zh, row.name_en, row.group_code, tuple(row.channels.split()),
-        tuple(Material(**m) for m in json.loads(row.materials_json)), tuple(row.checks.split()),
+        tuple(Material(**m) for m in json.loads(row.materials_json)), tuple(json.loads(row.checks or "[]")),
         row.sla_working_days, row.identity_level, row.proxy_allowed, row.subject, row.workflow, row.handling,
         {k: Switch(**v) for k, v in json.loads(row.provinces_json).items()})
 
@@ -33,7 +33,7 @@ def spec_of(row: BusinessType) -> BusinessSpec:
 def _fill(row: BusinessType, spec: BusinessSpec) -> None:
     data = spec.to_json()
     row.number, row.name_zh, row.name_en, row.group_code = spec.number, spec.name_zh, spec.name_en, spec.group
-    row.channels, row.checks = " ".join(spec.channels), " ".join(spec.checks)
+    row.channels, row.checks = " ".join(spec.channels), json.dumps(list(spec.checks), ensure_ascii=False)
     row.materials_json = json.dumps(data["materials"], ensure_ascii=False)
     row.provinces_json = json.dumps(data["provinces"], ensure_ascii=False)
     row.sla_working_days, row.identity_level, row.proxy_allowed = spec.sla_working_days, spec.identity_level, \

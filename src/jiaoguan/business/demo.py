@@ -75,7 +75,8 @@ def load_business_demo(session: Session, *, citizen: str = "citizen", elder: str
                                   expires_on=today() + dt.timedelta(days=180), consent=True)
         except JiaoguanError:
             pass
-        made.append(_apply(session, who, "owner_contact_change", on_behalf_of=old.id))
+        made.append(_apply(session, who, "owner_contact_change", on_behalf_of=old.id,
+                           answers={"phone": "13900139001", "address": "上海市黄浦区中山东一路1号"}))
     counts["business_application"] = sum(a is not None for a in made)
     return counts
 

@@ -88,11 +88,11 @@ def upload(session: Session, user: Principal, app_id: int, material_code: str, f
     session.add(doc)
     if material_code == ID_PHOTO and app.identity_status == "pending":
         app.identity_status = "manual"  # a failed face check falls back to the ID photo and a seat's review
+    session.flush()
     if material_code in app.later_materials.split():
         from jiaoguan.business.obligations import material_handed_in
 
-        material_handed_in(session, app, material_code)
-    session.flush()
+        material_handed_in(session, app, material_code, user)
     audit.record(session, "business_document.upload", "business_application", app.id,
                  f"{material_code} {media} {len(data)} bytes sha256 {digest[:12]}")
     return doc

@@ -89,7 +89,8 @@ def _line(item: NoticeItem, locale: str | None) -> str:
             parts.append(translate(N_("(%(article)s)"), locale, article=item.article))
         if item.remedy_msgid:
             parts.append(translate(N_("To satisfy it: %(remedy)s"), locale,
-                                   remedy=translate(item.remedy_msgid, locale)))
+                                   remedy=translate(item.remedy_msgid, locale, **(item.params.get("rule_params")
+                                                                                  or {}))))
         return " ".join(parts)
     return item.line(locale)
 

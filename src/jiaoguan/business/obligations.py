@@ -1,9 +1,8 @@
 """容缺办 obligations as the business room sees them: the registry keeps the records (an outstanding medical
-certificate with its due date); this room tells the figures (events), blocks new business past the due date
-and closes an obligation when the material is handed in.
-
-The registry's functions are looked up by name (`register.py`): without them no obligation is opened and
-nothing is blocked.
+certificate with its due date, reminders, the overdue sweep); this room tells the figures (the business.*
+events of the shared contract), refuses new business past the due date (the registry's `no overdue
+obligation` check, when its policy blocks) and closes an obligation when the certificate is handed in on the
+application that promised it (the registry's `medical-certificate-submit` effect).
 """
 
 from __future__ import annotations
@@ -14,11 +13,17 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from jiaoguan.accounts.principal import Principal
+from jiaoguan.business import register
 from jiaoguan.business.errors import ObligationOverdue
 from jiaoguan.business.models import BusinessApplication
-from jiaoguan.business.register import EffectOutcome, registry_function
+from jiaoguan.business.outcomes import EffectOutcome, Subject
 from jiaoguan.kit import events
 from jiaoguan.kit.clock import today
+from jiaoguan.kit.events import Event
+from jiaoguan.kit.i18n import translate
+
+CERTIFICATE = "medical_certificate"
+DONE = ("approved", "issued", "completed")
 
 
 def _payload(app: BusinessApplication, **more: Any) -> dict[str, Any]:
@@ -28,37 +33,38 @@ def _payload(app: BusinessApplication, **more: Any) -> dict[str, Any]:
 
 def effect_opened_obligation(session: Session, app: BusinessApplication, outcome: EffectOutcome) -> None:
     data = outcome.data or {}
-    obligation = data.get("obligation") or data.get("obligation_id")
+    obligation = data.get("obligation_id")
     if obligation:
-        due = data.get("due") or data.get("obligation_due") or ""
-        events.emit(session, "business.obligation_opened",
-                    _payload(app, obligation=str(obligation if not isinstance(obligation, dict)
-                                                 else obligation.get("id")), due=str(due)),
+        due = (data.get("changed") or {}).get("medical_due") or ""
+        events.emit(session, "business.obligation_opened", _payload(app, obligation=obligation, due=str(due)),
                     province_code=app.province_code)
 
 
-def overdue_for(session: Session, person_id: int | None, on: dt.date | None = None) -> list[Any]:
-    fn = registry_function("overdue_obligations")
-    if fn is None or person_id is None:
-        return []
-    return list(fn(session, person_id, on or today()))
+def ensure_not_blocked(session: Session, applicant: Principal, on: dt.date | None = None) -> None:
+    """容缺: an obligation past its due date blocks new business (when the registry's policy says so)."""
+    failed = register.blocking(session, Subject(applicant.person_id), on or today())
+    if failed is not None:
+        raise ObligationOverdue(what=translate(failed.rule_msgid, None, **(failed.params or {})))
 
 
-def ensure_not_blocked(session: Session, applicant: Principal) -> None:
-    found = overdue_for(session, applicant.person_id)
-    if found:
-        first = found[0]
-        what = getattr(first, "kind", None) or (first.get("kind") if isinstance(first, dict) else None) or "-"
-        raise ObligationOverdue(what=str(what))
-
-
-def material_handed_in(session: Session, app: BusinessApplication, material_code: str) -> bool:
-    """The 容缺 material arrived: the registry closes the obligation; the figures hear of it."""
-    fn = registry_function("close_obligation")
-    if fn is None or app.applicant_person_id is None:
+def material_handed_in(session: Session, app: BusinessApplication, material_code: str, actor: Any) -> bool:
+    """The 容缺 certificate arrived on the application that promised it: the register records it and the
+    obligation closes."""
+    if material_code != CERTIFICATE or app.licence_id is None or app.status not in DONE:
         return False
-    closed = fn(session, person_id=app.applicant_person_id, kind=material_code, on=today())
-    if closed:
-        events.emit(session, "business.obligation_closed", _payload(app, kind=material_code),
-                    province_code=app.province_code)
-    return bool(closed)
+    outcome = register.apply_effect(session, "medical_certificate", Subject(app.applicant_person_id,
+                                                                            app.licence_id), actor=actor, on=today())
+    closed = (outcome.data or {}).get("changed", {}).get("obligations_closed") if outcome.data else None
+    events.emit(session, "business.obligation_closed", _payload(app, kind=material_code,
+                                                                closed=closed if closed is not None else True),
+                province_code=app.province_code)
+    return outcome.applied
+
+
+def on_registry_overdue(session: Session, event: Event) -> None:
+    """registry.obligation_overdue → business.obligation_overdue (the figures count the business side)."""
+    p = event.payload
+    events.emit(session, "business.obligation_overdue",
+                {"province": p.get("province"), "day": p.get("day"), "person": p.get("person"),
+                 "obligation": p.get("obligation"), "business": "licence_renewal",
+                 "consequence": p.get("consequence")}, province_code=p.get("province"))

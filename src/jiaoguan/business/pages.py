@@ -22,7 +22,9 @@ from jiaoguan.business import catalogue_store as store
 from jiaoguan.business import documents, identity, inbox, proxies, service
 from jiaoguan.business.auth import CaseReader, Worker
 from jiaoguan.business.catalogue import CatalogueInvalid
+from jiaoguan.business.forms import fields_of
 from jiaoguan.business.register import has_effect
+from jiaoguan.business.schemas import CheckOut
 from jiaoguan.business.states import ACTION_LABELS, LABELS, WORKERS, Status
 from jiaoguan.kit.calendar_service import load_calendar
 from jiaoguan.kit.clock import today
@@ -158,7 +160,7 @@ def _values(spec: cat.BusinessSpec) -> dict[str, Any]:
     data = spec.to_json()
     data["materials"] = json.dumps(data["materials"], ensure_ascii=False, indent=1)
     data["provinces"] = json.dumps(data["provinces"], ensure_ascii=False)
-    data["checks"] = " ".join(spec.checks)
+    data["checks"] = "; ".join(spec.checks)
     return data
 
 
@@ -186,7 +188,7 @@ async def admin_save(request: Request, code: str, user: Admin, db: Db) -> Respon
                 raw[name] = json.loads(values[name] or empty)
             except ValueError:
                 problems.append(cat.Problem(1, name, cat.N_("The cell is not JSON.")))
-        raw["checks"] = values["checks"].split()
+        raw["checks"] = [c.strip() for c in values["checks"].split(";") if c.strip()]
         if problems:
             return _edit_page(request, user, spec, values, problems, 422)
         try:
@@ -215,10 +217,11 @@ def business_page(request: Request, code: str, user: Anyone, db: Db, plate: str 
         people = principals_by_id(db, [p.principal_user_id for p in held])
         try:
             subject = service.subject_for(db, spec, user.person_id, plate or None, province)
-            checks = service.eligibility(db, spec, subject)
+            checks = [CheckOut.of(o) for o in service.eligibility(db, spec, subject)]
         except JiaoguanError as exc:
             problem = exc.text()
     return page(request, user, "business/business.html", spec=spec, province=province, checks=checks,
+                answer_fields=fields_of(code),
                 problem=problem, vehicles=vehicles, held=held, people=people, plate=plate,
                 online=spec.offered_online(province), rongque=spec.rongque_allowed(province))
 
@@ -231,6 +234,7 @@ async def apply(request: Request, code: str, user: Citizen, db: Db) -> Response:
     def run() -> Response:
         app = service.create_application(
             db, user, code, plate=str(form.get("plate", "")) or None, later=[str(x) for x in form.getlist("later")],
+            answers={k: str(form.get(f"answer-{k}", ""))[:200] for k in fields_of(code) if form.get(f"answer-{k}")},
             emergency=form.get("emergency") == "yes", emergency_reason=str(form.get("emergency_reason", "")),
             on_behalf_of=int(behalf) if behalf.isdigit() else None,
             delivery_method=str(form.get("delivery_method", "none")) if form.get("delivery_method") in (

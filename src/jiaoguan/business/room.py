@@ -6,7 +6,7 @@ import datetime as dt
 
 from jiaoguan.accounts.roles import Role
 from jiaoguan.kit.i18n import N_
-from jiaoguan.kit.rooms import Job, NavEntry, Room
+from jiaoguan.kit.rooms import Handler, Job, NavEntry, Room
 
 ROOM = Room(
     name="business",
@@ -25,4 +25,6 @@ ROOM = Room(
     commands=(("business", "jiaoguan.business.commands:app"),),
     demo="jiaoguan.business.demo:load_demo_part",
     templates="jiaoguan.business.messages:TEMPLATES",
+    handlers=(Handler("registry.obligation_overdue", "business.obligation_overdue",
+                      "jiaoguan.business.obligations:on_registry_overdue"),),
 )

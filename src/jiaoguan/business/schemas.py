@@ -88,8 +88,9 @@ class CheckOut(BaseModel):
 
     @classmethod
     def of(cls, o: CheckOutcome) -> CheckOut:
-        return cls(name=o.name, ok=o.ok, checked=o.checked, rule=gettext(o.rule_msgid, **(o.params or {})),
-                   article=o.article, remedy=gettext(o.remedy_msgid) if o.remedy_msgid else "")
+        params = o.params or {}
+        return cls(name=o.name, ok=o.ok, checked=o.checked, rule=gettext(o.rule_msgid, **params),
+                   article=o.article, remedy=gettext(o.remedy_msgid, **params) if o.remedy_msgid else "")
 
 
 class EligibilityOut(BaseModel):

@@ -59,10 +59,11 @@ class Acting:
     user_id: int | None
     role: str
     label: str = ""
+    principal: Principal | None = None
 
     @classmethod
     def of(cls, user: Principal) -> Acting:
-        return cls(user.id, user.role, user.username)
+        return cls(user.id, user.role, user.username, user)
 
 
 SYSTEM = Acting(None, "system", "system")
@@ -345,9 +346,16 @@ def _submit(session: Session, user: Principal, app_id: int, *, expected_version:
 
 
 def _run_through(session: Session, app: BusinessApplication) -> None:
-    """Instant businesses: everything is in order, so the system accepts, approves, issues and completes."""
-    for action in ("accept", "start_review", "approve", "issue", "complete"):
-        act(session, SYSTEM, app.id, action, expected_version=app.version)
+    """Instant businesses: everything is in order, so the system accepts, approves, issues and completes. If the
+    register refuses (a rule the checks did not see), the case stays submitted for a seat."""
+    from jiaoguan.kit.errors import JiaoguanError
+
+    try:
+        with session.begin_nested():
+            for action in ("accept", "start_review", "approve", "issue", "complete"):
+                act(session, SYSTEM, app.id, action, expected_version=app.version)
+    except JiaoguanError:
+        session.refresh(app)
 
 
 # --- the seat's and the applicant's actions -----------------------------------------------------
@@ -493,7 +501,7 @@ def _apply_effect(session: Session, app: BusinessApplication, by: Acting, on: dt
     from jiaoguan.business.obligations import effect_opened_obligation
 
     defer = "medical_certificate" in app.later_materials.split()
-    outcome = register.apply_effect(session, app.business_code, _subject(app), actor=by.label or by.role, on=on,
+    outcome = register.apply_effect(session, app.business_code, _subject(app), actor=by.principal, on=on,
                                     defer_certificate=defer, answers=answers_of(app))
     app.effect_json = json.dumps({"applied": outcome.applied, "summary": outcome.summary, "data": outcome.data},
                                  ensure_ascii=False, default=str)

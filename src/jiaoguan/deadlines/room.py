@@ -24,5 +24,7 @@ ROOM = Room(
     demo="jiaoguan.deadlines.demo:load_demo_part",
     templates="jiaoguan.deadlines.messages:TEMPLATES",
     # The registry's pages state deadlines through this provider, so records and deadlines agree.
-    extra={"registry.deadline_states": "jiaoguan.deadlines.record_states:states_for"},
+    extra={"registry.deadline_states": "jiaoguan.deadlines.record_states:states_for",
+           # 容缺: the due date of an obligation the registry opens, from the measure in force.
+           "registry.obligation_due": "jiaoguan.deadlines.checks:obligation_due"},
 )

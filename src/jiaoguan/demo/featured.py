@@ -151,11 +151,11 @@ def add_featured(b: Builder, batch: Batch) -> Featured:
     b.plate_hold(batch, who, nev=False, selected_on=m.day(-60))
     people["permit_valid"] = people["plate_hold_lapsed"] = who
 
-    firm = _featured_fleet(m)
+    firm = _featured_fleet(m, people)
     return Featured(citizen=citizen, elder=elder, driver=driver, enterprise=firm, people=people)
 
 
-def _featured_fleet(m: _Maker) -> EnterpriseRef:
+def _featured_fleet(m: _Maker, people: dict[str, PersonRef]) -> EnterpriseRef:
     """The `agent` sign-in's company: a Shanghai haulier with trucks, tractors and trailers."""
     b, batch, on = m.b, m.batch, m.on
     firm = b.enterprise(batch, province=PROVINCE_BY_CODE["31"], division="310115", name="上海顺达物流有限公司")
@@ -168,4 +168,9 @@ def _featured_fleet(m: _Maker) -> EnterpriseRef:
     b.vehicle(batch, kind_name="tractor_unit", province=firm.province, registered=add_years(on, -6),
               inspection_until=month_end(add_months(on, -3)), insurance_until=m.day(100), missed_cycles=1,
               enterprise=firm)
+    # Its drivers: tractor-trailer (A2) licences in force, so the pass register check finds the crews.
+    for i, name in enumerate(("马建军", "胡国庆", "郭志刚", "何永强", "高晓东", "林海波", "罗成", "梁振华")):
+        who = m.person(name, "31", "310115", 35 + i * 2, 40 * i, True)
+        m.licence(who, "A2", valid_to=m.day(1200 + 90 * i), period=10, cycle_start=m.day(-30 * i - 10))
+        people[f"fleet_driver_{i + 1}"] = who
     return firm

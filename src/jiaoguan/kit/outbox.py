@@ -11,7 +11,7 @@ import datetime as dt
 import json
 from typing import Any
 
-from sqlalchemy import BigInteger, Index, Integer, String, Text, select
+from sqlalchemy import BigInteger, Index, Integer, SmallInteger, String, Text, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from jiaoguan.kit import rooms
@@ -19,6 +19,8 @@ from jiaoguan.kit.clock import utc_now
 from jiaoguan.kit.db import Base
 
 CHANNELS = ("sms", "inapp", "event")
+# Lower is sooner: a sign-in code someone waits for goes ahead of reminders sent in bulk.
+URGENT, NORMAL, BULK = 0, 5, 9  # the nightly sweep's reminders are BULK
 
 
 class OutboxMessage(Base):
@@ -32,7 +34,8 @@ class OutboxMessage(Base):
     template: Mapped[str] = mapped_column(String(80))
     params_json: Mapped[str] = mapped_column(Text, default="{}")
     dedupe_key: Mapped[str | None] = mapped_column(String(160), unique=True)
-    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending|sent|dead
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending|sent|dead|superseded
+    priority: Mapped[int] = mapped_column(SmallInteger, default=NORMAL, server_default=str(NORMAL))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[dt.datetime]
     sent_at: Mapped[dt.datetime | None]
@@ -47,7 +50,7 @@ class OutboxMessage(Base):
 
 def enqueue(session: Session, channel: str, recipient: str, template: str, params: dict[str, Any] | None = None,
             *, dedupe_key: str | None = None, province_code: str | None = None,
-            not_before: dt.datetime | None = None) -> OutboxMessage | None:
+            not_before: dt.datetime | None = None, priority: int = NORMAL) -> OutboxMessage | None:
     """Write a message to be delivered after commit; returns None if `dedupe_key` was already used."""
     if channel not in CHANNELS:
         raise ValueError(f"unknown channel {channel!r}")
@@ -64,11 +67,21 @@ def enqueue(session: Session, channel: str, recipient: str, template: str, param
         created_at=now, channel=channel, recipient=recipient, template=template,
         params_json=json.dumps(params or {}, ensure_ascii=False, sort_keys=True),
         dedupe_key=dedupe_key, status="pending", attempts=0, next_attempt_at=not_before or now,
-        province_code=province_code,
+        province_code=province_code, priority=priority,
     )
     session.add(msg)
     session.flush()
     return msg
+
+
+def supersede(session: Session, channel: str, recipient: str, template: str) -> int:
+    """Collapse the messages of this template to this recipient not sent yet (an older sign-in code, void once a
+    new one is issued): they are never delivered. Returns how many."""
+    result = session.execute(
+        update(OutboxMessage).where(OutboxMessage.channel == channel, OutboxMessage.recipient == recipient,
+                                    OutboxMessage.template == template, OutboxMessage.status == "pending")
+        .values(status="superseded").execution_options(synchronize_session=False))
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def requeue(session: Session, outbox_id: int) -> OutboxMessage | None:

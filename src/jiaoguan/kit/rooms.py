@@ -108,7 +108,7 @@ def load_models() -> None:
     every room (a one-off CLI command) would otherwise fail on foreign keys to tables it never saw.
     """
     for module in ("jiaoguan.kit.audit", "jiaoguan.kit.outbox", "jiaoguan.kit.calendar_models",
-                   "jiaoguan.kit.jobs", "jiaoguan.kit.events"):
+                   "jiaoguan.kit.jobs", "jiaoguan.kit.events", "jiaoguan.kit.limits"):
         if module not in _models_loaded:
             importlib.import_module(module)
             _models_loaded.add(module)

@@ -20,8 +20,18 @@ class Settings(BaseSettings):
     default_locale: str = "zh_Hans"
     env: str = Field(default="development", description="development | test | production")
     demo_people: int = 2000
-    # Sign-in back-off: after this many failures the account waits, doubling each time.
+    # Sign-in back-off (password and SMS code): after this many failures an account waits 1 minute, then a wait
+    # doubling with each further failure, up to signin_max_delay_minutes; a client address likewise.
     signin_free_failures: int = 5
+    signin_free_failures_per_address: int = 30
+    signin_max_delay_minutes: int = 15
+    # Sending sign-in codes: per phone (one per interval, and per hour), per client address, and overall.
+    sms_code_interval_seconds: int = 60
+    sms_codes_per_phone_per_hour: int = 5
+    sms_codes_per_address_per_hour: int = 20
+    sms_codes_per_hour: int = 2000
+    # Other SMS (reminders) to one phone per hour, counted in the database across workers; sign-in codes are
+    # limited when asked for (above) and are not held back by this cap.
     sms_cap_per_hour: int = 5
     run_worker_in_process: bool = True
     # Audit checkpoints: an Ed25519 key the database does not hold (production: a file on another volume),

@@ -9,12 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from sqlalchemy import func, select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from jiaoguan.kit.clock import utc_now
 from jiaoguan.kit.db import is_postgres, unit_of_work
-from jiaoguan.kit.outbox import OutboxMessage
+from jiaoguan.kit.limits import take
+from jiaoguan.kit.outbox import URGENT, OutboxMessage
 from jiaoguan.kit.settings import get_settings
 from jiaoguan.notify.models import DevSms, InAppMessage
 from jiaoguan.notify.templates import render
@@ -44,32 +45,46 @@ def _send(session: Session, msg: OutboxMessage) -> None:
         raise DeliveryError(f"unknown channel {msg.channel!r}")
 
 
-def _over_cap(session: Session, msg: OutboxMessage, cap: int, now: dt.datetime) -> bool:
-    if msg.channel != "sms":
+def _hold_if_capped(session: Session, msg: OutboxMessage, cap: int, now: dt.datetime) -> bool:
+    """Count an SMS against its phone's hourly cap in the database (shared by every worker and process); when
+    the phone has had its share, move *all* its waiting SMS to the hour's end in one statement, so a flood to one
+    phone leaves the due queue at once instead of being scanned again batch after batch. Sign-in codes are
+    limited when they are asked for (accounts) and never wait here."""
+    if msg.channel != "sms" or msg.priority <= URGENT:
         return False
-    sent_last_hour = session.execute(
-        select(func.count()).select_from(OutboxMessage).where(
-            OutboxMessage.recipient == msg.recipient, OutboxMessage.channel == "sms",
-            OutboxMessage.status == "sent", OutboxMessage.sent_at > now - dt.timedelta(hours=1))
-    ).scalar_one()
-    return sent_last_hour >= cap
+    taken = take(session, "notify.sms:" + msg.recipient, cap, dt.timedelta(hours=1), now=now)
+    if taken.allowed:
+        return False
+    waiting = (select(OutboxMessage.id)
+               .where(OutboxMessage.channel == "sms", OutboxMessage.recipient == msg.recipient,
+                      OutboxMessage.status == "pending", OutboxMessage.priority > URGENT,
+                      OutboxMessage.next_attempt_at < taken.window_ends))
+    if is_postgres(session):
+        # Rows another worker holds are that worker's to hold back; waiting for them could deadlock on the cap row.
+        waiting = waiting.with_for_update(skip_locked=True)
+    session.execute(update(OutboxMessage).where(OutboxMessage.id.in_(waiting.scalar_subquery()))
+                    .values(next_attempt_at=taken.window_ends).execution_options(synchronize_session=False))
+    log.info("outbox.deliver.capped", extra={"outbox_id": msg.id})
+    return True
 
 
 def deliver_due(session: Session, *, limit: int = 100, cap_per_hour: int = 5) -> int:
-    """Deliver up to `limit` due messages in the caller's transaction; return how many were sent."""
+    """Deliver up to `limit` due messages in the caller's transaction, most urgent first; return how many were
+    sent. A phone over its cap holds its messages back to the end of its hour (held, not dropped)."""
     now = utc_now()
     q = (select(OutboxMessage)
          .where(OutboxMessage.channel.in_(CHANNELS), OutboxMessage.status == "pending",
                 OutboxMessage.next_attempt_at <= now)
-         .order_by(OutboxMessage.id).limit(limit))
+         .order_by(OutboxMessage.priority, OutboxMessage.id).limit(limit))
     if is_postgres(session):
         q = q.with_for_update(skip_locked=True)
     sent = 0
+    capped: set[str] = set()
     for msg in session.execute(q).scalars().all():
-        if _over_cap(session, msg, cap_per_hour, now):
-            # Held back, not dropped: a recipient gets at most `cap` SMS an hour.
-            msg.next_attempt_at = now + dt.timedelta(minutes=10)
-            log.info("outbox.deliver.capped", extra={"outbox_id": msg.id})
+        if msg.channel == "sms" and msg.priority > URGENT and msg.recipient in capped:
+            continue  # already moved to its hour's end with the rest of its phone's messages
+        if _hold_if_capped(session, msg, cap_per_hour, now):
+            capped.add(msg.recipient)
             continue
         try:
             with session.begin_nested():

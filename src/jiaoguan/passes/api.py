@@ -3,6 +3,7 @@ the trust bundle for offline checkpoints and the sync of offline scans."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Annotated
 
@@ -16,19 +17,25 @@ from jiaoguan.accounts.principal import Principal
 from jiaoguan.accounts.roles import Role
 from jiaoguan.kit.clock import today
 from jiaoguan.kit.web import Db, UnitOfWorkRoute
+from jiaoguan.passes import credentials
 from jiaoguan.passes.applications import service as apps
 from jiaoguan.passes.applications.csv_batch import MAX_BYTES, submit_batch
-from jiaoguan.passes.auth import FigureReader, Issuer, Officer, TrustReader, Viewer
+from jiaoguan.passes.auth import CredentialChecker, CredentialHolder, FigureReader, Issuer, Officer, TrustReader, Viewer
 from jiaoguan.passes.checkpoint import offline
 from jiaoguan.passes.checkpoint import scans as cp
 from jiaoguan.passes.checkpoint.figures import checkpoint_figures
 from jiaoguan.passes.issuance import keystore
 from jiaoguan.passes.issuance.issue import crew_of
 from jiaoguan.passes.issuance.revocation import get_pass, revoke_pass
+from jiaoguan.passes.qr.credential import CredentialContent
 from jiaoguan.passes.schemas import (
     ApplicationIn,
     ApplicationOut,
     BatchReportOut,
+    CredentialCheckOut,
+    CredentialContentOut,
+    CredentialOut,
+    CredentialVerifyIn,
     FiguresOut,
     OfflineTrustOut,
     PassOut,
@@ -172,3 +179,23 @@ def read_pass(pass_no: Annotated[str, Path(pattern=PASS_NO)], user: Viewer, db: 
 @router.post("/passes/{pass_no}/revoke", response_model=PassOut)
 def revoke(pass_no: Annotated[str, Path(pattern=PASS_NO)], body: RevokeIn, user: Issuer, db: Db) -> PassOut:
     return PassOut.of(revoke_pass(db, pass_no, user, body.reason))
+
+
+def _credential_content(content: CredentialContent | None) -> CredentialContentOut | None:
+    return CredentialContentOut(**dataclasses.asdict(content)) if content is not None else None
+
+
+@router.get("/credentials/{document_id}", response_model=CredentialOut,
+            summary="A register document's signed QR (electronic licence, learner-permit proof)")
+def get_credential(document_id: Annotated[int, Path(ge=1)], user: CredentialHolder, db: Db) -> CredentialOut:
+    found = credentials.credential(db, user, document_id)
+    content = _credential_content(found.content)
+    assert content is not None
+    return CredentialOut(document_id=found.document.id, qr=found.qr_text, content=content)
+
+
+@router.post("/credentials/verify", response_model=CredentialCheckOut, summary="Check a register credential's QR")
+def verify_credential(body: CredentialVerifyIn, user: CredentialChecker, db: Db) -> CredentialCheckOut:
+    checked = credentials.check_credential(db, body.qr)
+    return CredentialCheckOut(valid=checked.valid, reason=checked.reason, message=checked.message,
+                              content=_credential_content(checked.content))

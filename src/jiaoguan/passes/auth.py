@@ -8,7 +8,7 @@ from fastapi import Depends
 
 from jiaoguan.accounts.auth import Enforcer, allow
 from jiaoguan.accounts.principal import Principal
-from jiaoguan.accounts.roles import Role
+from jiaoguan.accounts.roles import REGISTRY_READERS, Role
 
 Issuer = Annotated[Principal, Depends(allow(Role.pass_issuer))]
 Officer = Annotated[Principal, Depends(allow(Role.checkpoint_officer))]
@@ -18,3 +18,6 @@ FigureReader = Enforcer
 TrustReader = Enforcer
 # An application or pass is seen by its enterprise's agents and by the issuers of its province.
 Viewer = Annotated[Principal, Depends(allow(Role.enterprise_agent, Role.pass_issuer))]
+# A register credential is downloaded by its holder (or staff on the case) and checked by staff on the road.
+CredentialHolder = Annotated[Principal, Depends(allow(Role.citizen, *REGISTRY_READERS))]
+CredentialChecker = Annotated[Principal, Depends(allow(*REGISTRY_READERS))]

@@ -18,13 +18,14 @@ from jiaoguan.accounts.principal import Principal
 from jiaoguan.accounts.service import assign_province, principal_by_username
 from jiaoguan.kit.clock import today, utc_now
 from jiaoguan.kit.errors import JiaoguanError
+from jiaoguan.kit.ids.licence import permits
 from jiaoguan.passes.applications import service as apps
 from jiaoguan.passes.applications.form import ApplicationInput, CrewInput
 from jiaoguan.passes.applications.policy import add_auto_rule, configure_province
 from jiaoguan.passes.checkpoint import scans as cp
 from jiaoguan.passes.issuance.keystore import init_keys
 from jiaoguan.passes.models import PassAutoApprovalRule
-from jiaoguan.registry.queries import persons_in_province, vehicles_of_enterprise
+from jiaoguan.registry.queries import PersonFacts, latest_licence_of, persons_in_province, vehicles_of_enterprise
 
 DEMO_PROVINCES = ["11", "31", "44", "51", "14", "42"]
 CHECKPOINTS = (
@@ -73,14 +74,18 @@ def load_pass_demo(session: Session, *, agent: str = "agent", issuer: str = "iss
 
 
 def _applications(session: Session, agent: Principal, issuer: Principal, firm: EnterpriseView) -> dict[str, int]:
-    vehicles = vehicles_of_enterprise(session, firm.id, limit=12)
-    people = persons_in_province(session, firm.province_code, limit=16)
+    vehicles = vehicles_of_enterprise(session, firm.id, limit=40)
     start = today()
+    people = _drivers(session, firm.province_code, start + dt.timedelta(days=30))
     made = {"pass_application": 0, "transport_pass": 0}
-    plan = ("approve", "approve", "auto", "pending", "pending")
-    for i, (vehicle, step) in enumerate(zip(vehicles, plan, strict=False)):
+    plan = ["approve", "approve", "auto", "pending", "pending"]
+    for vehicle in vehicles:
+        if not plan or len(people) < 2:
+            break
+        i, step = 5 - len(plan), plan[0]
+        pair = (people[(2 * i) % len(people)], people[(2 * i + 1) % len(people)])
         crew = tuple(CrewInput(p.name, p.id_number, p.phone or f"139{firm.id % 1000:03d}{i:02d}{k:03d}")
-                     for k, p in enumerate(people[2 * i:2 * i + 2]))
+                     for k, p in enumerate(pair))
         dest, address, consignee = ROUTES[i % len(ROUTES)]
         category, goods, quantity, weight = CARGO[0] if step == "auto" else CARGO[1 + i % 3]
         raw = ApplicationInput(
@@ -98,10 +103,22 @@ def _applications(session: Session, agent: Principal, issuer: Principal, firm: E
                 if step == "approve":
                     apps.approve(session, app.id, issuer)
         except JiaoguanError:
-            continue  # a demo vehicle whose data the form refuses is simply left out
+            continue  # a demo vehicle the form or the register refuses is simply left out
+        plan.pop(0)
         made["pass_application"] += 1
         made["transport_pass"] += app.status == "approved"
     return made
+
+
+def _drivers(session: Session, province: str, until: dt.date) -> list[PersonFacts]:
+    """People of the province whose licence lets them drive a tractor-trailer (A2) until `until`."""
+    found = []
+    for p in persons_in_province(session, province, limit=1000):
+        lic = latest_licence_of(session, p.id_number)
+        if lic is not None and lic.status == "valid" and permits(lic.classes, "A2") and (
+                lic.valid_to is None or lic.valid_to >= until):
+            found.append(p)
+    return found
 
 
 def _scans(session: Session, officer: Principal, point: Any) -> int:

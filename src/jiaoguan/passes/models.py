@@ -127,6 +127,10 @@ class PassApplication(Versioned, Base):
     refusal_code: Mapped[str | None] = mapped_column(String(40))
     decision_note: Mapped[str | None] = mapped_column(Text)
     auto_rule_id: Mapped[int | None] = mapped_column(ForeignKey("pass_auto_approval_rule.id"))
+    # The owner's authorisation for a vehicle outside the applicant's fleet: the stored file's name under
+    # documents/ (its SHA-256 and extension) and the name it was uploaded under.
+    authorisation_doc: Mapped[str | None] = mapped_column(String(80))
+    authorisation_name: Mapped[str | None] = mapped_column(String(200))
 
 
 class PassCrewMember(Base):

@@ -12,15 +12,16 @@ from fastapi.responses import Response
 from jiaoguan.accounts.auth import Anyone
 from jiaoguan.kit.errors import NotFound
 from jiaoguan.kit.web import UnitOfWorkRoute
-from jiaoguan.passes.web import agent, checkpoint, issuer
+from jiaoguan.passes.web import agent, checkpoint, documents, issuer
 
 router = APIRouter(route_class=UnitOfWorkRoute, include_in_schema=False)
 router.include_router(agent.router)
 router.include_router(issuer.router)
 router.include_router(checkpoint.router)
+router.include_router(documents.router)
 
 ASSETS = FsPath(__file__).resolve().parent / "templates" / "passes" / "assets"
-MEDIA_TYPES = {"passes.css": "text/css", "verify.js": "text/javascript"}
+MEDIA_TYPES = {"passes.css": "text/css", "verify.js": "text/javascript", "apply.js": "text/javascript"}
 
 
 @router.get("/passes/assets/{name}")

@@ -17,6 +17,7 @@ ROOM = Room(
                  order=20),
         NavEntry(N_("Verify a pass"), "/checkpoint/verify", frozenset({Role.checkpoint_officer}), order=20),
         NavEntry(N_("Pass review"), "/passes/review", frozenset({Role.pass_issuer}), order=10),
+        NavEntry(N_("My documents"), "/my/documents", frozenset({Role.citizen}), order=15),
     ),
     jobs=(Job("passes.review_sla", dt.timedelta(hours=1), "jiaoguan.passes.jobs:review_sla"),),
     commands=(("pass", "jiaoguan.passes.commands:app"),),

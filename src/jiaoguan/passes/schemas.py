@@ -259,3 +259,32 @@ class OfflineTrustOut(BaseModel):
     signers: list[SignerOut]
     revoked_kids: list[str]
     revoked_pass_hashes: list[str]
+
+
+# --- the register's signed credentials (passes/credentials.py) ---------------------------------------
+
+class CredentialContentOut(BaseModel):
+    kind: str = Field(description="e_licence | learner_permit_proof")
+    number: str = Field(description="Document number: province-document id-serial")
+    name: str = Field(description="The holder's name, masked")
+    id_number: str = Field(description="The holder's ID number, masked")
+    classes: str
+    valid_from: str
+    valid_until: str | None = Field(description="None for a long-term licence")
+
+
+class CredentialOut(BaseModel):
+    document_id: int
+    qr: str = Field(description="The QR text (JGD1:…), signed by the province's key")
+    content: CredentialContentOut
+
+
+class CredentialVerifyIn(BaseModel):
+    qr: str = Field(max_length=5000)
+
+
+class CredentialCheckOut(BaseModel):
+    valid: bool
+    reason: str | None = Field(description="The verifier's stable reason code when not valid")
+    message: str
+    content: CredentialContentOut | None = Field(description="What the credential says, when it is authentic")

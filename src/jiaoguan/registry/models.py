@@ -107,3 +107,136 @@ class PreselectedPlate(Base):
     valid_until: Mapped[dt.date] = mapped_column(Date, index=True)
     status: Mapped[str] = mapped_column(String(16), default="held")
     province_code: Mapped[str] = mapped_column(String(2), index=True)
+
+
+# --- what businesses change (issue 11): documents, deferrals, temporary plates, violations, 容缺 -----
+
+class RegistryDocument(Base):
+    """A document issued on a record: the licence card, the electronic licence, a plate pair, the 行驶证,
+    the inspection sticker (paper or electronic), the learner-permit proof. A replacement voids the one it
+    replaces (遗失补证, 损毁换证, 补换领): only one of a kind is valid per record at a time."""
+
+    __tablename__ = "registry_document"
+    __table_args__ = (Index("ix_registry_document_subject", "subject_type", "subject_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    subject_type: Mapped[str] = mapped_column(String(16))   # licence | vehicle | learner-permit
+    subject_id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(24))   # licence_card | e_licence | plate | vehicle_licence | sticker …
+    serial: Mapped[int] = mapped_column(Integer, default=1)   # 1 for the first, +1 per replacement
+    reason: Mapped[str] = mapped_column(String(24))           # issue | renewal | lost | damaged | downgrade …
+    issued_on: Mapped[dt.date] = mapped_column(Date)
+    valid_until: Mapped[dt.date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(8), default="valid")   # valid | void
+    voided_on: Mapped[dt.date | None] = mapped_column(Date)
+    province_code: Mapped[str] = mapped_column(String(2), index=True)
+
+
+class Deferral(Base):
+    """延期换证 / 延期审验 / 延期提交身体条件证明 (Decree 162 art 75): no driving until the matter is done."""
+
+    __tablename__ = "licence_deferral"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    licence_id: Mapped[int] = mapped_column(ForeignKey("driving_licence.id"), index=True)
+    matter: Mapped[str] = mapped_column(String(16))     # renewal | review | medical
+    original_due: Mapped[dt.date] = mapped_column(Date)
+    deferred_until: Mapped[dt.date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(String(24))     # military | abroad | other
+    opened_on: Mapped[dt.date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(8), default="active")   # active | ended
+    province_code: Mapped[str] = mapped_column(String(2), index=True)
+
+
+class TemporaryPlate(Base):
+    """临时行驶车号牌: ≤ 30 days (15 while plates are remade), ≤ 3 per vehicle, never beyond 交强险."""
+
+    __tablename__ = "temporary_plate"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    vin: Mapped[str] = mapped_column(String(17), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    plate_no: Mapped[str] = mapped_column(String(12), unique=True)
+    reason: Mapped[str] = mapped_column(String(16))     # unregistered | replacement
+    valid_from: Mapped[dt.date] = mapped_column(Date)
+    valid_until: Mapped[dt.date] = mapped_column(Date)
+    insurance_valid_until: Mapped[dt.date] = mapped_column(Date)
+    province_code: Mapped[str] = mapped_column(String(2), index=True)
+
+
+class Violation(Base):
+    """A traffic violation (交通违法). A camera record (电子监控) is `recorded` until the driver confirms it
+    (违法处理: `handled`, the points go to the driver's scoring cycle, the fine is decided); then `paid`."""
+
+    __tablename__ = "violation"
+    __table_args__ = (Index("ix_violation_vehicle_status", "vehicle_id", "status"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    vehicle_id: Mapped[int | None] = mapped_column(ForeignKey("vehicle.id"))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)   # the driver, once known
+    licence_id: Mapped[int | None] = mapped_column(ForeignKey("driving_licence.id"), index=True)
+    source: Mapped[str] = mapped_column(String(8))          # camera | onsite
+    code: Mapped[str] = mapped_column(String(8))            # 违法代码
+    place: Mapped[str] = mapped_column(String(80))
+    occurred_at: Mapped[dt.datetime]
+    points: Mapped[int] = mapped_column(Integer)
+    fine_yuan: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(10), default="recorded")   # recorded | handled | paid
+    decision_no: Mapped[str | None] = mapped_column(String(24), unique=True)   # 处罚决定书编号
+    handled_on: Mapped[dt.date | None] = mapped_column(Date)
+    paid_on: Mapped[dt.date | None] = mapped_column(Date)
+    province_code: Mapped[str] = mapped_column(String(2), index=True)
+
+
+class PointEntry(Base):
+    """One line of a licence's scoring-cycle ledger: + points of a violation, − points of a passed study."""
+
+    __tablename__ = "point_entry"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    licence_id: Mapped[int] = mapped_column(ForeignKey("driving_licence.id"), index=True)
+    cycle_start: Mapped[dt.date] = mapped_column(Date)
+    delta: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(String(12))     # violation | study
+    violation_id: Mapped[int | None] = mapped_column(ForeignKey("violation.id"))
+    entered_on: Mapped[dt.date] = mapped_column(Date)
+    province_code: Mapped[str] = mapped_column(String(2))
+
+
+class FinePayment(Base):
+    """A fine paid through a payment provider (缴纳罚款); `confirmed` when the provider says so."""
+
+    __tablename__ = "fine_payment"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    violation_id: Mapped[int] = mapped_column(ForeignKey("violation.id"), index=True)
+    amount_yuan: Mapped[int] = mapped_column(Integer)
+    provider: Mapped[str] = mapped_column(String(16))
+    reference: Mapped[str] = mapped_column(String(64), unique=True)
+    status: Mapped[str] = mapped_column(String(10), default="pending")   # pending | confirmed | failed
+    created_at: Mapped[dt.datetime]
+    confirmed_at: Mapped[dt.datetime | None]
+    province_code: Mapped[str] = mapped_column(String(2))
+
+
+class Obligation(Base):
+    """容缺办 (issue 11.5): the licence was renewed without the medical certificate, which is now owed.
+
+    `open` until the certificate is handed in (`closed`); past `due` the reminder job marks it `overdue`
+    and the configured consequence applies (new business blocked, a supervisor told)."""
+
+    __tablename__ = "obligation"
+    __table_args__ = (Index("ix_obligation_status_due", "status", "due"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    licence_id: Mapped[int] = mapped_column(ForeignKey("driving_licence.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(24), default="medical_certificate")
+    opened_on: Mapped[dt.date] = mapped_column(Date)
+    due: Mapped[dt.date] = mapped_column(Date)
+    due_source: Mapped[str] = mapped_column(String(40))   # "measure:<id>@<version>" | "default"
+    status: Mapped[str] = mapped_column(String(8), default="open")   # open | overdue | closed
+    closed_on: Mapped[dt.date | None] = mapped_column(Date)
+    reminded_on: Mapped[dt.date | None] = mapped_column(Date)
+    province_code: Mapped[str] = mapped_column(String(2), index=True)

@@ -8,13 +8,23 @@ what a page shows goes through `registry.views`, which masks.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from jiaoguan.kit.ids.text import compact
-from jiaoguan.registry.models import DrivingLicence, LearnerPermit, Person, PreselectedPlate, Vehicle
+from jiaoguan.registry.models import (
+    DrivingLicence,
+    LearnerPermit,
+    Obligation,
+    Person,
+    PreselectedPlate,
+    RegistryDocument,
+    Vehicle,
+    Violation,
+)
 from jiaoguan.registry.records import (
     LicenceRecord,
     PermitRecord,
@@ -94,6 +104,21 @@ def persons_in_province(session: Session, province_code: str, *, limit: int = 10
     return [_person(p) for p in rows]
 
 
+def persons_by_phone(session: Session, phone: str, *, limit: int = 20) -> list[PersonFacts]:
+    """The persons who gave this mobile number (a hotline caller is often known by it alone)."""
+    rows = session.execute(select(Person).where(Person.phone == compact(phone)).order_by(Person.id).limit(limit))
+    return [_person(p) for p in rows.scalars()]
+
+
+def persons_by_name(session: Session, name: str, *, province_code: str | None = None,
+                    limit: int = 20) -> list[PersonFacts]:
+    """Persons whose name begins with `name` (within a province when given): few, for a person to choose from."""
+    stmt = select(Person).where(Person.name.startswith(name.strip(), autoescape=True))
+    if province_code is not None:
+        stmt = stmt.where(Person.province_code == province_code)
+    return [_person(p) for p in session.execute(stmt.order_by(Person.name, Person.id).limit(limit)).scalars()]
+
+
 # --- records with their deadline facts (the deadlines room's questions) -------------------------
 
 _MODELS: dict[str, type[DrivingLicence | Vehicle | LearnerPermit | PreselectedPlate]] = {
@@ -149,3 +174,110 @@ def latest_licence_of(session: Session, id_number: str) -> LicenceRecord | None:
                           .where(Person.id_number == id_number)
                           .order_by(DrivingLicence.valid_from.desc(), DrivingLicence.id.desc())).first()
     return licence_record(row) if row is not None else None
+
+
+# --- documents issued on records (licence cards, e-licences, learner-permit proofs, stickers, …) ------
+
+@dataclass(frozen=True, slots=True)
+class DocumentFacts:
+    """A document as another room signs or shows it: the holder and the record's facts it states."""
+
+    id: int
+    kind: str                 # licence_card | e_licence | learner_permit_proof | plate | vehicle_licence | …
+    subject_type: str         # licence | vehicle | learner-permit
+    subject_id: int
+    serial: int
+    status: str               # valid | void
+    issued_on: dt.date
+    valid_until: dt.date | None
+    person_id: int | None
+    holder_name: str
+    holder_id_number: str
+    classes: str              # licence or permit classes; "" for a vehicle's document
+    record_valid_from: dt.date | None
+    province_code: str
+
+
+def _document(session: Session, doc: RegistryDocument) -> DocumentFacts:
+    person = session.get(Person, doc.person_id) if doc.person_id is not None else None
+    classes, valid_from = "", None
+    if doc.subject_type == "licence":
+        lic = session.get(DrivingLicence, doc.subject_id)
+        if lic is not None:
+            classes, valid_from = lic.classes, lic.valid_from
+    elif doc.subject_type == "learner-permit":
+        permit = session.get(LearnerPermit, doc.subject_id)
+        if permit is not None:
+            classes, valid_from = permit.classes, permit.issued_on
+    return DocumentFacts(doc.id, doc.kind, doc.subject_type, doc.subject_id, doc.serial, doc.status, doc.issued_on,
+                         doc.valid_until, doc.person_id, person.name if person else "",
+                         person.id_number if person else "", classes, valid_from, doc.province_code)
+
+
+def document(session: Session, document_id: int) -> DocumentFacts | None:
+    row = session.get(RegistryDocument, document_id)
+    return _document(session, row) if row is not None else None
+
+
+def documents_of_person(session: Session, person_id: int) -> list[DocumentFacts]:
+    """A person's documents, valid ones first, newest first."""
+    rows = session.scalars(select(RegistryDocument).where(RegistryDocument.person_id == person_id)
+                           .order_by(RegistryDocument.status, RegistryDocument.issued_on.desc(),
+                                     RegistryDocument.id.desc())).all()
+    return [_document(session, r) for r in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class ViolationFacts:
+    id: int
+    vehicle_id: int | None
+    person_id: int | None
+    source: str
+    code: str
+    place: str
+    occurred_at: dt.datetime
+    points: int
+    fine_yuan: int
+    status: str               # recorded | handled | paid
+    decision_no: str | None
+    province_code: str
+
+
+@dataclass(frozen=True, slots=True)
+class ObligationFacts:
+    id: int
+    person_id: int
+    licence_id: int
+    kind: str
+    opened_on: dt.date
+    due: dt.date
+    due_source: str
+    status: str               # open | overdue | closed
+    province_code: str
+
+
+def violations_of_person(session: Session, person_id: int) -> list[ViolationFacts]:
+    """The violations a person drove or whose vehicle was recorded, newest first (for 违法处理 and 缴纳罚款)."""
+    owned = select(Vehicle.id).where(Vehicle.owner_person_id == person_id)
+    rows = session.scalars(select(Violation).where(
+        (Violation.person_id == person_id) | Violation.vehicle_id.in_(owned))
+        .order_by(Violation.occurred_at.desc(), Violation.id.desc())).all()
+    return [ViolationFacts(v.id, v.vehicle_id, v.person_id, v.source, v.code, v.place, v.occurred_at, v.points,
+                           v.fine_yuan, v.status, v.decision_no, v.province_code) for v in rows]
+
+
+def obligations_of_person(session: Session, person_id: int, *, open_only: bool = True) -> list[ObligationFacts]:
+    """容缺 obligations of a person (open and overdue ones unless `open_only` is False), soonest due first."""
+    stmt = select(Obligation).where(Obligation.person_id == person_id)
+    if open_only:
+        stmt = stmt.where(Obligation.status.in_(("open", "overdue")))
+    return [ObligationFacts(o.id, o.person_id, o.licence_id, o.kind, o.opened_on, o.due, o.due_source, o.status,
+                            o.province_code) for o in session.scalars(stmt.order_by(Obligation.due, Obligation.id))]
+
+
+def replacements_since(session: Session, subject_type: str, subject_id: int, since: dt.date) -> int:
+    """How many documents of a record were replaced (lost, damaged, replacement) since a day: the fraud hook
+    of Decree 162 art 83 ("repeated replacements switch a case to in-person handling") counts these."""
+    return session.scalar(select(func.count()).select_from(RegistryDocument).where(
+        RegistryDocument.subject_type == subject_type, RegistryDocument.subject_id == subject_id,
+        RegistryDocument.reason.in_(("lost", "damaged", "replacement")), RegistryDocument.issued_on >= since)) or 0

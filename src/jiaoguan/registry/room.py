@@ -1,8 +1,16 @@
-"""registry: persons, licences, vehicles, learner permits, preselected plates."""
+"""registry: persons, licences, vehicles, learner permits, preselected plates, and what businesses change
+in them (`registry.changes`, `registry.checks`): documents, deferrals, temporary plates, violations and
+points, 容缺 obligations.
+
+Events it emits: `registry.changed` (one per effect), `registry.obligation_opened`,
+`registry.obligation_closed`, `registry.obligation_overdue` (payloads carry province, day and person).
+"""
+
+import datetime as dt
 
 from jiaoguan.accounts.roles import REGISTRY_READERS, Role
 from jiaoguan.kit.i18n import N_
-from jiaoguan.kit.rooms import NavEntry, Room
+from jiaoguan.kit.rooms import Job, NavEntry, Room
 
 ROOM = Room(
     name="registry",
@@ -14,4 +22,7 @@ ROOM = Room(
         NavEntry(N_("Our fleet"), "/enterprise/fleet", frozenset({Role.enterprise_agent}), order=10),
         NavEntry(N_("Registry search"), "/registry/search", frozenset(REGISTRY_READERS), order=10),
     ),
+    jobs=(Job("registry.obligations", dt.timedelta(days=1), "jiaoguan.registry.changes.obligations:job"),),
+    templates="jiaoguan.registry.messages:TEMPLATES",
+    demo="jiaoguan.registry.demo:load_demo_part",
 )

@@ -31,7 +31,7 @@ OBLIGATION_WARN_DAYS = 60
 PERMIT_WARN_DAYS = 90
 PLATE_HOLD_WARN_DAYS = 3
 
-LICENCE_STATUSES = ("valid", "expired", "cancelled", "detained", "revoked")
+LICENCE_STATUSES = ("valid", "expired", "cancelled", "detained", "revoked", "deferred")
 VEHICLE_STATUSES = ("normal", "mortgaged", "detained", "scrapped", "cancelled")
 PERMIT_STATUSES = ("valid", "expired", "used", "cancelled")
 PLATE_HOLD_STATUSES = ("held", "expired", "registered", "released")
@@ -75,6 +75,8 @@ def licence_states(*, status: str, valid_to: dt.date | None, classes: str, point
     tags: list[StateTag] = []
     if status == "detained":
         tags.append(_tag("licence.detained", Tone.BAD, N_("Detained")))
+    if status == "deferred":   # 延期 (Decree 162 art 75): no driving until the deferred matter is done
+        tags.append(_tag("licence.deferred", Tone.WARN, N_("Deferred: no driving until it is done")))
     if valid_to is None:
         tags.append(_tag("licence.long_term", Tone.OK, N_("Valid long-term")))
     elif on > add_years(valid_to, CANCEL_AFTER_YEARS):

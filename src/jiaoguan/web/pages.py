@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Annotated
 from urllib.parse import urlparse
 
@@ -40,7 +41,8 @@ def home(request: Request, user: Anyone) -> Response:
 
 @router.get("/healthz")
 def healthz(_: Anyone) -> JSONResponse:
-    return JSONResponse({"status": "ok"})
+    # The process id tells an operator (and a test) which of `serve --workers N`'s processes answered.
+    return JSONResponse({"status": "ok", "process": os.getpid()})
 
 
 @router.get("/readyz")

@@ -39,7 +39,7 @@ from jiaoguan.deadlines.rules.kinds import HEAVY_LICENCE_CLASSES, DeadlineKind
 from jiaoguan.deadlines.sweep.models import NO_DATE, SweepRegion, SweepTerm
 from jiaoguan.deadlines.sweep.plan import KeySpec
 from jiaoguan.kit.db import UTCDateTime
-from jiaoguan.kit.outbox import OutboxMessage
+from jiaoguan.kit.outbox import BULK, OutboxMessage
 from jiaoguan.registry.models import DrivingLicence, LearnerPermit, Person, PreselectedPlate, Vehicle
 from jiaoguan.registry.states import SCRAP_AFTER_MISSED_CYCLES
 
@@ -183,7 +183,7 @@ def status_updates(spec: KeySpec, dialect: str, run_id: int, lo: int, hi: int,
 
 
 OUTBOX_COLUMNS = ("created_at", "channel", "recipient", "template", "params_json", "dedupe_key", "status",
-                  "attempts", "next_attempt_at", "province_code")
+                  "attempts", "next_attempt_at", "province_code", "priority")
 
 
 def reminder_insert(spec: KeySpec, dialect: str, run_id: int, lo: int, hi: int, now: dt.datetime,
@@ -226,7 +226,7 @@ def _message(subject: str, chunk: CTE, channel: str, recipient: ColumnElement[st
               + cast(TERM.c.remind_offset, String) + literal(f":{channel}:") + recipient)
     stamp = literal(now, UTCDateTime())
     return select(stamp, literal(channel), recipient, literal(st.template), params, dedupe, literal("pending"),
-                  literal(0), stamp, chunk.c.province_code)
+                  literal(0), stamp, chunk.c.province_code, literal(BULK))
 
 
 def _joined(spec: KeySpec, dialect: str, run_id: int) -> ColumnElement[bool]:

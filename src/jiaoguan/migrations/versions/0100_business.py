@@ -1,7 +1,7 @@
 """business: the catalogue of businesses, applications with their steps and documents, proxies
 
 Revision ID: 0100
-Revises: 0060
+Revises: 0130
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from alembic import op
 import jiaoguan.kit.db
 
 revision: str = "0100"
-down_revision: str | Sequence[str] | None = "0060"
+down_revision: str | Sequence[str] | None = "0130"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -8,6 +8,7 @@ the English column names or the Chinese ones of the template; Excel's GB18030 ex
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 from collections.abc import Iterator
@@ -19,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from jiaoguan.accounts.principal import Principal
 from jiaoguan.kit import audit
-from jiaoguan.kit.clock import utc_now
+from jiaoguan.kit.clock import today, utc_now
 from jiaoguan.kit.errors import JiaoguanError
 from jiaoguan.kit.i18n import N_, translate
 from jiaoguan.passes.applications.form import ApplicationInput, CrewInput
@@ -192,15 +193,20 @@ def column_of(field: str) -> str:
     return field
 
 
-def template_csv() -> str:
-    """The header line (Chinese, as the template) and one example row."""
+def template_csv(start: dt.date | None = None) -> str:
+    """The header line (Chinese, as the template) and one example row, dated from tomorrow and written in the
+    words the template's users read (the Chinese plate colour and cargo category)."""
+    first = (start or today()) + dt.timedelta(days=1)
+    medical = CARGO_CATEGORIES["medical"]
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(COLUMNS.values())
-    writer.writerow(["粤B12345", "黄", "LFWADRJF011002346", "440300123456", "张三", "11010519491231002X", "13800138000",
+    writer.writerow(["粤B12345", "黄",
+                     "LFWADRJF011002346", "440300123456", "张三", "11010519491231002X", "13800138000",
                      "", "", "", "", "", "", "440305", "深圳市南山区科技园1号", "420102", "武汉市江岸区解放大道2号",
-                     "深圳某医疗器械有限公司", "", "武汉某医院", "", "medical", "医用口罩", "200箱", "1500",
-                     "2022-05-01", "2022-05-10", "李四", "13900139000"])
+                     "深圳某医疗器械有限公司", "", "武汉某医院", "", translate(medical, "zh_Hans"),
+                     "医用口罩", "200箱", "1500", first.isoformat(), (first + dt.timedelta(days=6)).isoformat(), "李四",
+                     "13900139000"])
     return out.getvalue()
 
 

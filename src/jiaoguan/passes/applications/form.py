@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from jiaoguan.kit.i18n import N_, translate
@@ -24,6 +25,7 @@ from jiaoguan.kit.ids import (
     check_vin,
     is_county_level,
 )
+from jiaoguan.kit.ids.divisions import Level, divisions
 from jiaoguan.kit.ids.text import fold
 from jiaoguan.passes.vocab import CARGO_CATEGORIES, PLATE_COLOURS
 
@@ -161,7 +163,7 @@ class _Checker:
         return str(checked.value)
 
     def county(self, name: str, raw: str, year: int) -> str:
-        code = self.identifier(check_division_code(raw, in_year=year, field=name), name)
+        code = self.identifier(check_division_code(county_code(raw, year), in_year=year, field=name), name)
         if code and not is_county_level(code):
             self.add(problem(name, "division.not_county"))
             return ""
@@ -179,6 +181,32 @@ class _Checker:
         except ValueError:
             self.add(problem(name, "date.format"))
             return None
+
+
+@cache
+def counties(year: int) -> tuple[tuple[str, str], ...]:
+    """(code, full name) of every county-level division in force in `year` (GB/T 2260), in code order: what
+    the form offers to pick origin and destination from."""
+    return tuple((code, d.full_name) for code, d in sorted(divisions().items())
+                 if d.level is Level.COUNTY and d.in_force(year))
+
+
+@cache
+def _county_by_name(year: int) -> dict[str, str]:
+    by_name: dict[str, list[str]] = {}
+    for code, full in counties(year):
+        by_name.setdefault(full, []).append(code)
+    return {name: codes[0] for name, codes in by_name.items() if len(codes) == 1}
+
+
+def county_code(raw: str, year: int) -> str:
+    """What the origin/destination field holds as a code: the six digits typed or picked ("上海市浦东新区
+    310115"), or the code of the county whose full name was typed; else the text as given (then refused)."""
+    text = " ".join(str(raw or "").split())
+    digits = re.findall(r"(?<!\d)\d{6}(?!\d)", fold(text))
+    if len(digits) == 1:
+        return digits[0]
+    return _county_by_name(year).get(text, text)
 
 
 def clean_application(raw: ApplicationInput, *, today: dt.date,

@@ -22,8 +22,11 @@ from jiaoguan.kit.clock import today, utc_now
 from jiaoguan.kit.db import is_postgres
 from jiaoguan.kit.errors import Conflict, Forbidden, InvalidInput, NotFound
 from jiaoguan.kit.i18n import N_
+from jiaoguan.passes.applications import documents
+from jiaoguan.passes.applications.documents import Document
 from jiaoguan.passes.applications.form import ApplicationInput, CleanApplication, FieldProblem, clean_application
 from jiaoguan.passes.applications.policy import matching_auto_rule, province_settings
+from jiaoguan.passes.applications.register_check import RegisterCheck, Subject, check_register
 from jiaoguan.passes.issuance.issue import issue_pass
 from jiaoguan.passes.issuance.keystore import NoSigningKey
 from jiaoguan.passes.models import PassApplication, PassAutoApprovalRule, PassCrewMember, TransportPass
@@ -53,10 +56,25 @@ class ApplicationInvalid(InvalidInput):
         return {**super().problem_members(), "errors": [p.to_json() for p in self.problems]}
 
 
+class RegisterDisagrees(ApplicationInvalid):
+    """The register contradicts the application (register_check): every finding, by field."""
+
+    code = "passes.register_check"
+    message = N_("The vehicle register disagrees with the application on %(count)s point(s).")
+
+
 class VehicleAlreadyHasPass(Conflict):
     code = "passes.overlap"
     message = N_("Vehicle %(plate)s already has %(what)s for %(start)s to %(end)s: one vehicle, one pass, one "
                  "route.")
+
+
+class VehicleHeldElsewhere(VehicleAlreadyHasPass):
+    """The overlapping pass or application is another holder's: nothing of it is told (not its number, its
+    dates or its holder)."""
+
+    message = N_("Vehicle %(plate)s already has a pass or an application for part of these dates: one vehicle, "
+                 "one pass, one route.")
 
 
 class NotYourApplication(Forbidden):
@@ -86,8 +104,10 @@ def _lock_plate(session: Session, plate_no: str) -> None:
 
 
 def overlap(session: Session, plate_no: str, start: dt.date, end: dt.date,
-            exclude_application: int | None = None) -> VehicleAlreadyHasPass | None:
-    """The refusal for a vehicle that already holds (or awaits) a pass for part of [start, end]."""
+            exclude_application: int | None = None, *, enterprise_id: int | None = None
+            ) -> VehicleAlreadyHasPass | None:
+    """The refusal for a vehicle that already holds (or awaits) a pass for part of [start, end]. Only the
+    enterprise that holds it hears which pass or application and its dates."""
     held = session.execute(
         select(TransportPass).where(TransportPass.plate_no == plate_no,
                                     TransportPass.status.in_(HOLDING_PASS_STATUSES),
@@ -95,6 +115,8 @@ def overlap(session: Session, plate_no: str, start: dt.date, end: dt.date,
                                     TransportPass.application_id != (exclude_application or 0))
         .order_by(TransportPass.valid_from).limit(1)
     ).scalar_one_or_none()
+    if held is not None and held.enterprise_id != enterprise_id:
+        return VehicleHeldElsewhere(field="plate_no", plate=plate_no)
     if held is not None:
         return VehicleAlreadyHasPass(field="plate_no", plate=plate_no, what=f"pass {held.pass_no}",
                                      start=held.valid_from.isoformat(), end=held.valid_to.isoformat())
@@ -105,6 +127,8 @@ def overlap(session: Session, plate_no: str, start: dt.date, end: dt.date,
                                       PassApplication.id != (exclude_application or 0))
         .order_by(PassApplication.valid_from).limit(1)
     ).scalar_one_or_none()
+    if pending is not None and pending.enterprise_id != enterprise_id:
+        return VehicleHeldElsewhere(field="plate_no", plate=plate_no)
     if pending is not None:
         return VehicleAlreadyHasPass(field="plate_no", plate=plate_no, what=f"application #{pending.id}",
                                      start=pending.valid_from.isoformat(), end=pending.valid_to.isoformat())
@@ -122,12 +146,17 @@ def check_application(session: Session, user: Principal, raw: ApplicationInput) 
 
 
 def submit_application(session: Session, user: Principal, raw: ApplicationInput, *, batch_id: int | None = None,
-                       batch_line: int | None = None) -> PassApplication:
-    """An enterprise agent applies; auto-approval rules may approve and issue at once."""
+                       batch_line: int | None = None, authorisation: Document | None = None) -> PassApplication:
+    """An enterprise agent applies; the register must agree (register_check); auto-approval rules may then
+    approve and issue at once, except for a vehicle outside the fleet (a person reads its authorisation)."""
     enterprise = enterprise_of_agent(session, user)
     clean = check_application(session, user, raw)
+    checked = check_register(session, subject_of_clean(enterprise.id, clean, authorised=authorisation is not None))
+    if checked.problems:
+        raise RegisterDisagrees(list(checked.problems))
+    stored = documents.store(authorisation) if authorisation is not None and checked.outside_fleet else None
     _lock_plate(session, clean.plate_no)
-    refusal = overlap(session, clean.plate_no, clean.valid_from, clean.valid_to)
+    refusal = overlap(session, clean.plate_no, clean.valid_from, clean.valid_to, enterprise_id=enterprise.id)
     if refusal is not None:
         raise refusal
     settings = province_settings(session, enterprise.province_code)
@@ -136,6 +165,7 @@ def submit_application(session: Session, user: Principal, raw: ApplicationInput,
         province_code=enterprise.province_code, enterprise_id=enterprise.id, applicant_user_id=user.id,
         batch_id=batch_id, batch_line=batch_line, status=ApplicationStatus.pending.value, submitted_at=utc_now(),
         sla_due=load_calendar(session).add_working_days(submitted, settings.review_working_days),
+        authorisation_doc=stored, authorisation_name=authorisation.filename[:200] if stored and authorisation else None,
         **{k: getattr(clean, k) for k in _PLAIN_FIELDS},
     )
     session.add(app)
@@ -146,10 +176,12 @@ def submit_application(session: Session, user: Principal, raw: ApplicationInput,
     session.flush()
     audit.record(session, "pass.application.submit", "pass_application", app.id,
                  f"{app.plate_no} {app.origin_code}→{app.destination_code} {app.valid_from}..{app.valid_to}"
-                 f"{f' (batch {batch_id} line {batch_line})' if batch_id else ''}; review due {app.sla_due}")
+                 f"{f' (batch {batch_id} line {batch_line})' if batch_id else ''}; review due {app.sla_due}"
+                 f"{'; outside the fleet, owner authorisation ' + stored if stored else ''}")
     rule = matching_auto_rule(session, app.province_code, enterprise.id, app.cargo_category,
                               (app.valid_to - app.valid_from).days + 1)
-    if rule is not None:
+    # A vehicle outside the fleet is flagged for a person to look at the owner's authorisation: no rule signs it.
+    if rule is not None and not checked.outside_fleet:
         try:
             with session.begin_nested():
                 approve(session, app.id, None, rule=rule)
@@ -164,6 +196,22 @@ _PLAIN_FIELDS = (
     "destination_address", "consignor", "consignor_contact", "consignee", "consignee_contact", "cargo_category",
     "cargo_name", "cargo_quantity", "cargo_weight_kg", "valid_from", "valid_to", "contact_name", "contact_phone",
 )
+
+
+def subject_of_clean(enterprise_id: int, clean: CleanApplication, *, authorised: bool) -> Subject:
+    return Subject(enterprise_id, clean.plate_no, clean.plate_colour, clean.vin,
+                   tuple(m.id_number for m in clean.crew if m.role == "driver"), clean.valid_from, clean.valid_to,
+                   authorised)
+
+
+def register_facts(session: Session, app: PassApplication) -> RegisterCheck:
+    """The register check of a stored application, as of now: what the issuer sees and what approval needs."""
+    drivers = session.execute(select(PassCrewMember.id_number).where(PassCrewMember.application_id == app.id,
+                                                                     PassCrewMember.role == "driver")
+                              .order_by(PassCrewMember.position)).scalars().all()
+    return check_register(session, Subject(app.enterprise_id, app.plate_no, app.plate_colour, app.vin,
+                                           tuple(drivers), app.valid_from, app.valid_to,
+                                           authorised=app.authorisation_doc is not None))
 
 
 def get_application(session: Session, application_id: int, *, lock: bool = False) -> PassApplication:
@@ -216,8 +264,12 @@ def approve(session: Session, application_id: int, issuer: Principal | None, *,
     if app.valid_to < today():
         raise Conflict(N_("The requested validity has already ended; refuse the application instead."),
                        code="passes.validity_ended")
+    checked = register_facts(session, app)
+    if checked.problems:
+        raise RegisterDisagrees(list(checked.problems))
     _lock_plate(session, app.plate_no)
-    refusal = overlap(session, app.plate_no, app.valid_from, app.valid_to, exclude_application=app.id)
+    refusal = overlap(session, app.plate_no, app.valid_from, app.valid_to, exclude_application=app.id,
+                      enterprise_id=app.enterprise_id)
     if refusal is not None:
         raise refusal
     app.decided_at = utc_now()
@@ -292,3 +344,18 @@ def passes_by_application(session: Session, application_ids: list[int]) -> dict[
     rows = session.execute(select(TransportPass).where(TransportPass.application_id.in_(application_ids))).scalars()
     return {p.application_id: p for p in rows}
 
+
+
+def known_crew(session: Session, enterprise_id: int, *, limit: int = 60) -> list[tuple[str, str, str]]:
+    """(name, ID number, mobile) of the people on the enterprise's earlier applications, newest first, each once:
+    what the apply form offers to pick a crew member from."""
+    rows = session.execute(
+        select(PassCrewMember.name, PassCrewMember.id_number, PassCrewMember.phone)
+        .join(PassApplication, PassApplication.id == PassCrewMember.application_id)
+        .where(PassApplication.enterprise_id == enterprise_id)
+        .order_by(PassApplication.id.desc(), PassCrewMember.position).limit(limit * 4)
+    ).all()
+    seen: dict[str, tuple[str, str, str]] = {}
+    for name, id_number, phone in rows:
+        seen.setdefault(id_number, (name, id_number, phone))
+    return list(seen.values())[:limit]

@@ -260,12 +260,13 @@ def read_certificate(source: str | bytes | Path) -> x509.Certificate:
         data = source.encode()
     else:
         data = source
-    stripped = data.strip()
     try:
+        if data[:1] == b"\x30":
+            # Binary DER is read as it is: stripping "whitespace" would cut a signature ending in 0x0a or 0x20.
+            return x509.load_der_x509_certificate(data)
+        stripped = data.strip()
         if stripped.startswith(b"-----BEGIN"):
             return x509.load_pem_x509_certificate(stripped)
-        if stripped[:1] == b"\x30":
-            return x509.load_der_x509_certificate(stripped)
         return x509.load_der_x509_certificate(base64.b64decode(b"".join(stripped.split()), validate=True))
     except (ValueError, binascii.Error):
         raise PassKeyError("Not a certificate (PEM, DER or base64 DER expected).") from None

@@ -9,19 +9,23 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from jiaoguan.accounts.enterprises import enterprise_of, enterprises_by_id
+from jiaoguan.accounts.principal import Principal
 from jiaoguan.kit.clock import CHINA_TZ, today
 from jiaoguan.kit.errors import InvalidInput
 from jiaoguan.kit.i18n import N_
 from jiaoguan.kit.web import Db, UnitOfWorkRoute
 from jiaoguan.passes.applications import service as apps
 from jiaoguan.passes.applications import service_requests as sr
+from jiaoguan.passes.applications.register_check import STATUS_WORDS
 from jiaoguan.passes.auth import Clerk, Issuer
 from jiaoguan.passes.issuance.issue import crew_of
 from jiaoguan.passes.issuance.revocation import revoke_pass
 from jiaoguan.passes.models import TransportPass
 from jiaoguan.passes.web.common import page
+from jiaoguan.registry.vocab import vehicle_type_name
 
 router = APIRouter(route_class=UnitOfWorkRoute, include_in_schema=False)
 PASS_NO = r"^\d{12}$"
@@ -32,21 +36,37 @@ def review(request: Request, user: Issuer, db: Db, notice: str = "") -> Response
     queue = apps.review_queue(db, user)
     firms = enterprises_by_id(db, (a.enterprise_id for a in queue))
     return page(request, user, "passes/review.html", queue=queue, firms=firms, notice=notice,
-                days_left={a.id: apps.working_days_left(db, a) for a in queue})
+                days_left={a.id: apps.working_days_left(db, a) for a in queue},
+                register={a.id: apps.register_facts(db, a) for a in queue})
 
 
 @router.get("/passes/review/{app_id}")
 def review_one(request: Request, app_id: int, user: Issuer, db: Db, error: str = "") -> Response:
     app = apps.get_application(db, app_id)
     apps.ensure_may_see(db, user, app)
-    return page(request, user, "passes/review_one.html", app=app, crew=crew_of(db, app.id), error=error,
-                enterprise=enterprise_of(db, app.enterprise_id), days_left=apps.working_days_left(db, app),
+    return _review_page(request, user, db, app_id, error)
+
+
+def _review_page(request: Request, user: Principal, db: Session, app_id: int, error: str = "",
+                 status_code: int = 200) -> Response:
+    app = apps.get_application(db, app_id)
+    apps.ensure_may_see(db, user, app)
+    reg = apps.register_facts(db, app) if app.status == "pending" else None
+    return page(request, user, "passes/review_one.html", status_code=status_code, app=app, crew=crew_of(db, app.id),
+                error=error, enterprise=enterprise_of(db, app.enterprise_id),
+                days_left=apps.working_days_left(db, app), reg=reg, vehicle_type_name=vehicle_type_name,
+                status_words=STATUS_WORDS,
                 pass_row=apps.passes_by_application(db, [app.id]).get(app.id))
 
 
 @router.post("/passes/review/{app_id}/approve")
-def approve(app_id: int, user: Issuer, db: Db) -> Response:
-    issued = apps.approve(db, app_id, user)
+def approve(request: Request, app_id: int, user: Issuer, db: Db) -> Response:
+    try:
+        with db.begin_nested():
+            issued = apps.approve(db, app_id, user)
+    except apps.RegisterDisagrees as exc:
+        # The register changed since the application came in: the issuer sees every finding, nothing is issued.
+        return _review_page(request, user, db, app_id, exc.text(), 409)
     return RedirectResponse(f"/passes/review?notice=issued-{issued.pass_no}", status_code=303)
 
 

@@ -1,0 +1,20 @@
+"""What the halls room tells people through the outbox (rendered in the reader's language on delivery)."""
+
+from __future__ import annotations
+
+from jiaoguan.kit.i18n import N_
+
+TEMPLATES: dict[str, tuple[str, str]] = {
+    "hall_booking_confirmed": (N_("Appointment confirmed"),
+                               N_("Your appointment at %(office)s on %(day)s at %(time)s is confirmed. "
+                                  "Check-in code: %(code)s.")),
+    "hall_booking_moved": (N_("Appointment moved"),
+                           N_("The hall is closed at the time of your appointment (%(reason)s). It was moved to "
+                              "%(day)s at %(time)s at %(office)s.")),
+    "hall_booking_cancelled_blackout": (N_("Appointment cancelled"),
+                                        N_("The hall is closed at the time of your appointment on %(day)s at "
+                                           "%(time)s (%(reason)s) and no other time was free. Please book again.")),
+    "hall_allocation_result": (N_("Allocation result"),
+                               N_("Allocation for %(group_msgid)s on %(day)s at %(office)s: you are number "
+                                  "%(position)s; %(outcome_msgid)s")),
+}

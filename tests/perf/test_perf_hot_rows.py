@@ -1,0 +1,103 @@
+"""No hot rows (issue 13.2): 32 scanners sharing one device token never wait on its row.
+
+A real server (uvicorn in a thread) on an installation of its own, 32 concurrent requests with one token.
+While another transaction holds the token's row locked (as a request writing "last used" would), every
+request still answers: none of them waits for that row. Outside the minute's turn none of them writes it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+import pytest
+import uvicorn
+from sqlalchemy import select, text, update
+
+from jiaoguan.accounts.models import ApiToken
+from jiaoguan.accounts.roles import Role
+from jiaoguan.accounts.service import create_user, issue_api_token
+from jiaoguan.kit.clock import utc_now
+from jiaoguan.kit.db import get_engine, unit_of_work
+from tests.installations import Installation
+
+CLIENTS = 32
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture()
+def server(installations) -> Iterator[tuple[str, str, Installation]]:
+    inst = installations()
+    if not inst.url.startswith("postgresql"):
+        pytest.skip("row locks and concurrent writers: PostgreSQL (SQLite has one writer at a time)")
+    with unit_of_work() as s:
+        officer = create_user(s, username="scanner-officer", display_name="刘强", role=Role.checkpoint_officer,
+                              province_code="11")
+        token = issue_api_token(s, officer, "shared scanner")
+    from jiaoguan.web.app import create_app
+
+    port = _free_port()
+    srv = uvicorn.Server(uvicorn.Config(create_app(start_worker=False), host="127.0.0.1", port=port,
+                                        log_level="warning", limit_concurrency=200))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not srv.started:
+        assert thread.is_alive() and time.monotonic() < deadline
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}", token, inst
+    finally:
+        srv.should_exit = True
+        thread.join(15)
+
+
+def _burst(url: str, token: str, timeout: float) -> list[int]:
+    def one(_: int) -> int:
+        with httpx.Client(timeout=timeout) as c:
+            return c.get(url + "/api/v1/accounts/me", headers={"Authorization": f"Bearer {token}"}).status_code
+
+    with ThreadPoolExecutor(CLIENTS) as pool:
+        return list(pool.map(one, range(CLIENTS)))
+
+
+def _token_row() -> tuple[int, dt.datetime | None, str]:
+    with get_engine().connect() as conn:
+        row = conn.execute(select(ApiToken.id, ApiToken.last_used_at, text("xmin::text"))).one()
+        return int(row[0]), row[1], str(row[2])
+
+
+def test_32_requests_on_one_token_answer_while_its_row_is_locked(server) -> None:
+    url, token, _ = server
+    token_id, _, _ = _token_row()
+    with get_engine().begin() as conn:   # "last used" is stale: every request of the burst would like to write it
+        conn.execute(update(ApiToken).values(last_used_at=utc_now() - dt.timedelta(minutes=5)))
+    holder = get_engine().connect()
+    tx = holder.begin()
+    holder.execute(select(ApiToken.id).where(ApiToken.id == token_id).with_for_update())
+    try:
+        # Had any request waited for the locked row, it would still be waiting when its client gives up.
+        statuses = _burst(url, token, timeout=20)
+    finally:
+        tx.rollback()
+        holder.close()
+    assert statuses == [200] * CLIENTS
+
+
+def test_32_requests_within_the_minute_write_the_token_row_at_most_once(server) -> None:
+    url, token, _ = server
+    assert _burst(url, token, timeout=60) == [200] * CLIENTS
+    _, used, version = _token_row()
+    assert used is not None and utc_now() - used < dt.timedelta(minutes=1)
+    assert _burst(url, token, timeout=60) == [200] * CLIENTS
+    assert _token_row()[2] == version   # no request of the second burst wrote the row (its xmin is unchanged)
