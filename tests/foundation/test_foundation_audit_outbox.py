@@ -71,3 +71,11 @@ def test_a_message_that_could_not_be_rendered_is_refused_when_written(db: Sessio
         names = set(re.findall(r"%\((\w+)\)", title + body))
         assert not {n for n in names if n.endswith("_msgid")}, f"{name}: use %(x)s for a parameter named x_msgid"
         render(name, {n: "x" for n in names}, "en")
+
+
+def test_an_error_parameter_named_x_msgid_is_translated_with_the_error() -> None:
+    from jiaoguan.hotline.emergency import CaseInvalid
+    from jiaoguan.kit.i18n import N_
+
+    text = CaseInvalid(field="unit_name", field_msgid=N_("Transport passes")).text("zh_Hans")
+    assert "Transport passes" not in text and "通行证" in text
