@@ -69,7 +69,9 @@ class RequestContextMiddleware:
                     cookie = f"{CSRF_COOKIE}={new_csrf}; Path=/; Max-Age={YEAR}; SameSite=Strict{self.secure}"
                     headers.append((b"set-cookie", cookie.encode()))
                 headers.append((b"x-content-type-options", b"nosniff"))
-                headers.append((b"referrer-policy", b"same-origin"))
+                # A page that sets its own (the driver's e-pass link: no-referrer) keeps it.
+                if not any(k.lower() == b"referrer-policy" for k, _ in headers):
+                    headers.append((b"referrer-policy", b"same-origin"))
                 message["headers"] = headers
             await send(message)
 
