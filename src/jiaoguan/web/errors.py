@@ -61,6 +61,40 @@ def problem(request: Request, status: int, code: str, detail: str, **extra: Any)
     return JSONResponse(body, status_code=status, media_type="application/problem+json")
 
 
+# What every error answer of the API is, as OpenAPI says it (RFC 9457 plus the code; a refusal may add members).
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "title": "Problem", "type": "object", "required": ["type", "title", "status", "code", "detail"],
+    "properties": {"type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"},
+                   "code": {"type": "string"}, "detail": {"type": "string"}, "instance": {"type": "string"}},
+    "additionalProperties": True,
+}
+
+
+def document_problems(app: FastAPI) -> None:
+    """Make the OpenAPI document say what the API answers on an error: problem+json, not FastAPI's default
+    `HTTPValidationError` as application/json (schemathesis found the difference)."""
+    generate = app.openapi
+    done: list[bool] = []
+
+    def openapi() -> dict[str, Any]:
+        spec = generate()
+        if not done:
+            for operations in spec.get("paths", {}).values():
+                for op in operations.values():
+                    for status, response in op.get("responses", {}).items():
+                        if status.isdigit() and int(status) >= 400:
+                            response["content"] = {"application/problem+json": {
+                                "schema": {"$ref": "#/components/schemas/Problem"}}}
+            schemas = spec.setdefault("components", {}).setdefault("schemas", {})
+            for unused in ("HTTPValidationError", "ValidationError"):
+                schemas.pop(unused, None)
+            schemas["Problem"] = PROBLEM_SCHEMA
+            done.append(True)
+        return spec
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def _viewer_of(request: Request, token: str) -> Principal | None:
     # The request's own way to a session (so an override of `get_db`, as the tests make, is honoured).
     provider = request.app.dependency_overrides.get(get_db, get_db)
