@@ -52,6 +52,8 @@ class DrivingLicence(Base):
     points: Mapped[int] = mapped_column(Integer, default=0)
     review_due: Mapped[dt.date | None] = mapped_column(Date)
     medical_due: Mapped[dt.date | None] = mapped_column(Date)
+    # The rule that set `medical_due`: None for the regulations' own (art 74), "RONGQUE" for a 容缺 obligation.
+    medical_due_rule: Mapped[str | None] = mapped_column(String(12))
     province_code: Mapped[str] = mapped_column(String(2), index=True)
 
 
