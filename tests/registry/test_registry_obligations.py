@@ -108,3 +108,25 @@ def test_the_citizens_deadlines_show_the_open_obligation(db: Session, client: Te
     assert ("medical-certificate", ob.due.isoformat(), ("RONGQUE",)) in kinds
     page = client.get("/my/deadlines").text
     assert ob.due.isoformat() in page
+
+
+def test_the_figures_room_counts_obligations_opened_overdue_and_closed(db: Session) -> None:
+    from jiaoguan.kit import events
+    from jiaoguan.stats.counters import value
+
+    who = f.person(db)
+    lic = f.licence(db, who, valid_to=D("2026-12-20"))
+    apply(db, "licence-renewal", licence_id=lic.id, actor=SEAT, on=D("2026-11-02"), defer_certificate=True)
+    sweep_obligations(db, D("2027-05-03"))
+    apply(db, "medical-certificate-submit", licence_id=lic.id, actor=SEAT, on=D("2027-05-10"))
+    sent = db.scalars(select(OutboxMessage).where(OutboxMessage.channel == "event",
+                                                  OutboxMessage.template.like("business.obligation_%"))).all()
+    payloads = {m.template: m.params["payload"] for m in sent}
+    assert payloads["business.obligation_opened"]["person"] == str(who.id)
+    assert payloads["business.obligation_overdue"]["day"] == "2027-05-03"
+    assert payloads["business.obligation_closed"]["province"] == "11"
+    while events.dispatch_due(db, limit=100):
+        pass
+    assert [value(db, m, "11", d) for m, d in (("obligations.opened", D("2026-11-02")),
+                                                ("obligations.overdue", D("2027-05-03")),
+                                                ("obligations.closed", D("2027-05-10")))] == [1, 1, 1]
