@@ -62,6 +62,8 @@ class Vehicle(Base):
     __table_args__ = (
         UniqueConstraint("plate_type", "plate_no"),
         Index("ix_vehicle_inspection", "inspection_valid_until"),
+        # An enterprise's fleet page, in the order it shows it (issue 13.5): read in index order, never sorted.
+        Index("ix_vehicle_fleet", "owner_enterprise_id", "inspection_valid_until", "id"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
