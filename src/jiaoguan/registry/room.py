@@ -2,9 +2,9 @@
 in them (`registry.changes`, `registry.checks`): documents, deferrals, temporary plates, violations and
 points, 容缺 obligations.
 
-Events it emits: `registry.changed` (one per effect) and the 容缺 events of the shared contract,
-`business.obligation_opened`, `business.obligation_closed`, `business.obligation_overdue` (payloads carry
-province, day and person).
+Events it emits: `registry.changed` (one per effect), `registry.obligation_opened`,
+`registry.obligation_closed` and `registry.obligation_overdue` (payloads carry province, day and person; the
+business room re-emits the overdue one as `business.obligation_overdue` for the figures).
 """
 
 import datetime as dt
