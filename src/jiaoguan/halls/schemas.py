@@ -276,3 +276,19 @@ class AllocationOut(BaseModel):
                    standings=[StandingOut(request_id=s.request_id, accepted_on=s.accepted_on, status=s.status,
                                           position=s.position, mine=s.person_id == person_id)
                               for s in a.standings])
+
+
+class WindowOpenIn(BaseModel):
+    is_open: bool
+
+
+class ExemptionIn(BaseModel):
+    id_number: str = Field(min_length=15, max_length=18)
+    reason: str = Field(pattern="^(disabled|other)$")
+    note: str = Field(default="", max_length=200)
+
+
+class ExemptionOut(BaseModel):
+    person_id: int
+    reason: str
+    note: str
