@@ -100,6 +100,7 @@ def test_a_citizen_books_checks_in_and_the_board_speaks_the_call(browser: Any, l
     clerk.click("#call-next")
     clerk.wait_for_selector("#current-ticket")
     assert clerk.inner_text("#current-ticket").strip() == number   # the appointment due now goes first
+    _fits(clerk)
 
     board.wait_for_function("n => document.getElementById('board-calls').innerText.includes(n)", arg=number,
                             timeout=15000)
@@ -109,5 +110,6 @@ def test_a_citizen_books_checks_in_and_the_board_speaks_the_call(browser: Any, l
     assert spoken["lang"] == "zh-CN" and "03" in spoken["text"]
     assert_accessible(board)
     screenshot(board, "halls-board")
+    _fits(board)
     for ctx in {p.context for p in (admin, citizen, board, kiosk, clerk)}:
         ctx.close()
