@@ -15,6 +15,7 @@ from jiaoguan.hotline import emergency as cases
 from jiaoguan.hotline.auth import (
     Admin,
     AnswerReader,
+    Caller,
     CaseRegistrar,
     CaseViewer,
     CaseWorker,
@@ -36,6 +37,7 @@ from jiaoguan.hotline.schemas import (
     NoteIn,
     NoteOut,
     OfficeOut,
+    OnlineApplicationIn,
     SlaRowOut,
     SlotOut,
     TicketActionIn,
@@ -234,3 +236,9 @@ def put_settings(province_code: PROVINCE, body: DeskSettingsIO, user: Admin, db:
     return _settings_out(configure(db, province_code, opens=body.opens, closes=body.closes, ticket_hours={
         "consultation": body.consultation_hours, "help": body.help_hours, "appointment": body.appointment_hours},
         emergency_hours=body.emergency_hours))
+
+
+@router.post("/emergency/{case_id}/online-application", response_model=CaseOut,
+             summary="The applicant applies online for the case's business, flagged emergency (business room)")
+def case_online_application(case_id: int, body: OnlineApplicationIn, user: Caller, db: Db) -> CaseOut:
+    return CaseOut.of(cases.apply_online(db, case_id, user, body.business_code))

@@ -221,3 +221,7 @@ class DeskSettingsIO(BaseModel):
     help_hours: float = Field(gt=0, le=400)
     appointment_hours: float = Field(gt=0, le=400)
     emergency_hours: float = Field(gt=0, le=400, description="Natural hours for an emergency case")
+
+
+class OnlineApplicationIn(BaseModel):
+    business_code: str = Field(max_length=40, description="A business of the catalogue offered online")
