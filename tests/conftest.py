@@ -15,6 +15,7 @@ import secrets
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
+from http.cookies import SimpleCookie
 from pathlib import Path
 
 import pytest
@@ -34,6 +35,7 @@ if is_postgres_url(TEST_DB_URL) and os.environ.get("PYTEST_XDIST_WORKER"):
     TEST_DB_URL = worker_database(TEST_DB_URL, os.environ["PYTEST_XDIST_WORKER"])
 os.environ["JIAOGUAN_DATABASE_URL"] = TEST_DB_URL
 
+import httpx  # noqa: E402
 from argon2 import PasswordHasher  # noqa: E402
 from fastapi import Request  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
@@ -42,7 +44,7 @@ from sqlalchemy import Engine  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
 from jiaoguan.accounts import service as accounts_service  # noqa: E402
-from jiaoguan.accounts.auth import CSRF_COOKIE, SESSION_COOKIE  # noqa: E402
+from jiaoguan.accounts.auth import CSRF_COOKIE, SESSION_COOKIE, csrf_token_for  # noqa: E402
 from jiaoguan.accounts.models import User  # noqa: E402
 from jiaoguan.accounts.roles import Role  # noqa: E402
 from jiaoguan.accounts.service import start_session  # noqa: E402
@@ -140,7 +142,18 @@ def client(app) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
     with TestClient(app, base_url="http://testserver") as c:
         c.cookies.set(CSRF_COOKIE, "test-csrf-token")
         c.headers["X-CSRF-Token"] = "test-csrf-token"
+        c.event_hooks["request"].append(_bind_csrf)
         yield c
+
+
+def _bind_csrf(request: httpx.Request) -> None:
+    """The token is bound to the session (accounts.auth): as a page would, send the one for the cookies this very
+    request carries (a test signs in and out). A test that removes the header sends none."""
+    if request.headers.get("x-csrf-token") == "test-csrf-token":
+        jar: SimpleCookie = SimpleCookie(request.headers.get("cookie", ""))
+        session = jar[SESSION_COOKIE].value if SESSION_COOKIE in jar else None
+        csrf = jar[CSRF_COOKIE].value if CSRF_COOKIE in jar else None
+        request.headers["x-csrf-token"] = csrf_token_for(csrf, session)
 
 
 @pytest.fixture()

@@ -11,8 +11,10 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from jiaoguan.accounts.auth import CSRF_COOKIE, csrf_token_for
 from jiaoguan.accounts.service import create_user
 from jiaoguan.kit.db import unit_of_work
+from tests.conftest import _bind_csrf
 from tests.installations import Installation, installations  # noqa: F401 -- a fixture
 
 PASSWORD = "right-password-1"
@@ -26,15 +28,19 @@ class Live:
         self.app = create_app(start_worker=False)
         self._clients: list[TestClient] = []
 
-    def client(self, address: str = "198.51.100.7") -> TestClient:
+    def client(self, address: str = "198.51.100.7", base_url: str = "http://testserver") -> TestClient:
         """A browser at `address`: it has opened the sign-in page, so it holds the CSRF cookie and token."""
-        c = TestClient(self.app, base_url="http://testserver", client=(address, 40000))
+        c = TestClient(self.app, base_url=base_url, client=(address, 40000))
         c.__enter__()
         self._clients.append(c)
         page = c.get("/signin")
         found = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
         assert found is not None
-        c.headers["X-CSRF-Token"] = found.group(1)
+        # The token is bound to the session: after a sign-in the browser's next page carries another one, which
+        # the hook computes as that page would.
+        c.headers["X-CSRF-Token"] = "test-csrf-token"
+        c.event_hooks["request"].append(_bind_csrf)
+        assert csrf_token_for(c.cookies.get(CSRF_COOKIE), None) == found.group(1)
         return c
 
     def user(self, username: str, *, role: str = "citizen", phone: str | None = None) -> None:

@@ -2,14 +2,19 @@
 
 Every route depends on `allow(...)` or on `public`; a test walks all routes and fails on any that
 declares neither. A browser session rides on an HttpOnly cookie; any state-changing request made
-with that cookie must also carry the CSRF token (form field `csrf_token` or header `X-CSRF-Token`)
-matching the `jg_csrf` cookie. Device tokens (`Authorization: Bearer jgt_…`) need no CSRF token,
-since a browser never attaches them by itself.
+with that cookie must also carry the CSRF token (form field `csrf_token` or header `X-CSRF-Token`).
+The token is an HMAC, under the installation's secret, of the browser's random `jg_csrf` cookie *and* its
+session cookie: it is bound to the session (a token seen before sign-in, or in another session, is worth
+nothing), and sign-in and sign-out give the browser a new `jg_csrf` as well. Device tokens
+(`Authorization: Bearer jgt_…`) need no CSRF token, since a browser never attaches them by itself.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import hmac
+import secrets
 from collections.abc import Callable
 from typing import Annotated, Any
 
@@ -23,6 +28,7 @@ from jiaoguan.accounts.roles import ENFORCEMENT, SUPERVISORS, Role
 from jiaoguan.kit.context import set_actor
 from jiaoguan.kit.errors import Forbidden, JiaoguanError, Unauthenticated
 from jiaoguan.kit.i18n import N_
+from jiaoguan.kit.settings import get_settings
 from jiaoguan.kit.web import Db
 
 SESSION_COOKIE = "jg_session"
@@ -36,10 +42,32 @@ class CsrfFailed(JiaoguanError):
     message = N_("The form has expired or did not come from this site. Please reload the page and try again.")
 
 
+_csrf_keys: dict[str, bytes] = {}
+
+
+def _csrf_key() -> bytes:
+    secret = get_settings().effective_secret_key
+    if secret not in _csrf_keys:
+        _csrf_keys[secret] = hashlib.sha256(b"jiaoguan csrf\0" + secret.encode()).digest()
+    return _csrf_keys[secret]
+
+
+def csrf_token_for(csrf_cookie: str | None, session_cookie: str | None) -> str:
+    """The token forms and htmx send back: bound to this browser's `jg_csrf` cookie and to its session."""
+    if not csrf_cookie:
+        return ""
+    mac = hmac.new(_csrf_key(), f"{csrf_cookie}\0{session_cookie or ''}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(mac[:24]).decode()
+
+
+def new_csrf_cookie() -> str:
+    return secrets.token_urlsafe(24)
+
+
 async def csrf_guard(request: Request) -> None:
     if request.method in SAFE_METHODS or request.headers.get("authorization", "").startswith("Bearer "):
         return
-    expected = request.cookies.get(CSRF_COOKIE, "")
+    expected = csrf_token_for(request.cookies.get(CSRF_COOKIE), request.cookies.get(SESSION_COOKIE))
     given = request.headers.get("x-csrf-token", "")
     if not given and request.headers.get("content-type", "").startswith(
             ("application/x-www-form-urlencoded", "multipart/form-data")):
@@ -77,8 +105,9 @@ def allow(*roles: Role) -> Callable[..., Any]:
     """A dependency that admits only the given roles and returns the signed-in user."""
     allowed = frozenset(roles)
 
-    def dependency(user: Annotated[Principal | None, Depends(optional_user)],
-                   _csrf: Annotated[None, Depends(csrf_guard)]) -> Principal:
+    # Async, though it does no I/O: a sync dependency costs a trip to a worker thread and back on every request.
+    async def dependency(user: Annotated[Principal | None, Depends(optional_user)],
+                         _csrf: Annotated[None, Depends(csrf_guard)]) -> Principal:
         if user is None:
             raise Unauthenticated()
         if Role(user.role) not in allowed:
@@ -90,8 +119,8 @@ def allow(*roles: Role) -> Callable[..., Any]:
     return dependency
 
 
-def _public(user: Annotated[Principal | None, Depends(optional_user)],
-            _csrf: Annotated[None, Depends(csrf_guard)]) -> Principal | None:
+async def _public(user: Annotated[Principal | None, Depends(optional_user)],
+                  _csrf: Annotated[None, Depends(csrf_guard)]) -> Principal | None:
     return user
 
 

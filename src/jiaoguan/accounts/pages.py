@@ -8,7 +8,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from jiaoguan.accounts import service
-from jiaoguan.accounts.auth import SESSION_COOKIE, Anyone
+from jiaoguan.accounts.auth import CSRF_COOKIE, SESSION_COOKIE, Anyone, new_csrf_cookie
 from jiaoguan.kit.errors import JiaoguanError
 from jiaoguan.kit.i18n import gettext as _
 from jiaoguan.kit.ids import check_mobile
@@ -22,10 +22,17 @@ def _safe_next(value: str | None) -> str:
     return value if value and value.startswith("/") and not value.startswith("//") else "/"
 
 
+def _renew_csrf(response: Response) -> None:
+    """A new CSRF cookie at sign-in and sign-out: nothing a page showed before carries over."""
+    response.set_cookie(CSRF_COOKIE, new_csrf_cookie(), max_age=365 * 86400, samesite="strict",
+                        secure=get_settings().secure_cookies)
+
+
 def _signed_in(user_token: str, next_url: str) -> Response:
     response = RedirectResponse(_safe_next(next_url), status_code=303)
     response.set_cookie(SESSION_COOKIE, user_token, httponly=True, samesite="lax",
                         secure=get_settings().secure_cookies, max_age=service.SESSION_DAYS * 86400)
+    _renew_csrf(response)
     return response
 
 
@@ -93,4 +100,5 @@ def signout(request: Request, _u: Anyone, db: Db) -> Response:
         service.end_session(db, token)
     response = RedirectResponse("/", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
+    _renew_csrf(response)
     return response

@@ -23,6 +23,7 @@ ROOM = Room(
               ("measures", "jiaoguan.deadlines.measures.commands:app")),
     demo="jiaoguan.deadlines.demo:load_demo_part",
     templates="jiaoguan.deadlines.messages:TEMPLATES",
+    figures="jiaoguan.deadlines.figures:recount",
     # The registry's pages state deadlines through this provider, so records and deadlines agree.
     extra={"registry.deadline_states": "jiaoguan.deadlines.record_states:states_for",
            # 容缺: the due date of an obligation the registry opens, from the measure in force.

@@ -35,7 +35,8 @@ class OutboxMessage(Base):
     params_json: Mapped[str] = mapped_column(Text, default="{}")
     dedupe_key: Mapped[str | None] = mapped_column(String(160), unique=True)
     status: Mapped[str] = mapped_column(String(16), default="pending")  # pending|sent|dead|superseded
-    priority: Mapped[int] = mapped_column(SmallInteger, default=NORMAL, server_default=str(NORMAL))
+    # No Python default: set-based writers (the deadline sweep) INSERT .. SELECT and get the server default.
+    priority: Mapped[int] = mapped_column(SmallInteger, server_default=str(NORMAL))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[dt.datetime]
     sent_at: Mapped[dt.datetime | None]

@@ -76,6 +76,10 @@ class Room:
     templates: str | None = None                 # dict[name, (title msgid, body msgid)]
     handlers: tuple[Handler, ...] = ()
     pumps: tuple[str, ...] = ()                  # fn() -> int, called on every worker tick (own transaction)
+    # fn(session, start: date | None, end: date | None) -> Iterable[(event name, payload)]: the figures'
+    # facts (the domain events of the stats contract) recounted from the room's own raw data, for
+    # `jiaoguan stats rebuild`; the same payloads the room emits, so a rebuild equals the live counts.
+    figures: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)  # room-specific declarations other rooms may read
 
 
@@ -130,6 +134,11 @@ def all_handlers(event: str | None = None) -> list[Handler]:
 def all_nav() -> list[NavEntry]:
     entries = [(entry.order, i, entry) for i, room in enumerate(installed()) for entry in room.nav]
     return [entry for _, _, entry in sorted(entries, key=lambda t: (t[0], t[1]))]
+
+
+def all_figures() -> list[tuple[str, str]]:
+    """(room name, recount reference) of every installed room that declares its figures."""
+    return [(room.name, room.figures) for room in installed() if room.figures]
 
 
 def all_templates() -> dict[str, tuple[str, str]]:

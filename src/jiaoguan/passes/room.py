@@ -23,4 +23,5 @@ ROOM = Room(
     commands=(("pass", "jiaoguan.passes.commands:app"),),
     demo="jiaoguan.passes.demo:load_demo_part",
     templates="jiaoguan.passes.messages:TEMPLATES",
+    figures="jiaoguan.passes.figures:recount",
 )

@@ -1,4 +1,4 @@
-"""Event handlers that keep the figures; each is idempotent by the event receipt the dispatcher writes."""
+"""The event handler that keeps the figures; idempotent by the receipt the dispatcher writes with it."""
 
 from __future__ import annotations
 
@@ -6,10 +6,11 @@ from sqlalchemy.orm import Session
 
 from jiaoguan.kit.clock import CHINA_TZ
 from jiaoguan.kit.events import Event
-from jiaoguan.stats.counters import add
+from jiaoguan.stats.catalog import tally
+from jiaoguan.stats.counters import apply
 
 
-def count_pass_revoked(session: Session, event: Event) -> None:
-    """特事特办 figures: passes revoked per province and day (the day it happened, in Beijing)."""
-    day = event.occurred_at.astimezone(CHINA_TZ).date()
-    add(session, "passes.revoked", str(event.payload.get("province_code") or "00"), day)
+def count(session: Session, event: Event) -> None:
+    """Add one fact (a domain event of the stats contract) to the figures; its day defaults to when it
+    happened, in Beijing."""
+    apply(session, tally(event.name, event.payload, event.occurred_at.astimezone(CHINA_TZ).date()))

@@ -56,6 +56,40 @@ def problem(request: Request, status: int, code: str, detail: str, **extra: Any)
     return JSONResponse(body, status_code=status, media_type="application/problem+json")
 
 
+# What every error answer of the API is, as OpenAPI says it (RFC 9457 plus the code; a refusal may add members).
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "title": "Problem", "type": "object", "required": ["type", "title", "status", "code", "detail"],
+    "properties": {"type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"},
+                   "code": {"type": "string"}, "detail": {"type": "string"}, "instance": {"type": "string"}},
+    "additionalProperties": True,
+}
+
+
+def document_problems(app: FastAPI) -> None:
+    """Make the OpenAPI document say what the API answers on an error: problem+json, not FastAPI's default
+    `HTTPValidationError` as application/json (schemathesis found the difference)."""
+    generate = app.openapi
+    done: list[bool] = []
+
+    def openapi() -> dict[str, Any]:
+        spec = generate()
+        if not done:
+            for operations in spec.get("paths", {}).values():
+                for op in operations.values():
+                    for status, response in op.get("responses", {}).items():
+                        if status.isdigit() and int(status) >= 400:
+                            response["content"] = {"application/problem+json": {
+                                "schema": {"$ref": "#/components/schemas/Problem"}}}
+            schemas = spec.setdefault("components", {}).setdefault("schemas", {})
+            for unused in ("HTTPValidationError", "ValidationError"):
+                schemas.pop(unused, None)
+            schemas["Problem"] = PROBLEM_SCHEMA
+            done.append(True)
+        return spec
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def _page(request: Request, status: int, detail: str) -> Response:
     title = translate(STATUS_TITLES.get(status, STATUS_TITLES[400 if status < 500 else 500]))
     return render(request, "web/error.html", {"status": status, "title": title, "detail": detail},

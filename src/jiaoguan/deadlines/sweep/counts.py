@@ -195,3 +195,15 @@ def counted(session: Session, on: dt.date) -> Counted:
         parts["kind"][row.kind] = parts["kind"].get(row.kind, 0) + row.records
         parts["province"][row.province_code] = parts["province"].get(row.province_code, 0) + row.records
     return view
+
+
+def stored_reach(session: Session, start: dt.date | None = None, end: dt.date | None = None
+                 ) -> list[tuple[dt.date, Reach]]:
+    """Every stored count (day, reach) with its day in [start, end] (None: unbounded), for the figures room."""
+    stmt = select(MeasureCount).order_by(MeasureCount.on_date, MeasureCount.id)
+    if start is not None:
+        stmt = stmt.where(MeasureCount.on_date >= start)
+    if end is not None:
+        stmt = stmt.where(MeasureCount.on_date <= end)
+    return [(row.on_date, Reach(row.measure_ref, row.kind, row.province_code, row.records))
+            for row in session.scalars(stmt)]

@@ -13,7 +13,7 @@ from alembic import op
 import jiaoguan.kit.db
 
 revision: str = "0100"
-down_revision: str | Sequence[str] | None = "0130"
+down_revision: str | Sequence[str] | None = "0090"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 # The open states (business.states.ACTIVE), written out: a migration does not follow later code.

@@ -22,6 +22,7 @@ from jiaoguan.kit.clock import today, utc_now
 from jiaoguan.kit.db import is_postgres
 from jiaoguan.kit.errors import Conflict, Forbidden, InvalidInput, NotFound
 from jiaoguan.kit.i18n import N_
+from jiaoguan.passes import figures
 from jiaoguan.passes.applications import documents
 from jiaoguan.passes.applications.documents import Document
 from jiaoguan.passes.applications.form import ApplicationInput, CleanApplication, FieldProblem, clean_application
@@ -65,8 +66,13 @@ class RegisterDisagrees(ApplicationInvalid):
 
 class VehicleAlreadyHasPass(Conflict):
     code = "passes.overlap"
-    message = N_("Vehicle %(plate)s already has %(what)s for %(start)s to %(end)s: one vehicle, one pass, one "
-                 "route.")
+    message = N_("Vehicle %(plate)s already has pass %(number)s for %(start)s to %(end)s: one vehicle, one pass, "
+                 "one route.")
+
+
+class VehicleAlreadyApplied(VehicleAlreadyHasPass):
+    message = N_("Vehicle %(plate)s already has application #%(number)s pending for %(start)s to %(end)s: one "
+                 "vehicle, one pass, one route.")
 
 
 class VehicleHeldElsewhere(VehicleAlreadyHasPass):
@@ -118,7 +124,7 @@ def overlap(session: Session, plate_no: str, start: dt.date, end: dt.date,
     if held is not None and held.enterprise_id != enterprise_id:
         return VehicleHeldElsewhere(field="plate_no", plate=plate_no)
     if held is not None:
-        return VehicleAlreadyHasPass(field="plate_no", plate=plate_no, what=f"pass {held.pass_no}",
+        return VehicleAlreadyHasPass(field="plate_no", plate=plate_no, number=held.pass_no,
                                      start=held.valid_from.isoformat(), end=held.valid_to.isoformat())
     pending = session.execute(
         select(PassApplication).where(PassApplication.plate_no == plate_no,
@@ -130,7 +136,7 @@ def overlap(session: Session, plate_no: str, start: dt.date, end: dt.date,
     if pending is not None and pending.enterprise_id != enterprise_id:
         return VehicleHeldElsewhere(field="plate_no", plate=plate_no)
     if pending is not None:
-        return VehicleAlreadyHasPass(field="plate_no", plate=plate_no, what=f"application #{pending.id}",
+        return VehicleAlreadyApplied(field="plate_no", plate=plate_no, number=pending.id,
                                      start=pending.valid_from.isoformat(), end=pending.valid_to.isoformat())
     return None
 
@@ -178,6 +184,7 @@ def submit_application(session: Session, user: Principal, raw: ApplicationInput,
                  f"{app.plate_no} {app.origin_code}→{app.destination_code} {app.valid_from}..{app.valid_to}"
                  f"{f' (batch {batch_id} line {batch_line})' if batch_id else ''}; review due {app.sla_due}"
                  f"{'; outside the fleet, owner authorisation ' + stored if stored else ''}")
+    figures.emit_fact(session, "pass.applied", figures.applied(app))
     rule = matching_auto_rule(session, app.province_code, enterprise.id, app.cargo_category,
                               (app.valid_to - app.valid_from).days + 1)
     # A vehicle outside the fleet is flagged for a person to look at the owner's authorisation: no rule signs it.
@@ -281,9 +288,21 @@ def approve(session: Session, application_id: int, issuer: Principal | None, *,
                       payload={"plate_no": app.plate_no, "enterprise_id": app.enterprise_id},
                       province_code=app.province_code)
     issued = issue_pass(session, app)
+    figures.emit_fact(session, "pass.issued", figures.issued(issued))
     notify_applicant(session, app, "pass_issued", pass_no=issued.pass_no, plate=app.plate_no,
                      start=app.valid_from.isoformat(), end=app.valid_to.isoformat())
     return issued
+
+
+def check_refusal(reason_code: str, note: str) -> str:
+    """The refusal's note, cleaned; raises unless a reason was chosen (there is no default) and, for "other",
+    explained."""
+    note = " ".join(note.split())[:1000]
+    if reason_code not in REFUSAL_REASONS:
+        raise InvalidInput(N_("Choose a reason for the refusal."), code="passes.refusal_reason", field="reason")
+    if reason_code == "other" and not note:
+        raise InvalidInput(N_("Explain the refusal in the note."), code="passes.refusal_note", field="note")
+    return note
 
 
 def refuse(session: Session, application_id: int, issuer: Principal, reason_code: str,
@@ -292,17 +311,14 @@ def refuse(session: Session, application_id: int, issuer: Principal, reason_code
     _ensure_issuer_of(issuer, app)
     if app.status != ApplicationStatus.pending:
         raise ApplicationNotPending()
-    note = " ".join(note.split())[:1000]
-    if reason_code not in REFUSAL_REASONS:
-        raise InvalidInput(N_("Choose a reason for the refusal."), code="passes.refusal_reason", field="reason")
-    if reason_code == "other" and not note:
-        raise InvalidInput(N_("Explain the refusal in the note."), code="passes.refusal_note", field="note")
+    note = check_refusal(reason_code, note)
     app.decided_at, app.decided_by_user_id = utc_now(), issuer.id
     app.refusal_code, app.decision_note = reason_code, note or None
     APPLICATION.apply(session, app, "refuse", role=issuer.role, summary=f"{reason_code}: {note}",
                       payload={"plate_no": app.plate_no, "reason": reason_code}, province_code=app.province_code,
                       recipients=applicant_recipients(app),
                       params={"plate": app.plate_no, "reason_msgid": REFUSAL_REASONS[reason_code], "note": note})
+    figures.emit_fact(session, "pass.refused", figures.refused(app))
     return app
 
 

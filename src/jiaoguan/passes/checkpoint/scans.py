@@ -29,6 +29,7 @@ from jiaoguan.kit.db import is_postgres
 from jiaoguan.kit.errors import Forbidden, InvalidInput, NotFound
 from jiaoguan.kit.i18n import N_, both, translate
 from jiaoguan.kit.ids import PROVINCES
+from jiaoguan.passes import figures
 from jiaoguan.passes.issuance import keystore
 from jiaoguan.passes.models import Checkpoint, CheckpointScan, PassApplication, TransportPass
 from jiaoguan.passes.qr import reasons as R
@@ -188,6 +189,8 @@ def verify_online(session: Session, qr: str, *, checkpoint: Checkpoint, lane: st
         source="online", province_code=checkpoint.province_code,
     )
     inserted = _insert_scan(session, values)
+    if inserted:
+        figures.emit_fact(session, "pass.verified", figures.verified(values, checkpoint.code))
     return OnlineResult(reason is None, reason, verdict, row, app, _scan_by_uid(session, uid), not inserted)
 
 
@@ -249,13 +252,16 @@ def record_offline_scans(session: Session, officer: Principal, scans: list[Offli
             report.rejected.append((scan.scan_uid, problem))
             continue
         cp = checkpoints[scan.checkpoint]
-        inserted = _insert_scan(session, dict(
+        values = dict(
             scan_uid=scan.scan_uid.strip(), checkpoint_id=cp.id, lane=loggable(scan.lane, 12) or "-",
             officer_user_id=officer.id, scanned_at=scan.scanned_at, received_at=now, valid=scan.valid,
             reason=scan.reason, plate_no=loggable(scan.plate, 12), pass_no=loggable(scan.pass_no, 12),
             check_ms=scan.check_ms if scan.check_ms is not None and 0 < scan.check_ms < 3_600_000 else None,
             source="offline", province_code=cp.province_code,
-        ))
+        )
+        inserted = _insert_scan(session, values)
+        if inserted:
+            figures.emit_fact(session, "pass.verified", figures.verified(values, cp.code))
         (report.accepted if inserted else report.duplicates).append(scan.scan_uid)
     if report.accepted:
         audit.record(session, "checkpoint.sync", "checkpoint", " ".join(sorted(checkpoints))[:80],

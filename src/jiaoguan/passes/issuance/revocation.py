@@ -17,6 +17,7 @@ from jiaoguan.kit import audit
 from jiaoguan.kit.clock import today, utc_now
 from jiaoguan.kit.errors import Conflict, InvalidInput, NotFound
 from jiaoguan.kit.i18n import N_
+from jiaoguan.passes import figures
 from jiaoguan.passes.applications.service import NotYourApplication, applicant_recipients, get_application
 from jiaoguan.passes.issuance import keystore
 from jiaoguan.passes.issuance.issue import crew_of, sign
@@ -51,8 +52,7 @@ def revoke_pass(session: Session, pass_no: str, issuer: Principal, reason: str) 
     # The event lets rooms above react without being called: halls lowers a waiting ticket's priority,
     # stats counts it.
     PASS.apply(session, p, "revoke", role=issuer.role, summary=f"{p.pass_no}: {reason}", province_code=p.province_code,
-               payload={"pass_no": p.pass_no, "plate_no": p.plate_no, "province_code": p.province_code,
-                        "enterprise_id": p.enterprise_id},
+               payload=figures.revoked(p),
                recipients=applicant_recipients(get_application(session, p.application_id)),
                params={"pass_no": p.pass_no, "plate": p.plate_no, "reason": reason})
     return p

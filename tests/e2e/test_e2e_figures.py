@@ -1,0 +1,74 @@
+"""Browser: the figures dashboard on the demo data, in Chinese and English, at 1280 px and at 390 px, on
+screen and in print. The demo's pass part (passes/demo.py) makes 5 applications (3 passes issued, in the
+demo haulier's province) and 24 offline scans at the Beijing checkpoint BJ-G4-DJK, 7 of them denied (expired,
+revoked pass, bad signature every 10)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.e2e.conftest import SHOTS, axe_violations, screenshot, sign_in
+
+
+def headline(page: Any, metric: str) -> str:
+    return str(page.locator(f'#measure-1 li[data-metric="{metric}"] .value').inner_text()).strip()
+
+
+def viewport_shot(page: Any, name: str, anchor: str | None = None) -> None:
+    """What one screen shows (the full-page shot is too tall to read), from `anchor` if given."""
+    if anchor:
+        page.locator(anchor).scroll_into_view_if_needed()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"))
+
+
+def charts_drawn(page: Any) -> None:
+    page.wait_for_selector('html[data-charts="ready"]', timeout=30_000)
+    assert page.locator("#chart-m1-trend svg").count() == 1
+    assert page.locator("#chart-m1-funnel svg").count() == 1
+
+
+def test_a_supervisor_sees_the_checkpoint_figures_of_beijing_in_chinese_and_english(page: Any) -> None:
+    sign_in(page, "supervisor")
+    page.goto("/stats")
+    assert "措施统计看板" in page.inner_text("h1") and "北京市" in page.inner_text("#scope")
+    assert (headline(page, "passes.verified"), headline(page, "passes.denied")) == ("24", "7")
+    assert headline(page, "passes.applied") == "0"   # the haulier's applications are not Beijing's
+    denied = page.locator('#t-passes\\.denied-by tbody tr').all_inner_texts()
+    assert sorted(t.split()[0] for t in denied) == ["bad_signature", "expired", "revoked_pass"]
+    charts_drawn(page)
+    assert axe_violations(page) == []
+    screenshot(page, "figures-supervisor-zh-1280")
+    viewport_shot(page, "figures-supervisor-zh-1280-top")
+    viewport_shot(page, "figures-supervisor-zh-1280-charts", "#chart-m1-funnel")
+    page.click("#lang-switch")
+    page.wait_for_load_state("networkidle")
+    assert "Figures of the measures" in page.inner_text("h1")
+    assert "Checks at checkpoints" in page.inner_text("#measure-1") and headline(page, "passes.verified") == "24"
+    charts_drawn(page)
+    screenshot(page, "figures-supervisor-en-1280")
+    viewport_shot(page, "figures-supervisor-en-1280-charts", "#chart-m1-trend")
+
+
+def test_an_admin_sees_the_nation_and_the_page_fits_a_phone_and_prints(page: Any) -> None:
+    sign_in(page, "admin")
+    page.goto("/stats?period=all")
+    assert "全国" in page.inner_text("#scope")
+    assert (headline(page, "passes.applied"), headline(page, "passes.issued")) == ("5", "3")
+    assert headline(page, "people") == "1"          # one enterprise, however many applications
+    funnel = page.locator("#t-m1-funnel tbody tr td").all_inner_texts()
+    assert funnel == ["5", "3"]
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    charts_drawn(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    too_wide = page.evaluate("""() => [...document.querySelectorAll('main *')]
+        .filter(e => e.getBoundingClientRect().right > 391 && !e.matches('.chart *, .table-wrap *'))
+        .map(e => e.tagName + '#' + e.id).slice(0, 5)""")  # a chart and a table scroll inside their box
+    assert too_wide == []
+    screenshot(page, "figures-admin-zh-390")
+    viewport_shot(page, "figures-admin-zh-390-top")
+    viewport_shot(page, "figures-admin-zh-390-chart", "#chart-m1-regions")
+    page.emulate_media(media="print")
+    assert not page.locator("#filters").is_visible() and page.locator("#t-m1-trend").is_visible()
+    page.emulate_media(media="screen")
