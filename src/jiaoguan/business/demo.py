@@ -61,7 +61,8 @@ def load_business_demo(session: Session, *, citizen: str = "citizen", elder: str
         _apply(session, who, "licence_lost", materials=("id_card", "photo"), face=True, emergency=True,
                emergency_reason="出差途中遗失，需驾车运送防疫物资", delivery_method="post",
                delivery_address="北京市朝阳区东三环中路5号"),
-        _apply(session, who, "driver_contact_change", answers={"phone": "13800138001"}),
+        # The address only: the citizen's phone is the README's SMS sign-in number and must stay it.
+        _apply(session, who, "driver_contact_change", answers={"address": "北京市东城区东长安街14号"}),
     ]
     _acts(session, worker, made[1], "accept", "start_review")
     _acts(session, worker, made[2], "accept", "request_correction",
