@@ -47,7 +47,7 @@ BASELINE_SELECT = {
               " '北京市朝阳区人民路' || i || '号', '11'",
     "driving_licence": "i, 1 + (i - 1) % {person}, lpad(i::text, 12, '0'), 'C1', date '2000-01-01' + (i % 7000),"
                        " date '2016-01-01' + (i % 3000), date '2026-01-01' + (i % 3650), 10, 'valid',"
-                       " date '2026-01-01' + (i % 365), i % 12, NULL, NULL, '11'",
+                       " date '2026-01-01' + (i % 365), i % 12, NULL, NULL, NULL, '11'",
     "vehicle": "i, '京' || lpad(i::text, 8, '0'), '02', lpad(i::text, 17, '0'),"
                " CASE WHEN i % 50 = 0 THEN NULL ELSE 1 + (i - 1) % {person} END,"
                " CASE WHEN i % 50 = 0 THEN 1 + (i - 1) % {enterprise} END, 'non_operating', 'small_car', 5,"

@@ -140,7 +140,10 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     sql = SqlCounter()
     out: dict[str, Any] = {}
     chosen = targets(app, fx)
-    for name in args.only.split(","):
+    for spec in args.page:
+        user, _, path = spec.partition(":")
+        chosen[spec] = asgi_call(app, "GET", path, headers={"cookie": fx.cookie(user)})
+    for name in [n for n in args.only.split(",") if n] + args.page:
         call = chosen[name]
         for _ in range(20):
             status, body = await call()
@@ -171,6 +174,8 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--only", default="verify,records,search,queue")
+    parser.add_argument("--page", action="append", default=[], metavar="USER:/PATH",
+                        help="also profile a GET page as a demo user, e.g. clerk:/registry/persons/1")
     parser.add_argument("--json", action="store_true", help="one JSON object instead of tables")
     args = parser.parse_args()
     result = asyncio.run(run(args))

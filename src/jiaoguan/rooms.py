@@ -11,6 +11,7 @@ INSTALLED: tuple[str, ...] = (
     "jiaoguan.registry.room",
     "jiaoguan.deadlines.room",
     "jiaoguan.passes.room",
+    "jiaoguan.business.room",
     "jiaoguan.halls.room",
     "jiaoguan.hotline.room",
     "jiaoguan.stats.room",

@@ -55,3 +55,13 @@ def test_two_processes_at_once_on_postgresql_book_exactly_five(engine: Engine, m
         if other.poll() is None:
             other.kill()
         crowd.cleanup(engine, office, people)
+
+
+def test_the_same_request_retried_concurrently_books_once(engine: Engine, monday: None) -> None:
+    office, slot, people = crowd.setup(engine, 1)
+    try:
+        booked = crowd.crowd(engine, slot, people * 40, workers=8)   # 40 retries of one request, 8 at a time
+        assert booked == 40                                          # every retry answers with the booking …
+        assert crowd.bookings_in(engine, slot) == (1, 1)             # … and there is one
+    finally:
+        crowd.cleanup(engine, office, people)

@@ -4,12 +4,14 @@ applicant is told at each step; every transition admits exactly the roles declar
 
 from __future__ import annotations
 
+import threading
+import uuid
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select, text
+from sqlalchemy import Engine, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -17,8 +19,10 @@ from jiaoguan.accounts.models import User
 from jiaoguan.accounts.principal import Principal
 from jiaoguan.accounts.roles import Role
 from jiaoguan.hotline import evidence
+from jiaoguan.hotline.models import EmergencyCase
 from jiaoguan.hotline.states import EMERGENCY
 from jiaoguan.kit.audit import AuditRecord
+from jiaoguan.kit.errors import JiaoguanError
 from jiaoguan.kit.outbox import OutboxMessage
 from jiaoguan.kit.states import SYSTEM_ROLES
 from tests.factories.hotline import LETTER_PDF, case
@@ -103,13 +107,17 @@ def test_a_case_runs_from_registration_to_completion_with_one_owner(
     assert r.status_code == 200, r.text
     assert r.json()["status"] == "completed" and r.json()["sla_kept"] is True
 
-    actions = db.scalars(select(AuditRecord).where(AuditRecord.object_type == "emergency_case")
+    actions = db.scalars(select(AuditRecord).where(AuditRecord.object_type == "emergency_case",
+                                                   AuditRecord.object_id == str(case_id))
                          .order_by(AuditRecord.id)).all()
     assert [a.action for a in actions] == ["emergency_case.register", "emergency_case.accept",
                                            "emergency_case.start", "emergency_case.complete"]
     assert {a.actor_label for a in actions} == {staff["clerk"].username}
     told = [m.template for m in db.scalars(select(OutboxMessage).where(OutboxMessage.recipient == "13911112222"))]
     assert told == ["hotline_emergency_registered", "hotline_emergency_accepted", "hotline_emergency_completed"]
+    clerks_told = db.scalars(select(OutboxMessage.template).where(
+        OutboxMessage.channel == "inapp", OutboxMessage.recipient == str(staff["clerk2"].id))).all()
+    assert clerks_told == ["hotline_emergency_waiting"]
     seen = event_sink(db)
     assert [name for name, _ in seen] == ["hotline.emergency_opened", "hotline.emergency_closed"]
     closed = seen[1][1]
@@ -143,7 +151,8 @@ def test_only_a_supervisor_reassigns_and_the_new_owner_then_serves(
     sup = as_user(client, sign_in, staff["supervisor"])
     r = _act(sup, case_id, "reassign", 2, owner_user_id=staff["clerk2"].id)
     assert r.status_code == 200 and r.json()["owner_user_id"] == staff["clerk2"].id
-    audit = db.scalars(select(AuditRecord).where(AuditRecord.action == "emergency_case.reassign")).one()
+    audit = db.scalars(select(AuditRecord).where(AuditRecord.action == "emergency_case.reassign",
+                                                 AuditRecord.object_id == str(case_id))).one()
     assert audit.actor_label == staff["supervisor"].username
 
     old = as_user(client, sign_in, staff["clerk"])
@@ -211,3 +220,60 @@ def test_the_database_refuses_statuses_the_machine_does_not_know(db: Session, p:
     made = case(db, p["clerk"])
     with pytest.raises(IntegrityError), db.begin_nested():
         db.execute(text("UPDATE emergency_case SET status = 'lost' WHERE id = :id"), {"id": made.id})
+
+
+@pytest.mark.parametrize("role", [r.value for r in Role])
+def test_each_role_over_http_is_admitted_to_the_case_actions_or_refused(
+        client: TestClient, sign_in: Callable[[TestClient, User], TestClient], staff: dict[str, User],
+        make_user: Callable[..., User], role: str) -> None:
+    registrar = as_user(client, sign_in, staff["clerk"])
+    refuse_id = _register(registrar).json()["id"]
+    accept_id = _register(registrar).json()["id"]
+    c = as_user(client, sign_in, make_user(role, province_code="11"))
+    admitted = 200 if role in EXPECTED["accept"] else 403
+    r = _act(c, accept_id, "accept", 1, owner_user_id=staff["clerk2"].id)
+    assert r.status_code == admitted, r.text
+    r = _act(c, refuse_id, "refuse", 1, reason="材料不符")
+    assert r.status_code == (200 if role in EXPECTED["refuse"] else 403), r.text
+    if role == "window_clerk":  # the clerk who accepted owns the case: start and complete are theirs
+        assert _act(c, accept_id, "start", 2).status_code == 200
+        assert _act(c, accept_id, "complete", 3).status_code == 200
+    elif role == "supervisor":  # accepted for clerk2, so clerk2 serves; a supervisor does not start
+        assert _act(c, accept_id, "start", 2).json()["code"] == "hotline.role_refused"
+
+
+@pytest.mark.postgres_only("two transactions racing for one row need a second writer")
+def test_two_clerks_accepting_one_case_at_once_leave_exactly_one_owner(engine: Engine) -> None:
+    from jiaoguan.accounts.service import create_user, principal_of
+    from jiaoguan.hotline import emergency
+
+    with Session(engine) as s, s.begin():
+        clerks = [principal_of(create_user(s, username=f"race-clerk-{i}-{uuid.uuid4().hex[:6]}", display_name="x",
+                                           role=Role.window_clerk, password="correct horse battery",
+                                           province_code="65")) for i in range(2)]
+        case_id = case(s, clerks[0], applicant_phone="13955556666").id
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def accept(who: Principal) -> None:
+        barrier.wait()
+        with Session(engine) as s:
+            try:
+                with s.begin():
+                    emergency.accept(s, case_id, who, expected_version=1)
+                outcomes.append("accepted")
+            except JiaoguanError as exc:
+                outcomes.append(exc.code)
+
+    threads = [threading.Thread(target=accept, args=(who,)) for who in clerks]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert sorted(outcomes) == ["accepted", "hotline.stale"]
+    with Session(engine) as s:
+        row = s.get(EmergencyCase, case_id)
+        assert row is not None and row.version == 2 and row.owner_user_id in {c.id for c in clerks}
+        accepts = s.scalars(select(AuditRecord).where(AuditRecord.action == "emergency_case.accept",
+                                                      AuditRecord.object_id == str(case_id))).all()
+        assert len(accepts) == 1

@@ -163,7 +163,9 @@ def test_no_single_character_change_yields_a_green_pass(
     forged = qr[:position] + replacement + qr[position + 1 :]
     verdict = verify(forged, store, during)
     assert not verdict.valid
-    assert verdict.reason in (R.BAD_BASE45, R.BAD_COMPRESSION, R.BAD_COSE, R.BAD_SIGNATURE, R.UNKNOWN_KID)
+    # A changed character inside the deflate stream can make it inflate past the cap (seen: position 10000 → '2').
+    assert verdict.reason in (R.BAD_BASE45, R.BAD_COMPRESSION, R.PAYLOAD_TOO_LARGE, R.BAD_COSE, R.BAD_SIGNATURE,
+                              R.UNKNOWN_KID)
 
 
 # --- keys -----------------------------------------------------------------------------------------

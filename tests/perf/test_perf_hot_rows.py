@@ -17,11 +17,13 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 import uvicorn
-from sqlalchemy import select, text, update
+from sqlalchemy import Engine, func, select, text, update
 
+from jiaoguan.accounts.auth import SESSION_COOKIE
 from jiaoguan.accounts.models import ApiToken
 from jiaoguan.accounts.roles import Role
-from jiaoguan.accounts.service import create_user, issue_api_token
+from jiaoguan.accounts.service import create_user, issue_api_token, start_session
+from jiaoguan.kit.audit import AuditRecord
 from jiaoguan.kit.clock import utc_now
 from jiaoguan.kit.db import get_engine, unit_of_work
 from tests.installations import Installation
@@ -37,6 +39,7 @@ def _free_port() -> int:
 
 @pytest.fixture()
 def server(installations) -> Iterator[tuple[str, str, Installation]]:
+    """A real server on an installation of its own, a checkpoint officer's device token (URL, token, installation)."""
     inst = installations()
     if not inst.url.startswith("postgresql"):
         pytest.skip("row locks and concurrent writers: PostgreSQL (SQLite has one writer at a time)")
@@ -71,6 +74,12 @@ def _burst(url: str, token: str, timeout: float) -> list[int]:
         return list(pool.map(one, range(CLIENTS)))
 
 
+def _waiting_on_locks(engine: Engine) -> int:
+    with engine.connect() as conn:
+        return int(conn.execute(text("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                                     "AND wait_event_type = 'Lock'")).scalar_one())
+
+
 def _token_row() -> tuple[int, dt.datetime | None, str]:
     with get_engine().connect() as conn:
         row = conn.execute(select(ApiToken.id, ApiToken.last_used_at, text("xmin::text"))).one()
@@ -101,3 +110,40 @@ def test_32_requests_within_the_minute_write_the_token_row_at_most_once(server) 
     assert used is not None and utc_now() - used < dt.timedelta(minutes=1)
     assert _burst(url, token, timeout=60) == [200] * CLIENTS
     assert _token_row()[2] == version   # no request of the second burst wrote the row (its xmin is unchanged)
+
+
+def test_32_audited_requests_at_once_do_not_exhaust_the_connection_pool(server) -> None:
+    # Every clerk search leaves an audit record, chained after commit. A chainer that took a second pooled
+    # connection while the request still held its first one left 30 requests (the pool's size) each waiting
+    # for a 31st connection until the pool's 30 s timeout.
+    url, _, inst = server
+    with unit_of_work() as s:
+        clerk = create_user(s, username="window-clerk", display_name="王芳", role=Role.window_clerk,
+                            province_code="11")
+        cookie = start_session(s, clerk)
+
+    def one(_: int) -> int:
+        with httpx.Client(timeout=25, cookies={SESSION_COOKIE: cookie}) as c:
+            return c.get(url + "/registry/search", params={"q": "京A12345"}).status_code
+
+    # Hold every request before its commit (its audit INSERT waits for the table lock), so that as many as the
+    # pool holds commit, and chain, at the same moment.
+    outside = inst.engine()   # a pool of its own: the server's is what is under test
+    holder = outside.connect()
+    tx = holder.begin()
+    holder.execute(text("LOCK TABLE audit_record IN SHARE MODE"))
+    with ThreadPoolExecutor(CLIENTS) as pool:
+        try:
+            answers = pool.map(one, range(CLIENTS))
+            deadline = time.monotonic() + 20
+            while _waiting_on_locks(outside) < 25 and time.monotonic() < deadline:
+                time.sleep(0.1)
+        finally:
+            tx.rollback()
+            holder.close()
+            outside.dispose()
+        assert list(answers) == [200] * CLIENTS
+    with get_engine().connect() as conn:
+        searches = conn.execute(select(func.count()).select_from(AuditRecord)
+                                .where(AuditRecord.action == "registry.search")).scalar_one()
+    assert searches == CLIENTS

@@ -260,3 +260,11 @@ def test_queries_count_replacements_and_list_obligations_and_violations(db: Sess
     assert (ob.status, ob.licence_id) == ("open", lic.id)
     f.violation(db, vehicle=f.vehicle(db, who, inspection=D("2027-06-01")))
     assert [v.status for v in queries.violations_of_person(db, who.id)] == ["recorded"]
+
+
+def test_a_deferred_renewal_is_renewed_after_the_year_that_would_cancel_it(db: Session) -> None:
+    lic = f.licence(db, f.person(db), valid_to=D("2025-12-01"))
+    apply(db, "licence-defer-renewal", licence_id=lic.id, actor=SEAT, on=D("2025-11-01"), until=D("2028-06-01"),
+          reason="military")
+    apply(db, "licence-renewal", licence_id=lic.id, actor=SEAT, on=D("2027-03-01"))
+    assert (lic.valid_from, lic.status) == (D("2027-03-01"), "valid")

@@ -104,7 +104,7 @@ def test_the_citizens_deadlines_show_the_open_obligation(db: Session, client: Te
     assert ob is not None
     citizen = make_user(Role.citizen, person_id=who.id)
     mine = sign_in(client, citizen).get("/api/v1/deadlines/me").json()
-    kinds = {(d["kind"], d["deadline"]) for r in mine for d in r["deadlines"]}
-    assert ("medical-certificate", ob.due.isoformat()) in kinds
+    kinds = {(d["kind"], d["deadline"], tuple(d["rules"])) for r in mine for d in r["deadlines"]}
+    assert ("medical-certificate", ob.due.isoformat(), ("RONGQUE",)) in kinds
     page = client.get("/my/deadlines").text
     assert ob.due.isoformat() in page

@@ -168,3 +168,9 @@ def test_a_renewed_licence_is_valid_on_the_day_of_renewal_and_after_it(valid_to:
 def test_the_scoring_cycle_contains_the_day(start: dt.date, on: dt.date) -> None:
     s = rules.cycle_start_on(start, on)
     assert s <= on <= rules.cycle_end(start, on)
+
+
+def test_a_renewal_deferral_keeps_the_licence_renewable_until_its_end() -> None:
+    rules.check_renewable(D("2024-06-01"), D("2026-11-01"), deferred_until=D("2027-06-01"))
+    with pytest.raises(Refusal):
+        rules.check_renewable(D("2024-06-01"), D("2026-11-01"))

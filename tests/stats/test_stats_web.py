@@ -154,6 +154,8 @@ def test_every_table_exports_as_csv_with_a_bom_and_as_json(figures: None,
     assert all(f"{i}: " in everything for i in ids)
     as_json = c.get("/stats/export.json", params={**RANGE, "table": "passes.refused-by"}).json()
     assert as_json["rows"] == [["documents", 1]]
+    waits = c.get("/api/v1/stats/tables/halls.wait_seconds-by", params=RANGE).json()
+    assert waits["rows"] == [["A", 400, 200.0]]    # lane A: 300 s and 100 s waited, 200 s on average
     api_csv = c.get("/api/v1/stats/tables/m5-regions.csv", params=RANGE)
     assert api_csv.content.startswith(b"\xef\xbb\xbf") and "110000A" in api_csv.text
     c.cookies.set("jg_lang", "en")

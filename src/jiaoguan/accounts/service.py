@@ -8,7 +8,7 @@ import hmac
 import logging
 import math
 import secrets
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from argon2 import PasswordHasher
@@ -383,3 +383,11 @@ def assign_province(session: Session, user_id: int, province_code: str) -> Princ
         user.province_code = province_code
         session.flush()
     return principal_of(user)
+
+
+def principals_by_id(session: Session, user_ids: Iterable[int | None]) -> dict[int, Principal]:
+    """Several users at once, by id (who is assigned to what, who applied for whom)."""
+    wanted = {i for i in user_ids if i is not None}
+    if not wanted:
+        return {}
+    return {u.id: principal_of(u) for u in session.execute(select(User).where(User.id.in_(wanted))).scalars()}

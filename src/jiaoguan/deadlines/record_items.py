@@ -81,7 +81,8 @@ def licence_class(classes: str | Iterable[str]) -> VehicleClass:
 
 
 def licence_items(*, classes: str, valid_to: dt.date | None, on: dt.date, review_due: dt.date | None = None,
-                  medical_due: dt.date | None = None, period_years: int | None = None) -> list[Item]:
+                  medical_due: dt.date | None = None, period_years: int | None = None,
+                  medical_rule: str | None = None) -> list[Item]:
     """Renewal (and, once expired, cancellation and restoration) by Decree 162; review and the medical
     certificate from the dates the registry keeps (it holds the current scoring cycle only)."""
     codes = frozenset(classes.split())
@@ -97,8 +98,10 @@ def licence_items(*, classes: str, valid_to: dt.date | None, on: dt.date, review
         items.append(Item(DeadlineKind.LICENCE_REVIEW, review_due, BASE_RULES[DeadlineKind.LICENCE_REVIEW], cls,
                           facts))
     if medical_due is not None:
+        # 容缺办: the registry says when the date is a 容缺 obligation's ("RONGQUE"), not art 74's.
         items.append(Item(DeadlineKind.MEDICAL_CERTIFICATE, medical_due,
-                          BASE_RULES[DeadlineKind.MEDICAL_CERTIFICATE], cls, facts))
+                          (medical_rule,) if medical_rule else BASE_RULES[DeadlineKind.MEDICAL_CERTIFICATE], cls,
+                          facts, "容缺" if medical_rule == "RONGQUE" else ""))
     return items
 
 

@@ -109,6 +109,7 @@ def _items(row: Record, on: dt.date) -> list[Item]:
         if row.status == "revoked":
             return []
         items = licence_items(classes=row.classes, valid_to=row.valid_to, on=on, review_due=row.review_due,
+                              medical_rule=row.medical_due_rule,
                               medical_due=row.medical_due, period_years=row.period_years)
         if row.status == "cancelled":   # only the way back (科目一 within two years) is still open
             return [i for i in items if i.kind is DeadlineKind.LICENCE_RESTORATION]

@@ -23,7 +23,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
                "address", "province_code"),
     "driving_licence": ("id", "person_id", "file_no", "classes", "first_issued", "valid_from", "valid_to",
                         "period_years", "status", "cycle_start", "points", "review_due", "medical_due",
-                        "province_code"),
+                        "medical_due_rule", "province_code"),
     "vehicle": ("id", "plate_no", "plate_type", "vin", "owner_person_id", "owner_enterprise_id", "use_nature",
                 "vehicle_type", "seats", "registration_date", "inspection_valid_until", "insurance_valid_until",
                 "missed_cycles", "status", "province_code"),
@@ -129,7 +129,8 @@ class Builder:
         lid = self._take("driving_licence")
         file_no = idgen.licence_file_no(person.area, lid)
         batch.add("driving_licence", (lid, person.id, file_no, classes, first_issued, valid_from, valid_to, period,
-                                      status, cycle_start, points, review_due, medical_due, person.province.code))
+                                      status, cycle_start, points, review_due, medical_due, None,
+                                      person.province.code))
         return lid
 
     def new_vin(self, kind: VehicleKind, model_year: int) -> str:

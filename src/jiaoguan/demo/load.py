@@ -28,7 +28,7 @@ from jiaoguan.demo.featured import add_featured
 from jiaoguan.demo.writer import RowWriter
 from jiaoguan.kit import audit, rooms
 from jiaoguan.kit.clock import today
-from jiaoguan.kit.db import unit_of_work
+from jiaoguan.kit.db import analyze, unit_of_work
 from jiaoguan.kit.i18n import N_, translate
 
 log = logging.getLogger("jiaoguan.demo")
@@ -125,6 +125,8 @@ def load_demo(people: int = 2000, seed: int = 2022, progress: bool = False, *, s
     counts.update(_load_parts(session, world))
     audit.record(session, "demo.load", "demo", seed,
                  f"demo data as of {on}: " + ", ".join(f"{n} {t}" for t, n in counts.items()))
+    session.flush()
+    analyze(session, [*counts, "audit_record"])   # the pages' plans need statistics from the first request on
     summary = DemoSummary(seed, on, people, counts, time.perf_counter() - started,
                           featured={k: p.id_number for k, p in featured.people.items()})
     log.info("demo.load.done rows=%s seconds=%.1f", summary.rows, summary.seconds)

@@ -232,7 +232,11 @@ def get_schedule(office_id: int, user: ScheduleAdmin, db: Db) -> ScheduleOut:
 
 @router.put("/halls/offices/{office_id}/schedule", response_model=ScheduleOut)
 def put_schedule(office_id: int, body: ScheduleIn, user: ScheduleAdmin, db: Db) -> ScheduleOut:
-    """Replace the opening hours, set the slot plans, and make the slots of the next days."""
+    """Replace the opening hours, set the slot plans and booking rules, and make the slots of the next days."""
+    if body.rules is not None:
+        rules = {k: v for k, v in body.rules.model_dump().items() if v is not None}
+        if rules:
+            offices.configure_office(db, office_id, **rules)
     offices.set_hours(db, office_id, [HoursRule(h.kind, h.weekday, parse_hhmm(h.opens), parse_hhmm(h.closes),
                                                 h.valid_from, h.valid_to) for h in body.hours])
     for p in body.plans:

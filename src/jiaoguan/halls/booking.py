@@ -4,8 +4,9 @@ A place is taken by one conditional UPDATE of the slot (`booked < capacity`, `sl
 person's day by one conditional UPDATE of `hall_person_day` (`taken < cap`), in the same savepoint as
 the booking's INSERT, so whatever processes race, a slot never holds more than its capacity and a person
 never more than the cap. The person-day row is taken first, so a person's bookings of a day are
-serialised and the overlap check after it is safe. The INSERT carries the idempotency key (unique): a
-retry, even one racing the first request, gets the first booking back.
+serialised and the overlap check after it is safe; the slot's row is updated last, after the booking, its audit
+record and its event are written, so its lock is held only until the commit. The INSERT carries the
+idempotency key (unique): a retry, even one racing the first request, gets the first booking back.
 
 No-shows: `no_show_limit` in `no_show_window_days` bans booking for `no_show_ban_days` from the last
 one (an office's rules); not for people over 70, those with an exemption (disabled), nor bookings made
@@ -183,8 +184,6 @@ def book(session: Session, *, slot_id: int, person_id: int, actor: Principal | N
         with session.begin_nested():
             take_person_day(session, person_id, slot.day, office.person_daily_cap)
             _check_overlap(session, person_id, slot)
-            if not take_place(session, slot.id, scarce=scarce):
-                raise SlotFull()
             now = utc_now()
             booking = Booking(
                 slot_id=slot.id, hall_office_id=slot.hall_office_id, person_id=person_id,
@@ -196,15 +195,20 @@ def book(session: Session, *, slot_id: int, person_id: int, actor: Principal | N
                 province_code=office.province_code, created_at=now)
             session.add(booking)
             session.flush()
-    except IntegrityError:
+            audit.record(session, "hall_booking.hold" if hold else "hall_booking.book", "hall_booking", booking.id,
+                         f"slot {slot.id} {slot.day} {hhmm(slot.start_min)} {channel}")
+            if not hold:
+                _confirmed(session, booking, slot)
+            # The contended row last: its lock is held only from here to the commit.
+            if not take_place(session, slot.id, scarce=scarce):
+                raise SlotFull()
+    except (IntegrityError, Overlap, DailyCapReached, SlotFull):
+        # A retry that raced the first request waited on the person's day row and now meets that request's
+        # booking (as an overlap, the cap, or the key's unique index): it answers with that booking.
         found = _by_key(session, key)
         if found is None:
             raise
         return _same_request(found, slot_id, person_id)
-    audit.record(session, "hall_booking.hold" if hold else "hall_booking.book", "hall_booking", booking.id,
-                 f"slot {slot.id} {slot.day} {hhmm(slot.start_min)} {channel}")
-    if not hold:
-        _confirmed(session, booking, slot)
     return view(booking)
 
 

@@ -17,7 +17,7 @@ ROOM = Room(
         NavEntry(N_("My appointments"), "/halls/mine", frozenset({Role.citizen}), order=31),
         NavEntry(N_("Window console"), "/halls/console", frozenset({Role.window_clerk}), order=10),
         NavEntry(N_("Hall view"), "/halls/hall", frozenset({Role.supervisor, Role.admin}), order=30),
-        NavEntry(N_("Schedule"), "/halls/schedule", frozenset({Role.admin}), order=31),
+        NavEntry(N_("Hall schedule"), "/halls/schedule", frozenset({Role.admin}), order=31),
     ),
     jobs=(
         Job("halls.expire_holds", dt.timedelta(minutes=1), "jiaoguan.halls.jobs:expire_holds"),

@@ -193,9 +193,25 @@ class PlanIn(BaseModel):
     request_days: int = Field(default=10, ge=0, le=60)
 
 
+class RulesIn(BaseModel):
+    """An office's booking rules; those left out stay as they are."""
+
+    horizon_days: int | None = Field(default=None, ge=0, le=90)
+    min_notice_minutes: int | None = Field(default=None, ge=0, le=7 * 24 * 60)
+    hold_minutes: int | None = Field(default=None, ge=1, le=60)
+    person_daily_cap: int | None = Field(default=None, ge=1, le=10)
+    cancel_notice_minutes: int | None = Field(default=None, ge=0, le=7 * 24 * 60)
+    checkin_early_minutes: int | None = Field(default=None, ge=0, le=24 * 60)
+    checkin_late_minutes: int | None = Field(default=None, ge=0, le=24 * 60)
+    no_show_limit: int | None = Field(default=None, ge=0, le=100)
+    no_show_window_days: int | None = Field(default=None, ge=1, le=3650)
+    no_show_ban_days: int | None = Field(default=None, ge=0, le=3650)
+
+
 class ScheduleIn(BaseModel):
     hours: list[HoursIn]
     plans: list[PlanIn]
+    rules: RulesIn | None = None
     generate_days: int = Field(default=14, ge=0, le=60)
 
 

@@ -127,7 +127,7 @@ def register(session: Session, actor: Principal, raw: CaseInput, evidence: Store
         enqueue(session, channel, recipient, "hotline_emergency_registered",
                 {"case": case.id, "unit": case.unit_name, "hours": f"{hours:g}"}, province_code=province)
     for clerk in staff_of(session, province, (Role.window_clerk,)):
-        enqueue(session, "inapp", str(clerk.id), "hotline_emergency_registered",
+        enqueue(session, "inapp", str(clerk.id), "hotline_emergency_waiting",
                 {"case": case.id, "unit": case.unit_name, "hours": f"{hours:g}"}, province_code=province)
     return case
 

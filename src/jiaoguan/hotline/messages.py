@@ -8,6 +8,9 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "hotline_emergency_registered": (
         N_("Emergency case registered"),
         N_("Your emergency case #%(case)s (%(unit)s) is registered and will be handled within %(hours)s hours.")),
+    "hotline_emergency_waiting": (
+        N_("Emergency case waiting"),
+        N_("Emergency case #%(case)s (%(unit)s) waits for a clerk to accept it; it is due within %(hours)s hours.")),
     "hotline_emergency_accepted": (
         N_("Emergency case accepted"),
         N_("Your emergency case #%(case)s is accepted; %(owner)s handles it from start to end.")),

@@ -18,20 +18,31 @@ _lock = threading.Lock()
 _cached: tuple[int, WorkingDayCalendar] | None = None  # (override row count stamp, calendar)
 
 
+_SESSION_KEY = "jiaoguan.calendar"
+
+
 def load_calendar(session: Session) -> WorkingDayCalendar:
-    """The calendar with every override; rebuilt only when the override table changed."""
+    """The calendar with every override; rebuilt only when the override table changed.
+
+    Read once per transaction (a page listing many applications asks for it per row); every process reads
+    the overrides from the database, so a change made through another process is seen by the next request.
+    """
     global _cached
-    rows = session.execute(select(CalendarOverride)).scalars().all()
+    known = session.info.get(_SESSION_KEY)
+    if known is not None and known[0] is session.get_transaction():
+        return known[1]  # type: ignore[no-any-return]
+    rows = session.execute(select(CalendarOverride.day, CalendarOverride.working, CalendarOverride.name)).all()
     stamp = hash(tuple((r.day, r.working, r.name) for r in rows))
     with _lock:
-        if _cached is not None and _cached[0] == stamp:
-            return _cached[1]
-        cal = WorkingDayCalendar({r.day: DayOverride(r.working, r.name or None) for r in rows})
-        _cached = (stamp, cal)
-        return cal
+        if _cached is None or _cached[0] != stamp:
+            _cached = (stamp, WorkingDayCalendar({r.day: DayOverride(r.working, r.name or None) for r in rows}))
+        cal = _cached[1]
+    session.info[_SESSION_KEY] = (session.get_transaction(), cal)
+    return cal
 
 
 def set_override(session: Session, day: dt.date, *, working: bool, name: str = "") -> CalendarOverride:
+    session.info.pop(_SESSION_KEY, None)
     row = session.get(CalendarOverride, day)
     if row is None:
         row = CalendarOverride(day=day, working=working, name=name, updated_by=current_actor().label,

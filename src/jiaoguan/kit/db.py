@@ -7,12 +7,12 @@ commits on success and rolls back on failure, so nothing acknowledged is half-wr
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from functools import cache
 from typing import Any
 
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import DateTime, Engine, MetaData, create_engine, event, text
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -128,3 +128,20 @@ def unit_of_work() -> Iterator[Session]:
 
 def is_postgres(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
+
+
+def analyze(session: Session, tables: Iterable[str]) -> list[str]:
+    """Fresh planner statistics for tables just filled or changed in bulk (PostgreSQL); returns those analyzed.
+
+    A server may run without autovacuum (and autovacuum is late after a bulk load anyway): without statistics
+    PostgreSQL guesses, and a page that reads a million-row table in index order can turn into a sort of it.
+    Runs in the caller's transaction, so it sees the rows that transaction wrote.
+    """
+    if not is_postgres(session):
+        return []
+    known = full_metadata().tables
+    names = sorted({t for t in tables if t in known})
+    if names:
+        quote = session.get_bind().dialect.identifier_preparer.quote
+        session.execute(text("ANALYZE " + ", ".join(quote(n) for n in names)))
+    return names

@@ -7,7 +7,7 @@ commit. Routers declare it with `APIRouter(route_class=UnitOfWorkRoute)`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine, Iterator
+from collections.abc import AsyncIterator, Callable, Coroutine
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -19,18 +19,23 @@ from starlette.concurrency import run_in_threadpool
 
 from jiaoguan.kit.clock import CHINA_TZ
 from jiaoguan.kit.db import get_sessionmaker
-from jiaoguan.kit.i18n import current_locale, translate
+from jiaoguan.kit.i18n import catalog, current_locale
 
 PACKAGE_ROOT = Path(__file__).resolve().parents[1]
 
 
-def get_db(request: Request) -> Iterator[Session]:
+async def get_db(request: Request) -> AsyncIterator[Session]:
+    # Async: making a session does no I/O (it connects when first used), so it needs no trip to a worker
+    # thread and back, twice, on every request. Closing one that still holds a connection does I/O: thread.
     session = get_sessionmaker()()
     request.state.db = session
     try:
         yield session
     finally:
-        session.close()
+        if session.in_transaction():
+            await run_in_threadpool(session.close)
+        else:
+            session.close()
 
 
 # The request's session: the one dependency every route that touches the database declares.
@@ -65,11 +70,12 @@ def _template_dirs() -> list[str]:
 
 
 def _gettext(message: str) -> str:
-    return translate(message, current_locale())
+    # The request's locale is normalized when set: straight to its catalog (a page asks this dozens of times).
+    return catalog(current_locale()).gettext(message)
 
 
 def _ngettext(singular: str, plural: str, n: int) -> str:
-    return translate(singular if n == 1 else plural, current_locale())
+    return catalog(current_locale()).gettext(singular if n == 1 else plural)
 
 
 templates_env = Environment(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import BigInteger, ForeignKey, Integer, String, Text
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from jiaoguan.kit.db import Base
@@ -27,6 +27,8 @@ class DevSms(Base):
 
 class InAppMessage(Base):
     __tablename__ = "inapp_message"
+    # A reader's inbox, newest first (issue 13.5): every sweep adds reminders for every user.
+    __table_args__ = (Index("ix_inapp_message_inbox", "user_id", "id"),)
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     outbox_id: Mapped[int] = mapped_column(BigInteger, unique=True)

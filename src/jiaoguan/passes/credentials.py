@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from jiaoguan.accounts.principal import Principal
 from jiaoguan.accounts.roles import REGISTRY_READERS, Role
+from jiaoguan.kit import audit
 from jiaoguan.kit.clock import CHINA_TZ, utc_now
 from jiaoguan.kit.errors import NotFound
 from jiaoguan.kit.i18n import N_
@@ -86,6 +87,8 @@ def credential(session: Session, viewer: Principal, document_id: int, *, now: dt
     doc = registry.document(session, document_id)
     if doc is None or doc.kind not in KINDS or doc.status != "valid" or not may_download(viewer, doc):
         raise CredentialNotFound()
+    if Role(viewer.role) is not Role.citizen:   # a staff look-up of someone's document leaves a trace (查询留痕)
+        audit.record(session, "passes.credential_view", "registry_document", doc.id, f"{doc.kind} {number_of(doc)}")
     now = now or utc_now()
     key = keystore.current_signing_key(session, doc.province_code)
     pair = keystore.key_pair(key)

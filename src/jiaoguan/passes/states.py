@@ -46,4 +46,5 @@ PASS = StateMachine("transport_pass", PassStatus, room="passes", transitions=[
                event="pass.revoked", notify="pass_revoked"),
     Transition("grey_for_key", {PassStatus.active}, PassStatus.key_revoked, KEY_KEEPERS),
     Transition("reissue", {PassStatus.key_revoked}, PassStatus.active, KEY_KEEPERS, notify="pass_reissued"),
-], labels={"active": N_("Active"), "revoked": N_("Revoked"), "key_revoked": N_("Key revoked")})
+], labels={"active": N_("Active"), "revoked": N_("Revoked by the issuer"),
+                  "key_revoked": N_("Key revoked")})

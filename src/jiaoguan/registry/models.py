@@ -52,6 +52,8 @@ class DrivingLicence(Base):
     points: Mapped[int] = mapped_column(Integer, default=0)
     review_due: Mapped[dt.date | None] = mapped_column(Date)
     medical_due: Mapped[dt.date | None] = mapped_column(Date)
+    # The rule that set `medical_due`: None for the regulations' own (art 74), "RONGQUE" for a 容缺 obligation.
+    medical_due_rule: Mapped[str | None] = mapped_column(String(12))
     province_code: Mapped[str] = mapped_column(String(2), index=True)
 
 
@@ -60,6 +62,8 @@ class Vehicle(Base):
     __table_args__ = (
         UniqueConstraint("plate_type", "plate_no"),
         Index("ix_vehicle_inspection", "inspection_valid_until"),
+        # An enterprise's fleet page, in the order it shows it (issue 13.5): read in index order, never sorted.
+        Index("ix_vehicle_fleet", "owner_enterprise_id", "inspection_valid_until", "id"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)

@@ -26,6 +26,7 @@ class LicenceRecord:
     review_due: dt.date | None
     medical_due: dt.date | None
     province_code: str
+    medical_due_rule: str | None = None   # "RONGQUE": the date of a 容缺 obligation
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +82,7 @@ RECORD_TYPES = (LicenceRecord.record_type, VehicleRecord.record_type, PermitReco
 
 def licence_record(r: DrivingLicence) -> LicenceRecord:
     return LicenceRecord(r.id, r.person_id, r.file_no, r.classes, r.valid_from, r.valid_to, r.period_years, r.status,
-                         r.points, r.review_due, r.medical_due, r.province_code)
+                         r.points, r.review_due, r.medical_due, r.province_code, r.medical_due_rule)
 
 
 def vehicle_record(r: Vehicle) -> VehicleRecord:

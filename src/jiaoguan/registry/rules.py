@@ -82,8 +82,9 @@ def renewal_window_opens(valid_to: dt.date) -> dt.date:
     return valid_to - dt.timedelta(days=RENEWAL_WINDOW_DAYS)
 
 
-def check_renewable(valid_to: dt.date | None, on: dt.date) -> None:
-    """期满换证 is open from 90 days before expiry to one year after it (arts 63, 79(8))."""
+def check_renewable(valid_to: dt.date | None, on: dt.date, deferred_until: dt.date | None = None) -> None:
+    """期满换证 is open from 90 days before expiry to one year after it (arts 63, 79(8)), or until the end of a
+    renewal deferral (延期换证, art 75)."""
     if valid_to is None:
         raise Refusal("long_term", N_("A long-term licence is not renewed at expiry."), "Decree 162 art 62",
                       N_("Apply for a replacement instead, if the document is lost or damaged."))
@@ -91,7 +92,7 @@ def check_renewable(valid_to: dt.date | None, on: dt.date) -> None:
     if on < opens:
         raise Refusal("not_in_window", N_("Renewal opens on %(date)s, 90 days before expiry."),
                       "Decree 162 art 63", N_("Apply on or after %(date)s."), {"date": opens.isoformat()})
-    last = add_years(valid_to, RENEWABLE_AFTER_EXPIRY_YEARS)
+    last = max(add_years(valid_to, RENEWABLE_AFTER_EXPIRY_YEARS), deferred_until or valid_to)
     if on > last:
         raise Refusal("too_late", N_("The licence expired more than a year ago (on %(date)s) and is cancelled."),
                       "Decree 162 art 79", N_("Restore it by passing subject 1, or apply for a new licence."),
@@ -118,12 +119,12 @@ class Renewal:
 
 
 def renewal(*, valid_to: dt.date, period_years: int | None, classes: str, birth: dt.date, on: dt.date,
-            full_score_in_period: bool = False) -> Renewal:
+            full_score_in_period: bool = False, deferred_until: dt.date | None = None) -> Renewal:
     """期满换证 (and 超龄换证 when the holder is 60 or 70): the new validity and classes.
 
     Renewed in the window, the new period runs on from the old expiry, so no day is lost; renewed after
     expiry, from the day of renewal [I]. Validity ends on the same calendar day (有效期 printed `起 至`)."""
-    check_renewable(valid_to, on)
+    check_renewable(valid_to, on, deferred_until)
     period = next_period(period_years, full_score_in_period)
     start = valid_to if on <= valid_to else on
     new_classes = downgraded_classes(classes, age_on(birth, on))

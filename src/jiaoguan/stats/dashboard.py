@@ -225,9 +225,15 @@ def build(source: Source, scope: Scope) -> Dashboard:
                                      chart="funnel"))
         for f in figures:
             if f.by is not None and dims.get(f.metric):
-                view.tables.append(Table(
-                    f"{f.metric}-by", f.label, [f.by_label, N_("Value")],
-                    [[dim or "—", v] for dim, v in sorted(dims[f.metric].items(), key=lambda kv: (-kv[1], kv[0]))]))
+                ordered = sorted(dims[f.metric].items(), key=lambda kv: (-kv[1], kv[0]))
+                if f.shown == "average":  # a total per lane means little: its average over those served
+                    per = dims.get(f.over, {})
+                    view.tables.append(Table(
+                        f"{f.metric}-by", f.label, [f.by_label, N_("Total"), N_("Average")],
+                        [[dim or "—", v, round(v / per[dim], 1) if per.get(dim) else None] for dim, v in ordered]))
+                else:
+                    view.tables.append(Table(f"{f.metric}-by", f.label, [f.by_label, N_("Value")],
+                                             [[dim or "—", v] for dim, v in ordered]))
         views.append(view)
     return Dashboard(scope, views)
 

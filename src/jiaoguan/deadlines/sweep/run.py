@@ -36,10 +36,10 @@ from jiaoguan.deadlines.sweep.plan import (
     plan_terms,
     province_groups,
 )
-from jiaoguan.deadlines.sweep.sql import distinct_keys, id_bounds, reminder_insert, status_updates
+from jiaoguan.deadlines.sweep.sql import OUTBOX, PHASE_TABLES, distinct_keys, id_bounds, reminder_insert, status_updates
 from jiaoguan.kit import audit
 from jiaoguan.kit.clock import utc_now
-from jiaoguan.kit.db import is_postgres
+from jiaoguan.kit.db import analyze, is_postgres
 from jiaoguan.kit.errors import Conflict, InvalidInput
 from jiaoguan.kit.i18n import N_
 
@@ -258,6 +258,9 @@ def _finish(session: Session, run: SweepRun, report: SweepReport) -> None:
     audit.record(session, "deadlines.sweep", "sweep_run", run.id,
                  f"as of {run.on_date}: {report.updates} record(s) changed, {report.messages} reminder(s); "
                  f"{shown}; measures {run.measures or 'none'}")
+    if report.updates or report.messages:
+        # Statuses and reminders changed in bulk: the pages' plans need fresh statistics (issue 13.5).
+        analyze(session, [*(t.name for t in PHASE_TABLES.values()), OUTBOX.name])
     session.commit()
 
 

@@ -23,6 +23,9 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table('driving_licence', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('medical_due_rule', sa.String(length=12), nullable=True))
+
     op.create_table('registry_document',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('subject_type', sa.String(length=16), nullable=False),
@@ -205,3 +208,5 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_registry_document_person_id'))
 
     op.drop_table('registry_document')
+    with op.batch_alter_table('driving_licence', schema=None) as batch_op:
+        batch_op.drop_column('medical_due_rule')

@@ -66,8 +66,13 @@ class RegisterDisagrees(ApplicationInvalid):
 
 class VehicleAlreadyHasPass(Conflict):
     code = "passes.overlap"
-    message = N_("Vehicle %(plate)s already has %(what)s for %(start)s to %(end)s: one vehicle, one pass, one "
-                 "route.")
+    message = N_("Vehicle %(plate)s already has pass %(number)s for %(start)s to %(end)s: one vehicle, one pass, "
+                 "one route.")
+
+
+class VehicleAlreadyApplied(VehicleAlreadyHasPass):
+    message = N_("Vehicle %(plate)s already has application #%(number)s pending for %(start)s to %(end)s: one "
+                 "vehicle, one pass, one route.")
 
 
 class VehicleHeldElsewhere(VehicleAlreadyHasPass):
@@ -119,7 +124,7 @@ def overlap(session: Session, plate_no: str, start: dt.date, end: dt.date,
     if held is not None and held.enterprise_id != enterprise_id:
         return VehicleHeldElsewhere(field="plate_no", plate=plate_no)
     if held is not None:
-        return VehicleAlreadyHasPass(field="plate_no", plate=plate_no, what=f"pass {held.pass_no}",
+        return VehicleAlreadyHasPass(field="plate_no", plate=plate_no, number=held.pass_no,
                                      start=held.valid_from.isoformat(), end=held.valid_to.isoformat())
     pending = session.execute(
         select(PassApplication).where(PassApplication.plate_no == plate_no,
@@ -131,7 +136,7 @@ def overlap(session: Session, plate_no: str, start: dt.date, end: dt.date,
     if pending is not None and pending.enterprise_id != enterprise_id:
         return VehicleHeldElsewhere(field="plate_no", plate=plate_no)
     if pending is not None:
-        return VehicleAlreadyHasPass(field="plate_no", plate=plate_no, what=f"application #{pending.id}",
+        return VehicleAlreadyApplied(field="plate_no", plate=plate_no, number=pending.id,
                                      start=pending.valid_from.isoformat(), end=pending.valid_to.isoformat())
     return None
 
@@ -289,17 +294,24 @@ def approve(session: Session, application_id: int, issuer: Principal | None, *,
     return issued
 
 
+def check_refusal(reason_code: str, note: str) -> str:
+    """The refusal's note, cleaned; raises unless a reason was chosen (there is no default) and, for "other",
+    explained."""
+    note = " ".join(note.split())[:1000]
+    if reason_code not in REFUSAL_REASONS:
+        raise InvalidInput(N_("Choose a reason for the refusal."), code="passes.refusal_reason", field="reason")
+    if reason_code == "other" and not note:
+        raise InvalidInput(N_("Explain the refusal in the note."), code="passes.refusal_note", field="note")
+    return note
+
+
 def refuse(session: Session, application_id: int, issuer: Principal, reason_code: str,
            note: str = "") -> PassApplication:
     app = get_application(session, application_id, lock=True)
     _ensure_issuer_of(issuer, app)
     if app.status != ApplicationStatus.pending:
         raise ApplicationNotPending()
-    note = " ".join(note.split())[:1000]
-    if reason_code not in REFUSAL_REASONS:
-        raise InvalidInput(N_("Choose a reason for the refusal."), code="passes.refusal_reason", field="reason")
-    if reason_code == "other" and not note:
-        raise InvalidInput(N_("Explain the refusal in the note."), code="passes.refusal_note", field="note")
+    note = check_refusal(reason_code, note)
     app.decided_at, app.decided_by_user_id = utc_now(), issuer.id
     app.refusal_code, app.decision_note = reason_code, note or None
     APPLICATION.apply(session, app, "refuse", role=issuer.role, summary=f"{reason_code}: {note}",

@@ -154,7 +154,9 @@ async def apply(request: Request, user: EnterpriseAgent, db: Db) -> Response:
             if exc.field != "authorisation":
                 raise
             return _apply_page(request, user, db, values, crew, {"authorisation": [exc.text()]}, exc.text(), 422)
-        return RedirectResponse(f"/passes/mine?notice=submitted-{app.id}", status_code=303)
+        issued = apps.passes_by_application(db, [app.id]).get(app.id)
+        notice = f"issued-{issued.pass_no}" if issued is not None else f"submitted-{app.id}"
+        return RedirectResponse(f"/passes/mine?notice={notice}", status_code=303)
 
     return await run_in_threadpool(submit)
 

@@ -48,14 +48,14 @@ def review_one(request: Request, app_id: int, user: Issuer, db: Db, error: str =
 
 
 def _review_page(request: Request, user: Principal, db: Session, app_id: int, error: str = "",
-                 status_code: int = 200) -> Response:
+                 status_code: int = 200, confirm: dict[str, str] | None = None) -> Response:
     app = apps.get_application(db, app_id)
     apps.ensure_may_see(db, user, app)
     reg = apps.register_facts(db, app) if app.status == "pending" else None
     return page(request, user, "passes/review_one.html", status_code=status_code, app=app, crew=crew_of(db, app.id),
                 error=error, enterprise=enterprise_of(db, app.enterprise_id),
                 days_left=apps.working_days_left(db, app), reg=reg, vehicle_type_name=vehicle_type_name,
-                status_words=STATUS_WORDS,
+                status_words=STATUS_WORDS, confirm=confirm,
                 pass_row=apps.passes_by_application(db, [app.id]).get(app.id))
 
 
@@ -71,9 +71,17 @@ def approve(request: Request, app_id: int, user: Issuer, db: Db) -> Response:
 
 
 @router.post("/passes/review/{app_id}/refuse")
-def refuse(app_id: int, user: Issuer, db: Db, reason: Annotated[str, Form()] = "",
-           note: Annotated[str, Form()] = "") -> Response:
-    apps.refuse(db, app_id, user, reason, note)
+def refuse(request: Request, app_id: int, user: Issuer, db: Db, reason: Annotated[str, Form()] = "",
+           note: Annotated[str, Form()] = "", confirmed: Annotated[str, Form()] = "") -> Response:
+    """A refusal takes two steps: the issuer chooses a reason (no default) and writes a note, then confirms on a
+    page that shows exactly what the applicant will read."""
+    try:
+        if confirmed != "yes":
+            apps.check_refusal(reason, note)
+            return _review_page(request, user, db, app_id, confirm={"reason": reason, "note": note})
+        apps.refuse(db, app_id, user, reason, note)
+    except InvalidInput as exc:
+        return _review_page(request, user, db, app_id, exc.text(), 422)
     return RedirectResponse(f"/passes/review?notice=refused-{app_id}", status_code=303)
 
 

@@ -86,9 +86,12 @@ def renew_licence(session: Session, *, licence_id: int, actor: ActorLike, on: dt
     if lic.valid_to is None:
         raise refused(Refusal("long_term", N_("A long-term licence is not renewed at expiry."), "Decree 162 art 62",
                               N_("Apply for a replacement instead, if the document is lost or damaged.")))
+    deferred = session.scalar(select(func.max(Deferral.deferred_until)).where(
+        Deferral.licence_id == lic.id, Deferral.matter == "renewal", Deferral.status == "active"))
     try:
         new = rules.renewal(valid_to=lic.valid_to, period_years=lic.period_years, classes=lic.classes,
-                            birth=person.birth_date, on=on, full_score_in_period=full_score_in_period(session, lic))
+                            birth=person.birth_date, on=on, full_score_in_period=full_score_in_period(session, lic),
+                            deferred_until=deferred)
     except Refusal as r:
         raise refused(r) from None
     old = (lic.classes, iso(lic.valid_to))
@@ -221,6 +224,7 @@ def submit_medical_certificate(session: Session, *, licence_id: int, actor: Acto
     person = person_row(session, lic.person_id)
     lic.medical_due = rules.medical_due_after_certificate(birth=person.birth_date, classes=lic.classes,
                                                           cycle_start=lic.cycle_start, on=on)
+    lic.medical_due_rule = None
     _end_deferrals(session, lic, "medical")
     closed = close_obligations(session, lic, actor=actor, on=on)
     session.flush()

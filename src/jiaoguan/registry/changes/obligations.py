@@ -88,7 +88,7 @@ def open_obligation(session: Session, lic: DrivingLicence, *, actor: Principal |
     ob = Obligation(person_id=lic.person_id, licence_id=lic.id, kind="medical_certificate", opened_on=on, due=due,
                     due_source=source[:40], status="open", province_code=lic.province_code)
     session.add(ob)
-    lic.medical_due = due
+    lic.medical_due, lic.medical_due_rule = due, "RONGQUE"
     session.flush()
     audit.record(session, "registry.obligation_open", "obligation", ob.id,
                  f"medical certificate owed by {due} ({source})", actor=_as_actor(actor))

@@ -1,0 +1,114 @@
+"""The catalogue in the database: seeded from the shipped file, edited by the administrator, exported and
+imported whole (JSON or CSV). Every change is audited with the actor."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from jiaoguan.business.catalogue import BusinessSpec, Material, Switch, parse_business, shipped_catalogue
+from jiaoguan.business.models import BusinessType
+from jiaoguan.kit import audit
+from jiaoguan.kit.clock import utc_now
+from jiaoguan.kit.context import current_actor
+from jiaoguan.kit.errors import NotFound
+from jiaoguan.kit.i18n import N_
+
+
+class BusinessUnknown(NotFound):
+    code = "business.unknown_business"
+    message = N_("No such business in the catalogue.")
+
+
+def spec_of(row: BusinessType) -> BusinessSpec:
+    return BusinessSpec(
+        row.number, row.code, row.name_zh, row.name_en, row.group_code, tuple(row.channels.split()),
+        tuple(Material(**m) for m in json.loads(row.materials_json)), tuple(json.loads(row.checks or "[]")),
+        row.sla_working_days, row.identity_level, row.proxy_allowed, row.subject, row.workflow, row.handling,
+        {k: Switch(**v) for k, v in json.loads(row.provinces_json).items()})
+
+
+def _fill(row: BusinessType, spec: BusinessSpec) -> None:
+    data = spec.to_json()
+    row.number, row.name_zh, row.name_en, row.group_code = spec.number, spec.name_zh, spec.name_en, spec.group
+    row.channels, row.checks = " ".join(spec.channels), json.dumps(list(spec.checks), ensure_ascii=False)
+    row.materials_json = json.dumps(data["materials"], ensure_ascii=False)
+    row.provinces_json = json.dumps(data["provinces"], ensure_ascii=False)
+    row.sla_working_days, row.identity_level, row.proxy_allowed = spec.sla_working_days, spec.identity_level, \
+        spec.proxy_allowed
+    row.subject, row.workflow, row.handling = spec.subject, spec.workflow, spec.handling
+    row.updated_at, row.updated_by = utc_now(), current_actor().label
+
+
+def all_specs(session: Session) -> list[BusinessSpec]:
+    return [spec_of(r) for r in session.execute(select(BusinessType).order_by(BusinessType.number)).scalars()]
+
+
+def get_spec(session: Session, code: str) -> BusinessSpec:
+    row = session.get(BusinessType, code)
+    if row is None:
+        raise BusinessUnknown()
+    return spec_of(row)
+
+
+def save_specs(session: Session, specs: list[BusinessSpec], *, replace: bool = False) -> dict[str, int]:
+    """Insert or update each business; with `replace`, those not in the list are removed. Audited once."""
+    existing = {r.code: r for r in session.execute(select(BusinessType)).scalars()}
+    added = updated = removed = 0
+    # numbers are unique: free them first so two businesses may swap numbers in one import
+    for row in existing.values():
+        row.number = -row.number if row.number > 0 else row.number
+    session.flush()
+    for spec in specs:
+        found = existing.get(spec.code)
+        if found is None:
+            found = BusinessType(code=spec.code)
+            session.add(found)
+            added += 1
+        else:
+            updated += 1
+        _fill(found, spec)
+    keep = {s.code for s in specs}
+    for code, row in existing.items():
+        if code in keep:
+            continue
+        if replace:
+            session.delete(row)
+            removed += 1
+        else:
+            row.number = -row.number
+    session.flush()
+    audit.record(session, "business.catalogue.import", "business_type", "-",
+                 f"{added} added, {updated} updated, {removed} removed")
+    return {"added": added, "updated": updated, "removed": removed}
+
+
+def seed(session: Session) -> dict[str, int]:
+    """Load the shipped catalogue into an empty table (a table already filled is left as the admin made it)."""
+    if session.execute(select(BusinessType.code).limit(1)).first() is not None:
+        return {"added": 0, "updated": 0, "removed": 0}
+    return save_specs(session, shipped_catalogue())
+
+
+def update_business(session: Session, code: str, raw: dict[str, object]) -> BusinessSpec:
+    """The admin editor: the whole entry as JSON-shaped data, validated like an import (CatalogueInvalid)."""
+    from jiaoguan.business.catalogue import CatalogueInvalid, Problem
+
+    row = session.get(BusinessType, code)
+    if row is None:
+        raise BusinessUnknown()
+    problems: list[Problem] = []
+    spec = parse_business({**raw, "code": code}, 1, problems)
+    clash = session.execute(select(BusinessType.code).where(BusinessType.number == raw.get("number"),
+                                                            BusinessType.code != code)).first()
+    if clash:
+        problems.append(Problem(1, "number", N_("The number %(value)s is used twice."), {"value": raw.get("number")}))
+    if problems or spec is None:
+        raise CatalogueInvalid(problems)
+    _fill(row, spec)
+    session.flush()
+    audit.record(session, "business.catalogue.edit", "business_type", code, f"SLA {spec.sla_working_days}, "
+                 f"channels {' '.join(spec.channels)}")
+    return spec

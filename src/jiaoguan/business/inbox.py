@@ -1,0 +1,169 @@
+"""The staff inbox (11.9): per role and assignee, counts per state, filters, search, in calling order —
+急事急办 emergencies, then key-material vehicles (特事特办), then the rest; within each, the earliest due first.
+The supervisor's SLA board and the escalation job read the same table."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import case, func, or_, select
+from sqlalchemy.orm import Session
+
+from jiaoguan.accounts.principal import Principal
+from jiaoguan.accounts.roles import SUPERVISORS, Role
+from jiaoguan.accounts.service import staff_of
+from jiaoguan.business.models import BusinessApplication
+from jiaoguan.business.states import ACTIVE, WAITING
+from jiaoguan.kit import audit
+from jiaoguan.kit.clock import today
+from jiaoguan.kit.ids.text import compact
+from jiaoguan.kit.outbox import enqueue
+
+PAGE = 50
+# Statuses a seat works (a draft is the citizen's own; final ones are history).
+WORKED = ACTIVE
+
+
+@dataclass(frozen=True)
+class InboxFilter:
+    status: str = ""          # one status, or "" for every open one
+    scope: str = "mine"       # mine | unassigned | all (all: supervisors)
+    business: str = ""
+    query: str = ""           # application number, plate, or subject reference
+    priority: str = ""        # emergency | key_material | ""
+    overdue: bool = False
+
+
+def _visible(user: Principal, stmt: Any) -> Any:
+    """Unassigned items are visible to the queue's role; assigned ones to their assignee; supervisors see all."""
+    if user.role != Role.admin:
+        stmt = stmt.where(BusinessApplication.province_code == user.province_code)
+    if user.role in SUPERVISORS:
+        return stmt
+    queue = BusinessApplication.queue_role == user.role
+    if user.role == Role.window_clerk:
+        queue = or_(queue, BusinessApplication.in_person.is_(True))
+    return stmt.where(or_(BusinessApplication.assignee_user_id == user.id,
+                          (BusinessApplication.assignee_user_id.is_(None)) & queue))
+
+
+def _filtered(user: Principal, f: InboxFilter, on: dt.date) -> Any:
+    stmt = _visible(user, select(BusinessApplication))
+    stmt = stmt.where(BusinessApplication.status == f.status) if f.status else \
+        stmt.where(BusinessApplication.status.in_(WORKED))
+    if f.scope == "mine":
+        stmt = stmt.where(BusinessApplication.assignee_user_id == user.id)
+    elif f.scope == "unassigned":
+        stmt = stmt.where(BusinessApplication.assignee_user_id.is_(None))
+    if f.business:
+        stmt = stmt.where(BusinessApplication.business_code == f.business)
+    if f.priority == "emergency":
+        stmt = stmt.where(BusinessApplication.priority == 0)
+    elif f.priority == "key_material":
+        stmt = stmt.where(BusinessApplication.priority == 1)
+    if f.overdue:
+        stmt = stmt.where(BusinessApplication.sla_due < on)
+    q = f.query.strip()
+    if q:
+        if q.lstrip("#").isdigit():
+            stmt = stmt.where(BusinessApplication.id == int(q.lstrip("#")))
+        else:
+            key = compact(q)
+            stmt = stmt.where(or_(BusinessApplication.plate_no == key, BusinessApplication.subject_ref == key))
+    return stmt
+
+
+def order(stmt: Any) -> Any:
+    no_due_last = case((BusinessApplication.sla_due.is_(None), 1), else_=0)
+    return stmt.order_by(BusinessApplication.priority, no_due_last, BusinessApplication.sla_due,
+                         BusinessApplication.id)
+
+
+def inbox(session: Session, user: Principal, f: InboxFilter, *, limit: int = PAGE,
+          on: dt.date | None = None) -> list[BusinessApplication]:
+    found: list[BusinessApplication] = list(
+        session.execute(order(_filtered(user, f, on or today())).limit(limit)).scalars())
+    return found
+
+
+def counts(session: Session, user: Principal, scope: str = "") -> dict[str, int]:
+    """Open items per state that this user can see (the inbox's tabs)."""
+    stmt = _visible(user, select(BusinessApplication.status, func.count()).select_from(BusinessApplication)) \
+        .where(BusinessApplication.status.in_(WORKED))
+    if scope == "mine":
+        stmt = stmt.where(BusinessApplication.assignee_user_id == user.id)
+    elif scope == "unassigned":
+        stmt = stmt.where(BusinessApplication.assignee_user_id.is_(None))
+    rows = session.execute(stmt.group_by(BusinessApplication.status)).all()
+    return {str(row[0]): int(row[1]) for row in rows}
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    business: str
+    open: int
+    waiting: int
+    due_today: int
+    overdue: int
+    emergency: int
+    key_material: int
+
+
+def sla_board(session: Session, user: Principal, on: dt.date | None = None) -> list[BoardRow]:
+    """Per business: open cases, those waiting on the applicant (clock stopped), due today, overdue."""
+    day = on or today()
+    a = BusinessApplication
+    stmt = select(a.business_code, func.count(),
+                  func.sum(case((a.status.in_(WAITING), 1), else_=0)),
+                  func.sum(case((a.sla_due == day, 1), else_=0)),
+                  func.sum(case((a.sla_due < day, 1), else_=0)),
+                  func.sum(case((a.priority == 0, 1), else_=0)),
+                  func.sum(case((a.priority == 1, 1), else_=0))).where(a.status.in_(WORKED))
+    if user.role != Role.admin:
+        stmt = stmt.where(a.province_code == user.province_code)
+    rows = session.execute(stmt.group_by(a.business_code).order_by(a.business_code)).all()
+    return [BoardRow(code, n, int(w or 0), int(t or 0), int(o or 0), int(e or 0), int(k or 0))
+            for code, n, w, t, o, e, k in rows]
+
+
+@dataclass(frozen=True)
+class Escalation:
+    due_today: int
+    overdue: int
+    messages: int
+
+
+def escalate(session: Session, on: dt.date | None = None) -> Escalation:
+    """Cases due today remind their assignee; overdue ones tell the province's supervisors (once each)."""
+    day = on or today()
+    rows = session.execute(select(BusinessApplication).where(
+        BusinessApplication.status.in_(WORKED), BusinessApplication.status.notin_(WAITING),
+        BusinessApplication.sla_due <= day)).scalars().all()
+    due_today = overdue = messages = 0
+    supervisors: dict[str, list[Principal]] = {}
+    for app in rows:
+        late = app.sla_due is not None and app.sla_due < day
+        overdue += late
+        due_today += not late
+        params = {"id": app.id, "business_code": app.business_code, "due": app.sla_due.isoformat()
+                  if app.sla_due else ""}
+        if app.assignee_user_id is not None:
+            step = "overdue" if late else "due"
+            sent = enqueue(session, "inapp", str(app.assignee_user_id), f"business_sla_{step}", params,
+                           dedupe_key=f"business-sla:{app.id}:{step}:{app.assignee_user_id}",
+                           province_code=app.province_code)
+            messages += sent is not None
+        if late:
+            if app.province_code not in supervisors:
+                supervisors[app.province_code] = staff_of(session, app.province_code, (Role.supervisor,))
+            for boss in supervisors[app.province_code]:
+                sent = enqueue(session, "inapp", str(boss.id), "business_sla_escalated", params,
+                               dedupe_key=f"business-sla:{app.id}:escalated:{boss.id}",
+                               province_code=app.province_code)
+                messages += sent is not None
+    if messages:
+        audit.record(session, "business.sla.escalate", "business_application", "-",
+                     f"as of {day}: {due_today} due today, {overdue} overdue, {messages} message(s)")
+    return Escalation(due_today, overdue, messages)

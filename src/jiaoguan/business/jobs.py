@@ -1,0 +1,11 @@
+"""Periodic work of the business room (declared in `business/room.py`), run by `jiaoguan worker`."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from jiaoguan.business.inbox import escalate
+
+
+def sla_escalation(session: Session) -> object:
+    return escalate(session)

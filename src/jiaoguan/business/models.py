@@ -1,0 +1,150 @@
+"""Tables of the business room (网上办 + 容缺办): the catalogue, applications, their documents, proxies.
+
+Large tables carry `province_code` (the natural partition key, ARCHITECTURE.md "Runtime"). An application
+keeps a snapshot of its business's catalogue entry and the workflow version it started on, so a changed
+definition never breaks an application already in flight.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from jiaoguan.business.states import Status
+from jiaoguan.kit.db import Base
+from jiaoguan.kit.states import Versioned, status_check
+
+BigId = BigInteger().with_variant(Integer, "sqlite")
+
+
+class BusinessType(Base):
+    """One business of the catalogue (A.2), edited by the administrator; lists are JSON or space-separated."""
+
+    __tablename__ = "business_type"
+
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, unique=True)
+    name_zh: Mapped[str] = mapped_column(String(80))
+    name_en: Mapped[str] = mapped_column(String(80))
+    group_code: Mapped[str] = mapped_column(String(16))
+    channels: Mapped[str] = mapped_column(String(40))
+    materials_json: Mapped[str] = mapped_column(Text)
+    checks: Mapped[str] = mapped_column(Text, default="")
+    sla_working_days: Mapped[int] = mapped_column(Integer)
+    identity_level: Mapped[str] = mapped_column(String(12))
+    proxy_allowed: Mapped[bool] = mapped_column(Boolean)
+    subject: Mapped[str] = mapped_column(String(12))
+    workflow: Mapped[str] = mapped_column(String(40))
+    handling: Mapped[str] = mapped_column(String(12))
+    provinces_json: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[dt.datetime]
+    updated_by: Mapped[str] = mapped_column(String(120), default="")
+
+
+class BusinessApplication(Versioned, Base):
+    """业务申请: one business asked for by a citizen (or their proxy), worked by a seat. The status moves only
+    through the workflow it started on (`workflow`, e.g. `standard@1`)."""
+
+    __tablename__ = "business_application"
+    __table_args__ = (Index("ix_business_application_inbox", "province_code", "queue_role", "status", "priority",
+                            "sla_due"),
+                      Index("ix_business_application_assignee", "assignee_user_id", "status"),
+                      status_check(Status))
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    province_code: Mapped[str] = mapped_column(String(2))
+    office_id: Mapped[int | None] = mapped_column(ForeignKey("office.id"))
+    business_code: Mapped[str] = mapped_column(String(40), index=True)
+    definition_json: Mapped[str] = mapped_column(Text)     # the catalogue entry as it was at submission
+    workflow: Mapped[str] = mapped_column(String(40))      # name@version pinned at creation
+    status: Mapped[str] = mapped_column(String(24))
+    channel: Mapped[str] = mapped_column(String(12), default="online")
+    queue_role: Mapped[str] = mapped_column(String(24), default="online_seat")
+    applicant_user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)  # who it is for
+    applicant_person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
+    proxy_user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), index=True)  # who applied for them
+    locale: Mapped[str] = mapped_column(String(8), default="zh_Hans")  # the applicant's language
+    subject_ref: Mapped[str] = mapped_column(String(40), default="")  # licence file no. or plate, as chosen
+    licence_id: Mapped[int | None] = mapped_column(BigId)
+    vehicle_id: Mapped[int | None] = mapped_column(BigId)
+    plate_no: Mapped[str | None] = mapped_column(String(12), index=True)
+    answers_json: Mapped[str] = mapped_column(Text, default="{}")
+    later_materials: Mapped[str] = mapped_column(String(240), default="")  # 容缺: materials handed in later
+    # 急事急办 (emergency), then 特事特办 (a vehicle holding an active key-material pass), then the rest
+    emergency: Mapped[bool] = mapped_column(Boolean, default=False)
+    emergency_reason: Mapped[str] = mapped_column(String(200), default="")
+    key_pass_no: Mapped[str | None] = mapped_column(String(12))
+    priority: Mapped[int] = mapped_column(Integer, default=2)
+    assignee_user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    owner_locked: Mapped[bool] = mapped_column(Boolean, default=False)  # 专人专办: only a supervisor reassigns
+    in_person: Mapped[bool] = mapped_column(Boolean, default=False)    # fraud hook: switched to the window
+    in_person_reason: Mapped[str] = mapped_column(String(80), default="")
+    identity_level: Mapped[str] = mapped_column(String(12), default="real_name")
+    identity_status: Mapped[str] = mapped_column(String(16), default="not_needed")  # not_needed|pending|verified|manual
+    notice_json: Mapped[str] = mapped_column(Text, default="[]")  # the last 一次告知
+    note: Mapped[str] = mapped_column(Text, default="")           # the seat's last words to the applicant
+    created_at: Mapped[dt.datetime]
+    submitted_at: Mapped[dt.datetime | None]
+    accepted_on: Mapped[dt.date | None] = mapped_column(Date)
+    sla_days: Mapped[int] = mapped_column(Integer, default=1)
+    sla_due: Mapped[dt.date | None] = mapped_column(Date)
+    clock_stops_json: Mapped[str] = mapped_column(Text, default="[]")  # [[start, end|null], …] waiting on the applicant
+    finished_at: Mapped[dt.datetime | None]
+    sla_kept: Mapped[bool | None] = mapped_column(Boolean)
+    effect_json: Mapped[str] = mapped_column(Text, default="")  # what the register did
+    delivery_method: Mapped[str] = mapped_column(String(12), default="none")  # none | post | collect
+    delivery_address: Mapped[str] = mapped_column(String(200), default="")
+    delivery_carrier: Mapped[str] = mapped_column(String(40), default="")
+    delivery_tracking: Mapped[str] = mapped_column(String(40), default="")
+    delivery_status: Mapped[str] = mapped_column(String(16), default="")  # posted | delivered | returned
+
+
+class BusinessStep(Base):
+    """The case's own history (the audit trail has it too): who moved it, from what to what, and why."""
+
+    __tablename__ = "business_step"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("business_application.id"), index=True)
+    action: Mapped[str] = mapped_column(String(32))
+    from_status: Mapped[str] = mapped_column(String(24))
+    to_status: Mapped[str] = mapped_column(String(24))
+    actor_user_id: Mapped[int | None] = mapped_column(Integer)
+    actor_role: Mapped[str] = mapped_column(String(24))
+    note: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[dt.datetime]
+
+
+class BusinessDocument(Base):
+    """An uploaded material: the bytes live in the document store under their SHA-256."""
+
+    __tablename__ = "business_document"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("business_application.id"), index=True)
+    material_code: Mapped[str] = mapped_column(String(40))
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    media_type: Mapped[str] = mapped_column(String(40))
+    size: Mapped[int] = mapped_column(Integer)
+    filename: Mapped[str] = mapped_column(String(120))
+    uploaded_by_user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    created_at: Mapped[dt.datetime]
+
+
+class BusinessProxy(Base):
+    """委托代办: a citizen lets a relative apply for them, for chosen businesses, until a date or revoked."""
+
+    __tablename__ = "business_proxy"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    principal_user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
+    proxy_user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
+    relation: Mapped[str] = mapped_column(String(24))
+    businesses: Mapped[str] = mapped_column(Text)  # space-separated business codes
+    consent_text: Mapped[str] = mapped_column(Text)
+    consented_at: Mapped[dt.datetime]
+    expires_on: Mapped[dt.date] = mapped_column(Date)
+    revoked_at: Mapped[dt.datetime | None]
+    province_code: Mapped[str] = mapped_column(String(2))

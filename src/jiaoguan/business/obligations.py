@@ -1,0 +1,70 @@
+"""容缺办 obligations as the business room sees them: the registry keeps the records (an outstanding medical
+certificate with its due date, reminders, the overdue sweep); this room tells the figures (the business.*
+events of the shared contract), refuses new business past the due date (the registry's `no overdue
+obligation` check, when its policy blocks) and closes an obligation when the certificate is handed in on the
+application that promised it (the registry's `medical-certificate-submit` effect).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from jiaoguan.accounts.principal import Principal
+from jiaoguan.business import register
+from jiaoguan.business.errors import ObligationOverdue
+from jiaoguan.business.models import BusinessApplication
+from jiaoguan.business.outcomes import EffectOutcome, Subject
+from jiaoguan.kit import events
+from jiaoguan.kit.clock import today
+from jiaoguan.kit.events import Event
+from jiaoguan.kit.i18n import translate
+
+CERTIFICATE = "medical_certificate"
+DONE = ("approved", "issued", "completed")
+
+
+def _payload(app: BusinessApplication, **more: Any) -> dict[str, Any]:
+    return {"province": app.province_code, "day": today().isoformat(), "business": app.business_code,
+            "person": str(app.applicant_person_id or f"user:{app.applicant_user_id}"), "application": app.id, **more}
+
+
+def effect_opened_obligation(session: Session, app: BusinessApplication, outcome: EffectOutcome) -> None:
+    data = outcome.data or {}
+    obligation = data.get("obligation_id")
+    if obligation:
+        due = (data.get("changed") or {}).get("medical_due") or ""
+        events.emit(session, "business.obligation_opened", _payload(app, obligation=obligation, due=str(due)),
+                    province_code=app.province_code)
+
+
+def ensure_not_blocked(session: Session, applicant: Principal, on: dt.date | None = None) -> None:
+    """容缺: an obligation past its due date blocks new business (when the registry's policy says so)."""
+    failed = register.blocking(session, Subject(applicant.person_id), on or today())
+    if failed is not None:
+        raise ObligationOverdue(what=translate(failed.rule_msgid, None, **(failed.params or {})))
+
+
+def material_handed_in(session: Session, app: BusinessApplication, material_code: str, actor: Any) -> bool:
+    """The 容缺 certificate arrived on the application that promised it: the register records it and the
+    obligation closes."""
+    if material_code != CERTIFICATE or app.licence_id is None or app.status not in DONE:
+        return False
+    outcome = register.apply_effect(session, "medical_certificate", Subject(app.applicant_person_id,
+                                                                            app.licence_id), actor=actor, on=today())
+    closed = (outcome.data or {}).get("changed", {}).get("obligations_closed") if outcome.data else None
+    events.emit(session, "business.obligation_closed", _payload(app, kind=material_code,
+                                                                closed=closed if closed is not None else True),
+                province_code=app.province_code)
+    return outcome.applied
+
+
+def on_registry_overdue(session: Session, event: Event) -> None:
+    """registry.obligation_overdue → business.obligation_overdue (the figures count the business side)."""
+    p = event.payload
+    events.emit(session, "business.obligation_overdue",
+                {"province": p.get("province"), "day": p.get("day"), "person": p.get("person"),
+                 "obligation": p.get("obligation"), "business": "licence_renewal",
+                 "consequence": p.get("consequence")}, province_code=p.get("province"))
