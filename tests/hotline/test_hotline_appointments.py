@@ -138,3 +138,22 @@ def test_an_emergency_case_is_served_at_the_emergency_window_before_everyone_els
     called = queue.call_next(db, emergency_window.id, role="window_clerk")
     assert (called.number, called.reference) == (number, f"EC{case['id']}")
     assert f">{number}<" in c.get(f"/hotline/emergency/{case['id']}").text
+
+
+def test_the_case_page_issues_the_emergency_window_ticket(
+        client: TestClient, sign_in: Callable[[TestClient, User], TestClient], staff: dict[str, User],
+        db: Session, hall_clock: FixedClock) -> None:
+    from tests.factories.hotline import LETTER_PDF
+
+    hall = halls.hall(db)
+    c = as_user(client, sign_in, staff["clerk"])
+    case = c.post("/api/v1/hotline/emergency", data={
+        "kind": "epidemic_staff", "unit_name": "疾控中心", "business": "换证", "applicant_name": "李医生",
+        "applicant_phone": "13911113333"}, files={"letter": ("l.pdf", LETTER_PDF, "application/pdf")}).json()
+    c.post(f"/api/v1/hotline/emergency/{case['id']}/actions", json={"action": "accept", "version": 1})
+    page = c.get(f"/hotline/emergency/{case['id']}")
+    assert 'id="action-window-ticket"' in page.text
+    r = c.post(f"/hotline/emergency/{case['id']}/window-ticket",
+               data={"office": hall.id, "csrf_token": "test-csrf-token"}, follow_redirects=False)
+    assert r.status_code == 303, r.text
+    assert 'id="window-ticket"' in c.get(f"/hotline/emergency/{case['id']}").text

@@ -198,3 +198,24 @@ def test_a_stale_ticket_form_is_refused(client: TestClient, sign_in: Callable[[T
     assert _act(c, tid, "wait", 1).status_code == 200
     assert _act(c, tid, "resume", 1).json()["code"] == "hotline.stale"
     assert _act(c, tid, "wait", 2).json()["code"] == "hotline.transition_refused"
+
+
+def test_an_admin_sets_the_desk_hours_and_the_next_ticket_follows_them(
+        client: TestClient, sign_in: Callable[[TestClient, User], TestClient], staff: dict[str, User],
+        clock: FixedClock) -> None:
+    admin = as_user(client, sign_in, staff["admin"])
+    body = {"province_code": "11", "opens": "08:00", "closes": "12:00", "consultation_hours": 2, "help_hours": 6,
+            "appointment_hours": 6, "emergency_hours": 12}
+    assert admin.put("/api/v1/hotline/settings/11", json=body).status_code == 200
+    sup = as_user(client, sign_in, staff["supervisor"])
+    assert sup.put("/api/v1/hotline/settings/11", json=body).status_code == 403
+    assert sup.get("/api/v1/hotline/settings/11").json()["closes"] == "12:00:00"
+    c = as_user(client, sign_in, staff["agent"])
+    t = _open(c, type="help", caller_name="来电人", caller_phone="13700001111").json()
+    # Monday 10:00: 2 h left that morning, 4 h on Tuesday 08:00–12:00 → Tuesday 12:00 Beijing (04:00 UTC)
+    assert (t["budget_hours"], t["due_at"][:16]) == (6, "2024-09-24T04:00")
+    form = {"csrf_token": "test-csrf-token", "province": "11", "opens": "09:00", "closes": "17:00",
+            "consultation": "4", "help": "8", "appointment": "8", "emergency": "24"}
+    admin = as_user(client, sign_in, staff["admin"])
+    assert admin.post("/hotline/settings", data=form, follow_redirects=False).status_code == 303
+    assert 'id="desk-settings"' in admin.get("/hotline/sla").text

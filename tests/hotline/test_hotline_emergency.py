@@ -4,6 +4,7 @@ applicant is told at each step; every transition admits exactly the roles declar
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 import uuid
 from collections.abc import Callable
@@ -277,3 +278,34 @@ def test_two_clerks_accepting_one_case_at_once_leave_exactly_one_owner(engine: E
         accepts = s.scalars(select(AuditRecord).where(AuditRecord.action == "emergency_case.accept",
                                                       AuditRecord.object_id == str(case_id))).all()
         assert len(accepts) == 1
+
+
+def test_the_applicant_applies_online_and_the_application_is_flagged_emergency(
+        client: TestClient, sign_in: Callable[[TestClient, User], TestClient], citizen: User, staff: dict[str, User],
+        db: Session) -> None:
+    from jiaoguan.business.catalogue_store import seed
+    from jiaoguan.business.service import get_application
+    from tests.factories import registry as reg
+
+    seed(db)
+    reg.licence(db, _person(db, citizen), valid_to=dt.date(2030, 1, 1))
+    c = as_user(client, sign_in, citizen)
+    case_id = _register(c).json()["id"]
+    page = c.get(f"/hotline/emergency/{case_id}")
+    assert 'id="action-online"' in page.text and 'value="licence_renewal"' in page.text
+    r = c.post(f"/api/v1/hotline/emergency/{case_id}/online-application", json={"business_code": "licence_renewal"})
+    assert r.status_code == 200, r.text
+    app_id = int(r.json()["business_ref"])
+    app = get_application(db, app_id)
+    assert app.emergency and app.applicant_user_id == citizen.id and f"EC{case_id}" in app.emergency_reason
+    again = c.post(f"/api/v1/hotline/emergency/{case_id}/online-application", json={"business_code": "licence_renewal"})
+    assert again.json()["business_ref"] == str(app_id)
+    clerk = as_user(client, sign_in, staff["clerk"])
+    r = clerk.post(f"/api/v1/hotline/emergency/{case_id}/online-application", json={"business_code": "licence_renewal"})
+    assert r.status_code == 403
+
+
+def _person(db: Session, user: User):  # type: ignore[no-untyped-def]
+    from jiaoguan.registry.models import Person
+
+    return db.get(Person, user.person_id)

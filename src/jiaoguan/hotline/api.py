@@ -5,14 +5,24 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Query, UploadFile
+from fastapi import APIRouter, File, Form, Path, Query, UploadFile
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from jiaoguan.accounts.roles import Role
 from jiaoguan.hotline import answers, appointments, callers, evidence, tickets
 from jiaoguan.hotline import emergency as cases
-from jiaoguan.hotline.auth import AnswerReader, CaseRegistrar, CaseViewer, CaseWorker, Desk, SlaWatcher, TicketViewer
+from jiaoguan.hotline.auth import (
+    Admin,
+    AnswerReader,
+    Caller,
+    CaseRegistrar,
+    CaseViewer,
+    CaseWorker,
+    Desk,
+    SlaWatcher,
+    TicketViewer,
+)
 from jiaoguan.hotline.models import HotlineTicket
 from jiaoguan.hotline.schemas import (
     AnswerOut,
@@ -23,9 +33,11 @@ from jiaoguan.hotline.schemas import (
     CallerOut,
     CaseActionIn,
     CaseOut,
+    DeskSettingsIO,
     NoteIn,
     NoteOut,
     OfficeOut,
+    OnlineApplicationIn,
     SlaRowOut,
     SlotOut,
     TicketActionIn,
@@ -34,6 +46,7 @@ from jiaoguan.hotline.schemas import (
     TicketOut,
     WindowTicketIn,
 )
+from jiaoguan.hotline.settings import DeskSettings, configure, desk_settings
 from jiaoguan.kit.clock import utc_now
 from jiaoguan.kit.web import Db, UnitOfWorkRoute
 
@@ -200,3 +213,32 @@ def book_for_caller(ticket_id: int, body: BookIn, user: Desk, db: Db) -> BookedO
              summary="Give the applicant a ticket for the emergency window at a hall (halls room)")
 def case_window_ticket(case_id: int, body: WindowTicketIn, user: CaseWorker, db: Db) -> CaseOut:
     return CaseOut.of(cases.issue_window_ticket(db, case_id, user, body.hall_office_id))
+
+
+def _settings_out(s: DeskSettings) -> DeskSettingsIO:
+    return DeskSettingsIO(province_code=s.province_code, opens=s.hours.opens, closes=s.hours.closes,
+                          consultation_hours=s.ticket_hours["consultation"], help_hours=s.ticket_hours["help"],
+                          appointment_hours=s.ticket_hours["appointment"], emergency_hours=s.emergency_hours)
+
+
+PROVINCE = Annotated[str, Path(pattern=r"^\d{2}$")]
+
+
+@router.get("/settings/{province_code}", response_model=DeskSettingsIO,
+            summary="A province's desk hours and limits")
+def get_settings(province_code: PROVINCE, user: SlaWatcher, db: Db) -> DeskSettingsIO:
+    return _settings_out(desk_settings(db, province_code))
+
+
+@router.put("/settings/{province_code}", response_model=DeskSettingsIO,
+            summary="Set a province's desk hours and limits")
+def put_settings(province_code: PROVINCE, body: DeskSettingsIO, user: Admin, db: Db) -> DeskSettingsIO:
+    return _settings_out(configure(db, province_code, opens=body.opens, closes=body.closes, ticket_hours={
+        "consultation": body.consultation_hours, "help": body.help_hours, "appointment": body.appointment_hours},
+        emergency_hours=body.emergency_hours))
+
+
+@router.post("/emergency/{case_id}/online-application", response_model=CaseOut,
+             summary="The applicant applies online for the case's business, flagged emergency (business room)")
+def case_online_application(case_id: int, body: OnlineApplicationIn, user: Caller, db: Db) -> CaseOut:
+    return CaseOut.of(cases.apply_online(db, case_id, user, body.business_code))

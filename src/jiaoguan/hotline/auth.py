@@ -24,3 +24,4 @@ CaseWorker = Annotated[Principal, Depends(allow(Role.window_clerk, Role.supervis
 SlaWatcher = Annotated[Principal, Depends(allow(Role.supervisor, Role.admin))]
 Caller = Annotated[Principal, Depends(allow(Role.citizen))]
 TicketViewer = Annotated[Principal, Depends(allow(Role.hotline_agent, Role.supervisor, Role.admin, Role.citizen))]
+Admin = Annotated[Principal, Depends(allow(Role.admin))]

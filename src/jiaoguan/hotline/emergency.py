@@ -17,6 +17,9 @@ from sqlalchemy.orm import Session
 from jiaoguan.accounts.principal import Principal
 from jiaoguan.accounts.roles import SUPERVISORS, Role
 from jiaoguan.accounts.service import staff_of
+from jiaoguan.business.catalogue import BusinessSpec
+from jiaoguan.business.catalogue_store import all_specs, get_spec
+from jiaoguan.business.service import create_application
 from jiaoguan.halls.offices import hall_offices
 from jiaoguan.halls.queue import issue_emergency_ticket
 from jiaoguan.hotline.evidence import StoredEvidence
@@ -289,6 +292,31 @@ def issue_window_ticket(session: Session, case_id: int, actor: Principal, hall_o
     for channel, recipient in recipients(case):
         enqueue(session, channel, recipient, "hotline_emergency_ticket",
                 {"case": case.id, "number": ticket.number, "office": office.name}, province_code=case.province_code)
+    return case
+
+
+def online_businesses(session: Session, province_code: str) -> list[BusinessSpec]:
+    """The businesses a citizen of the province may apply for online (the business room's catalogue)."""
+    return [spec for spec in all_specs(session) if spec.offered_online(province_code)]
+
+
+def apply_online(session: Session, case_id: int, actor: Principal, business_code: str) -> EmergencyCase:
+    """The applicant's online application for the case's business, flagged emergency through the business room
+    (its inbox calls it before every other); once per case."""
+    case = get_case(session, case_id, actor)
+    if actor.role != Role.citizen or case.applicant_user_id != actor.id:
+        raise CaseNotFound()
+    if case.status not in OPEN_CASE_STATUSES:
+        raise TransitionRefused(code="hotline.transition_refused", state=case.status)
+    if case.business_ref:
+        return case
+    spec = get_spec(session, business_code)
+    app = create_application(session, actor, spec.code, plate=case.plate_no if spec.subject == "vehicle" else None,
+                             emergency=True, emergency_reason=f"急事急办 EC{case.id} {case.unit_name}")
+    case.business_ref = str(app.id)
+    session.flush()
+    audit.record(session, "emergency_case.online_application", "emergency_case", case.id,
+                 f"business application {app.id} ({spec.code}), flagged emergency")
     return case
 
 

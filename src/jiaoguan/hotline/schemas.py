@@ -209,3 +209,19 @@ class BookedOut(BaseModel):
 
 class WindowTicketIn(BaseModel):
     hall_office_id: int = Field(description="The hall office (halls room) where the applicant is")
+
+
+class DeskSettingsIO(BaseModel):
+    """A province's desk hours (local time, working days) and time limits."""
+
+    province_code: str = Field(pattern=r"^\d{2}$")
+    opens: dt.time
+    closes: dt.time
+    consultation_hours: float = Field(gt=0, le=400)
+    help_hours: float = Field(gt=0, le=400)
+    appointment_hours: float = Field(gt=0, le=400)
+    emergency_hours: float = Field(gt=0, le=400, description="Natural hours for an emergency case")
+
+
+class OnlineApplicationIn(BaseModel):
+    business_code: str = Field(max_length=40, description="A business of the catalogue offered online")

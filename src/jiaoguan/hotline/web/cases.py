@@ -13,7 +13,7 @@ from jiaoguan.accounts.roles import Role
 from jiaoguan.halls.offices import hall_offices
 from jiaoguan.hotline import emergency as cases
 from jiaoguan.hotline import evidence
-from jiaoguan.hotline.auth import CaseRegistrar, CaseViewer, CaseWorker
+from jiaoguan.hotline.auth import Caller, CaseRegistrar, CaseViewer, CaseWorker
 from jiaoguan.hotline.states import EMERGENCY, REASSIGNERS
 from jiaoguan.hotline.web.common import page
 from jiaoguan.kit.errors import JiaoguanError
@@ -78,8 +78,11 @@ def case_detail(request: Request, case_id: int, user: CaseViewer, db: Db, notice
     may_ticket = case.status in ("accepted", "in_service") and (
         user.role == Role.supervisor or (user.role == Role.window_clerk and case.owner_user_id == user.id))
     halls = hall_offices(db, case.province_code) if may_ticket else []
+    online = (cases.online_businesses(db, case.province_code)
+              if user.role == Role.citizen and case.applicant_user_id == user.id and not case.business_ref
+              and case.status in ("registered", "accepted", "in_service") else [])
     return page(request, user, "hotline/case.html", case=case, actions=actions, clerks=staff, names=names,
-                may_reassign=may_reassign, notice=notice, halls=halls,
+                may_reassign=may_reassign, notice=notice, halls=halls, online=online,
                 window_ticket=cases.window_ticket_number(case))
 
 
@@ -98,6 +101,13 @@ def case_letter(case_id: int, user: CaseViewer, db: Db) -> Response:
                              "X-Content-Type-Options": "nosniff"})
 
 
+@router.post("/hotline/emergency/{case_id}/online-application")
+def case_online_application(case_id: int, user: Caller, db: Db, business: Annotated[str, Form()]) -> Response:
+    case = cases.apply_online(db, case_id, user, business)
+    return RedirectResponse(f"/business/applications/{case.business_ref}", status_code=303)
+
+
+# Last: the named routes above must match before this one takes any action's name.
 @router.post("/hotline/emergency/{case_id}/{action}")
 def case_action(case_id: int, action: str, user: CaseWorker, db: Db, version: Annotated[int, Form()],
                 owner: Annotated[str, Form()] = "", reason: Annotated[str, Form()] = "") -> Response:

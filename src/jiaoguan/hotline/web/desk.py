@@ -11,7 +11,8 @@ from fastapi.responses import RedirectResponse, Response
 
 from jiaoguan.hotline import answers, appointments, callers, tickets
 from jiaoguan.hotline import emergency as cases
-from jiaoguan.hotline.auth import AnswerReader, Caller, Desk, SlaWatcher
+from jiaoguan.hotline.auth import Admin, AnswerReader, Caller, Desk, SlaWatcher
+from jiaoguan.hotline.settings import configure, desk_settings
 from jiaoguan.hotline.states import TICKET
 from jiaoguan.hotline.web.common import page
 from jiaoguan.kit.clock import today, utc_now
@@ -147,8 +148,19 @@ def answer_list(request: Request, user: AnswerReader, db: Db, q: str = "") -> Re
 def sla(request: Request, user: SlaWatcher, db: Db, days: int = 30) -> Response:
     days = min(max(days, 1), 366)
     rows = tickets.sla_summary(db, user, since=utc_now() - dt.timedelta(days=days))
-    return page(request, user, "hotline/sla.html", rows=rows, days=days,
+    province = user.province_code or tickets.DEFAULT_PROVINCE
+    return page(request, user, "hotline/sla.html", rows=rows, days=days, desk=desk_settings(db, province),
                 cases=cases.cases_for_staff(db, user, open_only=True))
+
+
+@router.post("/hotline/settings")
+def save_settings(user: Admin, db: Db, province: Annotated[str, Form(pattern=r"^\d{2}$")],
+                  opens: Annotated[dt.time, Form()], closes: Annotated[dt.time, Form()],
+                  consultation: Annotated[float, Form(gt=0)], help: Annotated[float, Form(gt=0)],  # noqa: A002
+                  appointment: Annotated[float, Form(gt=0)], emergency: Annotated[float, Form(gt=0)]) -> Response:
+    configure(db, province, opens=opens, closes=closes, emergency_hours=emergency,
+              ticket_hours={"consultation": consultation, "help": help, "appointment": appointment})
+    return RedirectResponse("/hotline/sla", status_code=303)
 
 
 @router.get("/hotline/mine")
