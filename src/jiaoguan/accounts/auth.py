@@ -42,14 +42,15 @@ class CsrfFailed(JiaoguanError):
     message = N_("The form has expired or did not come from this site. Please reload the page and try again.")
 
 
-_csrf_keys: dict[str, bytes] = {}
+_csrf_key_of: list[tuple[object, bytes]] = []  # (the settings it was made from, the key): no file read per request
 
 
 def _csrf_key() -> bytes:
-    secret = get_settings().effective_secret_key
-    if secret not in _csrf_keys:
-        _csrf_keys[secret] = hashlib.sha256(b"jiaoguan csrf\0" + secret.encode()).digest()
-    return _csrf_keys[secret]
+    settings = get_settings()
+    if not _csrf_key_of or _csrf_key_of[0][0] is not settings:
+        key = hashlib.sha256(b"jiaoguan csrf\0" + settings.effective_secret_key.encode()).digest()
+        _csrf_key_of[:] = [(settings, key)]
+    return _csrf_key_of[0][1]
 
 
 def csrf_token_for(csrf_cookie: str | None, session_cookie: str | None) -> str:

@@ -12,6 +12,9 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from jiaoguan.kit.errors import InvalidInput
+from jiaoguan.kit.i18n import N_
+
 REGULAR, EXTENDED, WEEKEND = "regular", "extended", "weekend"
 HOURS_KINDS = (REGULAR, EXTENDED, WEEKEND)
 
@@ -82,8 +85,12 @@ def hhmm(minutes: int) -> str:
 
 
 def parse_hhmm(text: str) -> int:
+    """Minutes after midnight of "HH:MM" (00:00 to 24:00); anything else is the caller's bad input (422), not a 500
+    (schemathesis sent "30:00")."""
     hours, _, mins = text.strip().partition(":")
+    if not (hours.isdigit() and (mins.isdigit() or not mins) and len(hours) <= 2 and len(mins) <= 2):
+        raise InvalidInput(N_("A time is written HH:MM, from 00:00 to 24:00."), code="halls.bad_time")
     value = int(hours) * 60 + int(mins or 0)
-    if not 0 <= value <= 24 * 60:
-        raise ValueError(text)
+    if not 0 <= value <= 24 * 60 or int(mins or 0) >= 60:
+        raise InvalidInput(N_("A time is written HH:MM, from 00:00 to 24:00."), code="halls.bad_time")
     return value
