@@ -61,7 +61,7 @@ def load_business_demo(session: Session, *, citizen: str = "citizen", elder: str
         _apply(session, who, "licence_lost", materials=("id_card", "photo"), face=True, emergency=True,
                emergency_reason="出差途中遗失，需驾车运送防疫物资", delivery_method="post",
                delivery_address="北京市朝阳区东三环中路5号"),
-        _apply(session, who, "driver_contact_change", answers={"phone": "13800138001"}),
+        _apply(session, who, "driver_contact_change", answers={"address": "北京市朝阳区东三环中路5号"}),
     ]
     _acts(session, worker, made[1], "accept", "start_review")
     _acts(session, worker, made[2], "accept", "request_correction",
@@ -76,7 +76,7 @@ def load_business_demo(session: Session, *, citizen: str = "citizen", elder: str
         except JiaoguanError:
             pass
         made.append(_apply(session, who, "owner_contact_change", on_behalf_of=old.id,
-                           answers={"phone": "13900139001", "address": "上海市黄浦区中山东一路1号"}))
+                           answers={"address": "上海市黄浦区中山东一路1号"}))
     counts["business_application"] = sum(a is not None for a in made)
     return counts
 
