@@ -68,6 +68,7 @@ def admin(db: Session, catalogue: None) -> Principal:
 def as_user(db: Session, app):  # type: ignore[no-untyped-def]
     """`as_user(principal)`: a test client of its own signed in as that user (a cookie session, CSRF token)."""
     from jiaoguan.accounts.auth import CSRF_COOKIE, SESSION_COOKIE
+    from tests.conftest import _bind_csrf
 
     opened: list[TestClient] = []
 
@@ -77,6 +78,7 @@ def as_user(db: Session, app):  # type: ignore[no-untyped-def]
         opened.append(c)
         c.cookies.set(CSRF_COOKIE, "test-csrf-token")
         c.headers["X-CSRF-Token"] = "test-csrf-token"
+        c.event_hooks["request"].append(_bind_csrf)  # the token is bound to the session, as a page sends it
         c.cookies.set(SESSION_COOKIE, start_session(db, user))
         db.commit()
         return c
