@@ -17,17 +17,22 @@ from jiaoguan.halls import booking
 from jiaoguan.halls.errors import SlotFull
 from jiaoguan.halls.models import Booking, HallOffice, HallWindow, OpeningHours, PersonDay, Slot, SlotPlan
 from jiaoguan.kit.clock import FixedClock, set_clock
+from jiaoguan.kit.outbox import OutboxMessage
 from tests.factories import halls
 from tests.factories.halls import MONDAY
 
+_OUTBOX_MARK: dict[int, int] = {}
+
 
 def setup(engine: Engine, people: int, capacity: int = 5) -> tuple[int, int, list[int]]:
-    """(hall office id, slot id, person ids), committed."""
+    """(hall office id, slot id, person ids), committed; `cleanup` removes them and the outbox rows they caused."""
     with Session(engine) as session, session.begin():
+        mark = session.execute(select(func.coalesce(func.max(OutboxMessage.id), 0))).scalar_one()
         hall = halls.hall(session, capacity=capacity, days=1, groups=("vehicle",))
         slot_id = session.execute(select(Slot.id).where(Slot.hall_office_id == hall.id)
                                   .order_by(Slot.day.desc(), Slot.start_min).limit(1)).scalar_one()
         person_ids = [p.id for p in halls.people(session, people)]
+        _OUTBOX_MARK[hall.id] = mark
         return hall.id, slot_id, person_ids
 
 
@@ -64,6 +69,9 @@ def cleanup(engine: Engine, hall_office_id: int, person_ids: list[int]) -> None:
     from jiaoguan.registry.models import Person
 
     with Session(engine) as session, session.begin():
+        # The events and messages the crowd's bookings wrote (each xdist worker has a database of its own, and its
+        # tests run one at a time, so every row after the mark is this test's).
+        session.execute(delete(OutboxMessage).where(OutboxMessage.id > _OUTBOX_MARK.pop(hall_office_id, 0)))
         session.execute(delete(Booking).where(Booking.hall_office_id == hall_office_id))
         session.execute(delete(PersonDay).where(PersonDay.person_id.in_(person_ids)))
         for table in (Slot, SlotPlan, OpeningHours, HallWindow):
