@@ -140,10 +140,17 @@ def app(db: Session):
 @pytest.fixture()
 def client(app) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
     with TestClient(app, base_url="http://testserver") as c:
-        c.cookies.set(CSRF_COOKIE, "test-csrf-token")
-        c.headers["X-CSRF-Token"] = "test-csrf-token"
+        yield with_csrf(c)
+
+
+def with_csrf(c: TestClient) -> TestClient:
+    """A client that sends the CSRF token a page would: a `jg_csrf` cookie, and the placeholder header
+    "test-csrf-token" turned into the token bound to the cookies each request carries."""
+    c.cookies.set(CSRF_COOKIE, "test-csrf-token")
+    c.headers["X-CSRF-Token"] = "test-csrf-token"
+    if _bind_csrf not in c.event_hooks["request"]:
         c.event_hooks["request"].append(_bind_csrf)
-        yield c
+    return c
 
 
 def _bind_csrf(request: httpx.Request) -> None:

@@ -67,7 +67,8 @@ def admin(db: Session, catalogue: None) -> Principal:
 @pytest.fixture()
 def as_user(db: Session, app):  # type: ignore[no-untyped-def]
     """`as_user(principal)`: a test client of its own signed in as that user (a cookie session, CSRF token)."""
-    from jiaoguan.accounts.auth import CSRF_COOKIE, SESSION_COOKIE
+    from jiaoguan.accounts.auth import SESSION_COOKIE
+    from tests.conftest import with_csrf
 
     opened: list[TestClient] = []
 
@@ -75,8 +76,7 @@ def as_user(db: Session, app):  # type: ignore[no-untyped-def]
         c = TestClient(app, base_url="http://testserver")
         c.__enter__()
         opened.append(c)
-        c.cookies.set(CSRF_COOKIE, "test-csrf-token")
-        c.headers["X-CSRF-Token"] = "test-csrf-token"
+        with_csrf(c)  # the token bound to this client's session, as a page would send it
         c.cookies.set(SESSION_COOKIE, start_session(db, user))
         db.commit()
         return c

@@ -173,3 +173,10 @@ def test_an_application_keeps_its_catalogue_entry_when_the_catalogue_changes(db:
     assert row is not None and row.sla_days == 1 and row.sla_due is not None
     assert [m.code for m in service.spec_of_application(row).materials] == ["id_card", "medical_certificate",
                                                                             "photo"]
+
+
+def test_one_request_may_create_and_submit_and_the_notice_lists_what_is_missing(
+        db: Session, as_user, citizen: f.Citizen) -> None:
+    r = as_user(citizen.user).post("/api/v1/business/applications",
+                                   json={"business": "licence_renewal", "submit": True})
+    assert r.status_code == 201 and r.json()["status"] == "submitted"

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from tests.e2e.conftest import screenshot, sign_in
+from tests.e2e.conftest import assert_accessible, screenshot, sign_in
 
 CHINA = dt.timezone(dt.timedelta(hours=8))
 RECORD_SPEECH = """
@@ -72,6 +72,7 @@ def test_a_citizen_books_checks_in_and_the_board_speaks_the_call(browser: Any, l
     assert citizen.evaluate("() => document.getElementById('checkin-qr').naturalWidth") > 0
     code = citizen.inner_text("#checkin-code").strip()
     _fits(citizen)
+    assert_accessible(citizen)
     screenshot(citizen, "halls-booking-confirmed")
 
     board_context = context()
@@ -83,11 +84,13 @@ def test_a_citizen_books_checks_in_and_the_board_speaks_the_call(browser: Any, l
     kiosk = context().new_page()
     kiosk.goto(f"/halls/kiosk/{office}")
     _fits(kiosk)
+    assert_accessible(kiosk)
     kiosk.fill("#scan", "JGHALL:" + code)
     kiosk.click("#kiosk-checkin button[type=submit]")
     kiosk.wait_for_selector("#ticket-number")
     number = kiosk.inner_text("#ticket-number").strip()
     assert number.startswith("A")
+    assert_accessible(kiosk)
     screenshot(kiosk, "halls-kiosk-ticket")
 
     clerk = context().new_page()
@@ -97,6 +100,7 @@ def test_a_citizen_books_checks_in_and_the_board_speaks_the_call(browser: Any, l
     clerk.click("#call-next")
     clerk.wait_for_selector("#current-ticket")
     assert clerk.inner_text("#current-ticket").strip() == number   # the appointment due now goes first
+    _fits(clerk)
 
     board.wait_for_function("n => document.getElementById('board-calls').innerText.includes(n)", arg=number,
                             timeout=15000)
@@ -104,6 +108,8 @@ def test_a_citizen_books_checks_in_and_the_board_speaks_the_call(browser: Any, l
         "n => (window.__spoken || []).find(s => s.text.includes(n.split('').join(' ')))", arg=number,
         timeout=15000).json_value()
     assert spoken["lang"] == "zh-CN" and "03" in spoken["text"]
+    assert_accessible(board)
     screenshot(board, "halls-board")
+    _fits(board)
     for ctx in {p.context for p in (admin, citizen, board, kiosk, clerk)}:
         ctx.close()

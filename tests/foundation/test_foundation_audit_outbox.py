@@ -49,3 +49,33 @@ def test_sms_to_one_recipient_are_capped_per_hour_and_held_not_dropped(db: Sessi
         assert deliver_due(db, cap_per_hour=5) == 2
     finally:
         set_clock(old)
+
+
+def test_a_message_that_could_not_be_rendered_is_refused_when_written(db: Session) -> None:
+    """Regression: the business room's `business_issued` asked for `%(delivery_msgid)s`, which `render` never fills
+    (an `x_msgid` parameter fills `%(x)s`); every such message failed at delivery, retried and died."""
+    import pytest
+
+    with pytest.raises(ValueError, match="code"):
+        enqueue(db, "sms", "13800138000", "signin_code", {})
+    with pytest.raises(ValueError, match="declares"):
+        enqueue(db, "sms", "13800138000", "no_such_template", {"code": "1"})
+    assert enqueue(db, "sms", "13800138000", "signin_code", {"code": "123456"}) is not None
+    # Every declared template's placeholders are ones a caller can fill.
+    from jiaoguan.kit import rooms
+    from jiaoguan.notify.templates import render
+
+    for name, (title, body) in rooms.all_templates().items():
+        import re
+
+        names = set(re.findall(r"%\((\w+)\)", title + body))
+        assert not {n for n in names if n.endswith("_msgid")}, f"{name}: use %(x)s for a parameter named x_msgid"
+        render(name, {n: "x" for n in names}, "en")
+
+
+def test_an_error_parameter_named_x_msgid_is_translated_with_the_error() -> None:
+    from jiaoguan.hotline.emergency import CaseInvalid
+    from jiaoguan.kit.i18n import N_
+
+    text = CaseInvalid(field="unit_name", field_msgid=N_("Transport passes")).text("zh_Hans")
+    assert "Transport passes" not in text and "通行证" in text

@@ -117,3 +117,46 @@ def test_a_business_booking_request_books_an_inspection(db: Session, clock: Fixe
     assert (made.channel, made.business_group, made.day, made.business_ref) == (
         "business", "inspection", dt.date(2022, 5, 10), "vehicle_inspection#77")
     assert made.hall_office_id == hall.id
+
+
+def test_staff_act_only_in_their_halls(client: TestClient, db: Session, hall: HallOffice, clock: FixedClock,
+                                       make_user: Callable[..., object], sign_in: Callable[..., TestClient]) -> None:
+    other = halls.hall(db, province="31")
+    window = db.execute(select(HallWindow.id).where(HallWindow.hall_office_id == other.id,
+                                                    HallWindow.code == "03")).scalar_one()
+    sign_in(client, make_user("window_clerk", office_id=hall.office_id, province_code="11"))
+    assert client.post(f"{API}/windows/{window}/call-next").status_code == 404
+    own = db.execute(select(HallWindow.id).where(HallWindow.hall_office_id == hall.id,
+                                                 HallWindow.code == "04")).scalar_one()
+    closed = client.post(f"{API}/windows/{own}/open", json={"is_open": False})
+    assert closed.status_code == 200 and closed.json()["is_open"] is False
+    (p,) = halls.people(db, 1)
+    from jiaoguan.registry.queries import person_of
+
+    facts = person_of(db, p.id)
+    assert facts is not None
+    made = client.post(f"{API}/exemptions", json={"id_number": facts.id_number, "reason": "disabled"})
+    assert made.status_code == 201 and made.json()["person_id"] == p.id
+    sign_in(client, make_user("supervisor", province_code="11"))
+    assert client.get(f"{API}/offices/{other.id}/hall").status_code == 404
+    assert client.get(f"{API}/offices/{hall.id}/hall").status_code == 200
+
+
+def test_a_supervisor_runs_an_allocation(client: TestClient, db: Session, clock: FixedClock,
+                                         make_user: Callable[..., object], sign_in: Callable[..., TestClient]) -> None:
+    hall = halls.hall(db, capacity=1, groups=(), exam_allocation="acceptance_order", days=14)
+    from jiaoguan.halls import allocation
+
+    for i, p in enumerate(halls.people(db, 3)):
+        allocation.request_place(db, office_id=hall.id, business_group="exam", day=dt.date(2022, 5, 20),
+                                 person_id=p.id, accepted_on=dt.date(2022, 3, 1) + dt.timedelta(days=i), actor=None)
+    db.commit()
+    sign_in(client, make_user("supervisor", province_code="11"))
+    ran = client.post(f"{API}/offices/{hall.id}/allocation/run", params={"day": "2022-05-20"})
+    assert ran.status_code == 200, ran.text
+    assert [s["position"] for s in ran.json()["standings"]] == [1, 2, 3]
+    assert ran.json()["allocated"] == 3
+    again = client.post(f"{API}/offices/{hall.id}/allocation/run", params={"day": "2022-05-20"})
+    assert again.status_code == 409 and again.json()["code"] == "halls.already_allocated"
+    public = client.get(f"{API}/offices/{hall.id}/allocation", params={"day": "2022-05-20"}).json()
+    assert public["seed"] and public["capacity"] == 6

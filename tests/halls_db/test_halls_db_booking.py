@@ -210,3 +210,17 @@ def test_a_blackout_with_no_free_time_left_cancels_and_tells(
     assert db.execute(select(OutboxMessage.recipient).where(
         OutboxMessage.template == "hall_booking_cancelled_blackout", OutboxMessage.channel == "sms")
     ).scalar_one() == "13800138000"
+
+
+def test_scarce_places_are_a_sub_capacity(db: Session, clock: FixedClock, principal: Callable[..., Principal]) -> None:
+    hall = halls.hall(db, capacity=5, scarce_capacity=2, groups=("inspection",), days=2)
+    agent = principal("hotline_agent")
+    people = halls.people(db, 4)
+    slot = _slot(db, hall, group="inspection")
+    for i, p in enumerate(people[:2]):
+        booking.book(db, slot_id=slot.id, person_id=p.id, actor=agent, idempotency_key=f"heavy{i}", scarce=True)
+    with pytest.raises(SlotFull):   # the heavy-vehicle lane is taken; the slot is not full
+        booking.book(db, slot_id=slot.id, person_id=people[2].id, actor=agent, idempotency_key="heavy2", scarce=True)
+    booking.book(db, slot_id=slot.id, person_id=people[3].id, actor=agent, idempotency_key="car")
+    db.refresh(slot)
+    assert (slot.booked, slot.scarce_booked) == (3, 2)

@@ -23,6 +23,7 @@ from jiaoguan.passes.qr.trust import TrustStore
 from jiaoguan.passes.qr.verify import verify
 from jiaoguan.registry.changes import apply
 from jiaoguan.registry.queries import document
+from tests.conftest import with_csrf
 from tests.factories import registry as f
 
 SEAT = Actor(42, "online_seat", "seat42")
@@ -59,7 +60,7 @@ def test_staff_check_a_credential_online_and_a_replaced_one_is_revoked(
     holder = sign_in(client, citizen)
     old_qr = holder.get(f"/api/v1/credentials/{e_licence}").json()["qr"]
     proof_qr = holder.get(f"/api/v1/credentials/{proof}").json()["qr"]
-    clerk = sign_in(TestClient(client.app), make_user(Role.window_clerk))
+    clerk = sign_in(with_csrf(TestClient(client.app)), make_user(Role.window_clerk))  # the token bound to its session
     clerk.cookies.set("jg_csrf", "test-csrf-token")
     csrf = {"X-CSRF-Token": "test-csrf-token"}
     checked = clerk.post("/api/v1/credentials/verify", json={"qr": proof_qr}, headers=csrf).json()

@@ -108,3 +108,23 @@ def test_the_citizens_deadlines_show_the_open_obligation(db: Session, client: Te
     assert ("medical-certificate", ob.due.isoformat(), ("RONGQUE",)) in kinds
     page = client.get("/my/deadlines").text
     assert ob.due.isoformat() in page
+
+
+def test_the_registry_events_carry_the_contract_payload_and_overdue_reaches_the_figures(db: Session) -> None:
+    from jiaoguan.kit import events
+    from jiaoguan.stats.counters import value
+
+    who = f.person(db)
+    lic = f.licence(db, who, valid_to=D("2026-12-20"))
+    apply(db, "licence-renewal", licence_id=lic.id, actor=SEAT, on=D("2026-11-02"), defer_certificate=True)
+    sweep_obligations(db, D("2027-05-03"))
+    apply(db, "medical-certificate-submit", licence_id=lic.id, actor=SEAT, on=D("2027-05-10"))
+    sent = db.scalars(select(OutboxMessage).where(OutboxMessage.channel == "event",
+                                                  OutboxMessage.template.like("registry.obligation_%"))).all()
+    payloads = {m.template: m.params["payload"] for m in sent}
+    assert payloads["registry.obligation_overdue"]["person"] == str(who.id)
+    assert payloads["registry.obligation_overdue"]["day"] == "2027-05-03"
+    # registry.obligation_overdue -> business (re-emits business.obligation_overdue) -> the figures.
+    while events.dispatch_due(db, limit=100):
+        pass
+    assert value(db, "obligations.overdue", "11", D("2027-05-03")) == 1

@@ -209,3 +209,25 @@ def test_password_spraying_from_one_address_waits(live: Live, monkeypatch) -> No
     assert tries == [401] * 10 + [429] * 2  # no account reached its own five
     assert _try_password(sprayer, PASSWORD, "clerk5").status_code == 429
     assert _try_password(live.client("203.0.113.31"), PASSWORD, "clerk5").status_code == 303
+
+
+def test_the_worker_forgets_counters_that_can_no_longer_matter(live: Live, frozen: clock.FixedClock) -> None:
+    from jiaoguan.kit.limits import RateCounter
+    from jiaoguan.kit.worker import tick
+
+    live.user("cit", phone=VICTIM)
+    c = live.client()
+    assert _ask_code(c).status_code == 200 and _try_code(c, "000000").status_code == 401
+    frozen.advance(dt.timedelta(hours=1))
+    lockout = _try_password(c, "wrong", "ghost")  # a fresh row: must stay
+    assert lockout.status_code == 401
+
+    def counters() -> tuple[int, int]:
+        with unit_of_work() as s:
+            return (s.execute(select(func.count()).select_from(SignInThrottle)).scalar_one(),
+                    s.execute(select(func.count()).select_from(RateCounter)).scalar_one())
+
+    before = counters()
+    frozen.advance(dt.timedelta(hours=23, minutes=30))
+    assert "accounts.forget_counters" in tick().jobs
+    assert before == (4, 4) and counters() == (2, 0)  # the password attempt's two rows are 23.5 h old

@@ -94,7 +94,10 @@ async def optional_user(request: Request, db: Db) -> Principal | None:
     # handler and every service it calls (each runs in a thread started with a copy of this context).
     # Set inside a sync dependency, it would vanish with that dependency's thread, and the audit trail
     # would name "system" as the actor of everything done through the web.
-    principal = await run_in_threadpool(_principal_from_request, request, db)
+    anonymous = SESSION_COOKIE not in request.cookies and not request.headers.get("authorization", "").startswith(
+        "Bearer ")
+    # Nothing to look up (a visitor, the sign-in page, the scripts): no trip to a worker thread either.
+    principal = None if anonymous else await run_in_threadpool(_principal_from_request, request, db)
     request.state.viewer = principal
     if principal is not None:
         set_actor(principal.actor)

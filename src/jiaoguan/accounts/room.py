@@ -1,6 +1,8 @@
 """accounts: users and roles, sign-in, sessions, device tokens."""
 
-from jiaoguan.kit.rooms import Room
+import datetime as dt
+
+from jiaoguan.kit.rooms import Job, Room
 
 ROOM = Room(
     name="accounts",
@@ -8,4 +10,6 @@ ROOM = Room(
     api="jiaoguan.accounts.api:router",
     pages="jiaoguan.accounts.pages:router",
     commands=(("user", "jiaoguan.accounts.commands:app"),),
+    # Back-off rows and send counters are kept only as long as they can matter (24 h; windows of an hour).
+    jobs=(Job("accounts.forget_counters", dt.timedelta(hours=1), "jiaoguan.accounts.service:forget_old_counters"),),
 )

@@ -13,7 +13,7 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import case, literal, or_, select, update
+from sqlalchemy import case, delete, literal, or_, select, update
 from sqlalchemy.orm import Session
 
 from jiaoguan.accounts.models import ApiToken, OneTimeCode, SignInThrottle, User, UserSession
@@ -158,6 +158,16 @@ def _refund(session: Session, charged: list[tuple[str, dt.datetime | None]], *, 
         session.execute(update(SignInThrottle).where(SignInThrottle.key == key).values(
             failures=case((SignInThrottle.failures > 0, SignInThrottle.failures - 1), else_=0),
             locked_until=case((lift, None), else_=SignInThrottle.locked_until)))
+
+
+def forget_old_counters(session: Session) -> int:
+    """The worker's hourly job: drop back-off rows past FORGET and not waiting, and spent send counters."""
+    now = utc_now()
+    result = session.execute(delete(SignInThrottle).where(
+        SignInThrottle.updated_at < now - FORGET,
+        or_(SignInThrottle.locked_until.is_(None), SignInThrottle.locked_until < now))
+        .execution_options(synchronize_session=False))
+    return int(getattr(result, "rowcount", 0) or 0) + limits_.forget(session)
 
 
 def authenticate_password(session: Session, username: str, password: str, address: str = "local") -> User:

@@ -123,6 +123,8 @@ def create(body: ApplicationIn, user: Citizen, db: Db) -> ApplicationOut:
                                      later=body.later, emergency=body.emergency,
                                      emergency_reason=body.emergency_reason, on_behalf_of=body.on_behalf_of,
                                      delivery_method=body.delivery_method, delivery_address=body.delivery_address)
+    if body.submit:
+        service.submit(db, user, app.id, expected_version=app.version)
     return _out(db, app.id)
 
 

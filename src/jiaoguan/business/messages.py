@@ -22,7 +22,7 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "business_rejected": (N_("Application rejected"),
                           N_("Your application #%(id)s (%(business)s) was rejected: %(reason)s")),
     "business_issued": (N_("Result issued"),
-                        N_("The result of your application #%(id)s (%(business)s) is ready: %(delivery_msgid)s "
+                        N_("The result of your application #%(id)s (%(business)s) is ready: %(delivery)s "
                            "%(tracking)s")),
     "business_sla_due": (N_("Case due today"),
                          N_("Application #%(id)s (%(business_code)s) is due today, %(due)s.")),

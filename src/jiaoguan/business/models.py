@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from jiaoguan.business.states import Status
+from jiaoguan.business.states import ACTIVE, Status
 from jiaoguan.kit.db import Base
 from jiaoguan.kit.states import Versioned, status_check
 
 BigId = BigInteger().with_variant(Integer, "sqlite")
+_OPEN = "status IN ({})".format(", ".join(f"'{s}'" for s in ACTIVE))
 
 
 class BusinessType(Base):
@@ -48,9 +49,15 @@ class BusinessApplication(Versioned, Base):
     through the workflow it started on (`workflow`, e.g. `standard@1`)."""
 
     __tablename__ = "business_application"
-    __table_args__ = (Index("ix_business_application_inbox", "province_code", "queue_role", "status", "priority",
-                            "sla_due"),
-                      Index("ix_business_application_assignee", "assignee_user_id", "status"),
+    # The inbox reads open cases only (a few per cent of the table): partial indexes in calling order, one per
+    # visibility part (inbox.py), with the status last so the counts per state are read from the index alone.
+    __table_args__ = (Index("ix_business_application_queue", "province_code", "queue_role", "priority", "sla_due",
+                            "id", "status", postgresql_where=text(f"assignee_user_id IS NULL AND {_OPEN}"),
+                            sqlite_where=text(f"assignee_user_id IS NULL AND {_OPEN}")),
+                      Index("ix_business_application_assigned", "assignee_user_id", "priority", "sla_due", "id",
+                            "status", postgresql_where=text(_OPEN), sqlite_where=text(_OPEN)),
+                      Index("ix_business_application_open", "province_code", "priority", "sla_due", "id", "status",
+                            postgresql_where=text(_OPEN), sqlite_where=text(_OPEN)),
                       status_check(Status))
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)

@@ -61,6 +61,16 @@ def material_handed_in(session: Session, app: BusinessApplication, material_code
     return outcome.applied
 
 
+def owed_by(session: Session, app: BusinessApplication) -> list[dict[str, Any]]:
+    """The 容缺 obligations of this application's licence still open (kind, due, status)."""
+    from jiaoguan.registry.changes.obligations import open_obligations
+
+    if app.licence_id is None or app.applicant_person_id is None or not app.later_materials:
+        return []
+    return [{"id": ob.id, "kind": ob.kind, "due": ob.due, "status": ob.status}
+            for ob in open_obligations(session, app.applicant_person_id) if ob.licence_id == app.licence_id]
+
+
 def on_registry_overdue(session: Session, event: Event) -> None:
     """registry.obligation_overdue → business.obligation_overdue (the figures count the business side)."""
     p = event.payload

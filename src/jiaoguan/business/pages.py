@@ -15,7 +15,7 @@ from starlette.concurrency import run_in_threadpool
 
 from jiaoguan.accounts.auth import Admin, Anyone, Citizen, Supervisor
 from jiaoguan.accounts.principal import Principal
-from jiaoguan.accounts.roles import SUPERVISORS, Role
+from jiaoguan.accounts.roles import ROLE_NAMES, SUPERVISORS, Role
 from jiaoguan.accounts.service import principal_by_username, principals_by_id
 from jiaoguan.business import catalogue as cat
 from jiaoguan.business import catalogue_store as store
@@ -23,6 +23,7 @@ from jiaoguan.business import documents, identity, inbox, proxies, service
 from jiaoguan.business.auth import CaseReader, Worker
 from jiaoguan.business.catalogue import CatalogueInvalid
 from jiaoguan.business.forms import fields_of
+from jiaoguan.business.obligations import owed_by
 from jiaoguan.business.register import has_effect
 from jiaoguan.business.schemas import CheckOut
 from jiaoguan.business.states import ACTION_LABELS, LABELS, WORKERS, Status
@@ -269,7 +270,10 @@ def application_page(request: Request, app_id: int, user: CaseReader, db: Db, no
                 steps=service.steps_of(db, app.id), staff=staff, applicant=service.is_applicant(user, app),
                 supervisor=user.role in SUPERVISORS, effect=json.loads(app.effect_json) if app.effect_json else None,
                 id_photo=documents.ID_PHOTO, clock_stopped=any(e is None for _, e in service.stops_of(app)),
-                draft=app.status == Status.draft)
+                draft=app.status == Status.draft, owed=owed_by(db, app),
+                promised=bool(app.later_materials) and app.status in ("approved", "issued", "completed"),
+                later_names=[next((m.name(current_locale()) for m in spec.materials if m.code == c), c)
+                             for c in app.later_materials.split()], role_names=ROLE_NAMES)
 
 
 @router.post("/business/applications/{app_id}/upload")

@@ -44,6 +44,16 @@ ANSWER_TYPES: dict[str, Callable[[str], Any]] = {
     "hold_working_days": int, "reason": str, "plate_no": str, "phone": str, "address": str, "vin": str,
     "plate_type": str,
 }
+# The checks' names as people read them (a passed check has no rule text of its own).
+CHECK_LABELS = {
+    "licence not detained": N_("The licence is not detained"), "licence not cancelled": N_("The licence is valid"),
+    "licence not deferred": N_("The licence is not deferred"), "no open violations": N_("No open violations"),
+    "points below 12": N_("Fewer than 12 points in this cycle"),
+    "no overdue obligation": N_("No overdue 容缺 obligation"), "insurance valid": N_("Insurance (交强险) valid"),
+    "inspection exempt": N_("Inspection-exempt vehicle"), "vehicle not detained": N_("The vehicle is not detained"),
+    "inside the renewal window": N_("Inside the renewal window"), "review not overdue": N_("The review is not overdue"),
+    "no vehicle overdue for inspection": N_("No vehicle of yours is overdue for inspection"),
+}
 BLOCKING_CHECK = "no overdue obligation"  # 容缺: past the due date new business is blocked (registry's policy)
 
 
@@ -90,7 +100,8 @@ def run_check(session: Session, name: str, subject: Subject, on: dt.date) -> Che
     result = fn(session, subject, on)
     params = _read(result, "params", default=None)
     ok = bool(_read(result, "ok", default=False))
-    return CheckOutcome(name, ok, str(_read(result, "rule", "rule_msgid", default="") or name),
+    label = CHECK_LABELS.get(name) or CHECK_LABELS.get(name.replace("_", " ")) or name
+    return CheckOutcome(name, ok, str(_read(result, "rule", "rule_msgid", default="") or label),
                         str(_read(result, "article", default="")), str(_read(result, "remedy", default="")),
                         dict(params) if isinstance(params, Mapping) else None)
 

@@ -116,6 +116,7 @@ class ApplicationIn(BaseModel):
     on_behalf_of: int | None = Field(default=None, description="the user id of the person who authorised you")
     delivery_method: str = Field(default="none", pattern="^(none|post|collect)$")
     delivery_address: str = Field(default="", max_length=200)
+    submit: bool = Field(default=False, description="submit at once (materials may follow: 一次告知 lists them)")
 
 
 class VersionIn(BaseModel):

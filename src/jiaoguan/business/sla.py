@@ -10,6 +10,7 @@ An open stop (e = None) holds the clock: no due date until the applicant answers
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from collections.abc import Sequence
 
 from jiaoguan.kit.calendar import WorkingDayCalendar
@@ -22,8 +23,21 @@ def stopped(day: dt.date, stops: Sequence[Stop]) -> bool:
     return any(start < day and (end is None or day <= end) for start, end in stops)
 
 
+# Asking chinesecalendar about a day costs a scan of its tables; an inbox asks about the same few weeks for every
+# case. Answers are kept per calendar object (a changed override makes a new calendar, so nothing goes stale).
+_memo: weakref.WeakKeyDictionary[WorkingDayCalendar, dict[dt.date, bool]] = weakref.WeakKeyDictionary()
+
+
+def working(cal: WorkingDayCalendar, day: dt.date) -> bool:
+    known = _memo.setdefault(cal, {})
+    found = known.get(day)
+    if found is None:
+        found = known[day] = cal.is_working_day(day)
+    return found
+
+
 def counts(cal: WorkingDayCalendar, day: dt.date, stops: Sequence[Stop]) -> bool:
-    return cal.is_working_day(day) and not stopped(day, stops)
+    return working(cal, day) and not stopped(day, stops)
 
 
 def due_date(cal: WorkingDayCalendar, accepted_on: dt.date, days: int, stops: Sequence[Stop] = ()) -> dt.date | None:

@@ -33,14 +33,15 @@ class Status(StrEnum):
     withdrawn = "withdrawn"
 
 
-LABELS = {"draft": N_("Draft"), "submitted": N_("Submitted"), "accepted": N_("Accepted (受理)"),
+LABELS = {"draft": N_("Draft"), "submitted": N_("Awaiting acceptance"), "accepted": N_("Accepted (受理)"),
           "in_review": N_("In review"), "correction_requested": N_("Correction requested"),
-          "resubmitted": N_("Resubmitted"), "approved": N_("Approved"), "issued": N_("Issued"),
+          "resubmitted": N_("Resubmitted"), "approved": N_("Approved by the office"), "issued": N_("Result issued"),
           "completed": N_("Completed"), "rejected": N_("Rejected"), "withdrawn": N_("Withdrawn")}
 ACTION_LABELS = {"submit": N_("Submit"), "accept": N_("Accept (受理)"), "start_review": N_("Start review"),
                  "request_correction": N_("Request a correction"), "resubmit": N_("Send the correction"),
                  "approve": N_("Approve"), "reject": N_("Reject"), "issue": N_("Mark issued"),
-                 "complete": N_("Complete"), "withdraw": N_("Withdraw")}
+                 "complete": N_("Complete"), "withdraw": N_("Withdraw"), "create": N_("Application started"),
+                 "claim": N_("Taken by a seat"), "reassign": N_("Reassigned by a supervisor")}
 WORKERS = frozenset({Role.online_seat, Role.window_clerk, Role.supervisor})
 ROLE_GROUPS: dict[str, frozenset[str]] = {
     "applicant": frozenset({Role.citizen.value}),

@@ -21,6 +21,7 @@ from jiaoguan.deadlines.rules.kinds import Nature
 from jiaoguan.kit.clock import today
 from jiaoguan.kit.errors import InvalidInput
 from jiaoguan.kit.i18n import current_locale, translate
+from jiaoguan.kit.ids.plate_types import PLATE_TYPES
 from jiaoguan.kit.web import Db, UnitOfWorkRoute, render
 
 router = APIRouter(route_class=UnitOfWorkRoute, include_in_schema=False)
@@ -84,4 +85,10 @@ def enforcement_check(request: Request, user: Enforcer, db: Db,
     locale = current_locale()
     reason = None if answer is None else answer.reason_zh if locale.startswith("zh") else answer.reason_en
     return render(request, "deadlines/enforcement_check.html",
-                  {"form": form, "answer": answer, "reason": reason, "error": error}, status_code=status)
+                  {"form": form, "answer": answer, "reason": reason, "error": error, "plate_types": CHOOSABLE_TYPES},
+                  status_code=status)
+
+
+# The plate types an officer meets on the road, most common first (GA 36 / GA 24.7 codes, shown by name).
+CHOOSABLE_TYPES = tuple(PLATE_TYPES[c] for c in ("02", "01", "52", "51", "15", "07", "08", "16", "22", "13", "14",
+                                                  "05", "06", "26", "27", "03", "04", "20", "23", "99"))

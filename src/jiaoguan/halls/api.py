@@ -17,6 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from jiaoguan.accounts.auth import Anyone
 from jiaoguan.accounts.principal import Principal
 from jiaoguan.halls import allocation, booking, offices, queue, slots
+from jiaoguan.halls.access import ensure_hall, ensure_ticket, ensure_window
 from jiaoguan.halls.auth import Applicant, Booker, Clerk, HallSupervisor, ScheduleAdmin
 from jiaoguan.halls.errors import NotFoundHere
 from jiaoguan.halls.people import person_by_id_number, who_and_how
@@ -31,6 +32,8 @@ from jiaoguan.halls.schemas import (
     BookingOut,
     CancelIn,
     CheckInIn,
+    ExemptionIn,
+    ExemptionOut,
     HallOut,
     HoursIn,
     OfficeOut,
@@ -44,6 +47,7 @@ from jiaoguan.halls.schemas import (
     TicketOut,
     TransferIn,
     WalkInIn,
+    WindowOpenIn,
     WindowOut,
 )
 from jiaoguan.kit.clock import today
@@ -141,11 +145,13 @@ def get_ticket(ticket_id: int, user: Anyone, db: Db) -> TicketOut:
 
 @router.post("/halls/windows/{window_id}/call-next", response_model=TicketOut)
 def call_next(window_id: int, user: Clerk, db: Db) -> TicketOut:
+    ensure_window(db, user, window_id)
     return TicketOut.of(queue.call_next(db, window_id))
 
 
 @router.post("/halls/tickets/{ticket_id}/transfer", response_model=TicketOut)
 def transfer(ticket_id: int, body: TransferIn, user: Clerk, db: Db) -> TicketOut:
+    ensure_ticket(db, user, ticket_id)
     return TicketOut.of(queue.transfer(db, ticket_id, body.window_id))
 
 
@@ -154,6 +160,7 @@ ACTIONS = {"start": queue.start, "complete": queue.complete, "no-show": queue.no
 
 @router.post("/halls/tickets/{ticket_id}/recall", response_model=TicketOut)
 def recall(ticket_id: int, user: Clerk, db: Db) -> TicketOut:
+    ensure_ticket(db, user, ticket_id)
     return TicketOut.of(queue.recall(db, ticket_id))
 
 
@@ -162,6 +169,7 @@ def ticket_action(ticket_id: int, action: Annotated[str, Path(pattern="^(start|c
                   user: Clerk, db: Db) -> TicketOut:
     if action not in ACTIONS:
         raise NotFoundHere()
+    ensure_ticket(db, user, ticket_id)
     return TicketOut.of(ACTIONS[action](db, ticket_id))
 
 
@@ -208,6 +216,7 @@ async def board_stream(office_id: int, request: Request, user: Anyone, db: Db,
 
 @router.get("/halls/offices/{office_id}/hall", response_model=HallOut)
 def hall_view(office_id: int, user: HallSupervisor, db: Db) -> HallOut:
+    ensure_hall(db, user, office_id)
     office = offices.hall_office(db, office_id)
     waiting = [TicketOut.of(queue.ticket_view(db, t)) for t in queue.waiting_tickets(db, office_id)]
     return HallOut(office=OfficeOut.of(office), windows=[WindowOut.of(w) for w in queue.window_states(db, office_id)],
@@ -249,6 +258,7 @@ def put_schedule(office_id: int, body: ScheduleIn, user: ScheduleAdmin, db: Db) 
 @router.post("/halls/offices/{office_id}/blackouts", status_code=201, response_model=BlackoutOut)
 def add_blackout(office_id: int, body: BlackoutIn, user: HallSupervisor, db: Db) -> BlackoutOut:
     """Close part of a day: its bookings move to the next free time or are cancelled; each person is told."""
+    ensure_hall(db, user, office_id)
     row = slots.blackout(db, office_id, body.day, parse_hhmm(body.start), parse_hhmm(body.end), body.reason)
     return BlackoutOut(id=row.id, day=row.day, moved=row.moved, cancelled=row.cancelled)
 
@@ -266,3 +276,26 @@ def get_allocation(office_id: int, user: Anyone, db: Db, day: dt.date, group: st
     """The published capacity, rule, seed and every applicant's position (no names)."""
     return AllocationOut.of(allocation.day_allocation(db, office_id, group, day), user.person_id if user else None)
 
+
+
+@router.post("/halls/offices/{office_id}/allocation/run", response_model=AllocationOut)
+def run_allocation(office_id: int, user: HallSupervisor, db: Db, day: dt.date, group: str = "exam") -> AllocationOut:
+    """Allocate a day now (the job does it once the request window closed); a second run is refused."""
+    ensure_hall(db, user, office_id)
+    allocation.allocate(db, office_id=office_id, business_group=group, day=day, actor=user)
+    return AllocationOut.of(allocation.day_allocation(db, office_id, group, day), None)
+
+
+@router.post("/halls/windows/{window_id}/open", response_model=WindowOut)
+def open_window(window_id: int, body: WindowOpenIn, user: Clerk, db: Db) -> WindowOut:
+    """Open or close a window (a closed window is not called to, and its lane's tickets go elsewhere)."""
+    ensure_window(db, user, window_id)
+    row = offices.set_window_open(db, window_id, body.is_open, clerk_user_id=user.id if body.is_open else None)
+    return next(WindowOut.of(w) for w in queue.window_states(db, row.hall_office_id) if w.id == window_id)
+
+
+@router.post("/halls/exemptions", status_code=201, response_model=ExemptionOut)
+def add_exemption(body: ExemptionIn, user: Clerk, db: Db) -> ExemptionOut:
+    """Record that the no-show ban does not apply to a person (disabled, or another reason noted)."""
+    row = booking.add_exemption(db, person_by_id_number(db, body.id_number), body.reason, body.note)
+    return ExemptionOut(person_id=row.person_id, reason=row.reason, note=row.note)

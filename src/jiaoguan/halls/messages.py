@@ -15,6 +15,6 @@ TEMPLATES: dict[str, tuple[str, str]] = {
                                         N_("The hall is closed at the time of your appointment on %(day)s at "
                                            "%(time)s (%(reason)s) and no other time was free. Please book again.")),
     "hall_allocation_result": (N_("Allocation result"),
-                               N_("Allocation for %(group_msgid)s on %(day)s at %(office)s: you are number "
-                                  "%(position)s; %(outcome_msgid)s")),
+                               N_("Allocation for %(group)s on %(day)s at %(office)s: you are number "
+                                  "%(position)s; %(outcome)s")),
 }

@@ -123,6 +123,7 @@ def set_window_open(session: Session, window_id: int, is_open: bool, clerk_user_
     if clerk_user_id is not None:
         row.clerk_user_id = clerk_user_id
     session.flush()
+    audit.record(session, "halls.window_open" if is_open else "halls.window_closed", "hall_window", row.id, row.code)
     return row
 
 

@@ -15,7 +15,7 @@ from jiaoguan.accounts.auth import Anyone
 from jiaoguan.accounts.principal import Principal
 from jiaoguan.halls import allocation, booking, offices, queue, slots
 from jiaoguan.halls.auth import Booker, Clerk, HallSupervisor, ScheduleAdmin
-from jiaoguan.halls.errors import NotFoundHere
+from jiaoguan.halls.errors import InvalidSchedule, NotFoundHere
 from jiaoguan.halls.offices import HallOfficeView
 from jiaoguan.halls.people import person_by_id_number, who_and_how
 from jiaoguan.halls.qr import code_from_scan
@@ -34,6 +34,20 @@ def page(request: Request, user: Principal | None, template: str, **ctx: Any) ->
     return render(request, template, {"user": user, "groups": GROUPS, "lanes": LANES, "channels": CHANNELS,
                                       "booking_labels": BOOKING.labels, "ticket_labels": TICKET.labels,
                                       "hint": diversion_hint, "weekdays": WEEKDAYS, "hhmm": hhmm, **ctx})
+
+
+def _minutes(text: str) -> int:
+    try:
+        return parse_hhmm(text)
+    except ValueError:
+        raise InvalidSchedule(problem=text) from None
+
+
+def _date(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text) if text else None
+    except ValueError:
+        raise InvalidSchedule(problem=text) from None
 
 
 def _office_for(db: Db, user: Principal, office_id: int | None) -> HallOfficeView | None:
@@ -249,15 +263,16 @@ def schedule_page(request: Request, user: ScheduleAdmin, db: Db, office: int | N
 async def schedule_hours(request: Request, office_id: int, user: ScheduleAdmin, db: Db) -> Response:
     form = await request.form()
     rules: list[HoursRule] = []
-    for i in range(int(str(form.get("rows", "0")))):
+    rows = str(form.get("rows", "0"))
+    for i in range(min(int(rows), 200) if rows.isdigit() else 0):
         opens, closes = str(form.get(f"opens_{i}", "")).strip(), str(form.get(f"closes_{i}", "")).strip()
         if not opens or not closes or form.get(f"delete_{i}"):
             continue
         start, end = str(form.get(f"from_{i}", "")).strip(), str(form.get(f"to_{i}", "")).strip()
-        rules.append(HoursRule(str(form.get(f"kind_{i}", "regular")), int(str(form.get(f"weekday_{i}", "0"))),
-                               parse_hhmm(opens), parse_hhmm(closes),
-                               dt.date.fromisoformat(start) if start else None,
-                               dt.date.fromisoformat(end) if end else None))
+        weekday = str(form.get(f"weekday_{i}", "0"))
+        rules.append(HoursRule(str(form.get(f"kind_{i}", "regular")), int(weekday) if weekday.isdigit() else -1,
+                               _minutes(opens), _minutes(closes),
+                               _date(start), _date(end)))
     from starlette.concurrency import run_in_threadpool
 
     def save() -> int:
@@ -284,6 +299,6 @@ def schedule_plan(office_id: int, user: ScheduleAdmin, db: Db, group: Annotated[
 def schedule_blackout(office_id: int, user: ScheduleAdmin, db: Db, day: Annotated[dt.date, Form()],
                       start: Annotated[str, Form()], end: Annotated[str, Form()],
                       reason: Annotated[str, Form()]) -> Response:
-    row = slots.blackout(db, office_id, day, parse_hhmm(start), parse_hhmm(end), reason)
+    row = slots.blackout(db, office_id, day, _minutes(start), _minutes(end), reason)
     return RedirectResponse(f"/halls/schedule?office={office_id}&notice=blackout-{row.moved}-{row.cancelled}",
                             status_code=303)

@@ -227,10 +227,12 @@ def complete(session: Session, ticket_id: int, *, role: str | None = None) -> Ti
     if t.started_at is None:
         t.started_at = t.called_at or now
     wait = int(((t.called_at or now) - t.issued_at).total_seconds())
-    TICKET.apply(session, t, "complete", role=role, province_code=t.province_code, payload={
+    facts: dict[str, object] = {
         "province": t.province_code, "day": t.day.isoformat(), "office": hall_office(session, t.hall_office_id).code,
-        "person": str(t.person_id) if t.person_id else None, "lane": t.lane, "business_group": t.business_group,
-        "wait_seconds": max(wait, 0)})
+        "lane": t.lane, "business_group": t.business_group, "wait_seconds": max(wait, 0)}
+    if t.person_id is not None:
+        facts["person"] = str(t.person_id)
+    TICKET.apply(session, t, "complete", role=role, province_code=t.province_code, payload=facts)
     if t.booking_id is not None:
         b = session.get(Booking, t.booking_id)
         if b is not None and b.status == BookingStatus.checked_in:

@@ -12,6 +12,8 @@ from jiaoguan.halls.offices import HallOfficeView
 from jiaoguan.halls.queue import Board, TicketView, WindowState
 from jiaoguan.halls.slots import SlotView
 
+TIME = r"^(([01]?\d|2[0-3]):[0-5]\d|24:00)$"  # HH:MM, 00:00 to 24:00
+
 
 class OfficeOut(BaseModel):
     id: int
@@ -178,8 +180,8 @@ class HallOut(BaseModel):
 class HoursIn(BaseModel):
     kind: str = Field(pattern="^(regular|extended|weekend)$")
     weekday: int = Field(ge=0, le=6)
-    opens: str = Field(pattern=r"^\d{1,2}:\d{2}$")
-    closes: str = Field(pattern=r"^\d{1,2}:\d{2}$")
+    opens: str = Field(pattern=TIME)
+    closes: str = Field(pattern=TIME)
     valid_from: dt.date | None = None
     valid_to: dt.date | None = None
 
@@ -189,7 +191,7 @@ class PlanIn(BaseModel):
     slot_minutes: int = Field(ge=5, le=480)
     capacity: int = Field(ge=1, le=500)
     scarce_capacity: int | None = Field(default=None, ge=0)
-    allocation: str = "first_come"
+    allocation: str = Field(default="first_come", pattern="^(first_come|acceptance_order|lottery)$")
     request_days: int = Field(default=10, ge=0, le=60)
 
 
@@ -224,8 +226,8 @@ class ScheduleOut(BaseModel):
 
 class BlackoutIn(BaseModel):
     day: dt.date
-    start: str = Field(pattern=r"^\d{1,2}:\d{2}$")
-    end: str = Field(pattern=r"^\d{1,2}:\d{2}$")
+    start: str = Field(pattern=TIME)
+    end: str = Field(pattern=TIME)
     reason: str = Field(min_length=1, max_length=200)
 
 
@@ -276,3 +278,19 @@ class AllocationOut(BaseModel):
                    standings=[StandingOut(request_id=s.request_id, accepted_on=s.accepted_on, status=s.status,
                                           position=s.position, mine=s.person_id == person_id)
                               for s in a.standings])
+
+
+class WindowOpenIn(BaseModel):
+    is_open: bool
+
+
+class ExemptionIn(BaseModel):
+    id_number: str = Field(min_length=15, max_length=18)
+    reason: str = Field(pattern="^(disabled|other)$")
+    note: str = Field(default="", max_length=200)
+
+
+class ExemptionOut(BaseModel):
+    person_id: int
+    reason: str
+    note: str

@@ -36,7 +36,10 @@ class JiaoguanError(Exception):
         super().__init__(self.message % params if params else self.message)
 
     def text(self, locale: str | None = None) -> str:
-        return translate(self.message, locale, **self.params)
+        # As in message templates, a parameter named `x_msgid` is itself a message (a field's label): translated too.
+        params = {k: translate(v, locale) if k.endswith("_msgid") and isinstance(v, str) else v
+                  for k, v in self.params.items()}
+        return translate(self.message, locale, **params)
 
     def problem_members(self) -> dict[str, Any]:
         """Members the problem+json body carries beside type, title, status, code, detail and instance."""

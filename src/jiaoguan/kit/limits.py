@@ -15,7 +15,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Integer, String, case, literal, or_, select
+from sqlalchemy import Integer, String, case, delete, literal, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -65,3 +65,10 @@ def take(session: Session, key: str, limit: int, window: dt.timedelta, *, now: d
     if found is None:  # limit 0: nothing is ever allowed
         return Taken(False, 0, now + window)
     return Taken(False, found[0], found[1] + window)
+
+
+def forget(session: Session, older_than: dt.timedelta = dt.timedelta(days=1)) -> int:
+    """Delete the counters whose window began longer ago than `older_than` (longer than any window in use)."""
+    result = session.execute(delete(RateCounter).where(RateCounter.window_start < utc_now() - older_than)
+                             .execution_options(synchronize_session=False))
+    return int(getattr(result, "rowcount", 0) or 0)

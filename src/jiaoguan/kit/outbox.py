@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from typing import Any
 
 from sqlalchemy import BigInteger, Index, Integer, SmallInteger, String, Text, select, update
@@ -55,8 +56,8 @@ def enqueue(session: Session, channel: str, recipient: str, template: str, param
     """Write a message to be delivered after commit; returns None if `dedupe_key` was already used."""
     if channel not in CHANNELS:
         raise ValueError(f"unknown channel {channel!r}")
-    if channel != "event" and template not in rooms.all_templates():
-        raise ValueError(f"no installed room declares the message template {template!r}")
+    if channel != "event":
+        _check_template(template, params or {})
     if dedupe_key is not None:
         exists = session.execute(
             select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)
@@ -73,6 +74,22 @@ def enqueue(session: Session, channel: str, recipient: str, template: str, param
     session.add(msg)
     session.flush()
     return msg
+
+
+_PLACEHOLDER = re.compile(r"%\((\w+)\)")
+
+
+def _check_template(template: str, params: dict[str, Any]) -> None:
+    """Refuse, when it is written, a message that could not be rendered when it is sent: an undeclared template, or
+    parameters that leave a placeholder of its title or body empty (`x_msgid` fills `%(x)s`, see notify.templates)."""
+    known = rooms.all_templates()
+    if template not in known:
+        raise ValueError(f"no installed room declares the message template {template!r}")
+    title, body = known[template]
+    given = {k.removesuffix("_msgid") for k in params}
+    missing = sorted(set(_PLACEHOLDER.findall(title + body)) - given)
+    if missing:
+        raise ValueError(f"message template {template!r} needs the parameters {', '.join(missing)}")
 
 
 def supersede(session: Session, channel: str, recipient: str, template: str) -> int:

@@ -20,6 +20,9 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "pass_review_overdue": (N_("Pass review overdue"),
                             N_("Pass application #%(application)s (%(plate)s): the review was due on %(due)s "
                                "and is overdue. Please handle it now.")),
+    "pass_driver_link": (N_("Your e-pass"),
+                         N_("E-pass %(pass_no)s for %(plate)s, valid until %(until)s: %(url)s — show it at the "
+                            "checkpoint. Do not pass this link on.")),
     "pass_service_scheduled": (N_("Service scheduled"),
                                N_("Your request #%(id)s for batch or door-to-door service is scheduled for "
                                   "%(when)s.")),

@@ -242,3 +242,21 @@ class PassServiceRequest(Base):
     scheduled_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     clerk_note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime]
+
+
+class PassDriverLink(Base):
+    """A link that opens one pass's e-pass on a crew member's phone without a sign-in (issue 9.6): sent by SMS
+    through the outbox, signed with the installation's secret, expiring the day after the pass, revocable by
+    the enterprise. Only the token's SHA-256 is kept."""
+
+    __tablename__ = "pass_driver_link"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    pass_id: Mapped[int] = mapped_column(ForeignKey("transport_pass.id"), index=True)
+    crew_position: Mapped[int] = mapped_column(Integer)
+    phone: Mapped[str] = mapped_column(String(20))
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime]
+    created_by_user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    expires_at: Mapped[dt.datetime]
+    revoked_at: Mapped[dt.datetime | None]

@@ -3,7 +3,8 @@ in them (`registry.changes`, `registry.checks`): documents, deferrals, temporary
 points, 容缺 obligations.
 
 Events it emits: `registry.changed` (one per effect), `registry.obligation_opened`,
-`registry.obligation_closed`, `registry.obligation_overdue` (payloads carry province, day and person).
+`registry.obligation_closed` and `registry.obligation_overdue` (payloads carry province, day and person; the
+business room re-emits the overdue one as `business.obligation_overdue` for the figures).
 """
 
 import datetime as dt

@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import logging
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy.exc import DataError
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from jiaoguan.accounts.auth import SESSION_COOKIE
+from jiaoguan.accounts.principal import Principal
+from jiaoguan.accounts.service import principal_for_session
 from jiaoguan.kit.errors import JiaoguanError, Unauthenticated
 from jiaoguan.kit.i18n import N_, current_locale, translate
-from jiaoguan.kit.web import render
+from jiaoguan.kit.web import get_db, render
 
 log = logging.getLogger("jiaoguan.web")
 
@@ -90,7 +95,25 @@ def document_problems(app: FastAPI) -> None:
     app.openapi = openapi  # type: ignore[method-assign]
 
 
-def _page(request: Request, status: int, detail: str) -> Response:
+def _viewer_of(request: Request, token: str) -> Principal | None:
+    # The request's own way to a session (so an override of `get_db`, as the tests make, is honoured).
+    provider = request.app.dependency_overrides.get(get_db, get_db)
+    sessions = provider(request)
+    try:
+        return principal_for_session(next(sessions), token)
+    finally:
+        sessions.close()
+
+
+async def _page(request: Request, status: int, detail: str) -> Response:
+    # An error raised before any dependency ran (an unknown address, a bad path parameter) still shows a
+    # signed-in user as signed in, with their navigation.
+    token = request.cookies.get(SESSION_COOKIE)
+    if getattr(request.state, "viewer", None) is None and token:
+        try:
+            request.state.viewer = await run_in_threadpool(_viewer_of, request, token)
+        except Exception:  # noqa: BLE001 - the error page must render even when the database is what failed
+            log.warning("error.viewer_lookup_failed")
     title = translate(STATUS_TITLES.get(status, STATUS_TITLES[400 if status < 500 else 500]))
     return render(request, "web/error.html", {"status": status, "title": title, "detail": detail},
                   status_code=status)
@@ -103,8 +126,9 @@ def install(app: FastAPI) -> None:
         if _is_api(request):
             return problem(request, exc.status_code, exc.code, exc.text(current_locale()), **exc.problem_members())
         if isinstance(exc, Unauthenticated) and request.method == "GET":
-            return RedirectResponse(f"/signin?next={request.url.path}", status_code=303)
-        return _page(request, exc.status_code, exc.text(current_locale()))
+            here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            return RedirectResponse(f"/signin?next={quote(here, safe='/')}", status_code=303)
+        return await _page(request, exc.status_code, exc.text(current_locale()))
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> Response:
@@ -120,7 +144,7 @@ def install(app: FastAPI) -> None:
                            reason=first["reason"])
         if _is_api(request):
             return problem(request, 422, "web.validation_failed", detail, field=first["field"], errors=errors)
-        return _page(request, 422, detail)
+        return await _page(request, 422, detail)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
@@ -131,7 +155,7 @@ def install(app: FastAPI) -> None:
             return problem(request, status, {404: "web.not_found", 405: "web.method_not_allowed"}.get(status,
                                                                                         "web.http_error"),
                            detail)
-        return _page(request, status, detail)
+        return await _page(request, status, detail)
 
     @app.exception_handler(OverflowError)
     @app.exception_handler(DataError)
@@ -141,7 +165,7 @@ def install(app: FastAPI) -> None:
         detail = translate("A number in the request is out of range.")
         if _is_api(request):
             return problem(request, 422, "web.out_of_range", detail)
-        return _page(request, 422, detail)
+        return await _page(request, 422, detail)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:
@@ -151,4 +175,4 @@ def install(app: FastAPI) -> None:
                            if hasattr(request.state, "page_context") else "-")
         if _is_api(request):
             return problem(request, 500, "web.internal_error", detail)
-        return _page(request, 500, detail)
+        return await _page(request, 500, detail)

@@ -95,7 +95,9 @@ class RequestContextMiddleware:
                     headers.append((b"content-security-policy", CSP.encode()))
                 headers.append((b"x-frame-options", b"DENY"))
                 headers.append((b"x-content-type-options", b"nosniff"))
-                headers.append((b"referrer-policy", b"same-origin"))
+                # A page that sets its own (the driver's e-pass link: no-referrer) keeps it.
+                if not any(k.lower() == b"referrer-policy" for k, _ in headers):
+                    headers.append((b"referrer-policy", b"same-origin"))
                 message["headers"] = headers
             await send(message)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from typing import Annotated
 from urllib.parse import urlparse
@@ -13,16 +14,18 @@ from sqlalchemy import func, or_, select, text
 from jiaoguan.accounts.auth import Admin, Anyone, SignedIn, Supervisor
 from jiaoguan.accounts.roles import ROLE_NAMES, Role
 from jiaoguan.kit import audit
-from jiaoguan.kit.audit import AuditRecord
 from jiaoguan.kit.clock import utc_now
 from jiaoguan.kit.errors import NotFound
 from jiaoguan.kit.i18n import N_, current_locale, normalize_locale
 from jiaoguan.kit.outbox import OutboxMessage, requeue
 from jiaoguan.kit.web import Db, UnitOfWorkRoute, render
 from jiaoguan.notify.queries import inbox, mark_read, recent_dev_sms
+from jiaoguan.web import admin_users
+from jiaoguan.web.audit_view import ACTIONS, PAGE_SIZE, AuditFilters, audit_rows, known_actions
 from jiaoguan.web.middleware import LANG_COOKIE, LARGE_COOKIE, YEAR
 
 router = APIRouter(route_class=UnitOfWorkRoute, include_in_schema=False)
+router.include_router(admin_users.router)
 
 
 def _safe_next(value: str | None) -> str:
@@ -69,11 +72,18 @@ def switch_large_font(request: Request, _: Anyone, on: int = 1, next: str = "/")
 
 
 @router.get("/admin/audit")
-def audit_page(request: Request, user: Supervisor, db: Db,
-               page: Annotated[int, Query(ge=1)] = 1) -> Response:
-    rows = db.execute(select(AuditRecord).order_by(AuditRecord.id.desc()).limit(50).offset((page - 1) * 50)
-                      ).scalars().all()
-    return render(request, "web/audit.html", {"rows": rows, "page": page})
+def audit_page(request: Request, user: Supervisor, db: Db, page: Annotated[int, Query(ge=1)] = 1,
+               actor: Annotated[str, Query(max_length=120)] = "", action: Annotated[str, Query(max_length=80)] = "",
+               object: Annotated[str, Query(max_length=140)] = "",
+               day_from: Annotated[dt.date | None, Query(alias="from")] = None,
+               day_to: Annotated[dt.date | None, Query(alias="to")] = None) -> Response:
+    """The audit trail, newest first, filtered by actor (name, role or id), action, object ("type" or "type id")
+    and Beijing date; each action named in the page's language."""
+    filters = AuditFilters(actor, action, object, day_from, day_to)
+    return render(request, "web/audit.html", {
+        "rows": audit_rows(db, filters, page), "page": page, "filters": filters, "query": filters.query(),
+        "actions": known_actions(db), "action_names": ACTIONS, "role_names": ROLE_NAMES,
+        "page_size": PAGE_SIZE})
 
 
 @router.get("/admin/outbox")

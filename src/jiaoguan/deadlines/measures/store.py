@@ -39,8 +39,12 @@ def _canonical(doc: Any) -> str:
     return json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
+_SESSION_KEY = "jiaoguan.deadlines.measures"   # session.info: (transaction, the measures it read)
+
+
 def publish(session: Session, doc: Any) -> tuple[MeasureVersion, bool]:
     """Validate and store one measure document; returns (row, created). Re-loading the same content is a no-op."""
+    session.info.pop(_SESSION_KEY, None)
     measure = parse_measure(doc)
     text = _canonical(doc)
     digest = hashlib.sha256(text.encode()).hexdigest()
@@ -85,14 +89,22 @@ _by_digest: dict[str, Measure] = {}
 
 
 def stored_measures(session: Session) -> list[Measure]:
-    """Every published version; the engine picks, for each date, the ones announced by then."""
+    """Every published version; the engine picks, for each date, the ones announced by then.
+
+    Read once per transaction (a page judging many records asks for them per record); a publish in the same
+    transaction forgets them."""
+    known = session.info.get(_SESSION_KEY)
+    if known is not None and known[0] is session.get_transaction():
+        return list(known[1])
     rows = session.execute(select(MeasureVersion.id, MeasureVersion.sha256).order_by(MeasureVersion.id)).all()
     missing = [vid for vid, digest in rows if digest not in _by_digest]
     if missing:
         for digest, doc in session.execute(select(MeasureVersion.sha256, MeasureVersion.document)
                                            .where(MeasureVersion.id.in_(missing))):
             _by_digest[digest] = _parsed(doc)
-    return [_by_digest[digest] for _, digest in rows]
+    found = tuple(_by_digest[digest] for _, digest in rows)
+    session.info[_SESSION_KEY] = (session.get_transaction(), found)
+    return list(found)
 
 
 def versions(session: Session) -> list[MeasureVersion]:

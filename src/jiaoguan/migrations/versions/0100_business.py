@@ -16,6 +16,9 @@ revision: str = "0100"
 down_revision: str | Sequence[str] | None = "0090"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
+# The open states (business.states.ACTIVE), written out: a migration does not follow later code.
+_OPEN = ("status IN ('submitted', 'accepted', 'in_review', 'correction_requested', 'resubmitted', 'approved', "
+         "'issued')")
 
 
 def upgrade() -> None:
@@ -98,9 +101,17 @@ def upgrade() -> None:
     with op.batch_alter_table('business_application', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_business_application_applicant_person_id'), ['applicant_person_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_business_application_applicant_user_id'), ['applicant_user_id'], unique=False)
-        batch_op.create_index('ix_business_application_assignee', ['assignee_user_id', 'status'], unique=False)
         batch_op.create_index(batch_op.f('ix_business_application_business_code'), ['business_code'], unique=False)
-        batch_op.create_index('ix_business_application_inbox', ['province_code', 'queue_role', 'status', 'priority', 'sla_due'], unique=False)
+        batch_op.create_index("ix_business_application_queue",
+                              ["province_code", "queue_role", "priority", "sla_due", "id", "status"], unique=False,
+                              postgresql_where=sa.text(f"assignee_user_id IS NULL AND {_OPEN}"),
+                              sqlite_where=sa.text(f"assignee_user_id IS NULL AND {_OPEN}"))
+        batch_op.create_index("ix_business_application_assigned",
+                              ["assignee_user_id", "priority", "sla_due", "id", "status"], unique=False,
+                              postgresql_where=sa.text(_OPEN), sqlite_where=sa.text(_OPEN))
+        batch_op.create_index("ix_business_application_open",
+                              ["province_code", "priority", "sla_due", "id", "status"], unique=False,
+                              postgresql_where=sa.text(_OPEN), sqlite_where=sa.text(_OPEN))
         batch_op.create_index(batch_op.f('ix_business_application_plate_no'), ['plate_no'], unique=False)
         batch_op.create_index(batch_op.f('ix_business_application_proxy_user_id'), ['proxy_user_id'], unique=False)
 
@@ -177,9 +188,10 @@ def downgrade() -> None:
     with op.batch_alter_table('business_application', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_business_application_proxy_user_id'))
         batch_op.drop_index(batch_op.f('ix_business_application_plate_no'))
-        batch_op.drop_index('ix_business_application_inbox')
+        batch_op.drop_index("ix_business_application_queue")
+        batch_op.drop_index("ix_business_application_assigned")
+        batch_op.drop_index("ix_business_application_open")
         batch_op.drop_index(batch_op.f('ix_business_application_business_code'))
-        batch_op.drop_index('ix_business_application_assignee')
         batch_op.drop_index(batch_op.f('ix_business_application_applicant_user_id'))
         batch_op.drop_index(batch_op.f('ix_business_application_applicant_person_id'))
 

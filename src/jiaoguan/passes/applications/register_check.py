@@ -158,11 +158,12 @@ def _licence(session: Session, position: int, id_number: str, needed: str | None
     return DriverFacts(position, lic.classes, lic.valid_to, lic.status, ok=len(problems) == before)
 
 
-def check_register(session: Session, s: Subject) -> RegisterCheck:
-    """Check the application against the register and the deadlines engine; never raises for a finding."""
+def check_register(session: Session, s: Subject, measures: tuple[Measure, ...] | None = None) -> RegisterCheck:
+    """Check the application against the register and the deadlines engine; never raises for a finding.
+    `measures`: the published measures, when the caller checks many applications at once."""
     problems: list[FieldProblem] = []
     vehicle = _vehicle(session, s, problems)
-    measures = measures_in_db(session)
+    measures = measures if measures is not None else measures_in_db(session)
     drivers: list[DriverFacts] = []
     needed = NEEDED_CLASS.get(vehicle.vehicle_type) if vehicle is not None else None
     for position, id_number in enumerate(s.drivers):

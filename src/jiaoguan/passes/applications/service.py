@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from jiaoguan.accounts.enterprises import EnterpriseView, enterprise_of
 from jiaoguan.accounts.principal import Principal
+from jiaoguan.deadlines.measures.model import Measure
 from jiaoguan.kit import audit, outbox
 from jiaoguan.kit.calendar_service import load_calendar
 from jiaoguan.kit.clock import today, utc_now
@@ -211,14 +212,15 @@ def subject_of_clean(enterprise_id: int, clean: CleanApplication, *, authorised:
                    authorised)
 
 
-def register_facts(session: Session, app: PassApplication) -> RegisterCheck:
+def register_facts(session: Session, app: PassApplication,
+                   measures: tuple[Measure, ...] | None = None) -> RegisterCheck:
     """The register check of a stored application, as of now: what the issuer sees and what approval needs."""
     drivers = session.execute(select(PassCrewMember.id_number).where(PassCrewMember.application_id == app.id,
                                                                      PassCrewMember.role == "driver")
                               .order_by(PassCrewMember.position)).scalars().all()
     return check_register(session, Subject(app.enterprise_id, app.plate_no, app.plate_colour, app.vin,
                                            tuple(drivers), app.valid_from, app.valid_to,
-                                           authorised=app.authorisation_doc is not None))
+                                           authorised=app.authorisation_doc is not None), measures)
 
 
 def get_application(session: Session, application_id: int, *, lock: bool = False) -> PassApplication:

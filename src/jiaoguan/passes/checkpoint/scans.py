@@ -144,12 +144,17 @@ def ensure_checkpoint(session: Session, code: str, name: str, *, province_code: 
 
 def _insert_scan(session: Session, values: dict[str, Any]) -> bool:
     """Insert unless a scan with this uid is already stored; True when inserted (race-safe)."""
+    return _inserted_scan(session, values) is not None
+
+
+def _inserted_scan(session: Session, values: dict[str, Any]) -> CheckpointScan | None:
+    """The stored scan, or None when a scan with this uid was already stored (race-safe)."""
     insert = pg_insert if is_postgres(session) else sqlite_insert
-    # RETURNING, not rowcount: drivers disagree on the rowcount of a skipped ON CONFLICT insert.
-    inserted = session.execute(insert(CheckpointScan).values(**values)
-                               .on_conflict_do_nothing(index_elements=["scan_uid"])
-                               .returning(CheckpointScan.id)).first()
-    return inserted is not None
+    # RETURNING, not rowcount: drivers disagree on the rowcount of a skipped ON CONFLICT insert. The whole row,
+    # so the answer needs no second statement to read back what was just written.
+    return session.scalars(insert(CheckpointScan).values(**values)
+                           .on_conflict_do_nothing(index_elements=["scan_uid"])
+                           .returning(CheckpointScan)).first()
 
 
 def _scan_by_uid(session: Session, uid: str) -> CheckpointScan | None:
@@ -188,10 +193,11 @@ def verify_online(session: Session, qr: str, *, checkpoint: Checkpoint, lane: st
         check_ms=check_ms if check_ms is not None and 0 < check_ms < 3_600_000 else elapsed,
         source="online", province_code=checkpoint.province_code,
     )
-    inserted = _insert_scan(session, values)
-    if inserted:
-        figures.emit_fact(session, "pass.verified", figures.verified(values, checkpoint.code))
-    return OnlineResult(reason is None, reason, verdict, row, app, _scan_by_uid(session, uid), not inserted)
+    scan = _inserted_scan(session, values)
+    if scan is None:   # a retried request: the scan is stored already
+        return OnlineResult(reason is None, reason, verdict, row, app, _scan_by_uid(session, uid), True)
+    figures.emit_fact(session, "pass.verified", figures.verified(values, checkpoint.code))
+    return OnlineResult(reason is None, reason, verdict, row, app, scan, False)
 
 
 @dataclass(frozen=True)

@@ -13,14 +13,14 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile as StarletteUpload
 
-from jiaoguan.accounts.auth import EnterpriseAgent
+from jiaoguan.accounts.auth import Anyone, EnterpriseAgent
 from jiaoguan.accounts.enterprises import enterprise_of
 from jiaoguan.accounts.principal import Principal
-from jiaoguan.kit.clock import today
+from jiaoguan.kit.clock import today, utc_now
 from jiaoguan.kit.errors import JiaoguanError, NotFound
 from jiaoguan.kit.i18n import N_, translate
 from jiaoguan.kit.ids import find_division, is_county_level
-from jiaoguan.kit.web import Db, UnitOfWorkRoute
+from jiaoguan.kit.web import Db, UnitOfWorkRoute, render
 from jiaoguan.passes.applications import documents
 from jiaoguan.passes.applications import service as apps
 from jiaoguan.passes.applications import service_requests as sr
@@ -29,12 +29,13 @@ from jiaoguan.passes.applications.documents import Document
 from jiaoguan.passes.applications.form import MAX_CREW, ApplicationInput, CrewInput, counties
 from jiaoguan.passes.applications.policy import province_settings
 from jiaoguan.passes.auth import Viewer
+from jiaoguan.passes.issuance import driver_links
 from jiaoguan.passes.issuance.issue import GREEN, GREY, crew_of, qr_svg
 from jiaoguan.passes.issuance.revocation import get_pass
 from jiaoguan.passes.models import PassApplication
 from jiaoguan.passes.service import enterprise_active_plates
 from jiaoguan.passes.states import PassStatus
-from jiaoguan.passes.web.common import page
+from jiaoguan.passes.web.common import page, pass_status, place
 from jiaoguan.registry.queries import vehicles_of_enterprise
 from jiaoguan.registry.vocab import vehicle_type_name
 
@@ -225,9 +226,40 @@ def print_pass(request: Request, pass_no: Annotated[str, Path(pattern=PASS_NO)],
 
 
 @router.get("/passes/pass/{pass_no}/e-pass")
-def e_pass(request: Request, pass_no: Annotated[str, Path(pattern=PASS_NO)], user: Viewer, db: Db) -> Response:
-    """The phone e-pass: the QR large, green while the pass is good, grey otherwise."""
-    return page(request, user, "passes/epass.html", **_pass_context(db, user, pass_no))
+def e_pass(request: Request, pass_no: Annotated[str, Path(pattern=PASS_NO)], user: Viewer, db: Db,
+           notice: str = "") -> Response:
+    """The phone e-pass: the QR large, green while the pass is good, grey otherwise; the agent sends it to the
+    crew from here."""
+    ctx = _pass_context(db, user, pass_no)
+    links = driver_links.links_of(db, ctx["p"].id) if user.role == "enterprise_agent" else []
+    return page(request, user, "passes/epass.html", links=links, notice=notice, now=utc_now(), **ctx)
+
+
+@router.post("/passes/pass/{pass_no}/driver-links")
+def send_driver_links(pass_no: Annotated[str, Path(pattern=PASS_NO)], user: EnterpriseAgent, db: Db) -> Response:
+    sent = driver_links.send_links(db, user, pass_no)
+    return RedirectResponse(f"/passes/pass/{pass_no}/e-pass?notice=sent-{len(sent)}", status_code=303)
+
+
+@router.post("/passes/pass/{pass_no}/driver-links/revoke")
+def revoke_driver_links(pass_no: Annotated[str, Path(pattern=PASS_NO)], user: EnterpriseAgent, db: Db) -> Response:
+    gone = driver_links.revoke_links(db, user, pass_no)
+    return RedirectResponse(f"/passes/pass/{pass_no}/e-pass?notice=revoked-{gone}", status_code=303)
+
+
+@router.get("/e/{token}")
+def driver_e_pass(request: Request, token: Annotated[str, Path(max_length=200)], _: Anyone, db: Db) -> Response:
+    """The e-pass a crew member opens from the SMS link: that pass only, no sign-in, no navigation."""
+    p, app = driver_links.open_link(db, token)
+    settings = province_settings(db, p.province_code)
+    green = p.status == PassStatus.active and p.valid_to >= today()
+    response = render(request, "passes/driver_epass.html", {
+        "p": p, "app": app, "crew": crew_of(db, app.id), "settings": settings, "green": green, "place": place,
+        "qr": qr_svg(p.qr_text, dark="#000000" if green else "#8a8a8a", light="#ffffff", scale=5),
+        "pass_status": pass_status})
+    response.headers.update({"Cache-Control": "no-store", "Referrer-Policy": "no-referrer",
+                             "X-Robots-Tag": "noindex, nofollow"})
+    return response
 
 
 @router.get("/passes/service-requests")

@@ -8,7 +8,8 @@ deadlines engine, the nightly sweep's reminders and the citizen's "My deadlines"
 
 The reminder job (`registry.obligations`, daily) tells the holder by SMS 30, 7 and 1 days before the due
 date (templates in `registry/messages.py`); past the due date it marks the obligation `overdue`, emits
-`registry.obligation_overdue` and applies the configured consequence (`JIAOGUAN_RONGQUE_OVERDUE`: `block`
+`registry.obligation_overdue` (business re-emits it as `business.obligation_overdue`) and applies the
+configured consequence (`JIAOGUAN_RONGQUE_OVERDUE`: `block`
 — the check `no overdue obligation` refuses new business —, `tell` — the province's supervisors get an
 in-app message —, or both, the default). Handing in the certificate closes it (`registry.obligation_closed`).
 """
@@ -34,6 +35,9 @@ from jiaoguan.registry import rules
 from jiaoguan.registry.models import DrivingLicence, Obligation, Person
 
 OBLIGATION_DUE_KEY = "registry.obligation_due"
+# The registry's own names: the business room tells the figures under the shared contract's
+# `business.obligation_*` (it emits opened/closed with the application, and re-emits overdue from its handler
+# of `registry.obligation_overdue`), so the figures count each obligation once.
 OPENED_EVENT = "registry.obligation_opened"
 CLOSED_EVENT = "registry.obligation_closed"
 OVERDUE_EVENT = "registry.obligation_overdue"

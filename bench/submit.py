@@ -1,0 +1,224 @@
+"""Business submissions over HTTP on PostgreSQL with two app workers, against a bare validated POST on the same
+server in the same run; and the seat's inbox page with many applications loaded (issue 11.12).
+
+    .venv/bin/python bench/submit.py --url postgresql://postgres@127.0.0.1:5432/DB [--port 8110]
+                                     [--seconds 15] [--clients 8] [--applications 1000000] [--inbox 200]
+
+Builds its own schema `bench_business` in DB (migrated, the catalogue seeded, a Beijing citizen with a licence
+and device tokens, a seat), starts `uvicorn --workers 2` with the app plus one bare route, and for `--seconds`
+each with `--clients` threads:
+- `bare`: POST /bench/bare — the application's request model validated (Pydantic), no database;
+- `submit`: POST /api/v1/business/applications {"business": "licence_renewal", "submit": true} — the
+  catalogue entry read, the subject found in the register, the overdue-obligation check, the draft written,
+  the workflow's submit (audit, step, outbox message), one commit.
+Then loads `--applications` rows into the table (set-based, 96 % finished history, 4 % open across states,
+six provinces; VACUUM ANALYZE as autovacuum would) and times `--inbox` loads of GET /business/inbox as the seat.
+
+Prints one JSON object: both rates, `ratio` = submit / bare (target >= 0.25), and the inbox page's latency
+(median, p95, max in ms, measured at the client over loopback; target p95 < 50 ms). Shared machine: compare
+ratios, not raw figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT))
+
+import httpx  # noqa: E402
+from sqlalchemy import text  # noqa: E402
+
+from jiaoguan.business.schemas import ApplicationIn  # noqa: E402  (the bare route's body, resolved by name)
+
+SCHEMA = "bench_business"
+
+
+def schema_url(url: str) -> str:
+    return f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{SCHEMA}"
+
+
+def factory():  # type: ignore[no-untyped-def]
+    """The app as served, plus the bare baseline route (validated body, no database)."""
+    from fastapi import Depends
+
+    from jiaoguan.accounts.auth import public
+    from jiaoguan.web.app import create_app
+
+    app = create_app(start_worker=False)
+
+    @app.post("/bench/bare", status_code=201, dependencies=[Depends(public)])
+    def bare(body: ApplicationIn) -> dict[str, str]:
+        return {"business": body.business}
+
+    return app
+
+
+def prepare(url: str, clients: int) -> tuple[list[str], str]:
+    from jiaoguan.kit.db import make_engine
+    from jiaoguan.kit.migrate import upgrade
+
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
+        conn.execute(text(f"CREATE SCHEMA {SCHEMA}"))
+    engine.dispose()
+    upgrade(schema_url(url))
+    os.environ["JIAOGUAN_DATABASE_URL"] = schema_url(url)
+    import datetime as dt
+
+    from jiaoguan.accounts.roles import Role
+    from jiaoguan.accounts.service import create_user, issue_api_token, start_session
+    from jiaoguan.business.catalogue_store import seed
+    from jiaoguan.kit.clock import today
+    from jiaoguan.kit.db import unit_of_work
+    from tests.factories import registry
+
+    with unit_of_work() as session:
+        seed(session)
+        tokens = []
+        for i in range(clients):
+            who = registry.person(session, province="11")
+            registry.licence(session, who, valid_to=today() + dt.timedelta(days=40))
+            user = create_user(session, username=f"bench-citizen-{i}", display_name="bench", role=Role.citizen,
+                               password="bench-business-pw", person_id=who.id, province_code="11")
+            tokens.append(issue_api_token(session, user, "bench"))
+        seat = create_user(session, username="bench-seat", display_name="bench", role=Role.online_seat,
+                           password="bench-business-pw", province_code="11")
+        cookie = start_session(session, seat)
+    return tokens, cookie
+
+
+def load_applications(url: str, n: int) -> float:
+    """`n` applications in one INSERT … SELECT: 96 % finished, 4 % open (states, priorities, due dates)."""
+    from jiaoguan.kit.db import make_engine
+
+    started = time.perf_counter()
+    engine = make_engine(schema_url(url))
+    with engine.begin() as conn:
+        user_id = conn.execute(text("SELECT id FROM app_user WHERE role = 'citizen' LIMIT 1")).scalar_one()
+        definition = conn.execute(text("SELECT definition_json FROM business_application LIMIT 1")).scalar_one()
+        conn.execute(text("""
+            INSERT INTO business_application (province_code, business_code, definition_json, workflow, status,
+                channel, queue_role, applicant_user_id, locale, subject_ref, answers_json, later_materials,
+                emergency, emergency_reason, priority, owner_locked, in_person, in_person_reason, identity_level,
+                identity_status, notice_json, note, created_at, submitted_at, accepted_on, sla_days, sla_due,
+                clock_stops_json, effect_json, delivery_method, delivery_address, delivery_carrier,
+                delivery_tracking, delivery_status, version)
+            SELECT (ARRAY['11','31','44','51','14','42'])[1 + g % 6], 'licence_renewal', :definition, 'standard@1',
+                CASE WHEN g % 100 < 96 THEN (ARRAY['completed','rejected','withdrawn'])[1 + g % 3]
+                     ELSE (ARRAY['submitted','accepted','in_review','correction_requested','resubmitted',
+                                 'approved','issued'])[1 + g % 7] END,
+                'online', 'online_seat', :user_id, 'zh_Hans', '', '{}', '', g % 997 = 0, '',
+                CASE WHEN g % 997 = 0 THEN 0 WHEN g % 389 = 0 THEN 1 ELSE 2 END, false, false, '', 'real_name',
+                'not_needed', '[]', '', now(), now(), current_date - (g % 20), 1, current_date + (g % 9) - 4,
+                '[]', '', 'none', '', '', '', '', 1
+            FROM generate_series(1, :n) AS g"""), {"definition": definition, "user_id": user_id, "n": n})
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("VACUUM ANALYZE business_application"))  # what autovacuum does after a bulk load
+    engine.dispose()
+    return time.perf_counter() - started
+
+
+def start_server(port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    server = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "--factory", "bench.submit:factory", "--port", str(port), "--workers", "2",
+         "--log-level", "warning"], env=env, cwd=str(ROOT))
+    for _ in range(300):
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                return server
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    server.kill()
+    raise SystemExit("the server did not start")
+
+
+def hammer(base: str, path: str, tokens: list[str], seconds: float, body: dict[str, object]) -> dict[str, float]:
+    done: list[int] = [0] * len(tokens)
+    failed: list[int] = [0] * len(tokens)
+    stop = time.perf_counter() + seconds
+
+    def client(i: int) -> None:
+        with httpx.Client(base_url=base, timeout=30, headers={"Authorization": f"Bearer {tokens[i]}"}) as c:
+            while time.perf_counter() < stop:
+                r = c.post(path, json=body)
+                if r.status_code == 201:
+                    done[i] += 1
+                else:
+                    failed[i] += 1
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(len(tokens))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    took = time.perf_counter() - started
+    return {"requests": sum(done), "failed": sum(failed), "per_second": round(sum(done) / took, 1)}
+
+
+def inbox_times(base: str, cookie: str, n: int) -> dict[str, float]:
+    ms: list[float] = []
+    with httpx.Client(base_url=base, timeout=30, cookies={"jg_session": cookie}) as c:
+        c.get("/business/inbox")
+        for _ in range(n):
+            started = time.perf_counter()
+            r = c.get("/business/inbox")
+            ms.append((time.perf_counter() - started) * 1000)
+            if r.status_code != 200:
+                raise SystemExit(f"inbox failed: {r.status_code}")
+    ordered = sorted(ms)
+    return {"n": n, "median": round(statistics.median(ms), 1),
+            "p95": round(ordered[min(n - 1, int(n * 0.95))], 1), "max": round(max(ms), 1)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--url", default=os.environ.get("JIAOGUAN_BENCH_DATABASE_URL", ""))
+    parser.add_argument("--port", type=int, default=8110)
+    parser.add_argument("--seconds", type=float, default=15)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--applications", type=int, default=1_000_000)
+    parser.add_argument("--inbox", type=int, default=200)
+    args = parser.parse_args()
+    if not args.url.startswith("postgresql"):
+        raise SystemExit("give --url postgresql://… (the benchmark is about PostgreSQL with two app workers)")
+    data_dir = Path(f"/tmp/jg-business-bench-{args.port}")
+    data_dir.mkdir(exist_ok=True)
+    env = {**os.environ, "JIAOGUAN_DATABASE_URL": schema_url(args.url), "JIAOGUAN_DATA_DIR": str(data_dir),
+           "JIAOGUAN_RUN_WORKER_IN_PROCESS": "false", "JIAOGUAN_SECRET_KEY": "bench-business-secret",
+           "PYTHONPATH": f"{ROOT / 'src'}:{ROOT}"}
+    os.environ.update({k: env[k] for k in ("JIAOGUAN_DATA_DIR", "JIAOGUAN_SECRET_KEY")})
+    tokens, cookie = prepare(args.url, args.clients)
+    server = start_server(args.port, env)
+    base = f"http://127.0.0.1:{args.port}"
+    body = {"business": "licence_renewal", "submit": True}
+    try:
+        hammer(base, "/bench/bare", tokens, 2, body)  # warm up both workers
+        hammer(base, "/api/v1/business/applications", tokens, 2, body)
+        bare = hammer(base, "/bench/bare", tokens, args.seconds, body)
+        submit = hammer(base, "/api/v1/business/applications", tokens, args.seconds, body)
+        loaded = load_applications(args.url, args.applications)
+        inbox = inbox_times(base, cookie, args.inbox)
+    finally:
+        server.terminate()
+        server.wait(15)
+    print(json.dumps({"bench": "business_submit", "engine": "postgresql", "workers": 2, "clients": args.clients,
+                      "bare_validated_post": bare, "submit": submit,
+                      "ratio": round(submit["per_second"] / bare["per_second"], 3) if bare["per_second"] else None,
+                      "applications_loaded": args.applications, "load_seconds": round(loaded, 1),
+                      "inbox_page_ms": inbox}, indent=1))
+
+
+if __name__ == "__main__":
+    main()
