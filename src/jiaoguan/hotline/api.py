@@ -127,7 +127,8 @@ def open_ticket(body: TicketIn, user: Desk, db: Db) -> TicketOut:
 def list_tickets(user: TicketViewer, db: Db, all: bool = False) -> list[TicketOut]:  # noqa: A002
     rows = (tickets.tickets_of_citizen(db, user) if user.role == Role.citizen
             else tickets.desk_tickets(db, user, open_only=not all))
-    return [_out(db, t) for t in rows]
+    states = tickets.sla_states(db, rows)
+    return [TicketOut.of(t, states[t.id].value) for t in rows]
 
 
 @router.get("/tickets/{ticket_id}", response_model=TicketDetailOut, summary="A ticket with its answers and callbacks")

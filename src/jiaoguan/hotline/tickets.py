@@ -212,10 +212,21 @@ def close(session: Session, ticket_id: int, actor: Principal, resolution: str, *
 
 
 def sla_state(session: Session, t: HotlineTicket, now: dt.datetime | None = None) -> SlaState:
-    s = desk_settings(session, t.province_code)
-    return ticket_state(now=now or utc_now(), due=t.due_at, budget_hours=t.budget_hours, closed_at=t.closed_at,
-                        waiting=t.status == TicketStatus.waiting_caller.value, hours=s.hours,
-                        is_working_day=load_calendar(session).is_working_day)
+    return sla_states(session, [t], now)[t.id]
+
+
+def sla_states(session: Session, rows: list[HotlineTicket], now: dt.datetime | None = None) -> dict[int, SlaState]:
+    """Each ticket's SLA state, the calendar and each province's settings read once for the lot."""
+    at, working_day = now or utc_now(), load_calendar(session).is_working_day
+    settings: dict[str, DeskSettings] = {}
+    out: dict[int, SlaState] = {}
+    for t in rows:
+        s = settings.get(t.province_code) or settings.setdefault(t.province_code,
+                                                                 desk_settings(session, t.province_code))
+        out[t.id] = ticket_state(now=at, due=t.due_at, budget_hours=t.budget_hours, closed_at=t.closed_at,
+                                 waiting=t.status == TicketStatus.waiting_caller.value, hours=s.hours,
+                                 is_working_day=working_day)
+    return out
 
 
 def desk_tickets(session: Session, actor: Principal, *, open_only: bool = True, limit: int = 200
@@ -322,11 +333,12 @@ def sla_summary(session: Session, actor: Principal, *, since: dt.datetime) -> li
     closed: Counter[str] = Counter()
     kept: Counter[str] = Counter()
     open_states: dict[str, Counter[str]] = {k: Counter() for k in TICKET_TYPES}
-    now = utc_now()
-    for t in session.scalars(stmt):
+    rows = list(session.scalars(stmt))
+    states = sla_states(session, [t for t in rows if t.closed_at is None])
+    for t in rows:
         if t.closed_at is not None:
             closed[t.type] += 1
             kept[t.type] += bool(t.sla_kept)
         else:
-            open_states[t.type][sla_state(session, t, now).value] += 1
+            open_states[t.type][states[t.id].value] += 1
     return [SlaRow(k, closed[k], kept[k], dict(open_states[k])) for k in TICKET_TYPES]

@@ -30,7 +30,7 @@ def _desk(request: Request, user: Desk, db: Db, *, q: str = "", error: str = "",
     now = utc_now()
     shown = mask_id_number(q.strip()) if callers.how_asked(q) == "id_number" else q  # never echoed in full
     return page(request, user, "hotline/desk.html", q=shown, found=found, searched=bool(q.strip()), rows=rows,
-                sla={t.id: tickets.sla_state(db, t, now).value for t in rows}, error=error,
+                sla={i: state.value for i, state in tickets.sla_states(db, rows, now).items()}, error=error,
                 form=form or {}, status_code=status_code)
 
 
