@@ -41,3 +41,12 @@ def test_a_sign_in_asked_on_a_page_with_a_query_comes_back_to_it(client) -> None
     assert answer.status_code == 303
     target = parse_qs(urlparse(answer.headers["location"]).query)["next"][0]
     assert unquote(target) == "/passes/issued?q=沪D12345"
+
+
+def test_the_switch_links_never_copy_an_id_number_from_the_query(client) -> None:  # type: ignore[no-untyped-def]
+    """The language and text-size switches keep the query string (issue 9.9), except where it holds an ID number (a
+    hotline or clerk search): copied into links it would reach the history, the logs and the Referer."""
+    page = client.get("/?q=11010519800501003X")
+    assert "11010519800501003X" not in page.text and "next=/" in page.text
+    kept = client.get("/?q=%E5%BC%A0%E4%B8%89")  # a name is kept, as 9.9 asks
+    assert "q%3D%25E5%25BC%25A0%25E4%25B8%2589" in kept.text or "q%3D%E5%BC%A0" in kept.text or "%3Fq%3D" in kept.text

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable, Coroutine
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import unquote_plus
 
 from fastapi import Depends, Request, Response
 from fastapi.routing import APIRoute
@@ -20,6 +21,7 @@ from starlette.concurrency import run_in_threadpool
 from jiaoguan.kit.clock import CHINA_TZ
 from jiaoguan.kit.db import get_sessionmaker
 from jiaoguan.kit.i18n import catalog, current_locale
+from jiaoguan.kit.ids.masking import scrub
 
 PACKAGE_ROOT = Path(__file__).resolve().parents[1]
 
@@ -96,6 +98,20 @@ def _beijing(value: Any, fmt: str = "%Y-%m-%d %H:%M:%S") -> str:
 
 
 templates_env.filters["beijing"] = _beijing
+
+
+def _here(request: Any) -> str:
+    """The page's own address for the language and text-size switches to come back to, with its query kept — unless
+    the query holds an ID number (a hotline or clerk search): that must not be copied into links, where it would
+    reach the history, the logs and the Referer. Such a page comes back without its query."""
+    query = str(request.url.query)
+    unquoted = unquote_plus(query)
+    if query and scrub(unquoted) == unquoted:
+        return f"{request.url.path}?{query}"
+    return str(request.url.path)
+
+
+templates_env.globals["here_of"] = _here
 
 
 ContextProvider = Callable[[Request], dict[str, Any]]
