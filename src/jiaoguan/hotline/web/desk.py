@@ -35,7 +35,13 @@ def _desk(request: Request, user: Desk, db: Db, *, q: str = "", error: str = "",
 
 
 @router.get("/hotline/desk")
-def desk(request: Request, user: Desk, db: Db, q: str = "") -> Response:
+def desk(request: Request, user: Desk, db: Db) -> Response:
+    return _desk(request, user, db)
+
+
+@router.post("/hotline/desk")
+def desk_search(request: Request, user: Desk, db: Db, q: Annotated[str, Form()] = "") -> Response:
+    """Searched by POST: an ID number typed at the desk never lands in a URL (links, logs, history)."""
     return _desk(request, user, db, q=q[:60])
 
 
