@@ -162,7 +162,14 @@ def test_no_single_character_change_yields_a_green_pass(
         return
     forged = qr[:position] + replacement + qr[position + 1 :]
     verdict = verify(forged, store, during)
-    assert not verdict.valid
+    if verdict.valid:
+        # Only a change that leaves the signed bytes as they were may pass: deflate ignores the padding bits after
+        # its last block (seen: position 340 → 'J'), so such a text carries the very same signed pass.
+        def signed(text: str) -> bytes:
+            return zlib.decompress(b45decode(text[len(PREFIX):]))
+
+        assert signed(forged) == signed(qr)
+        return
     # A changed character inside the deflate stream can make it inflate past the cap (seen: position 10000 → '2').
     assert verdict.reason in (R.BAD_BASE45, R.BAD_COMPRESSION, R.PAYLOAD_TOO_LARGE, R.BAD_COSE, R.BAD_SIGNATURE,
                               R.UNKNOWN_KID)
