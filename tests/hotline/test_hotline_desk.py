@@ -209,7 +209,7 @@ def test_an_admin_sets_the_desk_hours_and_the_next_ticket_follows_them(
     assert admin.put("/api/v1/hotline/settings/11", json=body).status_code == 200
     sup = as_user(client, sign_in, staff["supervisor"])
     assert sup.put("/api/v1/hotline/settings/11", json=body).status_code == 403
-    assert sup.get("/api/v1/hotline/settings/11").json()["closes"] == "12:00:00"
+    assert sup.get("/api/v1/hotline/settings/11").json()["closes"] == "12:00"
     c = as_user(client, sign_in, staff["agent"])
     t = _open(c, type="help", caller_name="来电人", caller_phone="13700001111").json()
     # Monday 10:00: 2 h left that morning, 4 h on Tuesday 08:00–12:00 → Tuesday 12:00 Beijing (04:00 UTC)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, PlainSerializer, WithJsonSchema
 
 from jiaoguan.hotline.models import CallbackTask, EmergencyCase, HotlineAnswer, HotlineTicket, TicketNote
 
@@ -211,12 +211,19 @@ class WindowTicketIn(BaseModel):
     hall_office_id: int = Field(description="The hall office (halls room) where the applicant is")
 
 
+# A local clock time as "HH:MM": JSON Schema's "time" format is RFC 3339's, which wants a UTC offset that desk
+# hours (Beijing local time) do not have; schemathesis held the API to it.
+ClockTime = Annotated[dt.time, PlainSerializer(lambda t: t.strftime("%H:%M"), return_type=str),
+                      WithJsonSchema({"type": "string", "pattern": r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$",
+                                      "examples": ["09:00"]})]
+
+
 class DeskSettingsIO(BaseModel):
     """A province's desk hours (local time, working days) and time limits."""
 
     province_code: str = Field(pattern=r"^\d{2}$")
-    opens: dt.time
-    closes: dt.time
+    opens: ClockTime
+    closes: ClockTime
     consultation_hours: float = Field(gt=0, le=400)
     help_hours: float = Field(gt=0, le=400)
     appointment_hours: float = Field(gt=0, le=400)
