@@ -22,8 +22,9 @@ if (window.speechSynthesis) {
 """
 
 
-def _csrf(context: Any) -> str:
-    return next(c["value"] for c in context.cookies() if c["name"] == "jg_csrf")
+def _csrf(page: Any) -> str:
+    """The token the page itself sends (bound to the session, so not the cookie's value)."""
+    return str(page.evaluate("() => JSON.parse(document.body.getAttribute('hx-headers'))['X-CSRF-Token']"))
 
 
 def _fits(page: Any, width: int = 390) -> None:
@@ -44,7 +45,7 @@ def _open_the_hall_now(page: Any) -> tuple[int, str]:
     extra = [{"kind": kind, "weekday": now.weekday(), "opens": hhmm(opens), "closes": hhmm(opens + 60),
               "valid_from": today, "valid_to": today} for kind in ("regular", "weekend")]
     saved = page.request.put(f"/api/v1/halls/offices/{office['id']}/schedule", headers={
-        "X-CSRF-Token": _csrf(page.context)}, data={
+        "X-CSRF-Token": _csrf(page)}, data={
         "hours": schedule["hours"] + extra, "plans": schedule["plans"],
         "rules": {"min_notice_minutes": 0, "checkin_early_minutes": 60}, "generate_days": 1})
     assert saved.ok, saved.text()
