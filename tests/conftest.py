@@ -181,3 +181,19 @@ def sign_in(db: Session) -> Callable[[TestClient, User], TestClient]:
         return c
 
     return _sign_in
+
+
+@pytest.fixture()
+def outbox_cleanup(engine: Engine) -> Iterator[None]:
+    """For tests that commit for real (races on PostgreSQL): the outbox rows they write — messages and domain
+    events — would stay pending for every later test on this database (the event tests and the figures rebuild
+    count them); delete those written meanwhile."""
+    from sqlalchemy import delete, func, select
+
+    from jiaoguan.kit.outbox import OutboxMessage
+
+    with Session(engine) as s:
+        mark = s.scalar(select(func.max(OutboxMessage.id))) or 0
+    yield
+    with Session(engine) as s, s.begin():
+        s.execute(delete(OutboxMessage).where(OutboxMessage.id > mark))

@@ -19,7 +19,7 @@ from tests.factories import business as f
 
 
 @pytest.mark.postgres_only("a lost update race needs two writers (SQLite has one)")
-def test_two_seats_accepting_the_same_case_at_once_move_it_once(engine: Engine, clock) -> None:  # type: ignore[no-untyped-def]
+def test_two_seats_accepting_the_same_case_at_once_move_it_once(engine: Engine, clock, outbox_cleanup) -> None:  # type: ignore[no-untyped-def]
     with Session(engine) as s:  # committed for real: the two seats work in transactions of their own
         seeded = seed(s)["added"] > 0
         who = f.citizen(s, expiry=dt.date(2022, 6, 30), province="65")

@@ -244,7 +244,7 @@ def test_each_role_over_http_is_admitted_to_the_case_actions_or_refused(
 
 
 @pytest.mark.postgres_only("two transactions racing for one row need a second writer")
-def test_two_clerks_accepting_one_case_at_once_leave_exactly_one_owner(engine: Engine) -> None:
+def test_two_clerks_accepting_one_case_at_once_leave_exactly_one_owner(engine: Engine, outbox_cleanup: None) -> None:
     from jiaoguan.accounts.service import create_user, principal_of
     from jiaoguan.hotline import emergency
 

@@ -101,8 +101,9 @@ def update_business(session: Session, code: str, raw: dict[str, object]) -> Busi
         raise BusinessUnknown()
     problems: list[Problem] = []
     spec = parse_business({**raw, "code": code}, 1, problems)
-    clash = session.execute(select(BusinessType.code).where(BusinessType.number == raw.get("number"),
-                                                            BusinessType.code != code)).first()
+    # The parsed number, an int: the form sends text, and PostgreSQL will not compare an integer with it.
+    clash = spec is not None and session.execute(select(BusinessType.code).where(
+        BusinessType.number == spec.number, BusinessType.code != code)).first()
     if clash:
         problems.append(Problem(1, "number", N_("The number %(value)s is used twice."), {"value": raw.get("number")}))
     if problems or spec is None:
