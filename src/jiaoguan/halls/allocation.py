@@ -197,13 +197,19 @@ class Standing:
 
 
 @dataclass(frozen=True)
-class DayAllocation:
+class AllocationFacts:
+    """What is published of a day's allocation (no names)."""
+
     rule: str
     capacity: int
     closes_on: dt.date
     seed: str | None
     run_at: dt.datetime | None
     allocated: int
+
+
+@dataclass(frozen=True)
+class DayAllocation(AllocationFacts):
     standings: list[Standing]
 
 

@@ -26,6 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from jiaoguan.accounts.principal import Principal
+from jiaoguan.accounts.service import principals_by_id
 from jiaoguan.halls.errors import (
     Banned,
     DailyCapReached,
@@ -41,6 +42,7 @@ from jiaoguan.halls.errors import (
 )
 from jiaoguan.halls.models import Booking, Exemption, HallOffice, PersonDay, Slot
 from jiaoguan.halls.offices import hall_office
+from jiaoguan.halls.proxy import principal_person
 from jiaoguan.halls.schedule import hhmm
 from jiaoguan.halls.slots import SlotView, give_back, local_start, slot_view, take_place
 from jiaoguan.halls.states import BOOKING, TAKING, BookingStatus
@@ -57,11 +59,11 @@ ELDERLY_AGE = 70
 
 
 @dataclass(frozen=True)
-class BookingView:
+class BookingFacts:
+    """What anyone allowed to see a booking sees (the API's answer adds to it; `BookingView` too)."""
+
     id: int
     slot_id: int
-    hall_office_id: int
-    person_id: int
     business_group: str
     day: dt.date
     start: str
@@ -74,9 +76,29 @@ class BookingView:
     version: int
 
 
+@dataclass(frozen=True)
+class BookingView(BookingFacts):
+    hall_office_id: int
+    person_id: int
+    booked_by: int | None
+
+    @property
+    def by_proxy(self) -> bool:
+        """代办: booked by someone the person authorised (every view of the booking says so)."""
+        return self.channel == Channel.proxy
+
+
 def view(b: Booking) -> BookingView:
-    return BookingView(b.id, b.slot_id, b.hall_office_id, b.person_id, b.business_group, b.day, hhmm(b.start_min),
-                       hhmm(b.end_min), b.status, b.channel, b.lane, b.hold_expires_at, b.checkin_code, b.version)
+    return BookingView(b.id, b.slot_id, b.business_group, b.day, hhmm(b.start_min), hhmm(b.end_min), b.status,
+                       b.channel, b.lane, b.hold_expires_at, b.checkin_code, b.version, b.hall_office_id,
+                       b.person_id, b.booked_by)
+
+
+def proxy_names(session: Session, views: list[BookingView]) -> dict[int, str]:
+    """The proxy's name for each booking made by proxy (booking id → name), for the views that say "代办 by …"."""
+    by = {v.id: v.booked_by for v in views if v.by_proxy and v.booked_by is not None}
+    people = principals_by_id(session, by.values())
+    return {bid: people[uid].display_name for bid, uid in by.items() if uid in people}
 
 
 def open_slots(session: Session, *, office_id: int, business_group: str, day: dt.date) -> list[SlotView]:
@@ -285,6 +307,9 @@ def confirm(session: Session, booking_id: int, *, actor: Principal | None, expec
         raise HoldExpired()
     if b.status == BookingStatus.expired:
         raise HoldExpired()
+    if actor is not None and b.channel == Channel.proxy and actor.role == "citizen" and actor.person_id != b.person_id:
+        # The authority may have been revoked or run out while the time was held.
+        principal_person(session, actor, b.business_group, person_id=b.person_id)
     BOOKING.apply(session, b, "confirm", role=role, expected_version=expected_version)
     b.hold_expires_at = None
     session.flush()

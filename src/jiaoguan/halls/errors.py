@@ -95,3 +95,8 @@ class AlreadyAllocated(Conflict):
 class UnknownPerson(NotFound):
     code = "halls.unknown_person"
     message = N_("No person with this ID number is registered.")
+
+
+class ProxyNotAuthorised(Forbidden):
+    code = "halls.proxy_not_authorised"
+    message = N_("You may book for this person only with their authorisation (代办) for this business, valid today.")

@@ -13,7 +13,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from jiaoguan.accounts.auth import Anyone
 from jiaoguan.accounts.principal import Principal
-from jiaoguan.halls import allocation, booking, offices, queue, slots
+from jiaoguan.halls import allocation, booking, offices, proxy, queue, slots
 from jiaoguan.halls.auth import Booker, Clerk, HallSupervisor, ScheduleAdmin
 from jiaoguan.halls.errors import InvalidSchedule, NotFoundHere
 from jiaoguan.halls.offices import HallOfficeView
@@ -80,15 +80,18 @@ def book_page(request: Request, user: Booker, db: Db, office: int | None = None,
             fair = allocation.day_allocation(db, office, group, day)
         except JiaoguanError:
             fair = None
+    acting = [a for a in proxy.acting_for(db, user) if group in a.groups] if user.role == "citizen" and group else []
     return page(request, user, "halls/book.html", offices=all_offices, office=office, group=group, day=day,
+                acting=acting,
                 days=days, slots=free, key=secrets.token_urlsafe(16), error=error, fair=fair,
                 chosen=offices.hall_office(db, office) if office else None)
 
 
 @router.post("/halls/book")
 def book_hold(user: Booker, db: Db, slot_id: Annotated[int, Form()], key: Annotated[str, Form()],
-              id_number: Annotated[str, Form()] = "") -> Response:
-    person_id, channel = who_and_how(db, user, id_number or None)
+              id_number: Annotated[str, Form()] = "", on_behalf_of: Annotated[str, Form()] = "") -> Response:
+    person_id, channel = who_and_how(db, user, id_number or None, business_group=slots.group_of_slot(db, slot_id),
+                                     on_behalf_of=int(on_behalf_of) if on_behalf_of.isdigit() else None)
     held = booking.book(db, slot_id=slot_id, person_id=person_id, actor=user, channel=channel, idempotency_key=key,
                         hold=True)
     return RedirectResponse(f"/halls/bookings/{held.id}", status_code=303)
@@ -97,7 +100,7 @@ def book_hold(user: Booker, db: Db, slot_id: Annotated[int, Form()], key: Annota
 @router.post("/halls/place-request")
 def place_request(user: Booker, db: Db, office: Annotated[int, Form()], day: Annotated[dt.date, Form()],
                   accepted_on: Annotated[dt.date, Form()]) -> Response:
-    person_id, channel = who_and_how(db, user, None)
+    person_id, channel = who_and_how(db, user, None, business_group="exam")
     allocation.request_place(db, office_id=office, business_group="exam", day=day, person_id=person_id,
                              accepted_on=accepted_on, actor=user, channel=channel)
     return RedirectResponse(f"/halls/book?office={office}&group=exam&day={day}", status_code=303)
@@ -107,7 +110,8 @@ def place_request(user: Booker, db: Db, office: Annotated[int, Form()], day: Ann
 def booking_page(request: Request, booking_id: int, user: Booker, db: Db) -> Response:
     b = booking.get_booking(db, booking_id)
     booking.ensure_may_see(user, b)
-    return page(request, user, "halls/booking.html", b=booking.view(b),
+    v = booking.view(b)
+    return page(request, user, "halls/booking.html", b=v, proxy_name=booking.proxy_names(db, [v]).get(v.id, ""),
                 office=offices.hall_office(db, b.hall_office_id))
 
 
@@ -127,7 +131,7 @@ def booking_cancel(booking_id: int, user: Booker, db: Db) -> Response:
 def my_bookings(request: Request, user: Booker, db: Db) -> Response:
     rows = booking.bookings_of_person(db, user.person_id, booked_by=user.id) if user.person_id else []
     names = {o.id: o.name for o in offices.hall_offices(db)}
-    return page(request, user, "halls/mine.html", rows=rows, names=names)
+    return page(request, user, "halls/mine.html", rows=rows, names=names, proxies=booking.proxy_names(db, rows))
 
 
 # --- the kiosk (自助终端) and the display board -------------------------------------------------------------------
@@ -242,9 +246,10 @@ def hall_page(request: Request, user: HallSupervisor, db: Db, office: int | None
     by_lane: dict[str, list[queue.TicketView]] = {}
     for t in waiting:
         by_lane.setdefault(t.lane, []).append(t)
+    todays = [booking.view(b) for b in booking.office_bookings(db, hall.id, today())]
     return page(request, user, "halls/hall.html", hall=hall, choices=choices, windows=queue.window_states(db, hall.id),
-                by_lane=by_lane, mean=queue.mean_service_seconds(db, hall.id),
-                bookings=booking.office_bookings(db, hall.id, today()))
+                by_lane=by_lane, mean=queue.mean_service_seconds(db, hall.id), bookings=todays,
+                proxies=booking.proxy_names(db, todays))
 
 
 # --- the admin's schedule editor --------------------------------------------------------------------------------

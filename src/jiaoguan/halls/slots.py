@@ -16,7 +16,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
-from jiaoguan.halls.errors import InvalidSchedule
+from jiaoguan.halls.errors import InvalidSchedule, NotFoundHere
 from jiaoguan.halls.models import Blackout, Booking, HallOffice, Slot
 from jiaoguan.halls.offices import hall_office, hall_office_row, hours_rules, plans
 from jiaoguan.halls.schedule import cut_slots, hhmm, periods_on
@@ -208,3 +208,11 @@ def _free_slot_after(session: Session, b: Booking, horizon: dt.date) -> Slot | N
         if take_place(session, slot_id, scarce=b.scarce):
             return session.get(Slot, slot_id)
     return None
+
+
+def group_of_slot(session: Session, slot_id: int) -> str:
+    """The business group of a slot (who may book it depends on it: a proxy's authority covers groups)."""
+    slot = session.get(Slot, slot_id)
+    if slot is None:
+        raise NotFoundHere()
+    return slot.business_group
