@@ -42,6 +42,7 @@ from jiaoguan.halls.schemas import (
     PlaceRequestOut,
     PlanIn,
     RescheduleIn,
+    RulesIn,
     ScheduleIn,
     ScheduleOut,
     SlotOut,
@@ -235,7 +236,8 @@ def hall_view(office_id: int, user: HallSupervisor, db: Db) -> HallOut:
 
 
 def _schedule(db: Db, office_id: int, made: int) -> ScheduleOut:
-    return ScheduleOut(office_id=office_id, slots_made=made, hours=[
+    rules = RulesIn(**offices.booking_rules(db, office_id))
+    return ScheduleOut(office_id=office_id, slots_made=made, rules=rules, hours=[
         HoursIn(kind=r.kind, weekday=r.weekday, opens=hhmm(r.open_min), closes=hhmm(r.close_min),
                 valid_from=r.valid_from, valid_to=r.valid_to) for r in offices.hours_rules(db, office_id)],
         plans=[PlanIn(business_group=p.business_group, slot_minutes=p.slot_minutes, capacity=p.capacity,

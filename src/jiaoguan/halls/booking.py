@@ -146,17 +146,20 @@ def move_person_day(session: Session, person_id: int, old: dt.date, new: dt.date
                     .values(taken=PersonDay.taken + 1).execution_options(synchronize_session=False))
 
 
-def exemption_of(session: Session, person_id: int, channel: str) -> str | None:
-    """Why the no-show ban does not apply, or None: booked by the hotline, over 70, a recorded exemption."""
-    if channel == Channel.hotline:
+def exemption_of(session: Session, person_id: int, channel: str, office: HallOffice | None = None) -> str | None:
+    """Why the no-show ban does not apply, or None: booked by the hotline, over 70, a recorded exemption.
+    With an office, its rules say which of these it grants (and from what age); without, all of them (the
+    assisted lane asks so)."""
+    if channel == Channel.hotline and (office is None or office.exempt_hotline):
         return "hotline"
     row = session.get(Exemption, person_id)
-    if row is not None:
+    if row is not None and (office is None or office.exempt_disabled or row.reason != "disabled"):
         return row.reason
-    person = person_of(session, person_id)
+    from_age = ELDERLY_AGE if office is None else office.exempt_elderly_age
+    person = person_of(session, person_id) if from_age > 0 else None
     if person is not None:
         birth = check_id_number(person.id_number).birth_date if len(person.id_number) == 18 else None
-        if birth is not None and _age(birth, today()) >= ELDERLY_AGE:
+        if birth is not None and _age(birth, today()) >= from_age:
             return "elderly"
     return None
 
@@ -255,7 +258,7 @@ def _check_bookable(session: Session, slot: Slot, office: HallOffice, person_id:
             slot.starts_at < now + dt.timedelta(minutes=office.min_notice_minutes)
             or slot.day > today() + dt.timedelta(days=office.horizon_days)):
         raise OutsideHorizon(notice=office.min_notice_minutes, days=office.horizon_days)
-    if exemption_of(session, person_id, channel) is None:
+    if exemption_of(session, person_id, channel, office) is None:
         ban = ban_of(session, person_id, office)
         if ban is not None:
             raise Banned(count=ban[0], until=ban[1].isoformat())
@@ -387,7 +390,8 @@ def mark_no_shows(session: Session) -> int:
         code = hall_office(session, b.hall_office_id).code
         BOOKING.apply(session, b, "no_show", role="system", province_code=b.province_code, payload={
             "province": b.province_code, "day": b.day.isoformat(), "office": code, "person": str(b.person_id),
-            "business_group": b.business_group, "exempt": exemption_of(session, b.person_id, b.channel) is not None})
+            "business_group": b.business_group,
+            "exempt": exemption_of(session, b.person_id, b.channel, office) is not None})
         done += 1
     return done
 

@@ -8,7 +8,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from jiaoguan.accounts.offices import OfficeView, office_of, offices_by_id
-from jiaoguan.halls.errors import InvalidSchedule, NotFoundHere
+from jiaoguan.halls import rules
+from jiaoguan.halls.errors import InvalidRules, InvalidSchedule, NotFoundHere
 from jiaoguan.halls.models import HallOffice, HallWindow, OpeningHours, SlotPlan
 from jiaoguan.halls.schedule import HOURS_KINDS, HoursRule
 from jiaoguan.halls.vocab import GROUPS, Allocation, Lane, OfficeKind
@@ -82,17 +83,30 @@ def ensure_hall_office(session: Session, office_id: int, *, kind: str = OfficeKi
     return row
 
 
-def configure_office(session: Session, hall_office_id: int, **rules: int) -> HallOffice:
-    """Booking rules: horizon_days, min_notice_minutes, hold_minutes, person_daily_cap, no_show_* …"""
+def booking_rules(session: Session, hall_office_id: int) -> dict[str, int | bool]:
+    """The office's booking rules (`halls.rules.RULES` and the exemption switches) as they stand."""
     row = hall_office_row(session, hall_office_id)
-    for name, value in rules.items():
-        if not hasattr(HallOffice, name) or name in {"id", "office_id", "kind", "address", "phone", "province_code"}:
-            raise InvalidSchedule(problem=name)
-        if int(value) < 0:
-            raise InvalidSchedule(problem=name)
-        setattr(row, name, int(value))
+    return {name: getattr(row, name) for name in (*rules.BY_NAME, *rules.SWITCHES)}
+
+
+def configure_office(session: Session, hall_office_id: int, **changes: int | bool) -> HallOffice:
+    """Set some booking rules; the whole set is checked after the change (`halls.rules`), every problem named."""
+    row = hall_office_row(session, hall_office_id)
+    unknown = [n for n in changes if n not in rules.BY_NAME and n not in rules.SWITCHES]
+    if unknown:
+        raise InvalidSchedule(problem=", ".join(unknown))
+    before = booking_rules(session, hall_office_id)
+    after = {**before, **changes}
+    problems = rules.problems(after)
+    if problems:
+        raise InvalidRules(problems)
+    changed = {k: v for k, v in after.items() if before[k] != v}
+    for name, value in changed.items():
+        setattr(row, name, value)
     session.flush()
-    audit.record(session, "halls.office_rules", "hall_office", row.id, ", ".join(f"{k}={v}" for k, v in rules.items()))
+    if changed:
+        audit.record(session, "halls.office_rules", "hall_office", row.id,
+                     ", ".join(f"{k} {before[k]}→{v}" for k, v in changed.items()))
     return row
 
 

@@ -10,12 +10,13 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from jiaoguan.accounts.auth import Anyone
 from jiaoguan.accounts.principal import Principal
-from jiaoguan.halls import allocation, booking, offices, proxy, queue, slots
+from jiaoguan.halls import allocation, booking, offices, proxy, queue, rules, slots
 from jiaoguan.halls.auth import Booker, Clerk, HallSupervisor, ScheduleAdmin
-from jiaoguan.halls.errors import InvalidSchedule, NotFoundHere
+from jiaoguan.halls.errors import InvalidRules, InvalidSchedule, NotFoundHere
 from jiaoguan.halls.offices import HallOfficeView
 from jiaoguan.halls.people import person_by_id_number, who_and_how
 from jiaoguan.halls.qr import code_from_scan
@@ -24,7 +25,7 @@ from jiaoguan.halls.states import BOOKING, TICKET
 from jiaoguan.halls.vocab import ALLOCATIONS, CHANNELS, GROUPS, KIOSK_GROUPS, LANES, WEEKDAYS, diversion_hint
 from jiaoguan.kit.clock import today
 from jiaoguan.kit.errors import JiaoguanError
-from jiaoguan.kit.i18n import translate
+from jiaoguan.kit.i18n import current_locale, translate
 from jiaoguan.kit.web import Db, UnitOfWorkRoute, render
 
 router = APIRouter(route_class=UnitOfWorkRoute, include_in_schema=False)
@@ -258,10 +259,43 @@ def hall_page(request: Request, user: HallSupervisor, db: Db, office: int | None
 def schedule_page(request: Request, user: ScheduleAdmin, db: Db, office: int | None = None,
                   notice: str = "") -> Response:
     hall = _office_for(db, user, office)
-    return page(request, user, "halls/schedule.html", hall=hall, choices=offices.hall_offices(db), notice=notice,
-                hours=offices.hours_rules(db, hall.id) if hall else [],
-                plans=offices.plans(db, hall.id) if hall else [],
-                kinds=HOURS_KINDS, allocations=ALLOCATIONS, today=today())
+    return _schedule_page(request, user, db, hall, notice=notice)
+
+
+def _schedule_page(request: Request, user: Principal, db: Db, hall: HallOfficeView | None, *, notice: str = "",
+                   typed: dict[str, Any] | None = None, errors: dict[str, str] | None = None) -> Response:
+    response = page(request, user, "halls/schedule.html", hall=hall, choices=offices.hall_offices(db), notice=notice,
+                    hours=offices.hours_rules(db, hall.id) if hall else [],
+                    plans=offices.plans(db, hall.id) if hall else [],
+                    kinds=HOURS_KINDS, allocations=ALLOCATIONS, today=today(), rule_specs=rules.RULES,
+                    switches=rules.SWITCHES, errors=errors or {},
+                    rule_values=typed or (offices.booking_rules(db, hall.id) if hall else {}))
+    if errors:
+        response.status_code = 422
+    return response
+
+
+@router.post("/halls/schedule/{office_id}/rules")
+async def schedule_rules(request: Request, office_id: int, user: ScheduleAdmin, db: Db) -> Response:
+    """The booking rules form: every problem shown beside its rule, the typed values kept; "every office" sets
+    the same rules for all of them (each office's row, so a later change to one office overrides it there)."""
+    form = {k: str(v) for k, v in (await request.form()).items()}
+    typed, problems = rules.parse_form(form)
+    targets = [o.id for o in offices.hall_offices(db)] if form.get("all_offices") else [office_id]
+
+    def save() -> Response:
+        hall = offices.hall_office(db, office_id)
+        try:
+            if problems:
+                raise InvalidRules(problems)
+            with db.begin_nested():
+                for target in targets:
+                    offices.configure_office(db, target, **typed)
+        except InvalidRules as refused:
+            return _schedule_page(request, user, db, hall, typed=typed, errors=refused.by_rule(current_locale()))
+        return RedirectResponse(f"/halls/schedule?office={office_id}&notice=rules-{len(targets)}", status_code=303)
+
+    return await run_in_threadpool(save)
 
 
 @router.post("/halls/schedule/{office_id}/hours")
@@ -278,8 +312,6 @@ async def schedule_hours(request: Request, office_id: int, user: ScheduleAdmin, 
         rules.append(HoursRule(str(form.get(f"kind_{i}", "regular")), int(weekday) if weekday.isdigit() else -1,
                                _minutes(opens), _minutes(closes),
                                _date(start), _date(end)))
-    from starlette.concurrency import run_in_threadpool
-
     def save() -> int:
         offices.set_hours(db, office_id, rules)
         return slots.generate(db, office_id, today(), today() + dt.timedelta(days=14))

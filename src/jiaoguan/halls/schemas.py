@@ -100,18 +100,23 @@ class PlanIn(BaseModel):
 
 
 class RulesIn(BaseModel):
-    """An office's booking rules; those left out stay as they are."""
+    """An office's booking rules; those left out stay as they are. Bounds and the checks between rules are
+    `halls.rules` (one place for the page, the API and the service): a problem answers 422 `halls.invalid_rules`
+    naming every rule at fault."""
 
-    horizon_days: int | None = Field(default=None, ge=0, le=90)
-    min_notice_minutes: int | None = Field(default=None, ge=0, le=7 * 24 * 60)
-    hold_minutes: int | None = Field(default=None, ge=1, le=60)
-    person_daily_cap: int | None = Field(default=None, ge=1, le=10)
-    cancel_notice_minutes: int | None = Field(default=None, ge=0, le=7 * 24 * 60)
-    checkin_early_minutes: int | None = Field(default=None, ge=0, le=24 * 60)
-    checkin_late_minutes: int | None = Field(default=None, ge=0, le=24 * 60)
-    no_show_limit: int | None = Field(default=None, ge=0, le=100)
-    no_show_window_days: int | None = Field(default=None, ge=1, le=3650)
-    no_show_ban_days: int | None = Field(default=None, ge=0, le=3650)
+    horizon_days: int | None = None
+    min_notice_minutes: int | None = None
+    hold_minutes: int | None = None
+    person_daily_cap: int | None = None
+    cancel_notice_minutes: int | None = None
+    checkin_early_minutes: int | None = None
+    checkin_late_minutes: int | None = None
+    no_show_limit: int | None = None
+    no_show_window_days: int | None = None
+    no_show_ban_days: int | None = None
+    exempt_elderly_age: int | None = None
+    exempt_disabled: bool | None = None
+    exempt_hotline: bool | None = None
 
 
 class ScheduleIn(BaseModel):
@@ -125,6 +130,7 @@ class ScheduleOut(BaseModel):
     office_id: int
     hours: list[HoursIn]
     plans: list[PlanIn]
+    rules: RulesIn
     slots_made: int
 
 
