@@ -22,7 +22,16 @@ from jiaoguan.halls.people import person_by_id_number, who_and_how
 from jiaoguan.halls.qr import code_from_scan
 from jiaoguan.halls.schedule import HOURS_KINDS, HoursRule, hhmm, parse_hhmm
 from jiaoguan.halls.states import BOOKING, TICKET
-from jiaoguan.halls.vocab import ALLOCATIONS, CHANNELS, GROUPS, KIOSK_GROUPS, LANES, WEEKDAYS, diversion_hint
+from jiaoguan.halls.vocab import (
+    ALLOCATIONS,
+    CHANNELS,
+    GROUPS,
+    HOURS_KIND_NAMES,
+    KIOSK_GROUPS,
+    LANES,
+    WEEKDAYS,
+    diversion_hint,
+)
 from jiaoguan.kit.clock import today
 from jiaoguan.kit.errors import JiaoguanError
 from jiaoguan.kit.i18n import current_locale, translate
@@ -267,8 +276,8 @@ def _schedule_page(request: Request, user: Principal, db: Db, hall: HallOfficeVi
     response = page(request, user, "halls/schedule.html", hall=hall, choices=offices.hall_offices(db), notice=notice,
                     hours=offices.hours_rules(db, hall.id) if hall else [],
                     plans=offices.plans(db, hall.id) if hall else [],
-                    kinds=HOURS_KINDS, allocations=ALLOCATIONS, today=today(), rule_specs=rules.RULES,
-                    switches=rules.SWITCHES, errors=errors or {},
+                    kinds=HOURS_KINDS, kind_names=HOURS_KIND_NAMES, allocations=ALLOCATIONS, today=today(),
+                    rule_specs=rules.RULES, switches=rules.SWITCHES, errors=errors or {},
                     rule_values=typed or (offices.booking_rules(db, hall.id) if hall else {}))
     if errors:
         response.status_code = 422
