@@ -96,9 +96,14 @@ def test_an_authority_that_does_not_cover_the_business_is_refused(
     refused = client.post(f"{API}/bookings", json={"slot_id": _slot(db, hall, 600), "idempotency_key": "proxy-veh-1",
                                                    "on_behalf_of": parent.id})
     assert refused.status_code == 403 and refused.json()["code"] == "halls.proxy_not_authorised"
-    licence = client.post(f"{API}/bookings", json={"slot_id": _slot(db, hall, 600, "licence"),
-                                                   "idempotency_key": "proxy-lic-1", "on_behalf_of": parent.id})
-    assert licence.status_code == 201 and licence.json()["by_proxy"] is True
+    form = client.post("/halls/book", data={"slot_id": _slot(db, hall, 600, "licence"), "key": "proxy-lic-form",
+                                            "on_behalf_of": str(parent.id)}, follow_redirects=False)
+    assert form.status_code == 303, form.text                          # the page's "Book for" choice
+    held = client.get(form.headers["location"])
+    assert held.status_code == 200 and 'id="by-proxy"' in held.text
+    refused = client.post("/halls/book", data={"slot_id": _slot(db, hall, 630), "key": "proxy-veh-form",
+                                               "on_behalf_of": str(parent.id)})
+    assert refused.status_code == 403
     # A business that does not allow a proxy (licence_lost) covers nothing even when chosen.
     assert "book-for" not in client.get(f"/halls/book?office={hall.id}&group=vehicle&day=2022-05-10").text
 
