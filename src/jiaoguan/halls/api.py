@@ -78,7 +78,7 @@ def list_slots(office_id: int, user: Anyone, db: Db, group: str = "vehicle", day
 @router.post("/halls/bookings", status_code=201, response_model=BookingOut)
 def create_booking(body: BookingIn, user: Booker, db: Db) -> BookingOut:
     """Hold (default) or book a slot. The idempotency key makes a retry return the first booking."""
-    person_id, channel = who_and_how(db, user, body.id_number, business_group=slots.group_of_slot(db, body.slot_id),
+    person_id, channel = who_and_how(db, user, body.id_number, slot_id=body.slot_id,
                                      on_behalf_of=body.on_behalf_of)
     made = booking.book(db, slot_id=body.slot_id, person_id=person_id, actor=user, channel=channel,
                         idempotency_key=body.idempotency_key, hold=body.hold, scarce=body.scarce)

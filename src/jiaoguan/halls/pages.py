@@ -100,7 +100,7 @@ def book_page(request: Request, user: Booker, db: Db, office: int | None = None,
 @router.post("/halls/book")
 def book_hold(user: Booker, db: Db, slot_id: Annotated[int, Form()], key: Annotated[str, Form()],
               id_number: Annotated[str, Form()] = "", on_behalf_of: Annotated[str, Form()] = "") -> Response:
-    person_id, channel = who_and_how(db, user, id_number or None, business_group=slots.group_of_slot(db, slot_id),
+    person_id, channel = who_and_how(db, user, id_number or None, slot_id=slot_id,
                                      on_behalf_of=int(on_behalf_of) if on_behalf_of.isdigit() else None)
     held = booking.book(db, slot_id=slot_id, person_id=person_id, actor=user, channel=channel, idempotency_key=key,
                         hold=True)
