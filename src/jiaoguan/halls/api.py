@@ -11,7 +11,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response, StreamingResponse
-from pydantic import TypeAdapter
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -55,7 +54,6 @@ from jiaoguan.halls.schemas import (
 from jiaoguan.kit.clock import today
 from jiaoguan.kit.web import Db, UnitOfWorkRoute
 
-BOARD_JSON = TypeAdapter(BoardOut)
 router = APIRouter(route_class=UnitOfWorkRoute, tags=["halls"])
 SVG: dict[int | str, dict[str, Any]] = {200: {"content": {"image/svg+xml": {}}, "description": "The check-in QR code"}}
 SSE: dict[int | str, dict[str, Any]] = {
@@ -193,7 +191,7 @@ def _board_json(session: Session, office_id: int) -> tuple[str, str]:
     """One read of the board in a short transaction of its own (the stream holds no connection between reads)."""
     try:
         state = queue.board(session, office_id)
-        return state.stamp, BOARD_JSON.dump_json(state).decode()
+        return state.stamp, state.model_dump_json()
     finally:
         session.commit()
 

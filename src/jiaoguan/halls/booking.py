@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from dataclasses import dataclass
 
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -46,6 +45,7 @@ from jiaoguan.halls.proxy import principal_person
 from jiaoguan.halls.schedule import hhmm
 from jiaoguan.halls.slots import SlotView, give_back, local_start, slot_view, take_place
 from jiaoguan.halls.states import BOOKING, TAKING, BookingStatus
+from jiaoguan.halls.view import View
 from jiaoguan.halls.vocab import Allocation, Channel, Lane
 from jiaoguan.kit import audit, events
 from jiaoguan.kit.clock import CHINA_TZ, today, utc_now
@@ -58,8 +58,7 @@ STAFF_CHANNELS = (Channel.hotline, Channel.clerk, Channel.business)
 ELDERLY_AGE = 70
 
 
-@dataclass(frozen=True)
-class BookingFacts:
+class BookingFacts(View):
     """What anyone allowed to see a booking sees (the API's answer adds to it; `BookingView` too)."""
 
     id: int
@@ -76,7 +75,6 @@ class BookingFacts:
     version: int
 
 
-@dataclass(frozen=True)
 class BookingView(BookingFacts):
     hall_office_id: int
     person_id: int
@@ -89,9 +87,10 @@ class BookingView(BookingFacts):
 
 
 def view(b: Booking) -> BookingView:
-    return BookingView(b.id, b.slot_id, b.business_group, b.day, hhmm(b.start_min), hhmm(b.end_min), b.status,
-                       b.channel, b.lane, b.hold_expires_at, b.checkin_code, b.version, b.hall_office_id,
-                       b.person_id, b.booked_by)
+    return BookingView(id=b.id, slot_id=b.slot_id, business_group=b.business_group, day=b.day, start=hhmm(b.start_min),
+                       end=hhmm(b.end_min), status=b.status, channel=b.channel, lane=b.lane,
+                       hold_expires_at=b.hold_expires_at, checkin_code=b.checkin_code, version=b.version,
+                       hall_office_id=b.hall_office_id, person_id=b.person_id, booked_by=b.booked_by)
 
 
 def proxy_names(session: Session, views: list[BookingView]) -> dict[int, str]:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
@@ -12,12 +10,12 @@ from jiaoguan.halls import rules
 from jiaoguan.halls.errors import InvalidRules, InvalidSchedule, NotFoundHere
 from jiaoguan.halls.models import HallOffice, HallWindow, OpeningHours, SlotPlan
 from jiaoguan.halls.schedule import HOURS_KINDS, HoursRule
+from jiaoguan.halls.view import View
 from jiaoguan.halls.vocab import GROUPS, Allocation, Lane, OfficeKind
 from jiaoguan.kit import audit
 
 
-@dataclass(frozen=True)
-class HallOfficeView:
+class HallOfficeView(View):
     id: int                 # the halls' own id (hall_office.id)
     office_id: int          # accounts' office id
     code: str
@@ -31,8 +29,9 @@ class HallOfficeView:
 
 
 def _view(h: HallOffice, o: OfficeView) -> HallOfficeView:
-    return HallOfficeView(h.id, o.id, o.code, o.name, o.name_en, h.kind, h.address, h.phone, o.division_code,
-                          o.province_code)
+    return HallOfficeView(id=h.id, office_id=o.id, code=o.code, name=o.name, name_en=o.name_en, kind=h.kind,
+                          address=h.address, phone=h.phone, division_code=o.division_code,
+                          province_code=o.province_code)
 
 
 def hall_offices(session: Session, province_code: str | None = None) -> list[HallOfficeView]:

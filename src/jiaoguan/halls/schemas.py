@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, fields
 
 from pydantic import BaseModel, Field
 
@@ -16,7 +15,7 @@ from jiaoguan.halls.slots import SlotView
 TIME = r"^(([01]?\d|2[0-3]):[0-5]\d|24:00)$"  # HH:MM, 00:00 to 24:00
 
 
-# The services' views are the answers where they are the same (FastAPI validates and documents dataclasses).
+# The services' views are the answers where they are the same (`halls.view.View`: pydantic models).
 OfficeOut = HallOfficeView
 SlotOut = SlotView
 TicketOut = TicketView
@@ -43,7 +42,6 @@ class CancelIn(BaseModel):
     reason: str = Field(default="", max_length=200)
 
 
-@dataclass(frozen=True)
 class BookingOut(BookingFacts):
     office_id: int
     checkin_url: str
@@ -52,7 +50,7 @@ class BookingOut(BookingFacts):
 
     @classmethod
     def of(cls, v: BookingView, proxy_name: str = "") -> BookingOut:
-        facts = {f.name: getattr(v, f.name) for f in fields(BookingFacts)}
+        facts = {name: getattr(v, name) for name in BookingFacts.model_fields}
         return cls(**facts, office_id=v.hall_office_id, checkin_url=f"/halls/bookings/{v.id}/qr.svg",
                    by_proxy=v.by_proxy, proxy_name=proxy_name if v.by_proxy else "")
 
@@ -172,14 +170,13 @@ class StandingOut(BaseModel):
     mine: bool
 
 
-@dataclass(frozen=True)
 class AllocationOut(AllocationFacts):
     requests: int
     standings: list[StandingOut]
 
     @classmethod
     def of(cls, a: DayAllocation, person_id: int | None) -> AllocationOut:
-        facts = {f.name: getattr(a, f.name) for f in fields(AllocationFacts)}
+        facts = {name: getattr(a, name) for name in AllocationFacts.model_fields}
         return cls(**facts, requests=len(a.standings),
                    standings=[StandingOut(request_id=s.request_id, accepted_on=s.accepted_on, status=s.status,
                                           position=s.position, mine=s.person_id == person_id)
