@@ -26,34 +26,22 @@ from jiaoguan.stats.catalog import (
     PEOPLE_HOW,
     Figure,
 )
-from jiaoguan.stats.queries import Scope
+from jiaoguan.stats.queries import Reading, Scope
 from jiaoguan.stats.rebuild import Totals
 
 Cell = str | int | float | None
 
 
 class Source(Protocol):
-    def totals(self, scope: Scope) -> dict[tuple[str, str], int]: ...
-    def by_day(self, scope: Scope) -> dict[str, dict[dt.date, int]]: ...
-    def by_region(self, scope: Scope) -> dict[str, dict[str, int]]: ...
-    def people(self, scope: Scope) -> dict[str, int]: ...
+    def read(self, scope: Scope) -> Reading: ...
 
 
 @dataclass(frozen=True)
 class SqlSource:
     session: Session
 
-    def totals(self, scope: Scope) -> dict[tuple[str, str], int]:
-        return queries.totals(self.session, scope)
-
-    def by_day(self, scope: Scope) -> dict[str, dict[dt.date, int]]:
-        return queries.by_day(self.session, scope)
-
-    def by_region(self, scope: Scope) -> dict[str, dict[str, int]]:
-        return queries.by_region(self.session, scope)
-
-    def people(self, scope: Scope) -> dict[str, int]:
-        return queries.people(self.session, scope)
+    def read(self, scope: Scope) -> Reading:
+        return queries.read(self.session, scope)
 
 
 @dataclass(frozen=True)
@@ -61,6 +49,9 @@ class MemorySource:
     """The same answers from a recount held in memory (no aggregate table involved)."""
 
     recount: Totals
+
+    def read(self, scope: Scope) -> Reading:
+        return Reading(self.totals(scope), self.by_day(scope), self.by_region(scope), self.people(scope))
 
     def _rows(self, scope: Scope) -> list[tuple[Any, int]]:
         return [(k, v) for k, v in self.recount.counts.items()
@@ -184,11 +175,9 @@ def _headline(f: Figure, sums: dict[str, int], dims: dict[str, dict[str, int]]) 
 
 
 def build(source: Source, scope: Scope) -> Dashboard:
-    """The whole dashboard for a scope: four reads from the source, the rest in memory."""
-    totals = source.totals(scope)
-    days = source.by_day(scope)
-    regions = source.by_region(scope)
-    people = source.people(scope)
+    """The whole dashboard for a scope: one reading from the source, the rest in memory."""
+    reading = source.read(scope)
+    totals, days, regions, people = reading.totals, reading.by_day, reading.by_region, reading.people
     sums: dict[str, int] = defaultdict(int)
     dims: dict[str, dict[str, int]] = defaultdict(dict)
     for (metric, dimension), v in totals.items():
