@@ -139,7 +139,7 @@ def test_after_a_random_workload_of_the_rooms_the_rebuild_equals_the_maintained_
     rng = random.Random(seed_)
     w = World(db, make_user)
     done: set[str] = set()
-    for n in range(160):
+    for n in range(240):
         action = rng.choice(ACTIONS)
         try:
             with db.begin_nested():
