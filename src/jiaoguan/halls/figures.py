@@ -3,7 +3,8 @@
 Each payload is built by one function here, used where the room emits the event (booking.py, queue.py) and by
 `recount`, which `Room.figures` names for `jiaoguan stats rebuild`:
 
-- `halls.booked`: a booking confirmed, on its appointment day, with its slot's weekend and extended-hours flags.
+- `halls.booked`: a booking confirmed, on the day it was made (what the measure did today: bookings are for days
+  ahead), with its slot's weekend and extended-hours flags.
   A booking counts when it was ever confirmed: it is confirmed, checked in, served or a no-show now, or it was
   cancelled after confirmation (a confirmed booking has no hold time left; a cancelled hold still has one).
 - `halls.no_show`: a confirmed booking nobody came to, on its day.
@@ -25,6 +26,7 @@ from sqlalchemy.orm import Session
 from jiaoguan.halls.models import Booking, HallOffice, Slot, Ticket
 from jiaoguan.halls.offices import hall_office
 from jiaoguan.halls.states import BookingStatus, TicketStatus
+from jiaoguan.kit.clock import CHINA_TZ
 
 Fact = tuple[str, dict[str, Any]]
 WAS_CONFIRMED = (BookingStatus.confirmed.value, BookingStatus.checked_in.value, BookingStatus.no_show.value,
@@ -32,8 +34,9 @@ WAS_CONFIRMED = (BookingStatus.confirmed.value, BookingStatus.checked_in.value, 
 
 
 def booked(b: Booking, slot: Slot, office_code: str) -> dict[str, Any]:
-    return {"province": b.province_code, "day": b.day.isoformat(), "office": office_code, "person": str(b.person_id),
-            "lane": b.lane, "business_group": b.business_group, "channel": b.channel, "weekend": bool(slot.weekend),
+    return {"province": b.province_code, "day": local_day(b.created_at), "slot_day": b.day.isoformat(),
+            "office": office_code, "person": str(b.person_id), "lane": b.lane, "business_group": b.business_group,
+            "channel": b.channel, "weekend": bool(slot.weekend),
             "extended_hours": bool(slot.extended)}
 
 
@@ -52,6 +55,21 @@ def served(t: Ticket, office_code: str, *, now: dt.datetime) -> dict[str, Any]:
     return out
 
 
+def local_day(at: dt.datetime) -> str:
+    if at.tzinfo is None:  # SQLite hands back naive UTC
+        at = at.replace(tzinfo=dt.UTC)
+    return at.astimezone(CHINA_TZ).date().isoformat()
+
+
+def _made_between(start: dt.date | None, end: dt.date | None) -> list[Any]:
+    where = []
+    if start is not None:
+        where.append(Booking.created_at >= dt.datetime.combine(start, dt.time(0), CHINA_TZ))
+    if end is not None:
+        where.append(Booking.created_at < dt.datetime.combine(end + dt.timedelta(days=1), dt.time(0), CHINA_TZ))
+    return where
+
+
 def _in(column: Any, start: dt.date | None, end: dt.date | None) -> list[Any]:
     return [*([column >= start] if start else []), *([column <= end] if end else [])]
 
@@ -62,7 +80,7 @@ def recount(session: Session, start: dt.date | None = None, end: dt.date | None 
     confirmed = or_(Booking.status.in_(WAS_CONFIRMED),
                     (Booking.status == BookingStatus.cancelled.value) & Booking.hold_expires_at.is_(None))
     for b, slot in session.execute(select(Booking, Slot).join(Slot, Slot.id == Booking.slot_id)
-                                   .where(confirmed, *_in(Booking.day, start, end))):
+                                   .where(confirmed, *_made_between(start, end))):
         yield "halls.booked", booked(b, slot, codes[b.hall_office_id])
     for b in session.scalars(select(Booking).where(Booking.status == BookingStatus.no_show.value,
                                                    *_in(Booking.day, start, end))):

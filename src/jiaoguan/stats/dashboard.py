@@ -174,6 +174,17 @@ def _headline(f: Figure, sums: dict[str, int], dims: dict[str, dict[str, int]]) 
     return Headline(f.metric, f.label, f.how, value, f.shown, f.unit)
 
 
+def _per_temporary_measure(dims: dict[str, dict[str, int]]) -> Table:
+    """延期办 per temporary measure: the records it covers (every kind) and those whose penalty it waives."""
+    covered: dict[str, int] = defaultdict(int)
+    for dim, v in dims.get("deadlines.covered", {}).items():
+        covered[dim.partition("|")[0]] += v
+    waived = dims.get("deadlines.waived", {})
+    return Table("m3-measures", N_("Per temporary measure"),
+                 [N_("Measure"), N_("Records covered by temporary measures"), N_("Penalties waived")],
+                 [[ref, n, waived.get(ref, 0)] for ref, n in sorted(covered.items())], chart="bar")
+
+
 def build(source: Source, scope: Scope) -> Dashboard:
     """The whole dashboard for a scope: one reading from the source, the rest in memory."""
     reading = source.read(scope)
@@ -208,6 +219,8 @@ def build(source: Source, scope: Scope) -> Dashboard:
                 [N_("Province") if national else N_("Office"), *(f.label for f in region_flows)],
                 [[region_name(r, national), *(regions.get(f.metric, {}).get(r, 0) for f in region_flows)]
                  for r in names], chart="bar"))
+        if measure == "3" and dims.get("deadlines.covered"):
+            view.tables.append(_per_temporary_measure(dims))
         if measure in FUNNELS:
             view.tables.append(Table(f"m{measure}-funnel", N_("Funnel of applications"), [N_("Step"), N_("Count")],
                                      [[BY_METRIC[m].label, sums.get(m, 0)] for m in FUNNELS[measure]],
