@@ -64,7 +64,7 @@ def test_a_supervisor_sees_the_checkpoint_figures_of_beijing_in_chinese_and_engl
     assert "Figures of the measures" in page.inner_text("h1")
     assert "Checks at checkpoints" in page.inner_text("#measure-1") and headline(page, "passes.verified") == "24"
     assert "Hotline tickets" in page.inner_text("#measure-2")
-    assert "once per measure" in page.inner_text('#measure-2 li[data-metric="people"] .how')
+    assert "once per measure" in str(page.locator('#measure-2 li[data-metric="people"] .how p').text_content())
     the_other_measures_agree_with_the_demo(page)
     charts_drawn(page)
     screenshot(page, "figures-supervisor-en-1280")
