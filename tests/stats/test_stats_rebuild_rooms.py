@@ -12,7 +12,6 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from jiaoguan.accounts.principal import Principal
 from jiaoguan.accounts.roles import Role
 from jiaoguan.accounts.service import principal_of
 from jiaoguan.business import documents
@@ -51,7 +50,7 @@ class World:
         seed(db)
         self.hall: HallOffice = hf.hall(db, days=10)
         self.people = hf.people(db, 8)
-        self.citizens = [bf.citizen(db, expiry=today() + dt.timedelta(days=40)) for _ in range(3)]
+        self.citizens = [bf.citizen(db, expiry=today() + dt.timedelta(days=40)) for _ in range(6)]
         self.seat = bf.staff(db, Role.online_seat)
         self.clerk = principal_of(make_user(Role.window_clerk, province_code="11"))  # type: ignore[arg-type]
         self.agent = principal_of(make_user(Role.hotline_agent, province_code="11"))  # type: ignore[arg-type]
@@ -71,6 +70,9 @@ def step(db: Session, w: World, rng: random.Random, clock: FixedClock, action: s
         who = rng.choice(w.citizens)
         w.apps.append(bf.application(db, who.user, materials=("id_card", "photo"),
                                      later=["medical_certificate"] if rng.random() < 0.7 else []).id)
+    elif action == "certificate_business":  # the certificate handed in as a business of its own closes obligations
+        w.apps.append(bf.application(db, rng.choice(w.citizens).user, "medical_certificate",
+                                     materials=("id_card", "medical_certificate")).id)
     elif action == "work" and w.apps:
         app_id = w.apps.pop(rng.randrange(len(w.apps)))
         for act in ("accept", "start_review", "approve", "issue", "complete"):
@@ -129,33 +131,38 @@ def step(db: Session, w: World, rng: random.Random, clock: FixedClock, action: s
         events.dispatch_due(db, limit=rng.randint(1, 10))
 
 
-ACTIONS = ["apply", "apply", "work", "work", "certificate", "overdue", "book", "book", "confirm", "cancel",
-           "no_shows", "walk_in", "call", "serve", "call_hotline", "emergency", "handle", "tick", "deliver"]
+ACTIONS = ["apply", "apply", "work", "work", "certificate", "certificate_business", "overdue", "book", "book",
+           "confirm", "cancel", "no_shows", "walk_in", "call", "serve", "call_hotline", "emergency", "handle",
+           "tick", "deliver"]
 
 
-@pytest.mark.parametrize("seed_", [1, 2, 3])
-def test_after_a_random_workload_of_the_rooms_the_rebuild_equals_the_maintained_figures(
-        db: Session, seed_: int, clock: FixedClock, make_user: Callable[..., object]) -> None:
-    rng = random.Random(seed_)
+def test_after_random_workloads_of_the_rooms_the_rebuild_equals_the_maintained_figures(
+        db: Session, clock: FixedClock, make_user: Callable[..., object]) -> None:
+    """Four seeds one after the other on the same world: after each, the rebuild finds no difference; over all
+    of them, every kind of fact the three rooms tell has been met."""
     w = World(db, make_user)
     done: set[str] = set()
-    for n in range(240):
-        action = rng.choice(ACTIONS)
-        try:
-            with db.begin_nested():
-                step(db, w, rng, clock, action, n)
-                done.add(action)
-        except JiaoguanError:
-            continue  # a refused step (a full slot, nothing to call) is part of a real workload
-    deliver(db)
-    report = rebuild(db, write=False)
-    assert {"business", "halls", "hotline"} <= set(report.rooms)
-    assert report.differences == [] and report.person_differences == 0
+    for seed_ in (1, 2, 3, 4):
+        rng = random.Random(seed_)
+        for n in range(200):
+            action = rng.choice(ACTIONS)
+            try:
+                with db.begin_nested():
+                    step(db, w, rng, clock, action, n + 1000 * seed_)
+                    done.add(action)
+            except JiaoguanError:
+                continue  # a refused step (a full slot, nothing to call) is part of a real workload
+        deliver(db)
+        report = rebuild(db, write=False)
+        assert {"business", "halls", "hotline"} <= set(report.rooms)
+        assert (seed_, report.differences, report.person_differences) == (seed_, [], 0)
     assert {"business.submitted", "halls.booked", "hotline.opened", "emergency.closed"} <= set(report.metrics)
-    assert {"apply", "work", "certificate", "book", "walk_in", "serve", "call_hotline", "handle"} <= done, done
+    assert {"apply", "work", "certificate", "certificate_business", "book", "walk_in", "serve", "call_hotline",
+            "handle"} <= done, done
     assert {k[4] for k in recount(db, None, None).counts} >= {
-        "business.submitted", "business.completed", "obligations.opened", "obligations.closed", "halls.booked",
-        "halls.no_show", "halls.served", "hotline.opened", "hotline.closed", "emergency.closed"}
-    days = {today() - dt.timedelta(days=i) for i in range(10)}
+        "business.submitted", "business.completed", "obligations.opened", "obligations.closed",
+        "obligations.overdue", "halls.booked", "halls.no_show", "halls.served", "hotline.opened", "hotline.closed",
+        "emergency.closed"}
+    days = {today() - dt.timedelta(days=i) for i in range(30)}
     assert sum(value(db, "business.submitted", "11", d) for d in days) > 0
     assert sum(value(db, "hotline.opened", "11", d) for d in days) > 0

@@ -38,9 +38,13 @@ def _tell_figures(session: Session, what: str, obligation_id: Any, **more: Any) 
 
 
 def effect_opened_obligation(session: Session, app: BusinessApplication, outcome: EffectOutcome) -> None:
-    obligation_id = (outcome.data or {}).get("obligation_id")
-    if obligation_id:
-        _tell_figures(session, "opened", obligation_id, application=app.id)
+    """An approval's effect on the register opened an obligation (a renewal without the certificate) or closed
+    some (the certificate handed in as a business of its own): the figures hear of each."""
+    data = outcome.data or {}
+    if data.get("obligation_id"):
+        _tell_figures(session, "opened", data["obligation_id"], application=app.id)
+    for obligation_id in (data.get("changed") or {}).get("obligations_closed") or ():
+        _tell_figures(session, "closed", obligation_id, application=app.id)
 
 
 def ensure_not_blocked(session: Session, applicant: Principal, on: dt.date | None = None) -> None:
