@@ -232,10 +232,11 @@ def build(source: Source, scope: Scope) -> Dashboard:
                     per = dims.get(f.over, {})
                     view.tables.append(Table(
                         f"{f.metric}-by", f.label, [f.by_label, N_("Total"), N_("Average")],
-                        [[dim or "—", v, round(v / per[dim], 1) if per.get(dim) else None] for dim, v in ordered]))
+                        [[f.dim_label(dim), v, round(v / per[dim], 1) if per.get(dim) else None]
+                         for dim, v in ordered]))
                 else:
                     view.tables.append(Table(f"{f.metric}-by", f.label, [f.by_label, N_("Value")],
-                                             [[dim or "—", v] for dim, v in ordered]))
+                                             [[f.dim_label(dim), v] for dim, v in ordered]))
         views.append(view)
     return Dashboard(scope, views)
 
