@@ -1,7 +1,7 @@
 """halls: which exemptions from the no-show ban an office grants (age, disability, hotline bookings)
 
 Revision ID: 0200
-Revises: 0100
+Revises: 0160
 """
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0200"
-down_revision: str | Sequence[str] | None = "0100"
+down_revision: str | Sequence[str] | None = "0160"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
