@@ -3,7 +3,7 @@
 Each shape is declared once, here: the pages render these dataclasses and the JSON API returns them as they are
 (FastAPI takes a dataclass as `response_model`; a `StateTag` writes itself as `{code, tone, text}` in the
 request's language, and the translated names are computed fields). A view of a record that other rooms also read
-extends that record (`VehicleView(VehicleRecord)`) rather than repeating its fields.
+extends that record (`VehicleView(records.VehicleRecord)`) rather than repeating its fields.
 
 ID numbers are masked (110105********002X) unless the caller needs the full number to do business.
 `dates` (see `deadline_states.py`), when a room provides it, states the deadlines with the temporary
@@ -21,17 +21,9 @@ from pydantic import ConfigDict, Field, computed_field, with_config
 from jiaoguan.accounts.enterprises import EnterpriseView
 from jiaoguan.kit.i18n import translate
 from jiaoguan.kit.ids import LICENCE_CLASSES, PLATE_TYPES, check_plate, mask_id_number, mask_mobile
+from jiaoguan.registry import records
 from jiaoguan.registry.deadline_states import DeadlineStates
 from jiaoguan.registry.models import DrivingLicence, LearnerPermit, Person, PreselectedPlate, Vehicle
-from jiaoguan.registry.records import (
-    PlateRecord,
-    Record,
-    VehicleRecord,
-    licence_record,
-    permit_record,
-    plate_record,
-    vehicle_record,
-)
 from jiaoguan.registry.states import (
     StateTag,
     Tone,
@@ -92,7 +84,7 @@ class OwnerView:
 
 
 @dataclass(frozen=True)
-class VehicleView(VehicleRecord):
+class VehicleView(records.VehicleRecord):
     """The vehicle's record as a page shows it: the plate for display, its type's name, the state tags, the owner."""
 
     plate_display: str         # 京A·12345
@@ -126,7 +118,7 @@ class PermitView:
 
 
 @dataclass(frozen=True)
-class PlateHoldView(PlateRecord):
+class PlateHoldView(records.PlateRecord):
     plate_display: str
     states: tuple[StateTag, ...]
 
@@ -143,7 +135,7 @@ class PersonRecords:
     preselected_plates: list[PlateHoldView] = field(default_factory=list)
 
 
-def extend(view: type[V], record: Record, **shown: Any) -> V:
+def extend(view: type[V], record: records.Record, **shown: Any) -> V:
     """`view` made of `record`'s fields and what the page adds to them (`shown`)."""
     return view(**{f.name: getattr(record, f.name) for f in fields(record)}, **shown)
 
@@ -166,7 +158,7 @@ def licence_view(lic: DrivingLicence, on: dt.date, dates: DeadlineStates | None 
     states = licence_states(status=lic.status, valid_to=lic.valid_to, classes=lic.classes, points=lic.points,
                             review_due=lic.review_due, medical_due=lic.medical_due, on=on)
     if dates is not None:
-        states = with_deadline_tags(states, dates.licence(licence_record(lic)))
+        states = with_deadline_tags(states, dates.licence(records.licence_record(lic)))
     return LicenceView(lic.id, lic.file_no, classes_of(lic.classes), lic.first_issued, lic.valid_from, lic.valid_to,
                        lic.period_years, lic.status, lic.cycle_start, lic.points, lic.review_due, lic.medical_due,
                        lic.province_code, tuple(states))
@@ -182,7 +174,7 @@ def owner_view(person: Person | None, enterprise: EnterpriseView | None) -> Owne
 
 def vehicle_view(v: Vehicle, on: dt.date, owner: OwnerView | None = None,
                  dates: DeadlineStates | None = None) -> VehicleView:
-    record = vehicle_record(v)
+    record = records.vehicle_record(v)
     states = vehicle_states(status=v.status, inspection_valid_until=v.inspection_valid_until,
                             insurance_valid_until=v.insurance_valid_until, missed_cycles=v.missed_cycles, on=on)
     if dates is not None:
@@ -195,12 +187,12 @@ def vehicle_view(v: Vehicle, on: dt.date, owner: OwnerView | None = None,
 def permit_view(p: LearnerPermit, on: dt.date, dates: DeadlineStates | None = None) -> PermitView:
     states = permit_states(status=p.status, valid_until=p.valid_until, on=on)
     if dates is not None:
-        states = with_deadline_tags(states, dates.permit(permit_record(p)))
+        states = with_deadline_tags(states, dates.permit(records.permit_record(p)))
     return PermitView(p.id, classes_of(p.classes), p.issued_on, p.valid_until, p.status, tuple(states))
 
 
 def plate_hold_view(h: PreselectedPlate, on: dt.date, dates: DeadlineStates | None = None) -> PlateHoldView:
-    record = plate_record(h)
+    record = records.plate_record(h)
     states = plate_hold_states(status=h.status, valid_until=h.valid_until, on=on)
     if dates is not None:
         states = with_deadline_tags(states, dates.plate(record))
