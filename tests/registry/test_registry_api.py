@@ -155,6 +155,8 @@ def test_each_answer_is_the_shape_openapi_documents_with_tags_in_the_callers_lan
     assert zh["licences"][0]["states"][0]["text"].startswith("可以换证")
     assert (en["vehicles"][0]["vehicle_type_name"], zh["vehicles"][0]["vehicle_type_name"]) == (
         "Small passenger car", "小型载客汽车")
+    assert en["vehicles"][0]["plate_type_name"] != zh["vehicles"][0]["plate_type_name"]
+    assert en["vehicles"][0]["plate_type_name"].isascii()
     clerk = as_user("clerk")
     elder = elder_of(db, demo)
     car = db.scalars(select(Vehicle).where(Vehicle.owner_person_id == elder.id)).one()

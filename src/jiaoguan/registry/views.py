@@ -19,7 +19,7 @@ from typing import Annotated, Any, Literal, TypeVar
 from pydantic import ConfigDict, Field, computed_field, with_config
 
 from jiaoguan.accounts.enterprises import EnterpriseView
-from jiaoguan.kit.i18n import translate
+from jiaoguan.kit.i18n import current_locale, translate
 from jiaoguan.kit.ids import LICENCE_CLASSES, PLATE_TYPES, check_plate, mask_id_number, mask_mobile
 from jiaoguan.registry import records
 from jiaoguan.registry.deadline_states import DeadlineStates
@@ -88,9 +88,16 @@ class VehicleView(records.VehicleRecord):
     """The vehicle's record as a page shows it: the plate for display, its type's name, the state tags, the owner."""
 
     plate_display: str         # 京A·12345
-    plate_type_name: str
     states: tuple[StateTag, ...]
     owner: OwnerView | None = None
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def plate_type_name(self) -> str:
+        kind = PLATE_TYPES.get(self.plate_type)
+        if kind is None:
+            return ""
+        return kind.name_en if current_locale() == "en" else kind.name_zh
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -179,9 +186,7 @@ def vehicle_view(v: Vehicle, on: dt.date, owner: OwnerView | None = None,
                             insurance_valid_until=v.insurance_valid_until, missed_cycles=v.missed_cycles, on=on)
     if dates is not None:
         states = with_deadline_tags(states, dates.vehicle(record))
-    kind = PLATE_TYPES.get(v.plate_type)
-    return extend(VehicleView, record, plate_display=plate_display(v.plate_no),
-                  plate_type_name=kind.name_zh if kind else "", states=tuple(states), owner=owner)
+    return extend(VehicleView, record, plate_display=plate_display(v.plate_no), states=tuple(states), owner=owner)
 
 
 def permit_view(p: LearnerPermit, on: dt.date, dates: DeadlineStates | None = None) -> PermitView:
