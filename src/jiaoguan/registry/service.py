@@ -23,11 +23,11 @@ from jiaoguan.kit.errors import Forbidden, InvalidInput, NotFound
 from jiaoguan.kit.i18n import N_
 from jiaoguan.kit.ids import check_plate_type, mask_id_number, require_id_number, require_plate, require_vin
 from jiaoguan.kit.ids.text import compact
+from jiaoguan.kit.views import REQUIRED_IN_JSON
 from jiaoguan.registry.deadline_states import deadline_states
 from jiaoguan.registry.models import DrivingLicence, LearnerPermit, Person, PreselectedPlate, Vehicle
 from jiaoguan.registry.states import INSPECTION_WINDOW_MONTHS
 from jiaoguan.registry.views import (
-    REQUIRED_IN_JSON,
     PersonRecords,
     PersonView,
     VehicleView,

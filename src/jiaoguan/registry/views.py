@@ -16,11 +16,12 @@ import datetime as dt
 from dataclasses import dataclass, field, fields
 from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import ConfigDict, Field, computed_field, with_config
+from pydantic import Field, computed_field, with_config
 
 from jiaoguan.accounts.enterprises import EnterpriseView
 from jiaoguan.kit.i18n import current_locale, translate
 from jiaoguan.kit.ids import LICENCE_CLASSES, PLATE_TYPES, check_plate, mask_id_number, mask_mobile
+from jiaoguan.kit.views import REQUIRED_IN_JSON
 from jiaoguan.registry import records
 from jiaoguan.registry.deadline_states import DeadlineStates
 from jiaoguan.registry.models import DrivingLicence, LearnerPermit, Person, PreselectedPlate, Vehicle
@@ -37,8 +38,6 @@ from jiaoguan.registry.states import (
 from jiaoguan.registry.vocab import use_nature_name, vehicle_type_name
 
 V = TypeVar("V")
-#: A list that defaults to empty is still always in the JSON: say so in the OpenAPI schema.
-REQUIRED_IN_JSON = ConfigDict(json_schema_serialization_defaults_required=True)
 
 @dataclass(frozen=True)
 class PersonView:
