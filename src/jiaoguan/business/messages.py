@@ -31,4 +31,10 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "business_sla_escalated": (N_("Overdue case escalated"),
                                N_("Application #%(id)s (%(business_code)s) was due on %(due)s and is overdue; "
                                   "please see to it.")),
+    "business_service_scheduled": (N_("Service scheduled"),
+                                   N_("Your request #%(id)s for batch or door-to-door service is scheduled for "
+                                      "%(when)s.")),
+    "business_service_cancelled": (N_("Service request cancelled"),
+                                   N_("Your request #%(id)s for batch or door-to-door service was cancelled by "
+                                      "the vehicle office.")),
 }

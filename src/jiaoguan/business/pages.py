@@ -14,26 +14,28 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from jiaoguan.accounts.auth import Admin, Anyone, Citizen, Supervisor
+from jiaoguan.accounts.enterprises import enterprises_by_id
 from jiaoguan.accounts.principal import Principal
 from jiaoguan.accounts.roles import ROLE_NAMES, SUPERVISORS, Role
 from jiaoguan.accounts.service import principal_by_username, principals_by_id
 from jiaoguan.business import catalogue as cat
 from jiaoguan.business import catalogue_store as store
-from jiaoguan.business import documents, identity, inbox, proxies, service
+from jiaoguan.business import documents, identity, inbox, proxies, service, service_request_pages, service_requests
 from jiaoguan.business.auth import CaseReader, Worker
 from jiaoguan.business.catalogue import CatalogueInvalid
 from jiaoguan.business.forms import fields_of
 from jiaoguan.business.obligations import owed_by
 from jiaoguan.business.register import has_effect
 from jiaoguan.business.schemas import CheckOut
-from jiaoguan.business.states import ACTION_LABELS, LABELS, WORKERS, Status
+from jiaoguan.business.states import ACTION_LABELS, LABELS, SERVICE_REQUEST, WORKERS, Status
 from jiaoguan.kit.calendar_service import load_calendar
-from jiaoguan.kit.clock import today
+from jiaoguan.kit.clock import CHINA_TZ, today
 from jiaoguan.kit.errors import JiaoguanError, NotFound
 from jiaoguan.kit.i18n import current_locale
 from jiaoguan.kit.web import Db, UnitOfWorkRoute, render
 
 router = APIRouter(route_class=UnitOfWorkRoute, include_in_schema=False)
+router.include_router(service_request_pages.router)  # before `/business/{code}`, which would shadow its paths
 ASSETS = FsPath(__file__).resolve().parent / "templates" / "business" / "assets" / "business.css"
 STATUS_CLASS = {"draft": "grey", "submitted": "warn", "accepted": "warn", "in_review": "warn",
                 "correction_requested": "bad", "resubmitted": "warn", "approved": "ok", "issued": "ok",
@@ -116,8 +118,13 @@ def inbox_page(request: Request, user: Worker, db: Db, status: str = "", scope: 
             for a in items if a.accepted_on is not None}
     names = {s.code: s.title(current_locale()) for s in store.all_specs(db)}
     assignees = principals_by_id(db, [a.assignee_user_id for a in items if a.assignee_user_id])
+    requests = service_requests.open_requests(db, user) if not (f.status or f.business or f.query or f.overdue
+                                                                  or f.priority == "emergency") else []
     return page(request, user, "business/inbox.html", items=items, counts=inbox.counts(db, user), f=f, left=left,
-                names=names, assignees=assignees)
+                names=names, assignees=assignees, requests=requests,
+                firms=enterprises_by_id(db, [r.enterprise_id for r in requests]), kinds=service_requests.KINDS,
+                request_labels=SERVICE_REQUEST.labels, request_class=service_request_pages.STATUS_CLASS,
+                beijing=CHINA_TZ)
 
 
 @router.get("/business/board")

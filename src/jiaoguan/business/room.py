@@ -18,6 +18,8 @@ ROOM = Room(
         NavEntry(N_("My applications"), "/business/mine", frozenset({Role.citizen}), order=16),
         NavEntry(N_("Business inbox"), "/business/inbox",
                  frozenset({Role.online_seat, Role.window_clerk, Role.supervisor}), order=10),
+        NavEntry(N_("Batch or door-to-door service"), "/business/service-requests", frozenset({Role.enterprise_agent}),
+                 order=25),
         NavEntry(N_("SLA board"), "/business/board", frozenset({Role.supervisor, Role.admin}), order=30),
         NavEntry(N_("Business catalogue"), "/business/admin/catalogue", frozenset({Role.admin}), order=30),
     ),

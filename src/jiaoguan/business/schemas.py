@@ -12,6 +12,7 @@ from jiaoguan.business.inbox import BoardRow
 from jiaoguan.business.models import BusinessApplication, BusinessDocument, BusinessProxy
 from jiaoguan.business.register import CheckOutcome
 from jiaoguan.business.service import notice_of, spec_of_application, stops_of
+from jiaoguan.business.service_request_schemas import ServiceRequestOut
 from jiaoguan.business.states import LABELS
 from jiaoguan.kit.i18n import current_locale, gettext, translate
 
@@ -220,6 +221,7 @@ class ApplicationOut(BaseModel):
 class InboxOut(BaseModel):
     counts: dict[str, int]
     items: list[ApplicationOut]
+    service_requests: list[ServiceRequestOut] = []  # 特事特办: called after the emergencies among `items`
 
 
 class BoardRowOut(BaseModel):
