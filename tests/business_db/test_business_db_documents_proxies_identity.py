@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from jiaoguan.accounts.principal import Principal
 from jiaoguan.accounts.roles import Role
-from jiaoguan.business import service
+from jiaoguan.business import access, service
 from jiaoguan.kit.settings import get_settings
 from tests.factories import business as f
 from tests.factories.passes import FRIDAY
@@ -70,7 +70,7 @@ def test_a_relative_applies_by_proxy_within_the_authorisation_only(db: Session, 
         "business": "licence_renewal", "on_behalf_of": citizen.user.id})
     assert made.status_code == 201, made.text
     assert made.json()["by_proxy"] is True
-    app = service.get_application(db, made.json()["id"])
+    app = access.get_application(db, made.json()["id"])
     assert app.applicant_user_id == citizen.user.id and app.licence_id == citizen.licence_id
     assert as_user(citizen.user).get(f"/api/v1/business/applications/{app.id}").status_code == 200  # type: ignore[attr-defined]
     page = kid.get(f"/business/applications/{app.id}")  # type: ignore[attr-defined]

@@ -163,7 +163,7 @@ def test_the_applicant_pages_track_and_answer_a_correction(db: Session, as_user,
 
 def test_an_application_keeps_its_catalogue_entry_when_the_catalogue_changes(db: Session, citizen: f.Citizen,
                                                                              seat: Principal) -> None:
-    from jiaoguan.business import catalogue_store, service
+    from jiaoguan.business import catalogue_store, service, snapshot
 
     app = f.application(db, citizen.user)
     spec = catalogue_store.get_spec(db, "licence_renewal").to_json()
@@ -171,7 +171,7 @@ def test_an_application_keeps_its_catalogue_entry_when_the_catalogue_changes(db:
     service.act(db, seat, app.id, "accept", expected_version=app.version)
     row = db.get(BusinessApplication, app.id)
     assert row is not None and row.sla_days == 1 and row.sla_due is not None
-    assert [m.code for m in service.spec_of_application(row).materials] == ["id_card", "medical_certificate",
+    assert [m.code for m in snapshot.spec_of_application(row).materials] == ["id_card", "medical_certificate",
                                                                             "photo"]
 
 

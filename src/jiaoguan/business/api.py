@@ -14,10 +14,20 @@ from starlette.concurrency import run_in_threadpool
 from jiaoguan.accounts.auth import Admin, Anyone, Citizen, Supervisor
 from jiaoguan.accounts.principal import Principal
 from jiaoguan.accounts.service import principal_by_username
+from jiaoguan.business import (
+    access,
+    documents,
+    identity,
+    inbox,
+    proxies,
+    service,
+    service_request_api,
+    service_requests,
+)
 from jiaoguan.business import catalogue as cat
 from jiaoguan.business import catalogue_store as store
-from jiaoguan.business import documents, identity, inbox, proxies, service, service_request_api, service_requests
 from jiaoguan.business.auth import CaseReader, Worker
+from jiaoguan.business.eligibility import run_checks, subject_for
 from jiaoguan.business.schemas import (
     ActionIn,
     ApplicationIn,
@@ -50,8 +60,8 @@ NO_STORE = {"Cache-Control": "no-store"}
 
 
 def _out(db: Db, app_id: int) -> ApplicationOut:
-    app = service.get_application(db, app_id)
-    return ApplicationOut.of(app, service.documents_of(db, app.id))
+    app = access.get_application(db, app_id)
+    return ApplicationOut.of(app, access.documents_of(db, app.id))
 
 
 # --- catalogue ----------------------------------------------------------------------------------
@@ -72,8 +82,8 @@ def business(code: str, user: Anyone, db: Db) -> BusinessOut:
 def eligibility(code: str, user: Citizen, db: Db, plate: str | None = None) -> EligibilityOut:
     """What you need and whether you qualify: every named check run against your records today."""
     spec = store.get_spec(db, code)
-    subject = service.subject_for(db, spec, user.person_id, plate, user.province_code)
-    checks = service.eligibility(db, spec, subject)
+    subject = subject_for(db, spec, user.person_id, plate, user.province_code)
+    checks = run_checks(db, spec, subject)
     locale = current_locale()
     return EligibilityOut(business=code, qualifies=all(c.ok for c in checks), checks=[CheckOut.of(c) for c in checks],
                           materials=[MaterialOut(code=m.code, name=m.name(locale), required=m.required,
@@ -132,13 +142,13 @@ def create(body: ApplicationIn, user: Citizen, db: Db) -> ApplicationOut:
 
 @router.get("/business/applications", response_model=list[ApplicationOut])
 def mine(user: Citizen, db: Db) -> list[ApplicationOut]:
-    return [ApplicationOut.of(a) for a in service.my_applications(db, user)]
+    return [ApplicationOut.of(a) for a in access.my_applications(db, user)]
 
 
 @router.get("/business/applications/{app_id}", response_model=ApplicationOut)
 def one(app_id: int, user: CaseReader, db: Db) -> ApplicationOut:
-    app = service.get_application(db, app_id)
-    service.ensure_may_see(user, app)
+    app = access.get_application(db, app_id)
+    access.ensure_may_see(user, app)
     return _out(db, app.id)
 
 

@@ -11,8 +11,8 @@ from jiaoguan.business.catalogue import BusinessSpec
 from jiaoguan.business.inbox import BoardRow
 from jiaoguan.business.models import BusinessApplication, BusinessDocument, BusinessProxy
 from jiaoguan.business.register import CheckOutcome
-from jiaoguan.business.service import notice_of, spec_of_application, stops_of
 from jiaoguan.business.service_request_schemas import ServiceRequestOut
+from jiaoguan.business.snapshot import notice_of, spec_of_application, stops_of
 from jiaoguan.business.states import LABELS
 from jiaoguan.kit.i18n import current_locale, gettext, translate
 
