@@ -130,9 +130,11 @@ def test_an_instant_business_is_done_at_once_when_nothing_is_missing(db: Session
                         answers={"phone": "13800138001"})
     assert app.status == "completed" and app.sla_kept is True
     assert json.loads(app.effect_json)["data"]["changed"]["phone"] == "13800138001"
-    missing = f.application(db, citizen.user, "driver_contact_change", materials=(), answers={"phone": "13800138002"})
+    # One open application of a business per person: each open case below is another citizen's.
+    second, third = (f.citizen(db, expiry=dt.date(2022, 6, 8)) for _ in range(2))
+    missing = f.application(db, second.user, "driver_contact_change", materials=(), answers={"phone": "13800138002"})
     assert missing.status == "submitted"
-    refused = f.application(db, citizen.user, "driver_contact_change", materials=("id_card",),
+    refused = f.application(db, third.user, "driver_contact_change", materials=("id_card",),
                             answers={"phone": "12"})
     assert refused.status == "submitted"  # the register refused the number: a seat looks at it
 

@@ -9,9 +9,10 @@ from sqlalchemy.orm import Session
 
 from jiaoguan.accounts.principal import Principal
 from jiaoguan.accounts.roles import SUPERVISORS, Role
-from jiaoguan.business.errors import ApplicationNotFound, InPersonOnly, NotYourCase
+from jiaoguan.business.errors import AlreadyOpen, ApplicationNotFound, InPersonOnly, NotYourCase
 from jiaoguan.business.models import BusinessApplication, BusinessDocument, BusinessStep
-from jiaoguan.business.states import WORKERS
+from jiaoguan.business.states import LABELS, OPEN, WORKERS
+from jiaoguan.kit.i18n import translate
 
 
 def get_application(session: Session, app_id: int) -> BusinessApplication:
@@ -58,3 +59,20 @@ def documents_of(session: Session, app_id: int) -> list[BusinessDocument]:
 def handed_in(session: Session, app: BusinessApplication) -> set[str]:
     return set(session.execute(select(BusinessDocument.material_code)
                                .where(BusinessDocument.application_id == app.id)).scalars())
+
+
+def open_application(session: Session, applicant_user_id: int, business_code: str,
+                     subject_ref: str) -> BusinessApplication | None:
+    """The application of this person, business and subject still open (a draft counts), if any."""
+    return session.execute(select(BusinessApplication).where(
+        BusinessApplication.applicant_user_id == applicant_user_id,
+        BusinessApplication.business_code == business_code, BusinessApplication.subject_ref == subject_ref,
+        BusinessApplication.status.in_(OPEN)).limit(1)).scalar_one_or_none()
+
+
+def refuse_second_open(session: Session, applicant_user_id: int, business_code: str, subject_ref: str) -> None:
+    """One open application at a time per person, business and subject, whoever applies (the person or a
+    proxy for them): the refusal names the open one."""
+    found = open_application(session, applicant_user_id, business_code, subject_ref)
+    if found is not None:
+        raise AlreadyOpen(id=found.id, status=translate(LABELS[found.status]))

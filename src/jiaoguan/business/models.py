@@ -13,12 +13,13 @@ import datetime as dt
 from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from jiaoguan.business.states import ACTIVE, ServiceRequestStatus, Status
+from jiaoguan.business.states import ACTIVE, OPEN, ServiceRequestStatus, Status
 from jiaoguan.kit.db import Base
 from jiaoguan.kit.states import Versioned, status_check
 
 BigId = BigInteger().with_variant(Integer, "sqlite")
 _OPEN = "status IN ({})".format(", ".join(f"'{s}'" for s in ACTIVE))
+_OPEN_ONCE = "status IN ({})".format(", ".join(f"'{s}'" for s in OPEN))
 
 
 class BusinessType(Base):
@@ -59,6 +60,10 @@ class BusinessApplication(Versioned, Base):
                             "status", postgresql_where=text(_OPEN), sqlite_where=text(_OPEN)),
                       Index("ix_business_application_open", "province_code", "priority", "sla_due", "id", "status",
                             postgresql_where=text(_OPEN), sqlite_where=text(_OPEN)),
+                      # One open application per person, business and subject (a draft counts): two submissions
+                      # at once cannot both pass (service.create_application names the one already open).
+                      Index("ix_business_application_one_open", "applicant_user_id", "business_code", "subject_ref",
+                            unique=True, postgresql_where=text(_OPEN_ONCE), sqlite_where=text(_OPEN_ONCE)),
                       status_check(Status))
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)

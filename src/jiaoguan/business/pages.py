@@ -35,6 +35,7 @@ from jiaoguan.business import catalogue as cat
 from jiaoguan.business import catalogue_store as store
 from jiaoguan.business.auth import CaseReader, Worker
 from jiaoguan.business.catalogue import CatalogueInvalid
+from jiaoguan.business.errors import AlreadyOpen
 from jiaoguan.business.forms import fields_of
 from jiaoguan.business.obligations import owed_by
 from jiaoguan.business.register import has_effect
@@ -252,6 +253,12 @@ async def apply(request: Request, code: str, user: Citizen, db: Db) -> Response:
     behalf = str(form.get("on_behalf_of", "") or "")
 
     def run() -> Response:
+        try:
+            return _create(form, behalf)
+        except AlreadyOpen as exc:  # one open at a time: show the open one, saying so
+            return _back(int(exc.params["id"]), "already_open")
+
+    def _create(form: Any, behalf: str) -> Response:
         app = service.create_application(
             db, user, code, plate=str(form.get("plate", "")) or None, later=[str(x) for x in form.getlist("later")],
             answers={k: str(form.get(f"answer-{k}", ""))[:200] for k in fields_of(code) if form.get(f"answer-{k}")},

@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -24,7 +25,13 @@ from jiaoguan.accounts.principal import Principal
 from jiaoguan.accounts.roles import SUPERVISORS, Role
 from jiaoguan.business import notice as notices
 from jiaoguan.business import register, sla
-from jiaoguan.business.access import ensure_may_act, ensure_may_see, get_application, is_applicant
+from jiaoguan.business.access import (
+    ensure_may_act,
+    ensure_may_see,
+    get_application,
+    is_applicant,
+    refuse_second_open,
+)
 from jiaoguan.business.catalogue import BusinessSpec
 from jiaoguan.business.catalogue_store import get_spec
 from jiaoguan.business.eligibility import current_notice, subject_for, subject_of
@@ -91,6 +98,8 @@ def create_application(session: Session, user: Principal, code: str, *, plate: s
         raise NotOfferedOnline()
     ensure_not_blocked(session, applicant)
     subject = subject_for(session, spec, applicant.person_id, plate, province)
+    subject_ref = (subject.plate_no or "") if spec.subject == "vehicle" else ""
+    refuse_second_open(session, applicant.id, spec.code, subject_ref)
     rongque = spec.rongque_allowed(province)
     later_ok = [m.code for m in spec.materials if m.later_allowed and m.code in set(later)] if rongque else []
     flow = latest(spec.workflow)
@@ -100,7 +109,7 @@ def create_application(session: Session, user: Principal, code: str, *, plate: s
         workflow=flow.ref, status=Status.draft.value, channel="online", queue_role=Role.online_seat.value,
         applicant_user_id=applicant.id, applicant_person_id=applicant.person_id,
         proxy_user_id=user.id if on_behalf_of else None, locale=current_locale(),
-        subject_ref=(subject.plate_no or "") if spec.subject == "vehicle" else "",
+        subject_ref=subject_ref,
         licence_id=subject.licence_id, vehicle_id=subject.vehicle_id, plate_no=subject.plate_no,
         answers_json=json.dumps(answers or {}, ensure_ascii=False), later_materials=" ".join(later_ok),
         emergency=emergency, emergency_reason=emergency_reason.strip()[:200],
@@ -109,8 +118,13 @@ def create_application(session: Session, user: Principal, code: str, *, plate: s
         sla_days=spec.sla_working_days, created_at=now, delivery_method=delivery_method,
         delivery_address=delivery_address.strip()[:200],
     )
-    session.add(app)
-    session.flush()
+    try:
+        with session.begin_nested():  # a lost race rolls back to here, and the one that won is named
+            session.add(app)
+            session.flush()
+    except IntegrityError:
+        refuse_second_open(session, applicant.id, spec.code, subject_ref)
+        raise
     _step(session, app, "create", "", Status.draft.value, Acting.of(user))
     return app
 

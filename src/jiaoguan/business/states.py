@@ -107,6 +107,8 @@ def latest(name: str = DEFAULT_WORKFLOW) -> Workflow:
 
 ACTIVE = tuple(s.value for s in Status if s not in {Status.draft, Status.completed, Status.rejected,
                                                    Status.withdrawn})
+# Open for the one-at-a-time rule: a draft counts (it holds the place), the final states do not.
+OPEN = (Status.draft.value, *ACTIVE)
 FINAL = (Status.completed.value, Status.rejected.value, Status.withdrawn.value)
 WAITING = (Status.correction_requested.value,)
 
