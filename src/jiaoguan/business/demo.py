@@ -55,8 +55,10 @@ def load_business_demo(session: Session, *, citizen: str = "citizen", elder: str
     who, old, worker = (principal_by_username(session, n) for n in (citizen, elder, seat))
     if who is None or worker is None:
         return counts
+    # No open licence renewal: the citizen's own 容缺 renewal is the README's walk-through (and the browser
+    # test's), and one application of a business may be open at a time. A minor accident waits for a seat.
     made = [
-        _apply(session, who, "licence_renewal", materials=("id_card", "photo"), later=("medical_certificate",)),
+        _apply(session, who, "minor_accident_quick", materials=("id_card", "accident_photos")),
         _apply(session, who, "vehicle_licence_replacement"),
         _apply(session, who, "exempt_sticker", materials=("id_card", "vehicle_tax")),
         _apply(session, who, "licence_lost", materials=("id_card", "photo"), face=True, emergency=True,
