@@ -37,4 +37,7 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "business_service_cancelled": (N_("Service request cancelled"),
                                    N_("Your request #%(id)s for batch or door-to-door service was cancelled by "
                                       "the vehicle office.")),
+    "business_deferral_reminder": (N_("Deferred deadline approaching"),
+                                   N_("Your deferral of the %(matter)s ends on %(until)s (%(days)s day(s) left). "
+                                      "You may not drive until it is done: please handle it before then.")),
 }
