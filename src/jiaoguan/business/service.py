@@ -43,6 +43,7 @@ from jiaoguan.business.errors import (
     NotYourCase,
     ProxyNotAllowed,
 )
+from jiaoguan.business.meanwhile import issue_meanwhile
 from jiaoguan.business.models import BusinessApplication, BusinessStep
 from jiaoguan.business.snapshot import answers_of, flow_of, spec_of_application, stops_of
 from jiaoguan.business.states import WORKERS, Status, latest
@@ -359,8 +360,12 @@ def _apply_effect(session: Session, app: BusinessApplication, by: Acting, on: dt
     defer = "medical_certificate" in app.later_materials.split()
     outcome = register.apply_effect(session, app.business_code, subject_of(app), actor=by.principal, on=on,
                                     defer_certificate=defer, answers=answers_of(app))
-    app.effect_json = json.dumps({"applied": outcome.applied, "summary": outcome.summary, "data": outcome.data},
-                                 ensure_ascii=False, default=str)
+    effect: dict[str, Any] = {"applied": outcome.applied, "summary": outcome.summary, "data": outcome.data}
+    if outcome.applied:
+        meanwhile = issue_meanwhile(session, app.business_code, app.vehicle_id, actor=by.principal, on=on)
+        if meanwhile is not None:
+            effect["meanwhile"] = meanwhile
+    app.effect_json = json.dumps(effect, ensure_ascii=False, default=str)
     if outcome.applied:
         effect_opened_obligation(session, app, outcome)
 
