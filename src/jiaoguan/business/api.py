@@ -33,7 +33,6 @@ from jiaoguan.business.schemas import (
     ApplicationIn,
     ApplicationOut,
     AssignIn,
-    BoardRowOut,
     BusinessIn,
     BusinessOut,
     CheckOut,
@@ -224,9 +223,9 @@ def assign(app_id: int, body: AssignIn, user: Supervisor, db: Db) -> Application
     return _out(db, app_id)
 
 
-@router.get("/business/board", response_model=list[BoardRowOut])
-def board(user: Supervisor, db: Db, on: dt.date | None = None) -> list[BoardRowOut]:
-    return [BoardRowOut.of(r) for r in inbox.sla_board(db, user, on or today())]
+@router.get("/business/board", response_model=list[inbox.BoardRow])  # the dataclass is the response's shape
+def board(user: Supervisor, db: Db, on: dt.date | None = None) -> list[inbox.BoardRow]:
+    return inbox.sla_board(db, user, on or today())
 
 
 # --- proxies ------------------------------------------------------------------------------------
