@@ -133,4 +133,4 @@ SERVICE_REQUEST = StateMachine("service_request", ServiceRequestStatus, room="bu
                ServiceRequestStatus.cancelled, {Role.enterprise_agent, *SERVICE_REQUEST_WORKERS},
                notify="business_service_cancelled"),
 ], labels={"requested": N_("Requested"), "scheduled": N_("Scheduled"), "done": N_("Done"),
-           "cancelled": N_("Cancelled")})
+           "cancelled": N_("Request cancelled")})
