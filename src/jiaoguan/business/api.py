@@ -223,7 +223,7 @@ def assign(app_id: int, body: AssignIn, user: Supervisor, db: Db) -> Application
     return _out(db, app_id)
 
 
-@router.get("/business/board", response_model=list[inbox.BoardRow])  # the dataclass is the response's shape
+@router.get("/business/board", response_model=list[inbox.BoardRow])  # the board's rows are the answer
 def board(user: Supervisor, db: Db, on: dt.date | None = None) -> list[inbox.BoardRow]:
     return inbox.sla_board(db, user, on or today())
 
