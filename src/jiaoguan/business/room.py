@@ -27,6 +27,7 @@ ROOM = Room(
           Job("business.deferral_reminders", dt.timedelta(days=1), "jiaoguan.business.jobs:deferral_reminders")),
     commands=(("business", "jiaoguan.business.commands:app"),),
     demo="jiaoguan.business.demo:load_demo_part",
+    figures="jiaoguan.business.figures:recount",
     templates="jiaoguan.business.messages:TEMPLATES",
     handlers=(Handler("registry.obligation_overdue", "business.obligation_overdue",
                       "jiaoguan.business.obligations:on_registry_overdue"),),
