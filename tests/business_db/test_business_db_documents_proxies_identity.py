@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from jiaoguan.accounts.principal import Principal
 from jiaoguan.accounts.roles import Role
-from jiaoguan.business import service
+from jiaoguan.business import access, service
 from jiaoguan.kit.settings import get_settings
 from tests.factories import business as f
 from tests.factories.passes import FRIDAY
@@ -70,7 +70,7 @@ def test_a_relative_applies_by_proxy_within_the_authorisation_only(db: Session, 
         "business": "licence_renewal", "on_behalf_of": citizen.user.id})
     assert made.status_code == 201, made.text
     assert made.json()["by_proxy"] is True
-    app = service.get_application(db, made.json()["id"])
+    app = access.get_application(db, made.json()["id"])
     assert app.applicant_user_id == citizen.user.id and app.licence_id == citizen.licence_id
     assert as_user(citizen.user).get(f"/api/v1/business/applications/{app.id}").status_code == 200  # type: ignore[attr-defined]
     page = kid.get(f"/business/applications/{app.id}")  # type: ignore[attr-defined]
@@ -104,6 +104,9 @@ def test_a_face_verified_business_waits_for_the_face_check_and_falls_back_to_the
     assert now["identity_status"] == "manual"
     assert c.post(f"/api/v1/business/applications/{made['id']}/submit",  # type: ignore[attr-defined]
                   json={"version": now["version"]}).status_code == 200
+    sent = c.get(f"/api/v1/business/applications/{made['id']}").json()  # type: ignore[attr-defined]
+    c.post(f"/api/v1/business/applications/{made['id']}/actions/withdraw",  # type: ignore[attr-defined]
+           json={"version": sent["version"]})  # one open application of a business at a time
     second = c.post("/api/v1/business/applications", json={"business": "licence_lost"}).json()  # type: ignore[attr-defined]
     ok = c.post(f"/api/v1/business/applications/{second['id']}/face-check", json={"evidence": "confirm"})  # type: ignore[attr-defined]
     assert ok.json()["identity_status"] == "verified"
@@ -122,12 +125,13 @@ def test_an_application_pinned_to_a_workflow_version_keeps_its_transitions(db: S
                                                    "standard.v2.json": json.dumps(v2)})
     states.workflows.cache_clear()
     try:
-        new = f.application(db, citizen.user, submit=False)
+        other = f.citizen(db, expiry=dt.date(2022, 6, 8))  # one open application of a business per person
+        new = f.application(db, other.user, submit=False)
         assert (old.workflow, new.workflow) == ("standard@1", "standard@2")
         service.withdraw(db, citizen.user, old.id, expected_version=old.version)
         assert old.status == "withdrawn"
         try:
-            service.withdraw(db, citizen.user, new.id, expected_version=new.version)
+            service.withdraw(db, other.user, new.id, expected_version=new.version)
         except ValueError as exc:
             assert "withdraw" in str(exc)
         else:

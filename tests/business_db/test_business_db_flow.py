@@ -130,9 +130,11 @@ def test_an_instant_business_is_done_at_once_when_nothing_is_missing(db: Session
                         answers={"phone": "13800138001"})
     assert app.status == "completed" and app.sla_kept is True
     assert json.loads(app.effect_json)["data"]["changed"]["phone"] == "13800138001"
-    missing = f.application(db, citizen.user, "driver_contact_change", materials=(), answers={"phone": "13800138002"})
+    # One open application of a business per person: each open case below is another citizen's.
+    second, third = (f.citizen(db, expiry=dt.date(2022, 6, 8)) for _ in range(2))
+    missing = f.application(db, second.user, "driver_contact_change", materials=(), answers={"phone": "13800138002"})
     assert missing.status == "submitted"
-    refused = f.application(db, citizen.user, "driver_contact_change", materials=("id_card",),
+    refused = f.application(db, third.user, "driver_contact_change", materials=("id_card",),
                             answers={"phone": "12"})
     assert refused.status == "submitted"  # the register refused the number: a seat looks at it
 
@@ -163,7 +165,7 @@ def test_the_applicant_pages_track_and_answer_a_correction(db: Session, as_user,
 
 def test_an_application_keeps_its_catalogue_entry_when_the_catalogue_changes(db: Session, citizen: f.Citizen,
                                                                              seat: Principal) -> None:
-    from jiaoguan.business import catalogue_store, service
+    from jiaoguan.business import catalogue_store, service, snapshot
 
     app = f.application(db, citizen.user)
     spec = catalogue_store.get_spec(db, "licence_renewal").to_json()
@@ -171,7 +173,7 @@ def test_an_application_keeps_its_catalogue_entry_when_the_catalogue_changes(db:
     service.act(db, seat, app.id, "accept", expected_version=app.version)
     row = db.get(BusinessApplication, app.id)
     assert row is not None and row.sla_days == 1 and row.sla_due is not None
-    assert [m.code for m in service.spec_of_application(row).materials] == ["id_card", "medical_certificate",
+    assert [m.code for m in snapshot.spec_of_application(row).materials] == ["id_card", "medical_certificate",
                                                                             "photo"]
 
 

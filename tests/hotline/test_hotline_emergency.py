@@ -283,8 +283,8 @@ def test_two_clerks_accepting_one_case_at_once_leave_exactly_one_owner(engine: E
 def test_the_applicant_applies_online_and_the_application_is_flagged_emergency(
         client: TestClient, sign_in: Callable[[TestClient, User], TestClient], citizen: User, staff: dict[str, User],
         db: Session) -> None:
+    from jiaoguan.business.access import get_application
     from jiaoguan.business.catalogue_store import seed
-    from jiaoguan.business.service import get_application
     from tests.factories import registry as reg
 
     seed(db)

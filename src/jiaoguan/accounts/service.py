@@ -391,3 +391,12 @@ def principals_by_id(session: Session, user_ids: Iterable[int | None]) -> dict[i
     if not wanted:
         return {}
     return {u.id: principal_of(u) for u in session.execute(select(User).where(User.id.in_(wanted))).scalars()}
+
+
+def principals_by_person(session: Session, person_ids: Iterable[int]) -> dict[int, Principal]:
+    """The citizen account of each person who has one (an account links to one person, and back)."""
+    wanted = {i for i in person_ids if i is not None}
+    if not wanted:
+        return {}
+    rows = session.execute(select(User).where(User.person_id.in_(wanted))).scalars()
+    return {u.person_id: principal_of(u) for u in rows if u.person_id is not None}

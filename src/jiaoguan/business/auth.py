@@ -16,3 +16,8 @@ Worker = Annotated[Principal, Depends(allow(Role.online_seat, Role.window_clerk,
 CaseReader = Annotated[Principal, Depends(allow(Role.citizen, Role.online_seat, Role.window_clerk,
                                                 Role.supervisor, Role.admin))]
 # The catalogue's "what you need" is public reading; the editor is the administrator's.
+# 集中办理 / 上门办理: the enterprise asks; the province's window clerks and supervisors handle it.
+Enterprise = Annotated[Principal, Depends(allow(Role.enterprise_agent))]
+ServiceClerk = Annotated[Principal, Depends(allow(Role.window_clerk, Role.supervisor))]
+ServiceReader = Annotated[Principal, Depends(allow(Role.enterprise_agent, Role.window_clerk, Role.supervisor,
+                                                   Role.admin))]

@@ -1,6 +1,6 @@
 """Demo data of the business room: the shipped catalogue, and applications of the demo citizen in several
 states (waiting for a seat, in review, waiting on a correction, an emergency, done at once, one by proxy), so
-every page shows something. Only flushes."""
+every page shows something; a batch request of the demo haulier (集中办理). Only flushes."""
 
 from __future__ import annotations
 
@@ -12,11 +12,12 @@ from sqlalchemy.orm import Session
 
 from jiaoguan.accounts.principal import Principal
 from jiaoguan.accounts.service import principal_by_username
-from jiaoguan.business import documents, identity, proxies, service
+from jiaoguan.business import documents, identity, proxies, service, service_requests
 from jiaoguan.business.catalogue_store import seed
 from jiaoguan.business.models import BusinessApplication
 from jiaoguan.kit.clock import today
 from jiaoguan.kit.errors import JiaoguanError
+from jiaoguan.passes.service import enterprise_active_plates
 
 # A 1×1 PNG: what the demo "photographs" (the content check wants real PNG bytes).
 PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9"
@@ -54,8 +55,10 @@ def load_business_demo(session: Session, *, citizen: str = "citizen", elder: str
     who, old, worker = (principal_by_username(session, n) for n in (citizen, elder, seat))
     if who is None or worker is None:
         return counts
+    # No open licence renewal: the citizen's own 容缺 renewal is the README's walk-through (and the browser
+    # test's), and one application of a business may be open at a time. A minor accident waits for a seat.
     made = [
-        _apply(session, who, "licence_renewal", materials=("id_card", "photo"), later=("medical_certificate",)),
+        _apply(session, who, "minor_accident_quick", materials=("id_card", "accident_photos")),
         _apply(session, who, "vehicle_licence_replacement"),
         _apply(session, who, "exempt_sticker", materials=("id_card", "vehicle_tax")),
         _apply(session, who, "licence_lost", materials=("id_card", "photo"), face=True, emergency=True,
@@ -79,7 +82,25 @@ def load_business_demo(session: Session, *, citizen: str = "citizen", elder: str
         made.append(_apply(session, who, "owner_contact_change", on_behalf_of=old.id,
                            answers={"phone": "13900139001", "address": "上海市黄浦区中山东一路1号"}))
     counts["business_application"] = sum(a is not None for a in made)
+    counts["business_service_request"] = _service_request(session)
     return counts
+
+
+def _service_request(session: Session, agent: str = "agent") -> int:
+    """The demo haulier asks for its pass-holding vehicles' business to be handled in one batch at the hall."""
+    who = principal_by_username(session, agent)
+    plates = enterprise_active_plates(session, who.enterprise_id) if who and who.enterprise_id else []
+    if who is None or not plates:
+        return 0
+    try:
+        with session.begin_nested():
+            service_requests.request_service(session, who, kind="batch", plates=" ".join(plates[:5]),
+                                             business="行驶证补领、检验合格标志申领",
+                                             contact_phone=who.phone or "13800138000",
+                                             preferred_date=today() + dt.timedelta(days=3))
+    except JiaoguanError:
+        return 0
+    return 1
 
 
 def load_demo_part(session: Session, world: Any) -> dict[str, int]:

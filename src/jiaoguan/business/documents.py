@@ -12,9 +12,10 @@ from typing import Protocol
 from sqlalchemy.orm import Session
 
 from jiaoguan.accounts.principal import Principal
+from jiaoguan.business.access import ensure_may_see, get_application
 from jiaoguan.business.errors import DocumentRefused
 from jiaoguan.business.models import BusinessApplication, BusinessDocument
-from jiaoguan.business.service import ensure_may_see, get_application, spec_of_application
+from jiaoguan.business.snapshot import spec_of_application
 from jiaoguan.kit import audit
 from jiaoguan.kit.clock import utc_now
 from jiaoguan.kit.errors import NotFound

@@ -50,3 +50,15 @@ class ObligationOverdue(Conflict):
     code = "business.obligation_overdue"
     message = N_("You have an outstanding obligation past its due date (%(what)s); new business is blocked "
                  "until it is handled.")
+
+
+class AlreadyOpen(Conflict):
+    """One open application per person, business and subject (the database holds it too: a partial unique
+    index, so two submissions at once cannot both pass)."""
+
+    code = "business.already_open"
+    message = N_("You already have an open application for this business: #%(id)s (%(status)s). Continue it, or "
+                 "withdraw it before starting another.")
+
+    def problem_members(self) -> dict[str, object]:
+        return {"application_id": self.params["id"], "application_url": f"/business/applications/{self.params['id']}"}

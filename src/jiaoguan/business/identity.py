@@ -9,9 +9,9 @@ from typing import Protocol
 from sqlalchemy.orm import Session
 
 from jiaoguan.accounts.principal import Principal
+from jiaoguan.business.access import get_application, is_applicant
 from jiaoguan.business.errors import ApplicationNotFound
 from jiaoguan.business.models import BusinessApplication
-from jiaoguan.business.service import get_application, is_applicant
 from jiaoguan.kit import audit
 
 

@@ -8,6 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from pydantic import BaseModel
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
@@ -105,8 +106,9 @@ def counts(session: Session, user: Principal, scope: str = "") -> dict[str, int]
     return total
 
 
-@dataclass(frozen=True)
-class BoardRow:
+class BoardRow(BaseModel):
+    """One line of the SLA board, and the API's answer as it is (one field list)."""
+
     business: str
     open: int
     waiting: int
@@ -129,8 +131,8 @@ def sla_board(session: Session, user: Principal, on: dt.date | None = None) -> l
     if user.role != Role.admin:
         stmt = stmt.where(a.province_code == user.province_code)
     rows = session.execute(stmt.group_by(a.business_code).order_by(a.business_code)).all()
-    return [BoardRow(code, n, int(w or 0), int(t or 0), int(o or 0), int(e or 0), int(k or 0))
-            for code, n, w, t, o, e, k in rows]
+    return [BoardRow(business=code, open=n, waiting=int(w or 0), due_today=int(t or 0), overdue=int(o or 0),
+                     emergency=int(e or 0), key_material=int(k or 0)) for code, n, w, t, o, e, k in rows]
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from jiaoguan.business.deferral_reminders import remind_deferrals
 from jiaoguan.business.inbox import escalate
 
 
 def sla_escalation(session: Session) -> object:
     return escalate(session)
+
+
+def deferral_reminders(session: Session) -> object:
+    return remind_deferrals(session)

@@ -31,4 +31,13 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "business_sla_escalated": (N_("Overdue case escalated"),
                                N_("Application #%(id)s (%(business_code)s) was due on %(due)s and is overdue; "
                                   "please see to it.")),
+    "business_service_scheduled": (N_("Service scheduled"),
+                                   N_("Your request #%(id)s for batch or door-to-door service is scheduled for "
+                                      "%(when)s.")),
+    "business_service_cancelled": (N_("Service request cancelled"),
+                                   N_("Your request #%(id)s for batch or door-to-door service was cancelled by "
+                                      "the vehicle office.")),
+    "business_deferral_reminder": (N_("Deferred deadline approaching"),
+                                   N_("Your deferral of the %(matter)s ends on %(until)s (%(days)s day(s) left). "
+                                      "You may not drive until it is done: please handle it before then.")),
 }

@@ -1,4 +1,5 @@
-"""Tables of the business room (网上办 + 容缺办): the catalogue, applications, their documents, proxies.
+"""Tables of the business room (网上办 + 容缺办): the catalogue, applications, their documents, proxies, and the
+batch (集中办理) and door-to-door (上门办理) service requests of key-material vehicles' enterprises.
 
 Large tables carry `province_code` (the natural partition key, ARCHITECTURE.md "Runtime"). An application
 keeps a snapshot of its business's catalogue entry and the workflow version it started on, so a changed
@@ -12,12 +13,13 @@ import datetime as dt
 from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from jiaoguan.business.states import ACTIVE, Status
+from jiaoguan.business.states import ACTIVE, OPEN, ServiceRequestStatus, Status
 from jiaoguan.kit.db import Base
 from jiaoguan.kit.states import Versioned, status_check
 
 BigId = BigInteger().with_variant(Integer, "sqlite")
 _OPEN = "status IN ({})".format(", ".join(f"'{s}'" for s in ACTIVE))
+_OPEN_ONCE = "status IN ({})".format(", ".join(f"'{s}'" for s in OPEN))
 
 
 class BusinessType(Base):
@@ -58,6 +60,10 @@ class BusinessApplication(Versioned, Base):
                             "status", postgresql_where=text(_OPEN), sqlite_where=text(_OPEN)),
                       Index("ix_business_application_open", "province_code", "priority", "sla_due", "id", "status",
                             postgresql_where=text(_OPEN), sqlite_where=text(_OPEN)),
+                      # One open application per person, business and subject (a draft counts): two submissions
+                      # at once cannot both pass (service.create_application names the one already open).
+                      Index("ix_business_application_one_open", "applicant_user_id", "business_code", "subject_ref",
+                            unique=True, postgresql_where=text(_OPEN_ONCE), sqlite_where=text(_OPEN_ONCE)),
                       status_check(Status))
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -155,3 +161,29 @@ class BusinessProxy(Base):
     expires_on: Mapped[dt.date] = mapped_column(Date)
     revoked_at: Mapped[dt.datetime | None]
     province_code: Mapped[str] = mapped_column(String(2))
+
+
+class ServiceRequest(Versioned, Base):
+    """集中办理 / 上门办理: an enterprise whose vehicles hold active key-material passes asks for its vehicles' own
+    business to be handled in one batch at the hall or at its premises; a window clerk schedules it from the
+    business inbox, where it is called as 特事特办 after the emergencies. (Moved here from the pass room; the
+    table was `pass_service_request`.)"""
+
+    __tablename__ = "business_service_request"
+    __table_args__ = (status_check(ServiceRequestStatus),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    province_code: Mapped[str] = mapped_column(String(2), index=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"), index=True)
+    requested_by_user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    kind: Mapped[str] = mapped_column(String(16))  # batch | door_to_door
+    plates: Mapped[str] = mapped_column(Text)  # space-separated plate numbers
+    business: Mapped[str] = mapped_column(Text)
+    address: Mapped[str] = mapped_column(String(200), default="")
+    contact_phone: Mapped[str] = mapped_column(String(20))
+    preferred_date: Mapped[dt.date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(12), default=ServiceRequestStatus.requested.value)
+    scheduled_for: Mapped[dt.datetime | None]
+    scheduled_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    clerk_note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime]

@@ -14,26 +14,41 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from jiaoguan.accounts.auth import Admin, Anyone, Citizen, Supervisor
+from jiaoguan.accounts.enterprises import enterprises_by_id
 from jiaoguan.accounts.principal import Principal
 from jiaoguan.accounts.roles import ROLE_NAMES, SUPERVISORS, Role
 from jiaoguan.accounts.service import principal_by_username, principals_by_id
+from jiaoguan.business import (
+    access,
+    documents,
+    eligibility,
+    identity,
+    inbox,
+    proxies,
+    service,
+    service_request_pages,
+    service_requests,
+    sla,
+    snapshot,
+)
 from jiaoguan.business import catalogue as cat
 from jiaoguan.business import catalogue_store as store
-from jiaoguan.business import documents, identity, inbox, proxies, service
 from jiaoguan.business.auth import CaseReader, Worker
 from jiaoguan.business.catalogue import CatalogueInvalid
+from jiaoguan.business.errors import AlreadyOpen
 from jiaoguan.business.forms import fields_of
 from jiaoguan.business.obligations import owed_by
 from jiaoguan.business.register import has_effect
 from jiaoguan.business.schemas import CheckOut
-from jiaoguan.business.states import ACTION_LABELS, LABELS, WORKERS, Status
+from jiaoguan.business.states import ACTION_LABELS, LABELS, SERVICE_REQUEST, WORKERS, Status
 from jiaoguan.kit.calendar_service import load_calendar
-from jiaoguan.kit.clock import today
+from jiaoguan.kit.clock import CHINA_TZ, today
 from jiaoguan.kit.errors import JiaoguanError, NotFound
 from jiaoguan.kit.i18n import current_locale
 from jiaoguan.kit.web import Db, UnitOfWorkRoute, render
 
 router = APIRouter(route_class=UnitOfWorkRoute, include_in_schema=False)
+router.include_router(service_request_pages.router)  # before `/business/{code}`, which would shadow its paths
 ASSETS = FsPath(__file__).resolve().parent / "templates" / "business" / "assets" / "business.css"
 STATUS_CLASS = {"draft": "grey", "submitted": "warn", "accepted": "warn", "in_review": "warn",
                 "correction_requested": "bad", "resubmitted": "warn", "approved": "ok", "issued": "ok",
@@ -71,7 +86,7 @@ def catalogue_page(request: Request, user: Anyone, db: Db) -> Response:
 
 @router.get("/business/mine")
 def mine_page(request: Request, user: Citizen, db: Db) -> Response:
-    apps = service.my_applications(db, user)
+    apps = access.my_applications(db, user)
     names = {s.code: s.title(current_locale()) for s in store.all_specs(db)}
     return page(request, user, "business/mine.html", apps=apps, names=names)
 
@@ -112,12 +127,17 @@ def inbox_page(request: Request, user: Worker, db: Db, status: str = "", scope: 
                           priority if priority in ("emergency", "key_material") else "", overdue)
     items = inbox.inbox(db, user, f)
     cal = load_calendar(db)
-    left = {a.id: service.sla.remaining(cal, a.accepted_on, a.sla_days, today(), service.stops_of(a))
+    left = {a.id: sla.remaining(cal, a.accepted_on, a.sla_days, today(), snapshot.stops_of(a))
             for a in items if a.accepted_on is not None}
     names = {s.code: s.title(current_locale()) for s in store.all_specs(db)}
     assignees = principals_by_id(db, [a.assignee_user_id for a in items if a.assignee_user_id])
+    requests = service_requests.open_requests(db, user) if not (f.status or f.business or f.query or f.overdue
+                                                                  or f.priority == "emergency") else []
     return page(request, user, "business/inbox.html", items=items, counts=inbox.counts(db, user), f=f, left=left,
-                names=names, assignees=assignees)
+                names=names, assignees=assignees, requests=requests,
+                firms=enterprises_by_id(db, [r.enterprise_id for r in requests]), kinds=service_requests.KINDS,
+                request_labels=SERVICE_REQUEST.labels, request_class=service_request_pages.STATUS_CLASS,
+                beijing=CHINA_TZ)
 
 
 @router.get("/business/board")
@@ -213,12 +233,12 @@ def business_page(request: Request, code: str, user: Anyone, db: Db, plate: str 
     held: list[Any] = []
     people: dict[int, Principal] = {}
     if user is not None and user.role == Role.citizen:
-        vehicles = service.my_vehicles(db, user.person_id)
+        vehicles = eligibility.my_vehicles(db, user.person_id)
         held = [p for p in proxies.held_by(db, user.id) if code in p.businesses.split()]
         people = principals_by_id(db, [p.principal_user_id for p in held])
         try:
-            subject = service.subject_for(db, spec, user.person_id, plate or None, province)
-            checks = [CheckOut.of(o) for o in service.eligibility(db, spec, subject)]
+            subject = eligibility.subject_for(db, spec, user.person_id, plate or None, province)
+            checks = [CheckOut.of(o) for o in eligibility.run_checks(db, spec, subject)]
         except JiaoguanError as exc:
             problem = exc.text()
     return page(request, user, "business/business.html", spec=spec, province=province, checks=checks,
@@ -233,6 +253,12 @@ async def apply(request: Request, code: str, user: Citizen, db: Db) -> Response:
     behalf = str(form.get("on_behalf_of", "") or "")
 
     def run() -> Response:
+        try:
+            return _create(form, behalf)
+        except AlreadyOpen as exc:  # one open at a time: show the open one, saying so
+            return _back(int(exc.params["id"]), "already_open")
+
+    def _create(form: Any, behalf: str) -> Response:
         app = service.create_application(
             db, user, code, plate=str(form.get("plate", "")) or None, later=[str(x) for x in form.getlist("later")],
             answers={k: str(form.get(f"answer-{k}", ""))[:200] for k in fields_of(code) if form.get(f"answer-{k}")},
@@ -250,26 +276,26 @@ async def apply(request: Request, code: str, user: Citizen, db: Db) -> Response:
 
 @router.get("/business/applications/{app_id}")
 def application_page(request: Request, app_id: int, user: CaseReader, db: Db, notice: str = "") -> Response:
-    app = service.get_application(db, app_id)
-    service.ensure_may_see(user, app)
-    spec = service.spec_of_application(app)
-    flow = service.flow_of(app)
+    app = access.get_application(db, app_id)
+    access.ensure_may_see(user, app)
+    spec = snapshot.spec_of_application(app)
+    flow = snapshot.flow_of(app)
     role = user.role
     actions = [t.action for t in flow.machine.actions(app.status, role)]
-    if service.is_applicant(user, app):
+    if access.is_applicant(user, app):
         actions = [a for a in actions if a in ("submit", "resubmit", "withdraw")]
     cal = load_calendar(db)
-    left = service.sla.remaining(cal, app.accepted_on, app.sla_days, today(), service.stops_of(app)) \
+    left = sla.remaining(cal, app.accepted_on, app.sla_days, today(), snapshot.stops_of(app)) \
         if app.accepted_on else None
     people = principals_by_id(db, [app.applicant_user_id, app.proxy_user_id, app.assignee_user_id])
-    docs = service.documents_of(db, app.id)
+    docs = access.documents_of(db, app.id)
     have = {d.material_code for d in docs}
     staff = user.role in WORKERS or user.role == Role.admin
     return page(request, user, "business/application.html", app=app, spec=spec, actions=actions, left=left,
-                people=people, docs=docs, have=have, notice=notice, items=service.notice_of(app),
-                steps=service.steps_of(db, app.id), staff=staff, applicant=service.is_applicant(user, app),
+                people=people, docs=docs, have=have, notice=notice, items=snapshot.notice_of(app),
+                steps=access.steps_of(db, app.id), staff=staff, applicant=access.is_applicant(user, app),
                 supervisor=user.role in SUPERVISORS, effect=json.loads(app.effect_json) if app.effect_json else None,
-                id_photo=documents.ID_PHOTO, clock_stopped=any(e is None for _, e in service.stops_of(app)),
+                id_photo=documents.ID_PHOTO, clock_stopped=any(e is None for _, e in snapshot.stops_of(app)),
                 draft=app.status == Status.draft, owed=owed_by(db, app),
                 promised=bool(app.later_materials) and app.status in ("approved", "issued", "completed"),
                 later_names=[next((m.name(current_locale()) for m in spec.materials if m.code == c), c)

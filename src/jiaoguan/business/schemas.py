@@ -8,10 +8,10 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from jiaoguan.business.catalogue import BusinessSpec
-from jiaoguan.business.inbox import BoardRow
 from jiaoguan.business.models import BusinessApplication, BusinessDocument, BusinessProxy
 from jiaoguan.business.register import CheckOutcome
-from jiaoguan.business.service import notice_of, spec_of_application, stops_of
+from jiaoguan.business.service_request_schemas import ServiceRequestOut
+from jiaoguan.business.snapshot import notice_of, spec_of_application, stops_of
 from jiaoguan.business.states import LABELS
 from jiaoguan.kit.i18n import current_locale, gettext, translate
 
@@ -29,22 +29,27 @@ class SwitchOut(BaseModel):
     rongque: bool
 
 
-class BusinessOut(BaseModel):
+class CatalogueEntry(BaseModel):
+    """A catalogue entry's fields as the API names them once: read (`BusinessOut`) and written (`BusinessIn`)."""
+
     number: int
-    code: str
-    name: str
-    name_zh: str
-    name_en: str
+    name_zh: str = Field(max_length=80)
+    name_en: str = Field(max_length=80)
     group: str
     channels: list[str]
-    materials: list[MaterialOut]
-    checks: list[str]
+    checks: list[str] = []
     sla_working_days: int
     identity_level: str
     proxy_allowed: bool
     subject: str
-    workflow: str
-    handling: str
+    workflow: str = "standard"
+    handling: str = "review"
+
+
+class BusinessOut(CatalogueEntry):
+    code: str
+    name: str
+    materials: list[MaterialOut]
     provinces: dict[str, SwitchOut]
     offered_online_here: bool | None = None
     rongque_here: bool | None = None
@@ -59,22 +64,10 @@ class BusinessOut(BaseModel):
                    rongque_here=spec.rongque_allowed(province) if province else None, **data)
 
 
-class BusinessIn(BaseModel):
+class BusinessIn(CatalogueEntry):
     """The whole entry, as in the JSON catalogue file (the editor saves it after the import's validation)."""
 
-    number: int
-    name_zh: str = Field(max_length=80)
-    name_en: str = Field(max_length=80)
-    group: str
-    channels: list[str]
     materials: list[dict[str, Any]]
-    checks: list[str] = []
-    sla_working_days: int
-    identity_level: str
-    proxy_allowed: bool
-    subject: str
-    workflow: str = "standard"
-    handling: str = "review"
     provinces: dict[str, dict[str, bool]] = {"*": {"online": True, "rongque": False}}
 
 
@@ -220,20 +213,7 @@ class ApplicationOut(BaseModel):
 class InboxOut(BaseModel):
     counts: dict[str, int]
     items: list[ApplicationOut]
-
-
-class BoardRowOut(BaseModel):
-    business: str
-    open: int
-    waiting: int
-    due_today: int
-    overdue: int
-    emergency: int
-    key_material: int
-
-    @classmethod
-    def of(cls, r: BoardRow) -> BoardRowOut:
-        return cls(**r.__dict__)
+    service_requests: list[ServiceRequestOut] = []  # 特事特办: called after the emergencies among `items`
 
 
 class ProxyIn(BaseModel):

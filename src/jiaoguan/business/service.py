@@ -3,6 +3,9 @@
 Services flush, audit and emit in the caller's transaction; the request (or the CLI, or the worker) commits.
 Every status change goes through the application's pinned workflow (`states.workflow(app.workflow)`), which
 checks the state, the role and the version the user saw (optimistic locking).
+
+Next door: `access` (who may see and act, and the reads), `snapshot` (what the application keeps of its
+moment), `eligibility` (its subject and the checks), `triage` (calling order and the fraud hook).
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -22,8 +25,16 @@ from jiaoguan.accounts.principal import Principal
 from jiaoguan.accounts.roles import SUPERVISORS, Role
 from jiaoguan.business import figures, register, sla
 from jiaoguan.business import notice as notices
-from jiaoguan.business.catalogue import BusinessSpec, Material, Switch
+from jiaoguan.business.access import (
+    ensure_may_act,
+    ensure_may_see,
+    get_application,
+    is_applicant,
+    refuse_second_open,
+)
+from jiaoguan.business.catalogue import BusinessSpec
 from jiaoguan.business.catalogue_store import get_spec
+from jiaoguan.business.eligibility import current_notice, subject_for, subject_of
 from jiaoguan.business.errors import (
     ApplicationNotFound,
     FaceCheckNeeded,
@@ -31,25 +42,16 @@ from jiaoguan.business.errors import (
     NotOfferedOnline,
     NotYourCase,
     ProxyNotAllowed,
-    SubjectMissing,
 )
-from jiaoguan.business.models import BusinessApplication, BusinessDocument, BusinessStep
-from jiaoguan.business.states import WORKERS, Status, Workflow, latest, workflow
+from jiaoguan.business.meanwhile import issue_meanwhile
+from jiaoguan.business.models import BusinessApplication, BusinessStep
+from jiaoguan.business.snapshot import answers_of, flow_of, spec_of_application, stops_of
+from jiaoguan.business.states import WORKERS, Status, latest
+from jiaoguan.business.triage import fraud_hook, set_priority
 from jiaoguan.kit.calendar_service import load_calendar
 from jiaoguan.kit.clock import today, utc_now
 from jiaoguan.kit.i18n import N_, current_locale
 from jiaoguan.kit.states import SYSTEM_ROLES, RoleRefused, StaleState, TransitionRefused
-from jiaoguan.passes.service import active_pass_no_for_vehicle
-from jiaoguan.registry.queries import records_of_person, vehicle_records_by_plate
-from jiaoguan.registry.records import LicenceRecord, VehicleRecord
-
-# Fraud hook (Decree 162 art. 83): so many replacements by one person within the window switch the case to
-# the window (in person). Configurable here; a province's own rule is a data change later.
-REPLACEMENTS = ("licence_lost", "licence_damaged", "plate_replacement", "vehicle_licence_replacement",
-                "sticker_replacement")
-REPLACEMENT_LIMIT = 2          # earlier replacements tolerated in the window
-REPLACEMENT_WINDOW_DAYS = 365
-PRIORITY_EMERGENCY, PRIORITY_KEY_MATERIAL, PRIORITY_NORMAL = 0, 1, 2
 
 
 @dataclass(frozen=True)
@@ -67,108 +69,6 @@ class Acting:
 
 
 SYSTEM = Acting(None, "system", "system")
-
-
-def _json(value: str, default: Any) -> Any:
-    try:
-        return json.loads(value) if value else default
-    except ValueError:
-        return default
-
-
-def spec_of_application(app: BusinessApplication) -> BusinessSpec:
-    """The catalogue entry as it was when the application was made."""
-    d = _json(app.definition_json, {})
-    return BusinessSpec(d["number"], d["code"], d["name_zh"], d["name_en"], d["group"], tuple(d["channels"]),
-                        tuple(Material(**m) for m in d["materials"]), tuple(d["checks"]), d["sla_working_days"],
-                        d["identity_level"], d["proxy_allowed"], d["subject"], d["workflow"], d["handling"],
-                        {k: Switch(**v) for k, v in d["provinces"].items()})
-
-
-def stops_of(app: BusinessApplication) -> list[sla.Stop]:
-    return [(dt.date.fromisoformat(s), dt.date.fromisoformat(e) if e else None)
-            for s, e in _json(app.clock_stops_json, [])]
-
-
-def notice_of(app: BusinessApplication) -> list[notices.NoticeItem]:
-    return [notices.NoticeItem.of(i) for i in _json(app.notice_json, [])]
-
-
-def answers_of(app: BusinessApplication) -> dict[str, Any]:
-    value: dict[str, Any] = _json(app.answers_json, {})
-    return value
-
-
-def flow_of(app: BusinessApplication) -> Workflow:
-    return workflow(app.workflow)
-
-
-def get_application(session: Session, app_id: int) -> BusinessApplication:
-    app = session.get(BusinessApplication, app_id)
-    if app is None:
-        raise ApplicationNotFound()
-    return app
-
-
-# --- who may see and act ------------------------------------------------------------------------
-
-def is_applicant(user: Principal, app: BusinessApplication) -> bool:
-    return user.role == Role.citizen and user.id in (app.applicant_user_id, app.proxy_user_id)
-
-
-def is_case_staff(user: Principal, app: BusinessApplication) -> bool:
-    """The staff on the case: its assignee; while unassigned, the queue's role in its province; supervisors."""
-    if user.role in SUPERVISORS:
-        return user.role == Role.admin or user.province_code == app.province_code
-    if user.role not in WORKERS or user.province_code != app.province_code:
-        return False
-    if app.assignee_user_id is not None:
-        return app.assignee_user_id == user.id
-    return user.role == app.queue_role or (app.in_person and user.role == Role.window_clerk)
-
-
-def ensure_may_see(user: Principal, app: BusinessApplication) -> None:
-    """Not yours answers like not found (a citizen must not learn that an application exists)."""
-    if not (is_applicant(user, app) or is_case_staff(user, app)):
-        raise ApplicationNotFound()
-
-
-# --- subject and eligibility --------------------------------------------------------------------
-
-def subject_for(session: Session, spec: BusinessSpec, person_id: int | None, plate: str | None = None,
-                province_code: str | None = None) -> register.Subject:
-    if spec.subject == "person" or person_id is None:
-        return register.Subject(person_id, plate_no=plate or None, province_code=province_code)
-    records = records_of_person(session, person_id)
-    if spec.subject == "licence":
-        licences = [r for r in records if isinstance(r, LicenceRecord)]
-        if not licences:
-            raise SubjectMissing()
-        return register.Subject(person_id, licence_id=licences[0].id, province_code=province_code)
-    vehicles = [r for r in records if isinstance(r, VehicleRecord)]
-    if plate:
-        vehicles = [v for v in vehicle_records_by_plate(session, plate) if v.owner_person_id == person_id]
-    if not vehicles:
-        raise SubjectMissing()
-    return register.Subject(person_id, vehicle_id=vehicles[0].id, plate_no=vehicles[0].plate_no,
-                            province_code=province_code)
-
-
-def my_vehicles(session: Session, person_id: int | None) -> list[VehicleRecord]:
-    if person_id is None:
-        return []
-    return [r for r in records_of_person(session, person_id) if isinstance(r, VehicleRecord)]
-
-
-def eligibility(session: Session, spec: BusinessSpec, subject: register.Subject,
-                on: dt.date | None = None) -> list[register.CheckOutcome]:
-    day = on or today()
-    return [register.run_check(session, name, subject, day) for name in spec.checks]
-
-
-def _subject(app: BusinessApplication) -> register.Subject:
-    return register.Subject(app.applicant_person_id, app.licence_id, app.vehicle_id, app.plate_no,
-                            app.province_code)
 
 
 # --- creating and submitting ------------------------------------------------------------------------
@@ -199,6 +99,8 @@ def create_application(session: Session, user: Principal, code: str, *, plate: s
         raise NotOfferedOnline()
     ensure_not_blocked(session, applicant)
     subject = subject_for(session, spec, applicant.person_id, plate, province)
+    subject_ref = (subject.plate_no or "") if spec.subject == "vehicle" else ""
+    refuse_second_open(session, applicant.id, spec.code, subject_ref)
     rongque = spec.rongque_allowed(province)
     later_ok = [m.code for m in spec.materials if m.later_allowed and m.code in set(later)] if rongque else []
     flow = latest(spec.workflow)
@@ -208,7 +110,7 @@ def create_application(session: Session, user: Principal, code: str, *, plate: s
         workflow=flow.ref, status=Status.draft.value, channel="online", queue_role=Role.online_seat.value,
         applicant_user_id=applicant.id, applicant_person_id=applicant.person_id,
         proxy_user_id=user.id if on_behalf_of else None, locale=current_locale(),
-        subject_ref=(subject.plate_no or "") if spec.subject == "vehicle" else "",
+        subject_ref=subject_ref,
         licence_id=subject.licence_id, vehicle_id=subject.vehicle_id, plate_no=subject.plate_no,
         answers_json=json.dumps(answers or {}, ensure_ascii=False), later_materials=" ".join(later_ok),
         emergency=emergency, emergency_reason=emergency_reason.strip()[:200],
@@ -217,8 +119,13 @@ def create_application(session: Session, user: Principal, code: str, *, plate: s
         sla_days=spec.sla_working_days, created_at=now, delivery_method=delivery_method,
         delivery_address=delivery_address.strip()[:200],
     )
-    session.add(app)
-    session.flush()
+    try:
+        with session.begin_nested():  # a lost race rolls back to here, and the one that won is named
+            session.add(app)
+            session.flush()
+    except IntegrityError:
+        refuse_second_open(session, applicant.id, spec.code, subject_ref)
+        raise
     _step(session, app, "create", "", Status.draft.value, Acting.of(user))
     return app
 
@@ -274,43 +181,6 @@ def guarded() -> Iterator[None]:
         raise StaleState(code="business.stale") from None
 
 
-def handed_in(session: Session, app: BusinessApplication) -> set[str]:
-    return set(session.execute(select(BusinessDocument.material_code)
-                               .where(BusinessDocument.application_id == app.id)).scalars())
-
-
-def current_notice(session: Session, app: BusinessApplication, note: str = "") -> list[notices.NoticeItem]:
-    """一次告知: every required material missing and every failed check, plus the seat's note."""
-    spec = spec_of_application(app)
-    items = notices.missing_materials(spec, handed_in(session, app), app.later_materials.split(),
-                                      rongque=bool(app.later_materials))
-    items += notices.failed_checks(eligibility(session, spec, _subject(app)))
-    if note.strip():
-        items.append(notices.note_item(note.strip()))
-    return items
-
-
-def _fraud_hook(session: Session, app: BusinessApplication) -> None:
-    """Repeated replacements switch the case to in-person handling at a window (Decree 162 art. 83)."""
-    if app.business_code not in REPLACEMENTS or app.applicant_person_id is None:
-        return
-    since = utc_now() - dt.timedelta(days=REPLACEMENT_WINDOW_DAYS)
-    earlier = session.execute(select(func.count()).select_from(BusinessApplication).where(
-        BusinessApplication.applicant_person_id == app.applicant_person_id,
-        BusinessApplication.business_code.in_(REPLACEMENTS), BusinessApplication.id != app.id,
-        BusinessApplication.status.notin_([Status.draft.value, Status.withdrawn.value]),
-        BusinessApplication.submitted_at >= since)).scalar_one()
-    if earlier >= REPLACEMENT_LIMIT:
-        app.in_person, app.in_person_reason = True, "repeated_replacements"
-        app.queue_role = Role.window_clerk.value
-
-
-def _priority(session: Session, app: BusinessApplication) -> None:
-    app.key_pass_no = active_pass_no_for_vehicle(session, app.plate_no) if app.plate_no else None
-    app.priority = (PRIORITY_EMERGENCY if app.emergency else
-                    PRIORITY_KEY_MATERIAL if app.key_pass_no else PRIORITY_NORMAL)
-
-
 def submit(session: Session, user: Principal, app_id: int, *, expected_version: int | None = None,
            channel: str = "online") -> BusinessApplication:
     with guarded():
@@ -333,8 +203,8 @@ def _submit(session: Session, user: Principal, app_id: int, *, expected_version:
     expected_version = None
     app.channel = channel
     app.submitted_at = utc_now()
-    _priority(session, app)
-    _fraud_hook(session, app)
+    set_priority(session, app)
+    fraud_hook(session, app)
     move(session, app, "submit", Acting.of(user), expected_version=expected_version)
     spec = spec_of_application(app)
     if spec.handling == "instant" and not app.in_person and app.identity_status != "manual" \
@@ -404,7 +274,7 @@ def _act(session: Session, by: Principal | Acting, app_id: int, action: str, *, 
     acting = Acting.of(by) if isinstance(by, Principal) else by
     app = get_application(session, app_id)
     if isinstance(by, Principal):
-        _may_act(by, app, action)
+        ensure_may_act(by, app, action)
     t = flow_of(app).machine.transition(action)
     if app.status not in {s.value for s in t.source}:
         raise TransitionRefused(code="business.transition_refused", state=app.status)
@@ -477,27 +347,18 @@ DELIVERY_LABELS = {"none": N_("Online, nothing to hand over"), "post": N_("Sent 
                    "collect": N_("To collect at a window")}
 
 
-def _may_act(user: Principal, app: BusinessApplication, action: str) -> None:
-    if user.role == Role.citizen:
-        if not is_applicant(user, app):
-            raise ApplicationNotFound()
-        return
-    if user.role in WORKERS:
-        ensure_may_see(user, app)
-        if app.owner_locked and app.assignee_user_id not in (None, user.id) and user.role not in SUPERVISORS:
-            raise NotYourCase()
-        if app.in_person and user.role == Role.online_seat and action in ("approve", "issue", "complete"):
-            raise InPersonOnly()
-
-
 def _apply_effect(session: Session, app: BusinessApplication, by: Acting, on: dt.date) -> None:
     from jiaoguan.business.obligations import effect_opened_obligation
 
     defer = "medical_certificate" in app.later_materials.split()
-    outcome = register.apply_effect(session, app.business_code, _subject(app), actor=by.principal, on=on,
+    outcome = register.apply_effect(session, app.business_code, subject_of(app), actor=by.principal, on=on,
                                     defer_certificate=defer, answers=answers_of(app))
-    app.effect_json = json.dumps({"applied": outcome.applied, "summary": outcome.summary, "data": outcome.data},
-                                 ensure_ascii=False, default=str)
+    effect: dict[str, Any] = {"applied": outcome.applied, "summary": outcome.summary, "data": outcome.data}
+    if outcome.applied:
+        meanwhile = issue_meanwhile(session, app.business_code, app.vehicle_id, actor=by.principal, on=on)
+        if meanwhile is not None:
+            effect["meanwhile"] = meanwhile
+    app.effect_json = json.dumps(effect, ensure_ascii=False, default=str)
     if outcome.applied:
         effect_opened_obligation(session, app, outcome)
 
@@ -506,17 +367,3 @@ def withdraw(session: Session, user: Principal, app_id: int, *, expected_version
     return act(session, user, app_id, "withdraw", expected_version=expected_version)
 
 
-def my_applications(session: Session, user: Principal) -> list[BusinessApplication]:
-    return list(session.execute(select(BusinessApplication).where(
-        (BusinessApplication.applicant_user_id == user.id) | (BusinessApplication.proxy_user_id == user.id))
-        .order_by(BusinessApplication.id.desc()).limit(200)).scalars())
-
-
-def steps_of(session: Session, app_id: int) -> list[BusinessStep]:
-    return list(session.execute(select(BusinessStep).where(BusinessStep.application_id == app_id)
-                                .order_by(BusinessStep.id)).scalars())
-
-
-def documents_of(session: Session, app_id: int) -> list[BusinessDocument]:
-    return list(session.execute(select(BusinessDocument).where(BusinessDocument.application_id == app_id)
-                                .order_by(BusinessDocument.id)).scalars())

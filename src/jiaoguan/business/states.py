@@ -107,5 +107,30 @@ def latest(name: str = DEFAULT_WORKFLOW) -> Workflow:
 
 ACTIVE = tuple(s.value for s in Status if s not in {Status.draft, Status.completed, Status.rejected,
                                                    Status.withdrawn})
+# Open for the one-at-a-time rule: a draft counts (it holds the place), the final states do not.
+OPEN = (Status.draft.value, *ACTIVE)
 FINAL = (Status.completed.value, Status.rejected.value, Status.withdrawn.value)
 WAITING = (Status.correction_requested.value,)
+
+
+class ServiceRequestStatus(StrEnum):
+    """A batch (集中办理) or door-to-door (上门办理) request of a key-material vehicles' enterprise."""
+
+    requested = "requested"
+    scheduled = "scheduled"
+    done = "done"
+    cancelled = "cancelled"
+
+
+SERVICE_REQUEST_OPEN = (ServiceRequestStatus.requested.value, ServiceRequestStatus.scheduled.value)
+# The clerks of the province handle them at the hall or at the premises; supervisors may too.
+SERVICE_REQUEST_WORKERS = frozenset({Role.window_clerk, Role.supervisor})
+SERVICE_REQUEST = StateMachine("service_request", ServiceRequestStatus, room="business", transitions=[
+    Transition("schedule", {ServiceRequestStatus.requested, ServiceRequestStatus.scheduled},
+               ServiceRequestStatus.scheduled, SERVICE_REQUEST_WORKERS, notify="business_service_scheduled"),
+    Transition("done", {ServiceRequestStatus.scheduled}, ServiceRequestStatus.done, SERVICE_REQUEST_WORKERS),
+    Transition("cancel", {ServiceRequestStatus.requested, ServiceRequestStatus.scheduled},
+               ServiceRequestStatus.cancelled, {Role.enterprise_agent, *SERVICE_REQUEST_WORKERS},
+               notify="business_service_cancelled"),
+], labels={"requested": N_("Requested"), "scheduled": N_("Scheduled"), "done": N_("Done"),
+           "cancelled": N_("Request cancelled")})

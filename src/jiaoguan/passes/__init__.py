@@ -6,8 +6,8 @@ Where things are:
   and certificates, the trust bundle, the verifier and its reason codes, the EU DCC mode. No database,
   no web framework; the checkpoint's browser verifier (templates/passes/assets/offline_verify.js) mirrors it.
 * `applications/` — what an enterprise asks for and how it is decided: the form cleaner, submission and
-  review, the CSV batch, the province's policy and auto-approval, the review SLA, batch / door-to-door
-  service requests.
+  review, the CSV batch, the province's policy and auto-approval, the review SLA. (The batch and door-to-door
+  service requests of these enterprises moved to the business room, which asks `service` for active passes.)
 * `issuance/` — numbering, signing and storing passes, the keys kept in the database, revocation.
 * `checkpoint/` — verification at a checkpoint and its scan log, the offline trust snapshot, figures.
 * `web/` — the HTML pages by who uses them (agent, issuer, checkpoint) and what they share.

@@ -12,7 +12,6 @@ from jiaoguan.accounts.roles import REGISTRY_READERS, Role
 
 Issuer = Annotated[Principal, Depends(allow(Role.pass_issuer))]
 Officer = Annotated[Principal, Depends(allow(Role.checkpoint_officer))]
-Clerk = Annotated[Principal, Depends(allow(Role.window_clerk))]
 # Officers read their checkpoint's figures; supervisors and admins read every checkpoint's and the trust data.
 FigureReader = Enforcer
 TrustReader = Enforcer

@@ -23,7 +23,4 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "pass_driver_link": (N_("Your e-pass"),
                          N_("E-pass %(pass_no)s for %(plate)s, valid until %(until)s: %(url)s — show it at the "
                             "checkpoint. Do not pass this link on.")),
-    "pass_service_scheduled": (N_("Service scheduled"),
-                               N_("Your request #%(id)s for batch or door-to-door service is scheduled for "
-                                  "%(when)s.")),
 }

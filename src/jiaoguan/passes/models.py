@@ -1,5 +1,5 @@
 """Tables of the key-material transport pass (重点物资运输车辆通行证): settings, keys, applications,
-issued passes, pass-number counters, checkpoints and their scan log, and service requests.
+issued passes, pass-number counters, checkpoints and their scan log, driver links.
 
 Large tables carry `province_code` (the natural partition key, ARCHITECTURE.md "Runtime").
 """
@@ -219,29 +219,6 @@ class CheckpointScan(Base):
     check_ms: Mapped[int | None] = mapped_column(Integer)
     source: Mapped[str] = mapped_column(String(8))  # online | offline
     province_code: Mapped[str] = mapped_column(String(2))
-
-
-class PassServiceRequest(Base):
-    """集中办理 / 上门办理: an enterprise with active passes asks for batch or door-to-door handling of its
-    vehicles' own business; a window clerk schedules it."""
-
-    __tablename__ = "pass_service_request"
-
-    id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    province_code: Mapped[str] = mapped_column(String(2), index=True)
-    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"), index=True)
-    requested_by_user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
-    kind: Mapped[str] = mapped_column(String(16))  # batch | door_to_door
-    plates: Mapped[str] = mapped_column(Text)  # space-separated plate numbers
-    business: Mapped[str] = mapped_column(Text)
-    address: Mapped[str] = mapped_column(String(200), default="")
-    contact_phone: Mapped[str] = mapped_column(String(20))
-    preferred_date: Mapped[dt.date | None] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(String(12), default="requested")  # requested|scheduled|done|cancelled
-    scheduled_for: Mapped[dt.datetime | None]
-    scheduled_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
-    clerk_note: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[dt.datetime]
 
 
 class PassDriverLink(Base):

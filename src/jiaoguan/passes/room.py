@@ -13,8 +13,6 @@ ROOM = Room(
     pages="jiaoguan.passes.pages:router",
     nav=(
         NavEntry(N_("Transport passes"), "/passes/mine", frozenset({Role.enterprise_agent}), order=20),
-        NavEntry(N_("Batch and door-to-door requests"), "/passes/service-queue", frozenset({Role.window_clerk}),
-                 order=20),
         NavEntry(N_("Verify a pass"), "/checkpoint/verify", frozenset({Role.checkpoint_officer}), order=20),
         NavEntry(N_("Pass review"), "/passes/review", frozenset({Role.pass_issuer}), order=10),
         NavEntry(N_("My documents"), "/my/documents", frozenset({Role.citizen}), order=15),

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from jiaoguan.kit.ids.text import compact
 from jiaoguan.registry.models import (
+    Deferral,
     DrivingLicence,
     LearnerPermit,
     Obligation,
@@ -281,3 +282,27 @@ def replacements_since(session: Session, subject_type: str, subject_id: int, sin
     return session.scalar(select(func.count()).select_from(RegistryDocument).where(
         RegistryDocument.subject_type == subject_type, RegistryDocument.subject_id == subject_id,
         RegistryDocument.reason.in_(("lost", "damaged", "replacement")), RegistryDocument.issued_on >= since)) or 0
+
+
+@dataclass(frozen=True, slots=True)
+class DeferralFacts:
+    id: int
+    licence_id: int
+    person_id: int
+    matter: str          # renewal | review | medical
+    deferred_until: dt.date
+    phone: str | None
+    province_code: str
+
+
+def active_deferrals_ending(session: Session, start: dt.date, end: dt.date) -> list[DeferralFacts]:
+    """延期换证 / 延期审验 / 延期提交身体条件证明 still running whose deferred deadline falls between two days
+    (inclusive), with the holder's phone: what a reminder before the deadline needs."""
+    rows = session.execute(
+        select(Deferral.id, Deferral.licence_id, DrivingLicence.person_id, Deferral.matter, Deferral.deferred_until,
+               Person.phone, Deferral.province_code)
+        .join(DrivingLicence, DrivingLicence.id == Deferral.licence_id)
+        .join(Person, Person.id == DrivingLicence.person_id)
+        .where(Deferral.status == "active", Deferral.deferred_until >= start, Deferral.deferred_until <= end)
+        .order_by(Deferral.deferred_until, Deferral.id)).all()
+    return [DeferralFacts(*row) for row in rows]

@@ -7,6 +7,4 @@
 * `csv_batch` — many applications from one CSV file, problems by line and column.
 * `policy` — each province's settings (validity maximum, review SLA, numbering area) and auto-approval rules.
 * `sla` — escalation of reviews still pending on their due day.
-* `service_requests` — 集中办理 / 上门办理 requests of enterprises holding passes; they move to the business
-  and halls rooms once those exist.
 """

@@ -8,7 +8,7 @@ import json
 import re
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Path, Request, UploadFile
+from fastapi import APIRouter, File, Path, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile as StarletteUpload
@@ -23,7 +23,6 @@ from jiaoguan.kit.ids import find_division, is_county_level
 from jiaoguan.kit.web import Db, UnitOfWorkRoute, render
 from jiaoguan.passes.applications import documents
 from jiaoguan.passes.applications import service as apps
-from jiaoguan.passes.applications import service_requests as sr
 from jiaoguan.passes.applications.csv_batch import MAX_BYTES, submit_batch, template_csv
 from jiaoguan.passes.applications.documents import Document
 from jiaoguan.passes.applications.form import MAX_CREW, ApplicationInput, CrewInput, counties
@@ -33,7 +32,6 @@ from jiaoguan.passes.issuance import driver_links
 from jiaoguan.passes.issuance.issue import GREEN, GREY, crew_of, qr_svg
 from jiaoguan.passes.issuance.revocation import get_pass
 from jiaoguan.passes.models import PassApplication
-from jiaoguan.passes.service import enterprise_active_plates
 from jiaoguan.passes.states import PassStatus
 from jiaoguan.passes.web.common import page, pass_status, place
 from jiaoguan.registry.queries import vehicles_of_enterprise
@@ -260,28 +258,3 @@ def driver_e_pass(request: Request, token: Annotated[str, Path(max_length=200)],
     response.headers.update({"Cache-Control": "no-store", "Referrer-Policy": "no-referrer",
                              "X-Robots-Tag": "noindex, nofollow"})
     return response
-
-
-@router.get("/passes/service-requests")
-def service_requests(request: Request, user: EnterpriseAgent, db: Db, notice: str = "", error: str = "") -> Response:
-    enterprise = apps.enterprise_of_agent(db, user)
-    return page(request, user, "passes/service_requests.html", rows=sr.enterprise_requests(db, enterprise.id),
-                plates=enterprise_active_plates(db, enterprise.id), kinds=sr.KINDS, notice=notice, error=error)
-
-
-@router.post("/passes/service-requests")
-def request_service(request: Request, user: EnterpriseAgent, db: Db, kind: Annotated[str, Form()] = "",
-                    plates: Annotated[str, Form()] = "", business: Annotated[str, Form()] = "",
-                    contact_phone: Annotated[str, Form()] = "", address: Annotated[str, Form()] = "",
-                    preferred_date: Annotated[str, Form()] = "") -> Response:
-    try:
-        when = dt.date.fromisoformat(preferred_date) if preferred_date else None
-        sr.request_service(db, user, kind=kind, plates=plates, business=business, contact_phone=contact_phone,
-                           address=address, preferred_date=when)
-    except (JiaoguanError, ValueError) as exc:
-        enterprise = apps.enterprise_of_agent(db, user)
-        text = exc.text() if isinstance(exc, JiaoguanError) else str(exc)
-        return page(request, user, "passes/service_requests.html", status_code=422,
-                    rows=sr.enterprise_requests(db, enterprise.id), plates=enterprise_active_plates(db, enterprise.id),
-                    kinds=sr.KINDS, error=text, notice="")
-    return RedirectResponse("/passes/service-requests?notice=sent", status_code=303)

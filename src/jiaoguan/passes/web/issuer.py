@@ -3,7 +3,6 @@ batch / door-to-door requests to schedule."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Path, Request
@@ -14,14 +13,12 @@ from sqlalchemy.orm import Session
 from jiaoguan.accounts.enterprises import enterprise_of, enterprises_by_id
 from jiaoguan.accounts.principal import Principal
 from jiaoguan.deadlines.service import measures_in_db
-from jiaoguan.kit.clock import CHINA_TZ, today
+from jiaoguan.kit.clock import today
 from jiaoguan.kit.errors import InvalidInput
-from jiaoguan.kit.i18n import N_
 from jiaoguan.kit.web import Db, UnitOfWorkRoute
 from jiaoguan.passes.applications import service as apps
-from jiaoguan.passes.applications import service_requests as sr
 from jiaoguan.passes.applications.register_check import STATUS_WORDS
-from jiaoguan.passes.auth import Clerk, Issuer
+from jiaoguan.passes.auth import Issuer
 from jiaoguan.passes.issuance.issue import crew_of
 from jiaoguan.passes.issuance.revocation import revoke_pass
 from jiaoguan.passes.models import TransportPass
@@ -102,27 +99,3 @@ def revoke(pass_no: Annotated[str, Path(pattern=PASS_NO)], user: Issuer, db: Db,
            reason: Annotated[str, Form()] = "") -> Response:
     revoke_pass(db, pass_no, user, reason)
     return RedirectResponse(f"/passes/issued?notice=revoked-{pass_no}", status_code=303)
-
-
-@router.get("/passes/service-queue")
-def service_queue(request: Request, user: Clerk, db: Db, notice: str = "") -> Response:
-    rows = sr.open_requests(db, user)
-    firms = enterprises_by_id(db, (r.enterprise_id for r in rows))
-    return page(request, user, "passes/service_queue.html", rows=rows, firms=firms, kinds=sr.KINDS, notice=notice)
-
-
-@router.post("/passes/service-queue/{request_id}/schedule")
-def schedule(request_id: int, user: Clerk, db: Db, when: Annotated[str, Form()] = "",
-             note: Annotated[str, Form()] = "") -> Response:
-    try:
-        at = dt.datetime.fromisoformat(when).replace(tzinfo=CHINA_TZ)  # the clerk types Beijing time
-    except ValueError:
-        raise InvalidInput(N_("Give the appointment as date and time."), code="passes.bad_time", field="when") from None
-    sr.schedule(db, user, request_id, at, note)
-    return RedirectResponse("/passes/service-queue?notice=scheduled", status_code=303)
-
-
-@router.post("/passes/service-queue/{request_id}/done")
-def done(request_id: int, user: Clerk, db: Db) -> Response:
-    sr.mark_done(db, user, request_id)
-    return RedirectResponse("/passes/service-queue?notice=done", status_code=303)
