@@ -1,7 +1,7 @@
 """business: the batch (集中办理) and door-to-door (上门办理) requests move from the pass room to the business room
 
 Revision ID: 0170
-Revises: 0160
+Revises: 0200
 
 The table `pass_service_request` becomes `business_service_request` with its rows (issue 7.6, 11.9): its
 indexes and constraints follow the new name, it gains a `version` (optimistic locking on the state-machine
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0170"
-down_revision: str | Sequence[str] | None = "0160"
+down_revision: str | Sequence[str] | None = "0200"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
