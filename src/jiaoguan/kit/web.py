@@ -7,6 +7,8 @@ commit. Routers declare it with `APIRouter(route_class=UnitOfWorkRoute)`.
 
 from __future__ import annotations
 
+import functools
+import inspect
 from collections.abc import AsyncIterator, Callable, Coroutine
 from pathlib import Path
 from typing import Annotated, Any
@@ -45,6 +47,11 @@ Db = Annotated[Session, Depends(get_db)]
 
 
 class UnitOfWorkRoute(APIRoute):
+    def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
+        if not inspect.iscoroutinefunction(endpoint):
+            endpoint = _commit_in_the_same_trip(endpoint)
+        super().__init__(path, endpoint, **kwargs)
+
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
 
@@ -57,7 +64,8 @@ class UnitOfWorkRoute(APIRoute):
                     await run_in_threadpool(db.rollback)
                 raise
             db = getattr(request.state, "db", None)
-            if db is not None:
+            # Nothing left to end when the endpoint's own thread committed already (below): no trip to a thread.
+            if db is not None and db.in_transaction():
                 if response.status_code < 400:
                     await run_in_threadpool(db.commit)
                 else:
@@ -65,6 +73,31 @@ class UnitOfWorkRoute(APIRoute):
             return response
 
         return handle
+
+
+def _commit_in_the_same_trip(endpoint: Callable[..., Any]) -> Callable[..., Any]:
+    """A sync endpoint as an async one that runs it, then commits its session, in one trip to a worker thread.
+
+    FastAPI sends a sync endpoint to a thread, its response model's validation to another and the commit to a
+    third: each trip is a hand-over between threads, and on a busy process they cost as much as a query. A result
+    that is an error response is not committed here (the route rolls it back, as before). The response model still
+    validates after the commit; every JSON endpoint builds its answer with `Model.model_validate` already."""
+
+    @functools.wraps(endpoint)
+    async def endpoint_then_commit(**kwargs: Any) -> Any:
+        return await run_in_threadpool(_run_and_commit, endpoint, kwargs)
+
+    return endpoint_then_commit
+
+
+def _run_and_commit(endpoint: Callable[..., Any], kwargs: dict[str, Any]) -> Any:
+    result = endpoint(**kwargs)
+    if isinstance(result, Response) and result.status_code >= 400:
+        return result
+    for value in kwargs.values():
+        if isinstance(value, Session) and value.in_transaction():
+            value.commit()
+    return result
 
 
 def _template_dirs() -> list[str]:
