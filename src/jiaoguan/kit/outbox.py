@@ -10,9 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import BigInteger, Index, Integer, SmallInteger, String, Text, insert, select, update
+from sqlalchemy import BigInteger, Index, Integer, SmallInteger, String, Table, Text, insert, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from jiaoguan.kit import rooms
@@ -77,7 +77,7 @@ def enqueue(session: Session, channel: str, recipient: str, template: str, param
 
 
 # Built once: events are written on hot paths (every checkpoint scan), see accounts.service on prepared statements.
-_INSERT = insert(OutboxMessage.__table__)
+_INSERT = insert(cast(Table, OutboxMessage.__table__))
 
 
 def enqueue_new(session: Session, channel: str, template: str, params: dict[str, Any],

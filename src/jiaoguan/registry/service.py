@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from jiaoguan.accounts.enterprises import enterprise_of, enterprises_by_id
@@ -85,15 +85,24 @@ class FleetView:
     vehicles: list[VehicleView]
 
 
+# A person's records, newest first within each kind: statements built once (a citizen's page and a staff member's
+# file open them on every view; building a statement costs more than the query, see accounts.service).
+_LICENCES = select(DrivingLicence).where(DrivingLicence.person_id == bindparam("person_id")).order_by(
+    DrivingLicence.valid_from.desc())
+_VEHICLES = select(Vehicle).where(Vehicle.owner_person_id == bindparam("person_id")).order_by(
+    Vehicle.registration_date.desc())
+_PERMITS = select(LearnerPermit).where(LearnerPermit.person_id == bindparam("person_id")).order_by(
+    LearnerPermit.issued_on.desc())
+_PLATES = select(PreselectedPlate).where(PreselectedPlate.person_id == bindparam("person_id")).order_by(
+    PreselectedPlate.selected_on.desc())
+
+
 def _records(session: Session, person: Person, on: dt.date, full_id: bool) -> PersonRecords:
-    licences = session.scalars(select(DrivingLicence).where(DrivingLicence.person_id == person.id)
-                               .order_by(DrivingLicence.valid_from.desc())).all()
-    vehicles = session.scalars(select(Vehicle).where(Vehicle.owner_person_id == person.id)
-                               .order_by(Vehicle.registration_date.desc())).all()
-    permits = session.scalars(select(LearnerPermit).where(LearnerPermit.person_id == person.id)
-                              .order_by(LearnerPermit.issued_on.desc())).all()
-    plates = session.scalars(select(PreselectedPlate).where(PreselectedPlate.person_id == person.id)
-                             .order_by(PreselectedPlate.selected_on.desc())).all()
+    key = {"person_id": person.id}
+    licences = session.scalars(_LICENCES, key).all()
+    vehicles = session.scalars(_VEHICLES, key).all()
+    permits = session.scalars(_PERMITS, key).all()
+    plates = session.scalars(_PLATES, key).all()
     dates = deadline_states(session, on)
     return PersonRecords(person_view(person, full_id=full_id), [licence_view(x, on, dates) for x in licences],
                          [vehicle_view(x, on, dates=dates) for x in vehicles],

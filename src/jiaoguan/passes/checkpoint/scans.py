@@ -15,9 +15,9 @@ import time
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Row, bindparam, select
+from sqlalchemy import Row, Table, bindparam, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -178,7 +178,7 @@ _SCAN_INSERTS = {
     # RETURNING, not rowcount: drivers disagree on the rowcount of a skipped ON CONFLICT insert. The whole row, so
     # the answer needs no second statement to read back what was just written. Built once per dialect; plain
     # Core rows, no ORM object (a log row is never changed afterwards).
-    name: insert(CheckpointScan.__table__).on_conflict_do_nothing(index_elements=["scan_uid"])
+    name: insert(cast(Table, CheckpointScan.__table__)).on_conflict_do_nothing(index_elements=["scan_uid"])
     .returning(*CheckpointScan.__table__.c)
     for name, insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))
 }
