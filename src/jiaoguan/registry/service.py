@@ -138,8 +138,8 @@ def find_persons(session: Session, id_number: str) -> list[PersonView]:
 
 
 def _with_owners(session: Session, rows: list[Vehicle], on: dt.date) -> list[VehicleView]:
-    people = {p.id: p for p in session.scalars(select(Person).where(
-        Person.id.in_({v.owner_person_id for v in rows if v.owner_person_id is not None})))}
+    owners = {v.owner_person_id for v in rows if v.owner_person_id is not None}
+    people = {p.id: p for p in session.scalars(select(Person).where(Person.id.in_(owners)))} if owners else {}
     firms = enterprises_by_id(session, {v.owner_enterprise_id for v in rows if v.owner_enterprise_id is not None})
     dates = deadline_states(session, on)
     return [vehicle_view(v, on, owner_view(people.get(v.owner_person_id or 0), firms.get(v.owner_enterprise_id or 0)),
