@@ -124,7 +124,8 @@ def _libpq(url: str) -> str:
     return "postgresql://" + url.split("://", 1)[1]
 
 
-def ensure_demo(url: str, people: int, fresh: bool, env: dict[str, str]) -> dict[str, Any]:
+def ensure_database(url: str, fresh: bool) -> None:
+    """The database exists (created if not) before the migrations run; `--fresh` empties it."""
     import psycopg
     from psycopg import sql
 
@@ -132,10 +133,16 @@ def ensure_demo(url: str, people: int, fresh: bool, env: dict[str, str]) -> dict
     with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
         if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone() is None:
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    with psycopg.connect(_libpq(url), autocommit=True) as conn:
-        if fresh:
+    if fresh:
+        with psycopg.connect(_libpq(url), autocommit=True) as conn:
             conn.execute("DROP SCHEMA IF EXISTS public CASCADE")
             conn.execute("CREATE SCHEMA public")
+
+
+def ensure_demo(url: str, people: int, env: dict[str, str]) -> dict[str, Any]:
+    import psycopg
+
+    with psycopg.connect(_libpq(url), autocommit=True) as conn:
         has = conn.execute("SELECT to_regclass('person') IS NOT NULL").fetchone()
         found = conn.execute("SELECT count(*) FROM person").fetchone()[0] if has and has[0] else 0  # type: ignore[index]
     loaded_seconds = None
@@ -145,7 +152,8 @@ def ensure_demo(url: str, people: int, fresh: bool, env: dict[str, str]) -> dict
                        stdout=subprocess.DEVNULL)
         loaded_seconds = round(time.perf_counter() - started, 1)
     elif abs(found - people) > max(100, people // 100):
-        raise SystemExit(f"{name} holds a demo of {found} people, not {people}: pass --fresh to reload it")
+        raise SystemExit(f"{url.rsplit('/', 1)[-1]} holds a demo of {found} people, not {people}: "
+                         "pass --fresh to reload it")
     with psycopg.connect(_libpq(url), autocommit=True) as conn:
         rows = conn.execute("SELECT sum(n_live_tup)::bigint, count(*) FILTER (WHERE last_analyze IS NULL "
                             "AND last_autoanalyze IS NULL AND n_live_tup > 1000) FROM pg_stat_user_tables").fetchone()
@@ -305,8 +313,9 @@ def main() -> None:
            "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(HERE)])}
     os.environ.update({k: env[k] for k in ("JIAOGUAN_DATABASE_URL", "JIAOGUAN_DATA_DIR", "JIAOGUAN_SECRET_KEY")})
     sys.path[:0] = [str(ROOT / "src"), str(HERE)]
+    ensure_database(args.database, args.fresh)
     subprocess.run([sys.executable, "-m", "jiaoguan", "db", "upgrade"], env=env, check=True, stdout=subprocess.DEVNULL)
-    dataset = ensure_demo(args.database, args.people, args.fresh, env)
+    dataset = ensure_demo(args.database, args.people, env)
 
     from bench_fixtures import prepare
 

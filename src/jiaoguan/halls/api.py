@@ -227,7 +227,7 @@ async def board_stream(office_id: int, request: Request, user: Anyone, db: Db,
 def hall_view(office_id: int, user: HallSupervisor, db: Db) -> HallOut:
     ensure_hall(db, user, office_id)
     office = offices.hall_office(db, office_id)
-    waiting = [queue.ticket_view(db, t) for t in queue.waiting_tickets(db, office_id)]
+    waiting = queue.ticket_views(db, queue.waiting_tickets(db, office_id))
     return HallOut(office=office, windows=queue.window_states(db, office_id),
                    waiting=waiting, mean_service_seconds=queue.mean_service_seconds(db, office_id),
                    bookings_today=len(booking.office_bookings(db, office_id, today())))

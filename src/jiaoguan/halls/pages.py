@@ -192,7 +192,7 @@ def console(request: Request, user: Clerk, db: Db, office: int | None = None, wi
     hall = _office_for(db, user, office)
     states = queue.window_states(db, hall.id) if hall else []
     current = next((w for w in states if w.id == window), None)
-    waiting = [queue.ticket_view(db, t) for t in queue.waiting_tickets(db, hall.id)] if hall else []
+    waiting = queue.ticket_views(db, queue.waiting_tickets(db, hall.id)) if hall else []
     return page(request, user, "halls/console.html", hall=hall, windows=states, current=current, waiting=waiting,
                 notice=notice)
 
@@ -252,7 +252,7 @@ def hall_page(request: Request, user: HallSupervisor, db: Db, office: int | None
     choices = offices.hall_offices(db, None if user.role == "admin" else user.province_code)
     if hall is None:
         return page(request, user, "halls/hall.html", hall=None, choices=choices)
-    waiting = [queue.ticket_view(db, t) for t in queue.waiting_tickets(db, hall.id)]
+    waiting = queue.ticket_views(db, queue.waiting_tickets(db, hall.id))
     by_lane: dict[str, list[queue.TicketView]] = {}
     for t in waiting:
         by_lane.setdefault(t.lane, []).append(t)

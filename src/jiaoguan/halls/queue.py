@@ -9,6 +9,7 @@ the same ticket: the ticket's version makes the second UPDATE fail and that cler
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -267,19 +268,38 @@ def mean_service_seconds(session: Session, office_id: int, *, last: int = 20) ->
     return sum(spans) / len(spans) if spans else DEFAULT_SERVICE_SECONDS
 
 
-def ticket_view(session: Session, t: Ticket) -> TicketView:
+# What every waiting ticket of an office's day is placed against: its open windows, their lanes, the waiting
+# list and the recent service time. Read once per office and day for a list of tickets (`ticket_views`).
+_Place = tuple[list[HallWindow], set[str], list[core.QTicket], float]
+
+
+def ticket_view(session: Session, t: Ticket, places: dict[tuple[int, dt.date], _Place] | None = None) -> TicketView:
     ahead, wait = 0, 0
     if t.status == TicketStatus.waiting:
-        windows = _open_windows(session, t.hall_office_id)
-        lanes = {w.lane for w in windows}
-        waiting = [_q(x) for x in waiting_tickets(session, t.hall_office_id, t.day)]
+        key = (t.hall_office_id, t.day)
+        place = places.get(key) if places is not None else None
+        if place is None:
+            windows = _open_windows(session, t.hall_office_id)
+            place = (windows, {w.lane for w in windows},
+                     [_q(x) for x in waiting_tickets(session, t.hall_office_id, t.day)],
+                     mean_service_seconds(session, t.hall_office_id))
+            if places is not None:
+                places[key] = place
+        windows, lanes, waiting, mean = place
         ahead, serving = core.position(_q(t), [_qw(w) for w in windows], waiting, utc_now(), lanes)
-        wait = core.estimated_wait(ahead + 1, serving, mean_service_seconds(session, t.hall_office_id))
+        wait = core.estimated_wait(ahead + 1, serving, mean)
     window = session.get(HallWindow, t.window_id or t.for_window_id) if (t.window_id or t.for_window_id) else None
     return TicketView(id=t.id, number=t.number, lane=t.lane, kind=t.kind, business_group=t.business_group,
                       status=t.status, issued_at=t.issued_at, appointment_at=t.appointment_at,
                       window=window.code if window else None, reference=t.reference, ahead=ahead, wait_seconds=wait,
                       hint=diversion_hint(t.business_group), calls=t.calls, version=t.version)
+
+
+def ticket_views(session: Session, tickets: Iterable[Ticket]) -> list[TicketView]:
+    """`ticket_view` of a list (a hall's waiting tickets): what they are placed against is read once, not per
+    ticket."""
+    places: dict[tuple[int, dt.date], _Place] = {}
+    return [ticket_view(session, t, places) for t in tickets]
 
 
 class BoardCall(View):
@@ -323,15 +343,19 @@ class WindowState(View):
 
 
 def window_states(session: Session, office_id: int) -> list[WindowState]:
-    out = []
-    for w in session.execute(select(HallWindow).where(HallWindow.hall_office_id == office_id)
-                             .order_by(HallWindow.code)).scalars():
-        current = session.execute(select(Ticket).where(Ticket.window_id == w.id, Ticket.status.in_(ACTIVE),
-                                                       Ticket.day == today())
-                                  .order_by(Ticket.called_at.desc()).limit(1)).scalar_one_or_none()
-        out.append(WindowState(id=w.id, code=w.code, lane=w.lane, groups=w.groups.split(), is_open=w.is_open,
-                               current=ticket_view(session, current) if current else None))
-    return out
+    windows = list(session.execute(select(HallWindow).where(HallWindow.hall_office_id == office_id)
+                                   .order_by(HallWindow.code)).scalars())
+    # Each window's current ticket (the one it called last among those active today), all in one query.
+    current: dict[int, Ticket] = {}
+    if windows:
+        for t in session.execute(select(Ticket).where(Ticket.window_id.in_([w.id for w in windows]),
+                                                      Ticket.status.in_(ACTIVE), Ticket.day == today())
+                                 .order_by(Ticket.called_at.desc())).scalars():
+            current.setdefault(t.window_id or 0, t)
+    places: dict[tuple[int, dt.date], _Place] = {}
+    return [WindowState(id=w.id, code=w.code, lane=w.lane, groups=w.groups.split(), is_open=w.is_open,
+                        current=ticket_view(session, current[w.id], places) if w.id in current else None)
+            for w in windows]
 
 
 def describe_time(t: dt.datetime | None) -> str:

@@ -15,7 +15,6 @@ it needs through the emitting room's services, as of when it runs.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 import uuid
 from dataclasses import dataclass
@@ -27,7 +26,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from jiaoguan.kit import rooms
 from jiaoguan.kit.clock import utc_now
 from jiaoguan.kit.db import Base, is_postgres
-from jiaoguan.kit.outbox import OutboxMessage, enqueue
+from jiaoguan.kit.outbox import OutboxMessage, enqueue_new
 
 log = logging.getLogger("jiaoguan.events")
 CHANNEL = "event"
@@ -56,10 +55,10 @@ def emit(session: Session, name: str, payload: dict[str, Any], *, province_code:
     """Record that something happened, for every handler the installed rooms declare for `name`."""
     event = Event(uuid.uuid4().hex, name, payload, utc_now())
     params = {"event_id": event.id, "occurred_at": event.occurred_at.isoformat(), "payload": payload}
-    json.dumps(params)  # refuse what cannot travel now, in the emitter's transaction, not in the worker
-    for handler in rooms.all_handlers(name):
-        enqueue(session, CHANNEL, handler.name, name, params, province_code=province_code,
-                dedupe_key=f"event:{event.id}:{handler.name}")
+    # Refuses, in the emitter's transaction and not in the worker, what cannot travel. The event's id is new, so
+    # its rows need no look-up of their dedupe keys first.
+    enqueue_new(session, CHANNEL, name, params,
+                {h.name: f"event:{event.id}:{h.name}" for h in rooms.all_handlers(name)}, province_code=province_code)
     log.info("event.emit", extra={"event": name, "event_id": event.id})
     return event
 

@@ -7,6 +7,8 @@ commit. Routers declare it with `APIRouter(route_class=UnitOfWorkRoute)`.
 
 from __future__ import annotations
 
+import functools
+import inspect
 from collections.abc import AsyncIterator, Callable, Coroutine
 from pathlib import Path
 from typing import Annotated, Any
@@ -14,7 +16,9 @@ from urllib.parse import unquote_plus
 
 from fastapi import Depends, Request, Response
 from fastapi.routing import APIRoute
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from jinja2.runtime import Context
+from markupsafe import Markup
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -45,6 +49,11 @@ Db = Annotated[Session, Depends(get_db)]
 
 
 class UnitOfWorkRoute(APIRoute):
+    def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
+        if not inspect.iscoroutinefunction(endpoint):
+            endpoint = _commit_in_the_same_trip(endpoint)
+        super().__init__(path, endpoint, **kwargs)
+
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
 
@@ -57,7 +66,8 @@ class UnitOfWorkRoute(APIRoute):
                     await run_in_threadpool(db.rollback)
                 raise
             db = getattr(request.state, "db", None)
-            if db is not None:
+            # Nothing left to end when the endpoint's own thread committed already (below): no trip to a thread.
+            if db is not None and db.in_transaction():
                 if response.status_code < 400:
                     await run_in_threadpool(db.commit)
                 else:
@@ -65,6 +75,31 @@ class UnitOfWorkRoute(APIRoute):
             return response
 
         return handle
+
+
+def _commit_in_the_same_trip(endpoint: Callable[..., Any]) -> Callable[..., Any]:
+    """A sync endpoint as an async one that runs it, then commits its session, in one trip to a worker thread.
+
+    FastAPI sends a sync endpoint to a thread, its response model's validation to another and the commit to a
+    third: each trip is a hand-over between threads, and on a busy process they cost as much as a query. A result
+    that is an error response is not committed here (the route rolls it back, as before). The response model still
+    validates after the commit; every JSON endpoint builds its answer with `Model.model_validate` already."""
+
+    @functools.wraps(endpoint)
+    async def endpoint_then_commit(**kwargs: Any) -> Any:
+        return await run_in_threadpool(_run_and_commit, endpoint, kwargs)
+
+    return endpoint_then_commit
+
+
+def _run_and_commit(endpoint: Callable[..., Any], kwargs: dict[str, Any]) -> Any:
+    result = endpoint(**kwargs)
+    if isinstance(result, Response) and result.status_code >= 400:
+        return result
+    for value in kwargs.values():
+        if isinstance(value, Session) and value.in_transaction():
+            value.commit()
+    return result
 
 
 def _template_dirs() -> list[str]:
@@ -88,6 +123,20 @@ templates_env = Environment(
     lstrip_blocks=True,
 )
 templates_env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
+
+
+@pass_context
+def _page_gettext(context: Context, message: str, **variables: Any) -> str:
+    """jinja2's newstyle `gettext`, without its `%` when there is nothing to fill or unescape (most of the
+    200-odd calls of a page, each a trip through Markup's formatting): a text holding a `%` still goes through it,
+    so a `%%` still becomes `%`. Also bound to `_` directly, not through the extension's alias (a second call)."""
+    rv = catalog(current_locale()).gettext(message)
+    if context.eval_ctx.autoescape:
+        rv = Markup(rv)
+    return rv % variables if variables or "%" in rv else rv
+
+
+templates_env.globals.update(gettext=_page_gettext, _=_page_gettext)
 
 
 def _beijing(value: Any, fmt: str = "%Y-%m-%d %H:%M:%S") -> str:

@@ -145,9 +145,9 @@ def trust_root(_: Anyone, db: Db) -> Response:
 @router.post("/passes/verify", response_model=VerifyOut)
 def verify_pass(body: VerifyIn, user: Officer, db: Db) -> VerifyOut:
     """Online verification for scanner devices: the offline checks plus the issuer's register; logged."""
-    checkpoint = cp.checkpoint_for(db, user, body.checkpoint)
+    checkpoint = cp.checkpoint_ref_for(db, user, body.checkpoint)
     result = cp.verify_online(db, body.qr, checkpoint=checkpoint, lane=body.lane, officer=user, plate=body.plate,
-                              check_ms=body.check_ms, scan_uid=body.scan_id)
+                              check_ms=body.check_ms, scan_uid=body.scan_id, with_application=False)
     return VerifyOut.model_validate(result.to_json())
 
 

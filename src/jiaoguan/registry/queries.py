@@ -9,6 +9,7 @@ what a page shows goes through `registry.views`, which masks.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -141,6 +142,17 @@ def vehicle_records_by_plate(session: Session, plate_no: str, plate_type: str | 
     return [vehicle_record(v) for v in session.execute(stmt.order_by(Vehicle.plate_type, Vehicle.id)).scalars()]
 
 
+def vehicle_records_by_plates(session: Session, plates: Iterable[str]) -> dict[str, list[VehicleRecord]]:
+    """`vehicle_records_by_plate` for several plates in one query (a list of applications checked at once)."""
+    wanted = {compact(p) for p in plates}
+    found: dict[str, list[VehicleRecord]] = {p: [] for p in wanted}
+    if wanted:
+        for v in session.execute(select(Vehicle).where(Vehicle.plate_no.in_(wanted))
+                                 .order_by(Vehicle.plate_type, Vehicle.id)).scalars():
+            found[v.plate_no].append(vehicle_record(v))
+    return found
+
+
 def records_of_person(session: Session, person_id: int) -> list[Record]:
     """A person's licences, vehicles, learner permits and plate holds, newest first within each kind."""
     found: list[Record] = []
@@ -175,6 +187,20 @@ def latest_licence_of(session: Session, id_number: str) -> LicenceRecord | None:
                           .where(Person.id_number == id_number)
                           .order_by(DrivingLicence.valid_from.desc(), DrivingLicence.id.desc())).first()
     return licence_record(row) if row is not None else None
+
+
+def latest_licences_of(session: Session, id_numbers: Iterable[str]) -> dict[str, LicenceRecord]:
+    """`latest_licence_of` for several ID numbers in one query; a number without a licence is not a key."""
+    wanted = set(id_numbers)
+    found: dict[str, LicenceRecord] = {}
+    if wanted:
+        rows = session.execute(select(Person.id_number, DrivingLicence)
+                               .join(Person, Person.id == DrivingLicence.person_id).where(Person.id_number.in_(wanted))
+                               .order_by(DrivingLicence.valid_from.desc(), DrivingLicence.id.desc())).all()
+        for id_number, row in rows:
+            if id_number not in found:   # newest first
+                found[id_number] = licence_record(row)
+    return found
 
 
 # --- documents issued on records (licence cards, e-licences, learner-permit proofs, stickers, …) ------

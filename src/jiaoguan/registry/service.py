@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Annotated
 
 from pydantic import Field, with_config
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from jiaoguan.accounts.enterprises import enterprise_of, enterprises_by_id
@@ -89,15 +89,24 @@ class FleetView:
     vehicles: list[VehicleView]
 
 
+# A person's records, newest first within each kind: statements built once (a citizen's page and a staff member's
+# file open them on every view; building a statement costs more than the query, see accounts.service).
+_LICENCES = select(DrivingLicence).where(DrivingLicence.person_id == bindparam("person_id")).order_by(
+    DrivingLicence.valid_from.desc())
+_VEHICLES = select(Vehicle).where(Vehicle.owner_person_id == bindparam("person_id")).order_by(
+    Vehicle.registration_date.desc())
+_PERMITS = select(LearnerPermit).where(LearnerPermit.person_id == bindparam("person_id")).order_by(
+    LearnerPermit.issued_on.desc())
+_PLATES = select(PreselectedPlate).where(PreselectedPlate.person_id == bindparam("person_id")).order_by(
+    PreselectedPlate.selected_on.desc())
+
+
 def _records(session: Session, person: Person, on: dt.date, full_id: bool) -> PersonRecords:
-    licences = session.scalars(select(DrivingLicence).where(DrivingLicence.person_id == person.id)
-                               .order_by(DrivingLicence.valid_from.desc())).all()
-    vehicles = session.scalars(select(Vehicle).where(Vehicle.owner_person_id == person.id)
-                               .order_by(Vehicle.registration_date.desc())).all()
-    permits = session.scalars(select(LearnerPermit).where(LearnerPermit.person_id == person.id)
-                              .order_by(LearnerPermit.issued_on.desc())).all()
-    plates = session.scalars(select(PreselectedPlate).where(PreselectedPlate.person_id == person.id)
-                             .order_by(PreselectedPlate.selected_on.desc())).all()
+    key = {"person_id": person.id}
+    licences = session.scalars(_LICENCES, key).all()
+    vehicles = session.scalars(_VEHICLES, key).all()
+    permits = session.scalars(_PERMITS, key).all()
+    plates = session.scalars(_PLATES, key).all()
     dates = deadline_states(session, on)
     return PersonRecords(person_view(person, full_id=full_id), [licence_view(x, on, dates) for x in licences],
                          [vehicle_view(x, on, dates=dates) for x in vehicles],
@@ -133,8 +142,8 @@ def find_persons(session: Session, id_number: str) -> list[PersonView]:
 
 
 def _with_owners(session: Session, rows: list[Vehicle], on: dt.date) -> list[VehicleView]:
-    people = {p.id: p for p in session.scalars(select(Person).where(
-        Person.id.in_({v.owner_person_id for v in rows if v.owner_person_id is not None})))}
+    owners = {v.owner_person_id for v in rows if v.owner_person_id is not None}
+    people = {p.id: p for p in session.scalars(select(Person).where(Person.id.in_(owners)))} if owners else {}
     firms = enterprises_by_id(session, {v.owner_enterprise_id for v in rows if v.owner_enterprise_id is not None})
     dates = deadline_states(session, on)
     return [vehicle_view(v, on, owner_view(people.get(v.owner_person_id or 0), firms.get(v.owner_enterprise_id or 0)),

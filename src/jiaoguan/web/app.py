@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import gc
 import hashlib
 import logging
 import re
@@ -60,6 +61,19 @@ def _api_docs(app: FastAPI) -> None:
     app.add_route(DOCS_URL, docs, include_in_schema=False)
 
 
+def settle_heap() -> None:
+    """Leave what the process built to start (modules, routes, templates, mappers: hundreds of thousands of objects)
+    out of the cyclic garbage collector's passes, and run them less often.
+
+    Measured with callgrind on the citizen's records page: a quarter of its instructions were the collector walking
+    that heap again (a full pass every hundred young ones, each young pass every 700 allocations, and a page
+    allocates tens of thousands of objects). Frozen objects are never traversed; a request's own cycles are still
+    collected, in young passes that now come every 20,000 allocations."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(20_000, 20, 20)
+
+
 def create_app(*, start_worker: bool | None = None) -> FastAPI:
     settings = get_settings()
     run_worker = settings.run_worker_in_process and settings.is_sqlite if start_worker is None else start_worker
@@ -67,6 +81,7 @@ def create_app(*, start_worker: bool | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         logmask.install()  # after the server configured its log handlers
+        settle_heap()
         worker = None
         if run_worker:
             from jiaoguan.kit.worker import InProcessWorker

@@ -19,6 +19,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import threading
 from collections.abc import Callable
 from typing import Any, Protocol, cast
 
@@ -196,10 +197,40 @@ def _after_transaction_end(session: Session, transaction: SessionTransaction) ->
     bind = session.get_bind()
     if not isinstance(bind, Engine):
         return
-    try:
-        chain_now(bind)
-    except Exception:  # the worker's backstop job chains it later
-        log.warning("audit.chain.failed", exc_info=True)
+    _chain_coalesced(bind)
+
+
+# One chainer at a time in a process: 32 audited requests ending together would otherwise start 32 chainers, of
+# which one gets the head and 31 pay a transaction to skip it. A request that finds one running asks it for
+# another round (which starts after this commit, so it sees this record) and goes on; rounds are capped, and
+# what is left when the cap is reached is chained by the next commit or the worker's job, as after a skip.
+_chainer = threading.Lock()
+_chainer_state = {"running": False, "again": False}
+MAX_ROUNDS = 4
+
+
+def _chain_coalesced(bind: Engine) -> None:
+    with _chainer:
+        if _chainer_state["running"]:
+            _chainer_state["again"] = True
+            return
+        _chainer_state["running"] = True
+    rounds = 0
+    while True:
+        rounds += 1
+        try:
+            chain_now(bind)
+        except Exception:  # the worker's backstop job chains it later
+            log.warning("audit.chain.failed", exc_info=True)
+        except BaseException:
+            with _chainer:
+                _chainer_state["running"] = _chainer_state["again"] = False
+            raise
+        with _chainer:  # deciding to stop and saying so is one step: no request's "again" falls in between
+            if not _chainer_state["again"] or rounds >= MAX_ROUNDS:
+                _chainer_state["running"] = _chainer_state["again"] = False
+                return
+            _chainer_state["again"] = False
 
 
 @event.listens_for(Session, "after_rollback")

@@ -29,6 +29,7 @@ from jiaoguan.deadlines.rules.kinds import DeadlineKind
 from jiaoguan.deadlines.service import measures_in_db, record_deadlines
 from jiaoguan.kit.i18n import N_
 from jiaoguan.kit.ids.licence import permits
+from jiaoguan.kit.ids.text import compact
 from jiaoguan.passes.applications.form import FieldProblem
 from jiaoguan.registry import queries as registry
 from jiaoguan.registry.records import LicenceRecord, VehicleRecord
@@ -112,8 +113,35 @@ def _status_word(status: str) -> str:
     return STATUS_WORDS.get(status, status)
 
 
-def _vehicle(session: Session, s: Subject, problems: list[FieldProblem]) -> VehicleRecord | None:
-    found = registry.vehicle_records_by_plate(session, s.plate_no)
+class Lookups:
+    """Where a check reads the register: one query per question, or answers fetched beforehand for a list of
+    applications (`Lookups.prefetched`), so checking a queue costs two queries, not two per application."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self._vehicles: dict[str, list[VehicleRecord]] | None = None
+        self._licences: dict[str, LicenceRecord] | None = None
+
+    @classmethod
+    def prefetched(cls, session: Session, subjects: Sequence[Subject]) -> Lookups:
+        lookups = cls(session)
+        lookups._vehicles = registry.vehicle_records_by_plates(session, (s.plate_no for s in subjects))
+        lookups._licences = registry.latest_licences_of(session, {d for s in subjects for d in s.drivers})
+        return lookups
+
+    def vehicles(self, plate_no: str) -> list[VehicleRecord]:
+        if self._vehicles is not None and compact(plate_no) in self._vehicles:
+            return self._vehicles[compact(plate_no)]
+        return registry.vehicle_records_by_plate(self.session, plate_no)
+
+    def licence(self, id_number: str) -> LicenceRecord | None:
+        if self._licences is not None:
+            return self._licences.get(id_number)
+        return registry.latest_licence_of(self.session, id_number)
+
+
+def _vehicle(lookups: Lookups, s: Subject, problems: list[FieldProblem]) -> VehicleRecord | None:
+    found = lookups.vehicles(s.plate_no)
     if not found:
         problems.append(_problem("plate_no", "register.unknown_plate"))
         return None
@@ -137,10 +165,10 @@ def _until(decisions: Sequence[Decision], kind: DeadlineKind) -> tuple[bool, dt.
     return True, None
 
 
-def _licence(session: Session, position: int, id_number: str, needed: str | None, s: Subject,
+def _licence(lookups: Lookups, position: int, id_number: str, needed: str | None, s: Subject,
              measures: tuple[Measure, ...], problems: list[FieldProblem]) -> DriverFacts | None:
     name = f"crew[{position}].id_number"
-    lic: LicenceRecord | None = registry.latest_licence_of(session, id_number)
+    lic = lookups.licence(id_number)
     if lic is None:
         problems.append(_problem(name, "register.no_licence"))
         return None
@@ -158,16 +186,18 @@ def _licence(session: Session, position: int, id_number: str, needed: str | None
     return DriverFacts(position, lic.classes, lic.valid_to, lic.status, ok=len(problems) == before)
 
 
-def check_register(session: Session, s: Subject, measures: tuple[Measure, ...] | None = None) -> RegisterCheck:
+def check_register(session: Session, s: Subject, measures: tuple[Measure, ...] | None = None,
+                   lookups: Lookups | None = None) -> RegisterCheck:
     """Check the application against the register and the deadlines engine; never raises for a finding.
-    `measures`: the published measures, when the caller checks many applications at once."""
+    `measures` and `lookups`: read once beforehand, when the caller checks many applications at once."""
     problems: list[FieldProblem] = []
-    vehicle = _vehicle(session, s, problems)
+    lookups = lookups or Lookups(session)
+    vehicle = _vehicle(lookups, s, problems)
     measures = measures if measures is not None else measures_in_db(session)
     drivers: list[DriverFacts] = []
     needed = NEEDED_CLASS.get(vehicle.vehicle_type) if vehicle is not None else None
     for position, id_number in enumerate(s.drivers):
-        facts = _licence(session, position, id_number, needed, s, measures, problems)
+        facts = _licence(lookups, position, id_number, needed, s, measures, problems)
         if facts is not None:
             drivers.append(facts)
     if vehicle is None:

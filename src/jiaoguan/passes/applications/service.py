@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import select, text
@@ -28,7 +28,7 @@ from jiaoguan.passes.applications import documents
 from jiaoguan.passes.applications.documents import Document
 from jiaoguan.passes.applications.form import ApplicationInput, CleanApplication, FieldProblem, clean_application
 from jiaoguan.passes.applications.policy import matching_auto_rule, province_settings
-from jiaoguan.passes.applications.register_check import RegisterCheck, Subject, check_register
+from jiaoguan.passes.applications.register_check import Lookups, RegisterCheck, Subject, check_register, measures_in_db
 from jiaoguan.passes.issuance.issue import issue_pass
 from jiaoguan.passes.issuance.keystore import NoSigningKey
 from jiaoguan.passes.models import PassApplication, PassAutoApprovalRule, PassCrewMember, TransportPass
@@ -221,6 +221,24 @@ def register_facts(session: Session, app: PassApplication,
     return check_register(session, Subject(app.enterprise_id, app.plate_no, app.plate_colour, app.vin,
                                            tuple(drivers), app.valid_from, app.valid_to,
                                            authorised=app.authorisation_doc is not None), measures)
+
+
+def register_facts_of(session: Session, apps: Sequence[PassApplication],
+                      measures: tuple[Measure, ...] | None = None) -> dict[int, RegisterCheck]:
+    """`register_facts` of a list (the issuer's queue): the drivers, the vehicles and the licences of every
+    application read in three queries, whatever the length of the list."""
+    drivers: dict[int, list[str]] = {a.id: [] for a in apps}
+    if apps:
+        for app_id, id_number in session.execute(
+                select(PassCrewMember.application_id, PassCrewMember.id_number)
+                .where(PassCrewMember.application_id.in_(drivers), PassCrewMember.role == "driver")
+                .order_by(PassCrewMember.application_id, PassCrewMember.position)):
+            drivers[app_id].append(id_number)
+    subjects = {a.id: Subject(a.enterprise_id, a.plate_no, a.plate_colour, a.vin, tuple(drivers[a.id]), a.valid_from,
+                              a.valid_to, authorised=a.authorisation_doc is not None) for a in apps}
+    measures = measures if measures is not None else measures_in_db(session)
+    lookups = Lookups.prefetched(session, list(subjects.values()))
+    return {app_id: check_register(session, subject, measures, lookups) for app_id, subject in subjects.items()}
 
 
 def get_application(session: Session, application_id: int, *, lock: bool = False) -> PassApplication:

@@ -15,9 +15,9 @@ import time
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Row, Table, bindparam, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -25,7 +25,6 @@ from sqlalchemy.orm import Session
 from jiaoguan.accounts.principal import Principal
 from jiaoguan.kit import audit
 from jiaoguan.kit.clock import utc_now
-from jiaoguan.kit.db import is_postgres
 from jiaoguan.kit.errors import Forbidden, InvalidInput, NotFound
 from jiaoguan.kit.i18n import N_, both, translate
 from jiaoguan.kit.ids import PROVINCES
@@ -74,9 +73,9 @@ class OnlineResult:
     valid: bool
     reason: str | None
     verdict: Verdict
-    pass_row: TransportPass | None
-    application: PassApplication | None
-    scan: CheckpointScan | None
+    pass_status: str | None                   # None: the pass is not in the register
+    application: PassApplication | None       # loaded only for the checkpoint page, which shows its cargo
+    scan: CheckpointScan | Row[Any] | None    # the logged scan (its columns as attributes)
     duplicate: bool = False
 
     def texts(self) -> tuple[str, str]:
@@ -86,9 +85,9 @@ class OnlineResult:
         zh, en = self.texts()
         out = self.verdict.to_json()
         out.update(valid=self.valid, reason=self.reason, message_zh=zh, message_en=en,
-                   registered=self.pass_row is not None)
-        if self.pass_row is not None:
-            out["pass_status"] = self.pass_row.status
+                   registered=self.pass_status is not None)
+        if self.pass_status is not None:
+            out["pass_status"] = self.pass_status
         if self.scan is not None:
             out["scan_id"] = self.scan.scan_uid
             out["checked_at"] = self.scan.scanned_at.isoformat()
@@ -119,6 +118,34 @@ def checkpoint_for(session: Session, officer: Principal, code: str) -> Checkpoin
     return row
 
 
+@dataclass(frozen=True, slots=True)
+class CheckpointRef:
+    """What a scan is logged with: the checkpoint's id, code and province (the scanner API needs no more)."""
+
+    id: int
+    code: str
+    province_code: str
+
+
+# Built once: the scanner API runs these on every scan (see accounts.service on prepared statements).
+_CHECKPOINT_REF = select(Checkpoint.id, Checkpoint.code, Checkpoint.province_code).where(
+    Checkpoint.code == bindparam("code"))
+_PASS_STATE = select(TransportPass.status, TransportPass.qr_text, TransportPass.application_id).where(
+    TransportPass.pass_no == bindparam("pass_no"))
+
+
+def checkpoint_ref_for(session: Session, officer: Principal, code: str) -> CheckpointRef:
+    """`checkpoint_for` for the scanner API: the same checks, three columns read, no ORM row."""
+    code = code.strip()
+    found = None if loggable(code, 64) != code else session.connection().execute(
+        _CHECKPOINT_REF, {"code": code}).first()
+    if found is None:
+        raise NotFound(N_("No checkpoint with this code."), code="passes.no_such_checkpoint", field="checkpoint")
+    if officer.province_code and officer.province_code != found.province_code:
+        raise OtherProvinceCheckpoint()
+    return CheckpointRef(found.id, found.code, found.province_code)
+
+
 def checkpoints_for(session: Session, user: Principal) -> list[Checkpoint]:
     stmt = select(Checkpoint).order_by(Checkpoint.code)
     if user.province_code:
@@ -147,38 +174,46 @@ def _insert_scan(session: Session, values: dict[str, Any]) -> bool:
     return _inserted_scan(session, values) is not None
 
 
-def _inserted_scan(session: Session, values: dict[str, Any]) -> CheckpointScan | None:
+_SCAN_INSERTS = {
+    # RETURNING, not rowcount: drivers disagree on the rowcount of a skipped ON CONFLICT insert. The whole row, so
+    # the answer needs no second statement to read back what was just written. Built once per dialect; plain
+    # Core rows, no ORM object (a log row is never changed afterwards).
+    name: insert(cast(Table, CheckpointScan.__table__)).on_conflict_do_nothing(index_elements=["scan_uid"])
+    .returning(*CheckpointScan.__table__.c)
+    for name, insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))
+}
+
+
+def _inserted_scan(session: Session, values: dict[str, Any]) -> Row[Any] | None:
     """The stored scan, or None when a scan with this uid was already stored (race-safe)."""
-    insert = pg_insert if is_postgres(session) else sqlite_insert
-    # RETURNING, not rowcount: drivers disagree on the rowcount of a skipped ON CONFLICT insert. The whole row,
-    # so the answer needs no second statement to read back what was just written.
-    return session.scalars(insert(CheckpointScan).values(**values)
-                           .on_conflict_do_nothing(index_elements=["scan_uid"])
-                           .returning(CheckpointScan)).first()
+    connection = session.connection()
+    return connection.execute(_SCAN_INSERTS[connection.dialect.name], values).first()
 
 
 def _scan_by_uid(session: Session, uid: str) -> CheckpointScan | None:
     return session.execute(select(CheckpointScan).where(CheckpointScan.scan_uid == uid)).scalar_one_or_none()
 
 
-def verify_online(session: Session, qr: str, *, checkpoint: Checkpoint, lane: str, officer: Principal,
-                  plate: str | None = None, check_ms: int | None = None, scan_uid: str | None = None
-                  ) -> OnlineResult:
-    """Verify one QR for an officer at a checkpoint lane and log the scan."""
+def verify_online(session: Session, qr: str, *, checkpoint: Checkpoint | CheckpointRef, lane: str,
+                  officer: Principal, plate: str | None = None, check_ms: int | None = None,
+                  scan_uid: str | None = None, with_application: bool = True) -> OnlineResult:
+    """Verify one QR for an officer at a checkpoint lane and log the scan (`with_application`: also load the
+    pass's application, which the checkpoint page shows and the scanner API does not)."""
     started = time.perf_counter()
     qr = qr.strip()
     now = utc_now()
     verdict = verify(qr, keystore.server_trust_store(session), now, expect_plate=(plate or "").strip() or None)
     reason = verdict.reason
-    row = app = None
+    status = app = None
     # Another province's key proves the forgery by itself; its number must not call up a real pass's data.
     if verdict.authentic and verdict.content is not None and reason != R.WRONG_PROVINCE:
-        row = session.execute(select(TransportPass).where(TransportPass.pass_no == verdict.content.pass_no)
-                              ).scalar_one_or_none()
+        row = session.connection().execute(_PASS_STATE, {"pass_no": verdict.content.pass_no}).first()
         if row is None:
             reason = NOT_REGISTERED
         else:
-            app = session.get(PassApplication, row.application_id)
+            status = row.status
+            if with_application:
+                app = session.get(PassApplication, row.application_id)
             if row.status == "revoked":
                 reason = R.REVOKED_PASS
             elif reason is None and row.qr_text != qr:
@@ -195,9 +230,9 @@ def verify_online(session: Session, qr: str, *, checkpoint: Checkpoint, lane: st
     )
     scan = _inserted_scan(session, values)
     if scan is None:   # a retried request: the scan is stored already
-        return OnlineResult(reason is None, reason, verdict, row, app, _scan_by_uid(session, uid), True)
+        return OnlineResult(reason is None, reason, verdict, status, app, _scan_by_uid(session, uid), True)
     figures.emit_fact(session, "pass.verified", figures.verified(values, checkpoint.code))
-    return OnlineResult(reason is None, reason, verdict, row, app, scan, False)
+    return OnlineResult(reason is None, reason, verdict, status, app, scan, False)
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import segno
 from sqlalchemy import select
@@ -71,8 +72,12 @@ def issue_pass(session: Session, app: PassApplication) -> TransportPass:
     return p
 
 
+@functools.lru_cache(maxsize=256)
 def qr_svg(qr_text: str, *, dark: str = "#000000", light: str | None = "#ffffff", scale: int = 4) -> str:
-    """The QR as inline SVG (no file, no script). Base45 fits the QR alphanumeric mode exactly."""
+    """The QR as inline SVG (no file, no script). Base45 fits the QR alphanumeric mode exactly.
+
+    Kept per process by its arguments: encoding a pass's QR costs some 30 ms of CPU, and the text it encodes is
+    read from the database by each request, so a re-issued pass (a new text) is never drawn from an old one."""
     code = segno.make_qr(qr_text, error="m")
     svg: str = code.svg_inline(scale=scale, dark=dark, light=light, border=2, omitsize=True)
     return svg

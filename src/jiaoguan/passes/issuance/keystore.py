@@ -161,26 +161,34 @@ _store_lock = threading.Lock()
 _store_cache: dict[tuple[tuple[str, str], ...], TrustStore] = {}
 
 
+# What the cached store is keyed by: every signing key's kid and status, read on every online verification (two
+# short columns; the certificates are read only when the set changed). Built once (see accounts.service).
+_SIGNER_STAMP = select(PassSigningKey.kid, PassSigningKey.status).where(PassSigningKey.kind == "signing")
+
+
 def server_trust_store(session: Session) -> TrustStore:
     """The trust of the online verifier: every known signing certificate, the revoked kids, never stale.
 
     Revoked passes are checked against the database (the pass row), not through this store.
     """
-    rows = session.execute(
-        select(PassSigningKey.kid, PassSigningKey.status, PassSigningKey.certificate_pem)
-        .where(PassSigningKey.kind == "signing")
-    ).all()
-    stamp = tuple(sorted((r.kid, r.status) for r in rows))
+    stamp = tuple(sorted((r.kid, r.status) for r in session.connection().execute(_SIGNER_STAMP)))
     with _store_lock:
         cached = _store_cache.get(stamp)
         if cached is not None:
             return cached
+    rows = session.execute(
+        select(PassSigningKey.kid, PassSigningKey.status, PassSigningKey.certificate_pem)
+        .where(PassSigningKey.kind == "signing")
+    ).all()
     signers: dict[bytes, Signer] = {}
     for r in rows:
         signer = Signer.from_certificate(keys.read_certificate(r.certificate_pem.encode()))
         signers[signer.kid] = signer
     store = TrustStore(signers=signers,
                        revoked_kids=frozenset(bytes.fromhex(r.kid) for r in rows if r.status == "revoked"))
+    # Keyed by what the certificates were read with (the same transaction): a key added between the two reads
+    # is in the store under its own stamp, and the next verification reads that stamp and builds again.
+    stamp = tuple(sorted((r.kid, r.status) for r in rows))
     with _store_lock:
         _store_cache.clear()  # only the newest key set is worth keeping
         _store_cache[stamp] = store

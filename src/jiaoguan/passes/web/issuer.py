@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session
 
 from jiaoguan.accounts.enterprises import enterprise_of, enterprises_by_id
 from jiaoguan.accounts.principal import Principal
-from jiaoguan.deadlines.service import measures_in_db
 from jiaoguan.kit.clock import today
 from jiaoguan.kit.errors import InvalidInput
 from jiaoguan.kit.web import Db, UnitOfWorkRoute
@@ -32,11 +31,10 @@ PASS_NO = r"^\d{12}$"
 @router.get("/passes/review")
 def review(request: Request, user: Issuer, db: Db, notice: str = "") -> Response:
     queue = apps.review_queue(db, user)
-    measures = measures_in_db(db)  # read once for the whole queue
     firms = enterprises_by_id(db, (a.enterprise_id for a in queue))
     return page(request, user, "passes/review.html", queue=queue, firms=firms, notice=notice,
                 days_left={a.id: apps.working_days_left(db, a) for a in queue},
-                register={a.id: apps.register_facts(db, a, measures) for a in queue})
+                register=apps.register_facts_of(db, queue))
 
 
 @router.get("/passes/review/{app_id}")
