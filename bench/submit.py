@@ -25,7 +25,6 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -34,46 +33,25 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
 import httpx  # noqa: E402
+from serving import bench_env, fresh_schema, schema_url, serve, stop, with_bare_post  # noqa: E402
 from sqlalchemy import text  # noqa: E402
-
-from jiaoguan.business.schemas import ApplicationIn  # noqa: E402  (the bare route's body, resolved by name)
 
 SCHEMA = "bench_business"
 
 
-def schema_url(url: str) -> str:
-    return f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{SCHEMA}"
-
-
 def factory():  # type: ignore[no-untyped-def]
-    """The app as served, plus the bare baseline route (validated body, no database)."""
-    from fastapi import Depends
-
-    from jiaoguan.accounts.auth import public
+    """The app as served, plus the bare baseline route (the application's request model validated, no database)."""
+    from jiaoguan.business.schemas import ApplicationIn
     from jiaoguan.web.app import create_app
 
-    app = create_app(start_worker=False)
-
-    @app.post("/bench/bare", status_code=201, dependencies=[Depends(public)])
-    def bare(body: ApplicationIn) -> dict[str, str]:
-        return {"business": body.business}
-
-    return app
+    return with_bare_post(create_app(start_worker=False), "/bench/bare", ApplicationIn)
 
 
 def prepare(url: str, clients: int) -> tuple[list[str], str]:
-    from jiaoguan.kit.db import make_engine
-    from jiaoguan.kit.migrate import upgrade
-
-    engine = make_engine(url)
-    with engine.begin() as conn:
-        conn.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
-        conn.execute(text(f"CREATE SCHEMA {SCHEMA}"))
-    engine.dispose()
-    upgrade(schema_url(url))
-    os.environ["JIAOGUAN_DATABASE_URL"] = schema_url(url)
+    fresh_schema(url, SCHEMA)
     import datetime as dt
 
     from jiaoguan.accounts.roles import Role
@@ -103,7 +81,7 @@ def load_applications(url: str, n: int) -> float:
     from jiaoguan.kit.db import make_engine
 
     started = time.perf_counter()
-    engine = make_engine(schema_url(url))
+    engine = make_engine(schema_url(url, SCHEMA))
     with engine.begin() as conn:
         user_id = conn.execute(text("SELECT id FROM app_user WHERE role = 'citizen' LIMIT 1")).scalar_one()
         definition = conn.execute(text("SELECT definition_json FROM business_application LIMIT 1")).scalar_one()
@@ -127,20 +105,6 @@ def load_applications(url: str, n: int) -> float:
         conn.execute(text("VACUUM ANALYZE business_application"))  # what autovacuum does after a bulk load
     engine.dispose()
     return time.perf_counter() - started
-
-
-def start_server(port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
-    server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "--factory", "bench.submit:factory", "--port", str(port), "--workers", "2",
-         "--log-level", "warning"], env=env, cwd=str(ROOT))
-    for _ in range(300):
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                return server
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    server.kill()
-    raise SystemExit("the server did not start")
 
 
 def hammer(base: str, path: str, tokens: list[str], seconds: float, body: dict[str, object]) -> dict[str, float]:
@@ -193,14 +157,9 @@ def main() -> None:
     args = parser.parse_args()
     if not args.url.startswith("postgresql"):
         raise SystemExit("give --url postgresql://… (the benchmark is about PostgreSQL with two app workers)")
-    data_dir = Path(f"/tmp/jg-business-bench-{args.port}")
-    data_dir.mkdir(exist_ok=True)
-    env = {**os.environ, "JIAOGUAN_DATABASE_URL": schema_url(args.url), "JIAOGUAN_DATA_DIR": str(data_dir),
-           "JIAOGUAN_RUN_WORKER_IN_PROCESS": "false", "JIAOGUAN_SECRET_KEY": "bench-business-secret",
-           "PYTHONPATH": f"{ROOT / 'src'}:{ROOT}"}
-    os.environ.update({k: env[k] for k in ("JIAOGUAN_DATA_DIR", "JIAOGUAN_SECRET_KEY")})
+    env = bench_env(args.url, SCHEMA, args.port)
     tokens, cookie = prepare(args.url, args.clients)
-    server = start_server(args.port, env)
+    server = serve(args.port, env, app="bench.submit:factory", workers=2)
     base = f"http://127.0.0.1:{args.port}"
     body = {"business": "licence_renewal", "submit": True}
     try:
@@ -211,8 +170,7 @@ def main() -> None:
         loaded = load_applications(args.url, args.applications)
         inbox = inbox_times(base, cookie, args.inbox)
     finally:
-        server.terminate()
-        server.wait(15)
+        stop(server)
     print(json.dumps({"bench": "business_submit", "engine": "postgresql", "workers": 2, "clients": args.clients,
                       "bare_validated_post": bare, "submit": submit,
                       "ratio": round(submit["per_second"] / bare["per_second"], 3) if bare["per_second"] else None,
