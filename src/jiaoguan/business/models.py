@@ -18,6 +18,10 @@ from jiaoguan.kit.states import Versioned, status_check
 
 BigId = BigInteger().with_variant(Integer, "sqlite")
 _OPEN = "status IN ({})".format(", ".join(f"'{s}'" for s in ACTIVE))
+# The inbox's order and keyset: a case without a due day (not yet accepted, or waiting on the applicant) sorts last
+# within its priority, as the last day a date can be; the key is never NULL, so "after this case" is one range of
+# the index. The query must spell the expression as the index does (inbox.due_key).
+DUE_KEY = "coalesce(sla_due, '9999-12-31')"
 
 
 class BusinessType(Base):
@@ -42,6 +46,8 @@ class BusinessType(Base):
     provinces_json: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[dt.datetime]
     updated_by: Mapped[str] = mapped_column(String(120), default="")
+    # Bumped on every change of the entry: the stamp by which each process knows its parsed catalogue is current.
+    revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class BusinessApplication(Versioned, Base):
@@ -51,13 +57,14 @@ class BusinessApplication(Versioned, Base):
     __tablename__ = "business_application"
     # The inbox reads open cases only (a few per cent of the table): partial indexes in calling order, one per
     # visibility part (inbox.py), with the status last so the counts per state are read from the index alone.
-    __table_args__ = (Index("ix_business_application_queue", "province_code", "queue_role", "priority", "sla_due",
-                            "id", "status", postgresql_where=text(f"assignee_user_id IS NULL AND {_OPEN}"),
+    __table_args__ = (Index("ix_business_application_queue", "province_code", "queue_role", "priority",
+                            text(DUE_KEY), "id", "status",
+                            postgresql_where=text(f"assignee_user_id IS NULL AND {_OPEN}"),
                             sqlite_where=text(f"assignee_user_id IS NULL AND {_OPEN}")),
-                      Index("ix_business_application_assigned", "assignee_user_id", "priority", "sla_due", "id",
+                      Index("ix_business_application_assigned", "assignee_user_id", "priority", text(DUE_KEY), "id",
                             "status", postgresql_where=text(_OPEN), sqlite_where=text(_OPEN)),
-                      Index("ix_business_application_open", "province_code", "priority", "sla_due", "id", "status",
-                            postgresql_where=text(_OPEN), sqlite_where=text(_OPEN)),
+                      Index("ix_business_application_open", "province_code", "priority", text(DUE_KEY), "id",
+                            "status", postgresql_where=text(_OPEN), sqlite_where=text(_OPEN)),
                       status_check(Status))
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)

@@ -220,6 +220,7 @@ class ApplicationOut(BaseModel):
 class InboxOut(BaseModel):
     counts: dict[str, int]
     items: list[ApplicationOut]
+    next: str | None = None  # the cursor of the next page (`after=`), or None on the last page
 
 
 class BoardRowOut(BaseModel):

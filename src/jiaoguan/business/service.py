@@ -12,6 +12,7 @@ import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import func, select
@@ -23,7 +24,7 @@ from jiaoguan.accounts.roles import SUPERVISORS, Role
 from jiaoguan.business import notice as notices
 from jiaoguan.business import register, sla
 from jiaoguan.business.catalogue import BusinessSpec, Material, Switch
-from jiaoguan.business.catalogue_store import get_spec
+from jiaoguan.business.catalogue_store import pinned
 from jiaoguan.business.errors import (
     ApplicationNotFound,
     FaceCheckNeeded,
@@ -40,8 +41,8 @@ from jiaoguan.kit.clock import today, utc_now
 from jiaoguan.kit.i18n import N_, current_locale
 from jiaoguan.kit.states import SYSTEM_ROLES, RoleRefused, StaleState, TransitionRefused
 from jiaoguan.passes.service import active_pass_no_for_vehicle
-from jiaoguan.registry.queries import records_of_person, vehicle_records_by_plate
-from jiaoguan.registry.records import LicenceRecord, VehicleRecord
+from jiaoguan.registry.queries import licence_records_of_person, vehicle_records_by_plate, vehicle_records_of_person
+from jiaoguan.registry.records import VehicleRecord
 
 # Fraud hook (Decree 162 art. 83): so many replacements by one person within the window switch the case to
 # the window (in person). Configurable here; a province's own rule is a data change later.
@@ -78,7 +79,14 @@ def _json(value: str, default: Any) -> Any:
 
 def spec_of_application(app: BusinessApplication) -> BusinessSpec:
     """The catalogue entry as it was when the application was made."""
-    d = _json(app.definition_json, {})
+    return _pinned_spec(app.definition_json)
+
+
+@lru_cache(maxsize=256)
+def _pinned_spec(definition_json: str) -> BusinessSpec:
+    # Applications made on the same catalogue entry pin the same text: parsed once per process, not per call
+    # (a submission asks three times). BusinessSpec is frozen; nobody changes what is shared.
+    d = _json(definition_json, {})
     return BusinessSpec(d["number"], d["code"], d["name_zh"], d["name_en"], d["group"], tuple(d["channels"]),
                         tuple(Material(**m) for m in d["materials"]), tuple(d["checks"]), d["sla_working_days"],
                         d["identity_level"], d["proxy_allowed"], d["subject"], d["workflow"], d["handling"],
@@ -139,15 +147,15 @@ def subject_for(session: Session, spec: BusinessSpec, person_id: int | None, pla
                 province_code: str | None = None) -> register.Subject:
     if spec.subject == "person" or person_id is None:
         return register.Subject(person_id, plate_no=plate or None, province_code=province_code)
-    records = records_of_person(session, person_id)
     if spec.subject == "licence":
-        licences = [r for r in records if isinstance(r, LicenceRecord)]
+        licences = licence_records_of_person(session, person_id)
         if not licences:
             raise SubjectMissing()
         return register.Subject(person_id, licence_id=licences[0].id, province_code=province_code)
-    vehicles = [r for r in records if isinstance(r, VehicleRecord)]
     if plate:
         vehicles = [v for v in vehicle_records_by_plate(session, plate) if v.owner_person_id == person_id]
+    else:
+        vehicles = vehicle_records_of_person(session, person_id)
     if not vehicles:
         raise SubjectMissing()
     return register.Subject(person_id, vehicle_id=vehicles[0].id, plate_no=vehicles[0].plate_no,
@@ -157,7 +165,7 @@ def subject_for(session: Session, spec: BusinessSpec, person_id: int | None, pla
 def my_vehicles(session: Session, person_id: int | None) -> list[VehicleRecord]:
     if person_id is None:
         return []
-    return [r for r in records_of_person(session, person_id) if isinstance(r, VehicleRecord)]
+    return vehicle_records_of_person(session, person_id)
 
 
 def eligibility(session: Session, spec: BusinessSpec, subject: register.Subject,
@@ -192,7 +200,7 @@ def create_application(session: Session, user: Principal, code: str, *, plate: s
     """A draft, pinned to the current catalogue entry and the newest version of its workflow."""
     from jiaoguan.business.obligations import ensure_not_blocked
 
-    spec = get_spec(session, code)
+    spec, definition = pinned(session, code)
     applicant = _proxy_for(session, user, on_behalf_of, spec) if on_behalf_of else user
     province = applicant.province_code or user.province_code or "11"
     if not spec.offered_online(province):
@@ -204,7 +212,7 @@ def create_application(session: Session, user: Principal, code: str, *, plate: s
     flow = latest(spec.workflow)
     now = utc_now()
     app = BusinessApplication(
-        province_code=province, business_code=spec.code, definition_json=json.dumps(spec.to_json(), ensure_ascii=False),
+        province_code=province, business_code=spec.code, definition_json=definition,
         workflow=flow.ref, status=Status.draft.value, channel="online", queue_role=Role.online_seat.value,
         applicant_user_id=applicant.id, applicant_person_id=applicant.person_id,
         proxy_user_id=user.id if on_behalf_of else None, locale=current_locale(),

@@ -52,14 +52,18 @@ class Event:
     occurred_at: dt.datetime
 
 
-def emit(session: Session, name: str, payload: dict[str, Any], *, province_code: str | None = None) -> Event:
-    """Record that something happened, for every handler the installed rooms declare for `name`."""
+def emit(session: Session, name: str, payload: dict[str, Any], *, province_code: str | None = None,
+         flush: bool = True) -> Event:
+    """Record that something happened, for every handler the installed rooms declare for `name` (`flush=False`:
+    the rows go with the caller's next flush)."""
     event = Event(uuid.uuid4().hex, name, payload, utc_now())
     params = {"event_id": event.id, "occurred_at": event.occurred_at.isoformat(), "payload": payload}
     json.dumps(params)  # refuse what cannot travel now, in the emitter's transaction, not in the worker
     for handler in rooms.all_handlers(name):
         enqueue(session, CHANNEL, handler.name, name, params, province_code=province_code,
-                dedupe_key=f"event:{event.id}:{handler.name}")
+                dedupe_key=f"event:{event.id}:{handler.name}", new_key=True, flush=False)
+    if flush:
+        session.flush()
     log.info("event.emit", extra={"event": name, "event_id": event.id})
     return event
 
