@@ -6,6 +6,7 @@ app reads, the app served by uvicorn (as `jiaoguan serve` serves it) and waited 
     fresh_schema(url, "bench_x")                 # dropped, created, migrated; this process now uses it
     env = bench_env(url, "bench_x", port)         # the server's environment (also set in this process)
     server = serve(port, env, workers=2)          # returns once /healthz answers
+    # a factory of the bench's own may wrap the app: with_bare_post(...) beside it, server_timing(...) around it
     try: ... finally: stop(server)
 """
 
@@ -109,3 +110,26 @@ def with_bare_post(app: Any, path: str, model: type[Any]) -> Any:
     bare.__annotations__ = {"body": model, "return": dict[str, str]}
     app.post(path, status_code=201, dependencies=[Depends(public)])(bare)
     return app
+
+
+def server_timing(app: Any) -> Any:
+    """The app with a `Server-Timing: app;dur=…` header on every response: the milliseconds from the request's
+    arrival in the server process to the start of its response (the handler, the commit, the page's rendering), so
+    a benchmark can report the server's time apart from its own client's and the loopback's."""
+    import time as clock
+
+    async def timed(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await app(scope, receive, send)
+            return
+        started = clock.perf_counter()
+
+        async def send_timed(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                took = f"app;dur={(clock.perf_counter() - started) * 1000:.2f}".encode()
+                message = {**message, "headers": [*message.get("headers", []), (b"server-timing", took)]}
+            await send(message)
+
+        await app(scope, receive, send_timed)
+
+    return timed

@@ -66,3 +66,45 @@ def test_the_page_links_to_the_next_page_keeping_the_filters(
     assert "First page" in second.text or "第一页" in second.text
     garbled = client.get("/business/inbox?after=not-a-cursor")  # type: ignore[attr-defined]
     assert re.findall(r'data-application="(\d+)"', garbled.text) == on_first
+
+
+def _counted(db: Session, user: Principal, scope: str) -> dict[str, int]:
+    """The tabs' numbers the slow way: every open case this user can see, counted one by one."""
+    from sqlalchemy import func, select
+
+    from jiaoguan.business.models import BusinessApplication
+
+    found: dict[str, int] = {}
+    for part in inbox._parts(user, scope):
+        rows = db.execute(select(BusinessApplication.status, func.count()).where(
+            *part, BusinessApplication.status.in_(inbox.WORKED)).group_by(BusinessApplication.status)).all()
+        for status, n in rows:
+            found[status] = found.get(status, 0) + n
+    return found
+
+
+def test_the_maintained_counts_follow_every_change_and_survive_the_fold(
+        db: Session, as_user: Callable[..., object], citizen: f.Citizen, seat: Principal, supervisor: Principal,
+        cases: list[int]) -> None:
+    from jiaoguan.accounts.roles import Role
+    from jiaoguan.business.models import BusinessInboxCount
+
+    other = f.staff(db, Role.online_seat)
+    service.claim(db, other, cases[5])
+    service.reassign(db, supervisor, cases[1], other)
+    service.act(db, seat, cases[2], "request_correction", expected_version=None, note="照片不清")
+    service.act(db, seat, cases[3], "reject", expected_version=None, note="不符合条件")
+    service.withdraw(db, citizen.user, cases[6], expected_version=None)
+    f.application(db, citizen.user, submit=False)  # a draft: nobody's inbox
+    db.commit()
+    for user in (seat, other, supervisor):
+        for scope in ("all", "mine", "unassigned"):
+            assert inbox.counts(db, user, scope) == _counted(db, user, scope), (user.username, scope)
+    deltas = db.query(BusinessInboxCount).count()
+    assert inbox.compact_counts(db) == deltas
+    db.commit()
+    assert db.query(BusinessInboxCount).count() < deltas
+    for user in (seat, other, supervisor):
+        assert inbox.counts(db, user, "all") == _counted(db, user, "all")
+    tabs = as_user(seat).get("/api/v1/business/inbox").json()["counts"]  # type: ignore[attr-defined]
+    assert tabs == _counted(db, seat, "all") and sum(tabs.values()) > 0

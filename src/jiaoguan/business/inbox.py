@@ -8,16 +8,17 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Date, case, func, literal_column, or_, select, tuple_
+from sqlalchemy import Date, case, delete, func, literal_column, or_, select, text, tuple_
 from sqlalchemy.orm import Session
 
 from jiaoguan.accounts.principal import Principal
 from jiaoguan.accounts.roles import SUPERVISORS, Role
 from jiaoguan.accounts.service import staff_of
-from jiaoguan.business.models import BusinessApplication
+from jiaoguan.business.models import BusinessApplication, BusinessInboxCount
 from jiaoguan.business.states import ACTIVE, WAITING
 from jiaoguan.kit import audit
 from jiaoguan.kit.clock import today
+from jiaoguan.kit.db import is_postgres
 from jiaoguan.kit.ids.text import compact
 from jiaoguan.kit.outbox import enqueue
 
@@ -62,11 +63,11 @@ def parse_cursor(text: str) -> Cursor | None:
         return None
 
 
-def _parts(user: Principal, scope: str) -> list[list[Any]]:
+def _parts(user: Principal, scope: str, a: Any = BusinessApplication) -> list[list[Any]]:
     """Who sees what, as separate conditions (each served by its own partial index, merged in order):
     assigned cases to their assignee, unassigned ones to the queue's role in the province; supervisors and the
-    administrator every case of the province (the administrator: of every province)."""
-    a = BusinessApplication
+    administrator every case of the province (the administrator: of every province). `a`: the applications, or
+    their counts (the same key columns)."""
     if user.role in SUPERVISORS:
         where: list[Any] = [] if user.role == Role.admin else [a.province_code == user.province_code]
         if scope == "mine":
@@ -123,14 +124,40 @@ def inbox(session: Session, user: Principal, f: InboxFilter, *, limit: int = PAG
 
 
 def counts(session: Session, user: Principal, scope: str = "") -> dict[str, int]:
-    """Open items per state that this user can see (the inbox's tabs)."""
+    """Open items per state that this user can see (the inbox's tabs): sums of the maintained counts, a few rows
+    per key, never a count of the cases themselves (thousands of open ones in a province)."""
+    c = BusinessInboxCount
     total: dict[str, int] = {}
-    for part in _parts(user, scope or "all"):
-        stmt = select(BusinessApplication.status, func.count()).where(
-            *part, BusinessApplication.status.in_(WORKED)).group_by(BusinessApplication.status)
+    for part in _parts(user, scope or "all", c):
+        stmt = select(c.status, func.sum(c.n)).where(*part).group_by(c.status)
         for status, n in session.execute(stmt).all():
-            total[str(status)] = total.get(str(status), 0) + int(n)
-    return total
+            total[str(status)] = total.get(str(status), 0) + int(n or 0)
+    return {status: n for status, n in total.items() if n > 0}
+
+
+def compact_counts(session: Session) -> int:
+    """Fold the counts' deltas into one row per key; returns the rows folded. Deltas a transaction adds meanwhile
+    are not seen, so not deleted, and keep counting; on PostgreSQL the fold is one statement."""
+    c = BusinessInboxCount
+    key = (c.province_code, c.queue_role, c.assignee_user_id, c.status)
+    if is_postgres(session):
+        folded = session.execute(text(
+            "WITH gone AS (DELETE FROM business_inbox_count RETURNING province_code, queue_role, assignee_user_id, "
+            "status, n), kept AS (INSERT INTO business_inbox_count (province_code, queue_role, assignee_user_id, "
+            "status, n) SELECT province_code, queue_role, assignee_user_id, status, sum(n) FROM gone "
+            "GROUP BY province_code, queue_role, assignee_user_id, status HAVING sum(n) <> 0) "
+            "SELECT count(*) FROM gone")).scalar_one()
+        return int(folded)
+    rows = session.execute(select(*key, func.sum(c.n), func.max(c.id)).group_by(*key)).all()
+    folded = 0
+    for province, role, assignee, status, n, last in rows:
+        folded += session.execute(delete(c).where(
+            c.province_code == province, c.queue_role == role, c.status == status, c.id <= last,
+            c.assignee_user_id.is_(None) if assignee is None else c.assignee_user_id == assignee)).rowcount or 0
+        if n:
+            session.add(c(province_code=province, queue_role=role, assignee_user_id=assignee, status=status, n=n))
+    session.flush()
+    return folded
 
 
 @dataclass(frozen=True)

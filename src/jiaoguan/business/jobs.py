@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from jiaoguan.business.inbox import escalate
+from jiaoguan.business.inbox import compact_counts, escalate
 
 
 def sla_escalation(session: Session) -> object:
     return escalate(session)
+
+
+def fold_inbox_counts(session: Session) -> object:
+    return compact_counts(session)

@@ -115,6 +115,24 @@ class BusinessApplication(Versioned, Base):
     delivery_status: Mapped[str] = mapped_column(String(16), default="")  # posted | delivered | returned
 
 
+class BusinessInboxCount(Base):
+    """Open cases per (province, queue role, assignee, state), as signed deltas written by database triggers on
+    `business_application` (migration 0180: -1 for a row as it was, +1 as it is, when one of the four changes) and
+    folded into one row per key by the worker (`inbox.compact_counts`). Written only by the triggers and the fold;
+    the inbox's tabs sum it."""
+
+    __tablename__ = "business_inbox_count"
+    __table_args__ = (Index("ix_business_inbox_count_queue", "province_code", "queue_role"),
+                      Index("ix_business_inbox_count_assignee", "assignee_user_id"))
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    province_code: Mapped[str] = mapped_column(String(2))
+    queue_role: Mapped[str] = mapped_column(String(24))
+    assignee_user_id: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(24))
+    n: Mapped[int] = mapped_column(Integer)
+
+
 class BusinessStep(Base):
     """The case's own history (the audit trail has it too): who moved it, from what to what, and why."""
 
