@@ -151,9 +151,10 @@ def compact_counts(session: Session) -> int:
     rows = session.execute(select(*key, func.sum(c.n), func.max(c.id)).group_by(*key)).all()
     folded = 0
     for province, role, assignee, status, n, last in rows:
-        folded += session.execute(delete(c).where(
+        result = session.execute(delete(c).where(
             c.province_code == province, c.queue_role == role, c.status == status, c.id <= last,
-            c.assignee_user_id.is_(None) if assignee is None else c.assignee_user_id == assignee)).rowcount or 0
+            c.assignee_user_id.is_(None) if assignee is None else c.assignee_user_id == assignee))
+        folded += int(getattr(result, "rowcount", 0) or 0)
         if n:
             session.add(c(province_code=province, queue_role=role, assignee_user_id=assignee, status=status, n=n))
     session.flush()
