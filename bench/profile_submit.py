@@ -77,6 +77,17 @@ async def measure(name: str, call: Call, n: int, top: int, sql: SqlCounter, expe
             "top_cumulative_jiaoguan": stats_rows(prof, "cum_ms_per_req", top, n, "/jiaoguan/")}
 
 
+def seat_session() -> str:
+    from sqlalchemy import select
+
+    from jiaoguan.accounts.models import User
+    from jiaoguan.accounts.service import start_session
+    from jiaoguan.kit.db import unit_of_work
+
+    with unit_of_work() as session:
+        return start_session(session, session.execute(select(User).where(User.username == "bench-seat")).scalar_one())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--url", default=os.environ.get("JIAOGUAN_BENCH_DATABASE_URL", ""))
@@ -84,15 +95,21 @@ def main() -> None:
     parser.add_argument("--applications", type=int, default=0)
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--statements", action="store_true")
+    parser.add_argument("--existing", action="store_true",
+                        help="profile only the inbox, on the schema a bench/submit.py run left (e.g. 1 M applications)")
     args = parser.parse_args()
     if not args.url.startswith("postgresql"):
         raise SystemExit("give --url postgresql://…")
     os.environ.setdefault("JIAOGUAN_DATA_DIR", "/tmp/jg-business-profile")
     os.environ.setdefault("JIAOGUAN_SECRET_KEY", "bench-business-secret")
     Path(os.environ["JIAOGUAN_DATA_DIR"]).mkdir(exist_ok=True)
-    from bench.submit import load_applications, prepare
+    from bench.submit import SCHEMA, load_applications, prepare, schema_url
 
-    tokens, cookie = prepare(args.url, 1)
+    if args.existing:
+        os.environ["JIAOGUAN_DATABASE_URL"] = schema_url(args.url, SCHEMA)
+        tokens, cookie = [], seat_session()
+    else:
+        tokens, cookie = prepare(args.url, 1)
     from jiaoguan.web.app import create_app
 
     app = create_app(start_worker=False)
@@ -100,12 +117,15 @@ def main() -> None:
     sql = SqlCounter()
     body = json.dumps({"business": "licence_renewal", "submit": True}).encode()
     submit = asgi_call(app, "POST", "/api/v1/business/applications", body=body,
-                       headers={"authorization": f"Bearer {tokens[0]}", "content-type": "application/json"})
+                       headers={"authorization": f"Bearer {tokens[0] if tokens else ''}",
+                                "content-type": "application/json"})
     inbox = asgi_call(app, "GET", "/business/inbox", headers={"cookie": f"jg_session={cookie}"})
-    out: dict[str, Any] = {"submit": asyncio.run(measure("submit", submit, args.requests, args.top, sql, 201))}
-    if args.statements:
+    out: dict[str, Any] = {}
+    if not args.existing:
+        out["submit"] = asyncio.run(measure("submit", submit, args.requests, args.top, sql, 201))
+    if args.statements and not args.existing:
         out["submit"]["statements"] = statements_of(submit)
-    if args.applications:
+    if args.applications and not args.existing:
         load_applications(args.url, args.applications)
     out["inbox"] = asyncio.run(measure("inbox", inbox, args.requests, args.top, sql, 200))
     if args.statements:

@@ -106,7 +106,7 @@ def load_applications(url: str, n: int) -> float:
                 CASE WHEN g % 997 = 0 THEN 0 WHEN g % 389 = 0 THEN 1 ELSE 2 END, false, false, '', 'real_name',
                 'not_needed', '[]', '', now(), now(), current_date - (g % 20), 1, current_date + (g % 9) - 4,
                 '[]', '', 'none', '', '', '', '', 1,
-                CASE WHEN g % 100 >= 96 AND g % 6 = 0 AND g % 5 = 0 THEN :seat_id END
+                CASE WHEN g % 100 >= 96 AND g % 6 = 0 AND g / 100 % 5 = 0 THEN :seat_id END
             FROM generate_series(1, :n) AS g"""), {"definition": definition, "user_id": user_id, "n": n,
                                                    "seat_id": seat_id})
     from sqlalchemy.orm import Session
