@@ -25,6 +25,7 @@ ROOM = Room(
           Job("business.inbox_counts", dt.timedelta(minutes=1), "jiaoguan.business.jobs:fold_inbox_counts")),
     commands=(("business", "jiaoguan.business.commands:app"),),
     demo="jiaoguan.business.demo:load_demo_part",
+    figures="jiaoguan.business.figures:recount",
     templates="jiaoguan.business.messages:TEMPLATES",
     handlers=(Handler("registry.obligation_overdue", "business.obligation_overdue",
                       "jiaoguan.business.obligations:on_registry_overdue"),),
