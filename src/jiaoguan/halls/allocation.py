@@ -25,6 +25,7 @@ from jiaoguan.halls.errors import AlreadyAllocated, FairAllocationOnly, NotFound
 from jiaoguan.halls.models import AllocationRequest, AllocationRun, Slot, SlotPlan
 from jiaoguan.halls.offices import hall_office, hall_office_row
 from jiaoguan.halls.slots import notify_person
+from jiaoguan.halls.view import View
 from jiaoguan.halls.vocab import Allocation, group_name
 from jiaoguan.kit import audit
 from jiaoguan.kit.clock import today, utc_now
@@ -187,8 +188,7 @@ def due_allocations(session: Session) -> int:
     return done
 
 
-@dataclass(frozen=True)
-class Standing:
+class Standing(View):
     request_id: int
     person_id: int
     accepted_on: dt.date
@@ -196,14 +196,18 @@ class Standing:
     position: int | None
 
 
-@dataclass(frozen=True)
-class DayAllocation:
+class AllocationFacts(View):
+    """What is published of a day's allocation (no names)."""
+
     rule: str
     capacity: int
     closes_on: dt.date
     seed: str | None
     run_at: dt.datetime | None
     allocated: int
+
+
+class DayAllocation(AllocationFacts):
     standings: list[Standing]
 
 
@@ -217,7 +221,8 @@ def day_allocation(session: Session, office_id: int, business_group: str, day: d
         AllocationRequest.hall_office_id == office_id, AllocationRequest.business_group == business_group,
         AllocationRequest.day == day).order_by(AllocationRequest.position.nulls_last(),
                                                AllocationRequest.accepted_on, AllocationRequest.id)).scalars()
-    standings = [Standing(r.id, r.person_id, r.accepted_on, r.status, r.position) for r in rows]
-    return DayAllocation(plan.allocation, capacity_of(session, office_id, business_group, day), closes_on(plan, day),
-                         run.seed if run else None, run.run_at if run else None, run.allocated if run else 0,
-                         standings)
+    standings = [Standing(request_id=r.id, person_id=r.person_id, accepted_on=r.accepted_on, status=r.status,
+                          position=r.position) for r in rows]
+    return DayAllocation(rule=plan.allocation, capacity=capacity_of(session, office_id, business_group, day),
+                         closes_on=closes_on(plan, day), seed=run.seed if run else None,
+                         run_at=run.run_at if run else None, allocated=run.allocated if run else 0, standings=standings)

@@ -41,6 +41,7 @@ from jiaoguan.halls.schemas import (
     PlaceRequestOut,
     PlanIn,
     RescheduleIn,
+    RulesIn,
     ScheduleIn,
     ScheduleOut,
     SlotOut,
@@ -62,30 +63,37 @@ SSE: dict[int | str, dict[str, Any]] = {
 @router.get("/halls/offices", response_model=list[OfficeOut])
 def list_offices(user: Anyone, db: Db, province: Annotated[str | None, Query(pattern=r"^\d{2}$")] = None
                  ) -> list[OfficeOut]:
-    return [OfficeOut.of(o) for o in offices.hall_offices(db, province)]
+    return offices.hall_offices(db, province)
 
 
 @router.get("/halls/offices/{office_id}/slots", response_model=list[SlotOut])
 def list_slots(office_id: int, user: Anyone, db: Db, group: str = "vehicle", day: dt.date | None = None
                ) -> list[SlotOut]:
     """Bookable slots of a business group on a day, with the places left."""
-    return [SlotOut.of(s) for s in booking.open_slots(db, office_id=office_id, business_group=group,
-                                                      day=day or today())]
+    return booking.open_slots(db, office_id=office_id, business_group=group, day=day or today())
 
 
 @router.post("/halls/bookings", status_code=201, response_model=BookingOut)
 def create_booking(body: BookingIn, user: Booker, db: Db) -> BookingOut:
     """Hold (default) or book a slot. The idempotency key makes a retry return the first booking."""
-    person_id, channel = who_and_how(db, user, body.id_number)
-    return BookingOut.of(booking.book(db, slot_id=body.slot_id, person_id=person_id, actor=user, channel=channel,
-                                      idempotency_key=body.idempotency_key, hold=body.hold, scarce=body.scarce))
+    person_id, channel = who_and_how(db, user, body.id_number, slot_id=body.slot_id,
+                                     on_behalf_of=body.on_behalf_of)
+    made = booking.book(db, slot_id=body.slot_id, person_id=person_id, actor=user, channel=channel,
+                        idempotency_key=body.idempotency_key, hold=body.hold, scarce=body.scarce)
+    return _booking_out(db, made)
 
 
 @router.get("/halls/bookings", response_model=list[BookingOut])
 def my_bookings(user: Booker, db: Db) -> list[BookingOut]:
     if user.person_id is None:
         return []
-    return [BookingOut.of(b) for b in booking.bookings_of_person(db, user.person_id, booked_by=user.id)]
+    rows = booking.bookings_of_person(db, user.person_id, booked_by=user.id)
+    names = booking.proxy_names(db, rows)
+    return [BookingOut.of(b, names.get(b.id, "")) for b in rows]
+
+
+def _booking_out(db: Session, v: booking.BookingView) -> BookingOut:
+    return BookingOut.of(v, booking.proxy_names(db, [v]).get(v.id, ""))
 
 
 def _mine(db: Db, booking_id: int, user: Principal) -> booking.Booking:
@@ -96,7 +104,7 @@ def _mine(db: Db, booking_id: int, user: Principal) -> booking.Booking:
 
 @router.get("/halls/bookings/{booking_id}", response_model=BookingOut)
 def get_booking(booking_id: int, user: Booker, db: Db) -> BookingOut:
-    return BookingOut.of(booking.view(_mine(db, booking_id, user)))
+    return _booking_out(db, booking.view(_mine(db, booking_id, user)))
 
 
 @router.get("/halls/bookings/{booking_id}/qr.svg", response_class=Response, responses=SVG)
@@ -107,25 +115,26 @@ def booking_qr(booking_id: int, user: Booker, db: Db) -> Response:
 
 @router.post("/halls/bookings/{booking_id}/confirm", response_model=BookingOut)
 def confirm_booking(booking_id: int, user: Booker, db: Db) -> BookingOut:
-    return BookingOut.of(booking.confirm(db, booking_id, actor=user))
+    return _booking_out(db, booking.confirm(db, booking_id, actor=user))
 
 
 @router.post("/halls/bookings/{booking_id}/cancel", response_model=BookingOut)
 def cancel_booking(booking_id: int, body: CancelIn, user: Booker, db: Db) -> BookingOut:
-    return BookingOut.of(booking.cancel(db, booking_id, actor=user, reason=body.reason))
+    return _booking_out(db, booking.cancel(db, booking_id, actor=user, reason=body.reason))
 
 
 @router.post("/halls/bookings/{booking_id}/reschedule", response_model=BookingOut)
 def reschedule_booking(booking_id: int, body: RescheduleIn, user: Booker, db: Db) -> BookingOut:
     _mine(db, booking_id, user)
-    return BookingOut.of(booking.reschedule(db, booking_id, new_slot_id=body.slot_id, actor=user,
-                                            idempotency_key=body.idempotency_key))
+    moved = booking.reschedule(db, booking_id, new_slot_id=body.slot_id, actor=user,
+                               idempotency_key=body.idempotency_key)
+    return _booking_out(db, moved)
 
 
 @router.post("/halls/checkin", response_model=TicketOut)
 def check_in(body: CheckInIn, user: Anyone, db: Db) -> TicketOut:
     """The kiosk scans the confirmation's QR code (or the code is typed at the window)."""
-    return TicketOut.of(queue.check_in(db, code=code_from_scan(body.code)))
+    return queue.check_in(db, code=code_from_scan(body.code))
 
 
 @router.post("/halls/tickets", status_code=201, response_model=TicketOut)
@@ -133,26 +142,26 @@ def take_ticket(body: WalkInIn, user: Anyone, db: Db) -> TicketOut:
     """A walk-in ticket from the kiosk (by ID number) or the clerk; the plate finds a key-material pass."""
     person_id = person_by_id_number(db, body.id_number) if body.id_number else None
     source = "clerk" if user is not None and user.role in ("window_clerk", "supervisor", "admin") else "kiosk"
-    return TicketOut.of(queue.walk_in(db, office_id=body.office_id, business_group=body.business_group, source=source,
-                                      person_id=person_id, plate_no=body.plate_no, assisted=body.assisted))
+    return queue.walk_in(db, office_id=body.office_id, business_group=body.business_group, source=source,
+                                      person_id=person_id, plate_no=body.plate_no, assisted=body.assisted)
 
 
 @router.get("/halls/tickets/{ticket_id}", response_model=TicketOut)
 def get_ticket(ticket_id: int, user: Anyone, db: Db) -> TicketOut:
     """A ticket's place in the queue and its estimated wait."""
-    return TicketOut.of(queue.ticket_view(db, queue.get_ticket(db, ticket_id)))
+    return queue.ticket_view(db, queue.get_ticket(db, ticket_id))
 
 
 @router.post("/halls/windows/{window_id}/call-next", response_model=TicketOut)
 def call_next(window_id: int, user: Clerk, db: Db) -> TicketOut:
     ensure_window(db, user, window_id)
-    return TicketOut.of(queue.call_next(db, window_id))
+    return queue.call_next(db, window_id)
 
 
 @router.post("/halls/tickets/{ticket_id}/transfer", response_model=TicketOut)
 def transfer(ticket_id: int, body: TransferIn, user: Clerk, db: Db) -> TicketOut:
     ensure_ticket(db, user, ticket_id)
-    return TicketOut.of(queue.transfer(db, ticket_id, body.window_id))
+    return queue.transfer(db, ticket_id, body.window_id)
 
 
 ACTIONS = {"start": queue.start, "complete": queue.complete, "no-show": queue.no_show, "requeue": queue.requeue}
@@ -161,7 +170,7 @@ ACTIONS = {"start": queue.start, "complete": queue.complete, "no-show": queue.no
 @router.post("/halls/tickets/{ticket_id}/recall", response_model=TicketOut)
 def recall(ticket_id: int, user: Clerk, db: Db) -> TicketOut:
     ensure_ticket(db, user, ticket_id)
-    return TicketOut.of(queue.recall(db, ticket_id))
+    return queue.recall(db, ticket_id)
 
 
 @router.post("/halls/tickets/{ticket_id}/{action}", response_model=TicketOut)
@@ -170,18 +179,18 @@ def ticket_action(ticket_id: int, action: Annotated[str, Path(pattern="^(start|c
     if action not in ACTIONS:
         raise NotFoundHere()
     ensure_ticket(db, user, ticket_id)
-    return TicketOut.of(ACTIONS[action](db, ticket_id))
+    return ACTIONS[action](db, ticket_id)
 
 
 @router.get("/halls/offices/{office_id}/board", response_model=BoardOut)
 def get_board(office_id: int, user: Anyone, db: Db) -> BoardOut:
-    return BoardOut.of(queue.board(db, office_id))
+    return queue.board(db, office_id)
 
 
 def _board_json(session: Session, office_id: int) -> tuple[str, str]:
     """One read of the board in a short transaction of its own (the stream holds no connection between reads)."""
     try:
-        state = BoardOut.of(queue.board(session, office_id))
+        state = queue.board(session, office_id)
         return state.stamp, state.model_dump_json()
     finally:
         session.commit()
@@ -218,14 +227,15 @@ async def board_stream(office_id: int, request: Request, user: Anyone, db: Db,
 def hall_view(office_id: int, user: HallSupervisor, db: Db) -> HallOut:
     ensure_hall(db, user, office_id)
     office = offices.hall_office(db, office_id)
-    waiting = [TicketOut.of(queue.ticket_view(db, t)) for t in queue.waiting_tickets(db, office_id)]
-    return HallOut(office=OfficeOut.of(office), windows=[WindowOut.of(w) for w in queue.window_states(db, office_id)],
+    waiting = [queue.ticket_view(db, t) for t in queue.waiting_tickets(db, office_id)]
+    return HallOut(office=office, windows=queue.window_states(db, office_id),
                    waiting=waiting, mean_service_seconds=queue.mean_service_seconds(db, office_id),
                    bookings_today=len(booking.office_bookings(db, office_id, today())))
 
 
 def _schedule(db: Db, office_id: int, made: int) -> ScheduleOut:
-    return ScheduleOut(office_id=office_id, slots_made=made, hours=[
+    rules = RulesIn(**offices.booking_rules(db, office_id))
+    return ScheduleOut(office_id=office_id, slots_made=made, rules=rules, hours=[
         HoursIn(kind=r.kind, weekday=r.weekday, opens=hhmm(r.open_min), closes=hhmm(r.close_min),
                 valid_from=r.valid_from, valid_to=r.valid_to) for r in offices.hours_rules(db, office_id)],
         plans=[PlanIn(business_group=p.business_group, slot_minutes=p.slot_minutes, capacity=p.capacity,
@@ -265,7 +275,8 @@ def add_blackout(office_id: int, body: BlackoutIn, user: HallSupervisor, db: Db)
 
 @router.post("/halls/place-requests", status_code=201, response_model=PlaceRequestOut)
 def request_place(body: PlaceRequestIn, user: Applicant, db: Db) -> PlaceRequestOut:
-    person_id, channel = who_and_how(db, user, body.id_number)
+    person_id, channel = who_and_how(db, user, body.id_number, business_group=body.business_group,
+                                     on_behalf_of=body.on_behalf_of)
     row = allocation.request_place(db, office_id=body.office_id, business_group=body.business_group, day=body.day,
                                    person_id=person_id, accepted_on=body.accepted_on, actor=user, channel=channel)
     return PlaceRequestOut(id=row.id, day=row.day, status=row.status, position=row.position)
@@ -291,7 +302,7 @@ def open_window(window_id: int, body: WindowOpenIn, user: Clerk, db: Db) -> Wind
     """Open or close a window (a closed window is not called to, and its lane's tickets go elsewhere)."""
     ensure_window(db, user, window_id)
     row = offices.set_window_open(db, window_id, body.is_open, clerk_user_id=user.id if body.is_open else None)
-    return next(WindowOut.of(w) for w in queue.window_states(db, row.hall_office_id) if w.id == window_id)
+    return next(w for w in queue.window_states(db, row.hall_office_id) if w.id == window_id)
 
 
 @router.post("/halls/exemptions", status_code=201, response_model=ExemptionOut)

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from dataclasses import dataclass
 
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -26,6 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from jiaoguan.accounts.principal import Principal
+from jiaoguan.accounts.service import principals_by_id
 from jiaoguan.halls import figures
 from jiaoguan.halls.errors import (
     Banned,
@@ -42,9 +42,11 @@ from jiaoguan.halls.errors import (
 )
 from jiaoguan.halls.models import Booking, Exemption, HallOffice, PersonDay, Slot
 from jiaoguan.halls.offices import hall_office
+from jiaoguan.halls.proxy import principal_person
 from jiaoguan.halls.schedule import hhmm
 from jiaoguan.halls.slots import SlotView, give_back, local_start, slot_view, take_place
 from jiaoguan.halls.states import BOOKING, TAKING, BookingStatus
+from jiaoguan.halls.view import View
 from jiaoguan.halls.vocab import Allocation, Channel, Lane
 from jiaoguan.kit import audit, events
 from jiaoguan.kit.clock import CHINA_TZ, today, utc_now
@@ -57,12 +59,11 @@ STAFF_CHANNELS = (Channel.hotline, Channel.clerk, Channel.business)
 ELDERLY_AGE = 70
 
 
-@dataclass(frozen=True)
-class BookingView:
+class BookingFacts(View):
+    """What anyone allowed to see a booking sees (the API's answer adds to it; `BookingView` too)."""
+
     id: int
     slot_id: int
-    hall_office_id: int
-    person_id: int
     business_group: str
     day: dt.date
     start: str
@@ -75,9 +76,29 @@ class BookingView:
     version: int
 
 
+class BookingView(BookingFacts):
+    hall_office_id: int
+    person_id: int
+    booked_by: int | None
+
+    @property
+    def by_proxy(self) -> bool:
+        """代办: booked by someone the person authorised (every view of the booking says so)."""
+        return self.channel == Channel.proxy
+
+
 def view(b: Booking) -> BookingView:
-    return BookingView(b.id, b.slot_id, b.hall_office_id, b.person_id, b.business_group, b.day, hhmm(b.start_min),
-                       hhmm(b.end_min), b.status, b.channel, b.lane, b.hold_expires_at, b.checkin_code, b.version)
+    return BookingView(id=b.id, slot_id=b.slot_id, business_group=b.business_group, day=b.day, start=hhmm(b.start_min),
+                       end=hhmm(b.end_min), status=b.status, channel=b.channel, lane=b.lane,
+                       hold_expires_at=b.hold_expires_at, checkin_code=b.checkin_code, version=b.version,
+                       hall_office_id=b.hall_office_id, person_id=b.person_id, booked_by=b.booked_by)
+
+
+def proxy_names(session: Session, views: list[BookingView]) -> dict[int, str]:
+    """The proxy's name for each booking made by proxy (booking id → name), for the views that say "代办 by …"."""
+    by = {v.id: v.booked_by for v in views if v.by_proxy and v.booked_by is not None}
+    people = principals_by_id(session, by.values())
+    return {bid: people[uid].display_name for bid, uid in by.items() if uid in people}
 
 
 def open_slots(session: Session, *, office_id: int, business_group: str, day: dt.date) -> list[SlotView]:
@@ -125,17 +146,20 @@ def move_person_day(session: Session, person_id: int, old: dt.date, new: dt.date
                     .values(taken=PersonDay.taken + 1).execution_options(synchronize_session=False))
 
 
-def exemption_of(session: Session, person_id: int, channel: str) -> str | None:
-    """Why the no-show ban does not apply, or None: booked by the hotline, over 70, a recorded exemption."""
-    if channel == Channel.hotline:
+def exemption_of(session: Session, person_id: int, channel: str, office: HallOffice | None = None) -> str | None:
+    """Why the no-show ban does not apply, or None: booked by the hotline, over 70, a recorded exemption.
+    With an office, its rules say which of these it grants (and from what age); without, all of them (the
+    assisted lane asks so)."""
+    if channel == Channel.hotline and (office is None or office.exempt_hotline):
         return "hotline"
     row = session.get(Exemption, person_id)
-    if row is not None:
+    if row is not None and (office is None or office.exempt_disabled or row.reason != "disabled"):
         return row.reason
-    person = person_of(session, person_id)
+    from_age = ELDERLY_AGE if office is None else office.exempt_elderly_age
+    person = person_of(session, person_id) if from_age > 0 else None
     if person is not None:
         birth = check_id_number(person.id_number).birth_date if len(person.id_number) == 18 else None
-        if birth is not None and _age(birth, today()) >= ELDERLY_AGE:
+        if birth is not None and _age(birth, today()) >= from_age:
             return "elderly"
     return None
 
@@ -234,7 +258,7 @@ def _check_bookable(session: Session, slot: Slot, office: HallOffice, person_id:
             slot.starts_at < now + dt.timedelta(minutes=office.min_notice_minutes)
             or slot.day > today() + dt.timedelta(days=office.horizon_days)):
         raise OutsideHorizon(notice=office.min_notice_minutes, days=office.horizon_days)
-    if exemption_of(session, person_id, channel) is None:
+    if exemption_of(session, person_id, channel, office) is None:
         ban = ban_of(session, person_id, office)
         if ban is not None:
             raise Banned(count=ban[0], until=ban[1].isoformat())
@@ -283,6 +307,9 @@ def confirm(session: Session, booking_id: int, *, actor: Principal | None, expec
         raise HoldExpired()
     if b.status == BookingStatus.expired:
         raise HoldExpired()
+    if actor is not None and b.channel == Channel.proxy and actor.role == "citizen" and actor.person_id != b.person_id:
+        # The authority may have been revoked or run out while the time was held.
+        principal_person(session, actor, b.business_group, person_id=b.person_id)
     BOOKING.apply(session, b, "confirm", role=role, expected_version=expected_version)
     b.hold_expires_at = None
     session.flush()
@@ -359,7 +386,7 @@ def mark_no_shows(session: Session) -> int:
             continue
         code = hall_office(session, b.hall_office_id).code
         BOOKING.apply(session, b, "no_show", role="system", province_code=b.province_code, payload=figures.no_show(
-            b, code, exempt=exemption_of(session, b.person_id, b.channel) is not None))
+            b, code, exempt=exemption_of(session, b.person_id, b.channel, office) is not None))
         done += 1
     return done
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from jiaoguan.kit.errors import Conflict, Forbidden, InvalidInput, NotFound
-from jiaoguan.kit.i18n import N_
+from jiaoguan.kit.i18n import N_, translate
 
 
 class SlotFull(Conflict):
@@ -95,3 +97,32 @@ class AlreadyAllocated(Conflict):
 class UnknownPerson(NotFound):
     code = "halls.unknown_person"
     message = N_("No person with this ID number is registered.")
+
+
+class ProxyNotAuthorised(Forbidden):
+    code = "halls.proxy_not_authorised"
+    message = N_("You may book for this person only with their authorisation (代办) for this business, valid today.")
+
+
+class InvalidRules(InvalidInput):
+    """Every problem of a set of booking rules at once, each a sentence naming its rule."""
+
+    code = "halls.invalid_rules"
+    message = N_("The booking rules were not saved.")
+
+    def __init__(self, problems: list[tuple[str, str, dict[str, Any]]]) -> None:
+        super().__init__(field=problems[0][0] if problems else None)
+        self.problems = problems
+
+    def by_rule(self, locale: str | None = None) -> dict[str, str]:
+        return {name: translate(msgid, locale, **params) for name, msgid, params in self.problems}
+
+    def text(self, locale: str | None = None) -> str:
+        from jiaoguan.halls.rules import BY_NAME
+
+        parts = [f"{translate(BY_NAME[n].label, locale) if n in BY_NAME else n}: {t}"
+                 for n, t in self.by_rule(locale).items()]
+        return " ".join([translate(self.message, locale), *parts])
+
+    def problem_members(self) -> dict[str, Any]:
+        return {"field": self.field, "fields": [name for name, _, _ in self.problems]}

@@ -21,6 +21,7 @@ from sqlalchemy import (
     Integer,
     String,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -52,6 +53,10 @@ class HallOffice(Base):
     no_show_limit: Mapped[int] = mapped_column(Integer, default=3)
     no_show_window_days: Mapped[int] = mapped_column(Integer, default=365)
     no_show_ban_days: Mapped[int] = mapped_column(Integer, default=30)
+    # Who the no-show ban spares: people from this age on (0: nobody by age), the disabled, hotline bookings.
+    exempt_elderly_age: Mapped[int] = mapped_column(Integer, default=70, server_default="70")
+    exempt_disabled: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    exempt_hotline: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
 class HallWindow(Base):

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from jiaoguan.accounts.offices import OfficeView, office_of, offices_by_id
-from jiaoguan.halls.errors import InvalidSchedule, NotFoundHere
+from jiaoguan.halls import rules
+from jiaoguan.halls.errors import InvalidRules, InvalidSchedule, NotFoundHere
 from jiaoguan.halls.models import HallOffice, HallWindow, OpeningHours, SlotPlan
 from jiaoguan.halls.schedule import HOURS_KINDS, HoursRule
+from jiaoguan.halls.view import View
 from jiaoguan.halls.vocab import GROUPS, Allocation, Lane, OfficeKind
 from jiaoguan.kit import audit
 
 
-@dataclass(frozen=True)
-class HallOfficeView:
+class HallOfficeView(View):
     id: int                 # the halls' own id (hall_office.id)
     office_id: int          # accounts' office id
     code: str
@@ -30,8 +29,9 @@ class HallOfficeView:
 
 
 def _view(h: HallOffice, o: OfficeView) -> HallOfficeView:
-    return HallOfficeView(h.id, o.id, o.code, o.name, o.name_en, h.kind, h.address, h.phone, o.division_code,
-                          o.province_code)
+    return HallOfficeView(id=h.id, office_id=o.id, code=o.code, name=o.name, name_en=o.name_en, kind=h.kind,
+                          address=h.address, phone=h.phone, division_code=o.division_code,
+                          province_code=o.province_code)
 
 
 def hall_offices(session: Session, province_code: str | None = None) -> list[HallOfficeView]:
@@ -82,17 +82,30 @@ def ensure_hall_office(session: Session, office_id: int, *, kind: str = OfficeKi
     return row
 
 
-def configure_office(session: Session, hall_office_id: int, **rules: int) -> HallOffice:
-    """Booking rules: horizon_days, min_notice_minutes, hold_minutes, person_daily_cap, no_show_* …"""
+def booking_rules(session: Session, hall_office_id: int) -> dict[str, int | bool]:
+    """The office's booking rules (`halls.rules.RULES` and the exemption switches) as they stand."""
     row = hall_office_row(session, hall_office_id)
-    for name, value in rules.items():
-        if not hasattr(HallOffice, name) or name in {"id", "office_id", "kind", "address", "phone", "province_code"}:
-            raise InvalidSchedule(problem=name)
-        if int(value) < 0:
-            raise InvalidSchedule(problem=name)
-        setattr(row, name, int(value))
+    return {name: getattr(row, name) for name in (*rules.BY_NAME, *rules.SWITCHES)}
+
+
+def configure_office(session: Session, hall_office_id: int, **changes: int | bool) -> HallOffice:
+    """Set some booking rules; the whole set is checked after the change (`halls.rules`), every problem named."""
+    row = hall_office_row(session, hall_office_id)
+    unknown = [n for n in changes if n not in rules.BY_NAME and n not in rules.SWITCHES]
+    if unknown:
+        raise InvalidSchedule(problem=", ".join(unknown))
+    before = booking_rules(session, hall_office_id)
+    after = {**before, **changes}
+    problems = rules.problems(after)
+    if problems:
+        raise InvalidRules(problems)
+    changed = {k: v for k, v in after.items() if before[k] != v}
+    for name, value in changed.items():
+        setattr(row, name, value)
     session.flush()
-    audit.record(session, "halls.office_rules", "hall_office", row.id, ", ".join(f"{k}={v}" for k, v in rules.items()))
+    if changed:
+        audit.record(session, "halls.office_rules", "hall_office", row.id,
+                     ", ".join(f"{k} {before[k]}→{v}" for k, v in changed.items()))
     return row
 
 

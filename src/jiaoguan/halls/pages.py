@@ -10,21 +10,31 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from jiaoguan.accounts.auth import Anyone
 from jiaoguan.accounts.principal import Principal
-from jiaoguan.halls import allocation, booking, offices, queue, slots
+from jiaoguan.halls import allocation, booking, offices, proxy, queue, rules, slots
 from jiaoguan.halls.auth import Booker, Clerk, HallSupervisor, ScheduleAdmin
-from jiaoguan.halls.errors import InvalidSchedule, NotFoundHere
+from jiaoguan.halls.errors import InvalidRules, InvalidSchedule, NotFoundHere
 from jiaoguan.halls.offices import HallOfficeView
 from jiaoguan.halls.people import person_by_id_number, who_and_how
 from jiaoguan.halls.qr import code_from_scan
 from jiaoguan.halls.schedule import HOURS_KINDS, HoursRule, hhmm, parse_hhmm
 from jiaoguan.halls.states import BOOKING, TICKET
-from jiaoguan.halls.vocab import ALLOCATIONS, CHANNELS, GROUPS, KIOSK_GROUPS, LANES, WEEKDAYS, diversion_hint
+from jiaoguan.halls.vocab import (
+    ALLOCATIONS,
+    CHANNELS,
+    GROUPS,
+    HOURS_KIND_NAMES,
+    KIOSK_GROUPS,
+    LANES,
+    WEEKDAYS,
+    diversion_hint,
+)
 from jiaoguan.kit.clock import today
 from jiaoguan.kit.errors import JiaoguanError
-from jiaoguan.kit.i18n import translate
+from jiaoguan.kit.i18n import current_locale, translate
 from jiaoguan.kit.web import Db, UnitOfWorkRoute, render
 
 router = APIRouter(route_class=UnitOfWorkRoute, include_in_schema=False)
@@ -80,15 +90,18 @@ def book_page(request: Request, user: Booker, db: Db, office: int | None = None,
             fair = allocation.day_allocation(db, office, group, day)
         except JiaoguanError:
             fair = None
+    acting = [a for a in proxy.acting_for(db, user) if group in a.groups] if user.role == "citizen" and group else []
     return page(request, user, "halls/book.html", offices=all_offices, office=office, group=group, day=day,
+                acting=acting,
                 days=days, slots=free, key=secrets.token_urlsafe(16), error=error, fair=fair,
                 chosen=offices.hall_office(db, office) if office else None)
 
 
 @router.post("/halls/book")
 def book_hold(user: Booker, db: Db, slot_id: Annotated[int, Form()], key: Annotated[str, Form()],
-              id_number: Annotated[str, Form()] = "") -> Response:
-    person_id, channel = who_and_how(db, user, id_number or None)
+              id_number: Annotated[str, Form()] = "", on_behalf_of: Annotated[str, Form()] = "") -> Response:
+    person_id, channel = who_and_how(db, user, id_number or None, slot_id=slot_id,
+                                     on_behalf_of=int(on_behalf_of) if on_behalf_of.isdigit() else None)
     held = booking.book(db, slot_id=slot_id, person_id=person_id, actor=user, channel=channel, idempotency_key=key,
                         hold=True)
     return RedirectResponse(f"/halls/bookings/{held.id}", status_code=303)
@@ -97,7 +110,7 @@ def book_hold(user: Booker, db: Db, slot_id: Annotated[int, Form()], key: Annota
 @router.post("/halls/place-request")
 def place_request(user: Booker, db: Db, office: Annotated[int, Form()], day: Annotated[dt.date, Form()],
                   accepted_on: Annotated[dt.date, Form()]) -> Response:
-    person_id, channel = who_and_how(db, user, None)
+    person_id, channel = who_and_how(db, user, None, business_group="exam")
     allocation.request_place(db, office_id=office, business_group="exam", day=day, person_id=person_id,
                              accepted_on=accepted_on, actor=user, channel=channel)
     return RedirectResponse(f"/halls/book?office={office}&group=exam&day={day}", status_code=303)
@@ -107,7 +120,8 @@ def place_request(user: Booker, db: Db, office: Annotated[int, Form()], day: Ann
 def booking_page(request: Request, booking_id: int, user: Booker, db: Db) -> Response:
     b = booking.get_booking(db, booking_id)
     booking.ensure_may_see(user, b)
-    return page(request, user, "halls/booking.html", b=booking.view(b),
+    v = booking.view(b)
+    return page(request, user, "halls/booking.html", b=v, proxy_name=booking.proxy_names(db, [v]).get(v.id, ""),
                 office=offices.hall_office(db, b.hall_office_id))
 
 
@@ -127,7 +141,7 @@ def booking_cancel(booking_id: int, user: Booker, db: Db) -> Response:
 def my_bookings(request: Request, user: Booker, db: Db) -> Response:
     rows = booking.bookings_of_person(db, user.person_id, booked_by=user.id) if user.person_id else []
     names = {o.id: o.name for o in offices.hall_offices(db)}
-    return page(request, user, "halls/mine.html", rows=rows, names=names)
+    return page(request, user, "halls/mine.html", rows=rows, names=names, proxies=booking.proxy_names(db, rows))
 
 
 # --- the kiosk (自助终端) and the display board -------------------------------------------------------------------
@@ -242,9 +256,10 @@ def hall_page(request: Request, user: HallSupervisor, db: Db, office: int | None
     by_lane: dict[str, list[queue.TicketView]] = {}
     for t in waiting:
         by_lane.setdefault(t.lane, []).append(t)
+    todays = [booking.view(b) for b in booking.office_bookings(db, hall.id, today())]
     return page(request, user, "halls/hall.html", hall=hall, choices=choices, windows=queue.window_states(db, hall.id),
-                by_lane=by_lane, mean=queue.mean_service_seconds(db, hall.id),
-                bookings=booking.office_bookings(db, hall.id, today()))
+                by_lane=by_lane, mean=queue.mean_service_seconds(db, hall.id), bookings=todays,
+                proxies=booking.proxy_names(db, todays))
 
 
 # --- the admin's schedule editor --------------------------------------------------------------------------------
@@ -253,10 +268,43 @@ def hall_page(request: Request, user: HallSupervisor, db: Db, office: int | None
 def schedule_page(request: Request, user: ScheduleAdmin, db: Db, office: int | None = None,
                   notice: str = "") -> Response:
     hall = _office_for(db, user, office)
-    return page(request, user, "halls/schedule.html", hall=hall, choices=offices.hall_offices(db), notice=notice,
-                hours=offices.hours_rules(db, hall.id) if hall else [],
-                plans=offices.plans(db, hall.id) if hall else [],
-                kinds=HOURS_KINDS, allocations=ALLOCATIONS, today=today())
+    return _schedule_page(request, user, db, hall, notice=notice)
+
+
+def _schedule_page(request: Request, user: Principal, db: Db, hall: HallOfficeView | None, *, notice: str = "",
+                   typed: dict[str, Any] | None = None, errors: dict[str, str] | None = None) -> Response:
+    response = page(request, user, "halls/schedule.html", hall=hall, choices=offices.hall_offices(db), notice=notice,
+                    hours=offices.hours_rules(db, hall.id) if hall else [],
+                    plans=offices.plans(db, hall.id) if hall else [],
+                    kinds=HOURS_KINDS, kind_names=HOURS_KIND_NAMES, allocations=ALLOCATIONS, today=today(),
+                    rule_specs=rules.RULES, switches=rules.SWITCHES, errors=errors or {},
+                    rule_values=typed or (offices.booking_rules(db, hall.id) if hall else {}))
+    if errors:
+        response.status_code = 422
+    return response
+
+
+@router.post("/halls/schedule/{office_id}/rules")
+async def schedule_rules(request: Request, office_id: int, user: ScheduleAdmin, db: Db) -> Response:
+    """The booking rules form: every problem shown beside its rule, the typed values kept; "every office" sets
+    the same rules for all of them (each office's row, so a later change to one office overrides it there)."""
+    form = {k: str(v) for k, v in (await request.form()).items()}
+    typed, problems = rules.parse_form(form)
+    targets = [o.id for o in offices.hall_offices(db)] if form.get("all_offices") else [office_id]
+
+    def save() -> Response:
+        hall = offices.hall_office(db, office_id)
+        try:
+            if problems:
+                raise InvalidRules(problems)
+            with db.begin_nested():
+                for target in targets:
+                    offices.configure_office(db, target, **typed)
+        except InvalidRules as refused:
+            return _schedule_page(request, user, db, hall, typed=typed, errors=refused.by_rule(current_locale()))
+        return RedirectResponse(f"/halls/schedule?office={office_id}&notice=rules-{len(targets)}", status_code=303)
+
+    return await run_in_threadpool(save)
 
 
 @router.post("/halls/schedule/{office_id}/hours")
@@ -273,8 +321,6 @@ async def schedule_hours(request: Request, office_id: int, user: ScheduleAdmin, 
         rules.append(HoursRule(str(form.get(f"kind_{i}", "regular")), int(weekday) if weekday.isdigit() else -1,
                                _minutes(opens), _minutes(closes),
                                _date(start), _date(end)))
-    from starlette.concurrency import run_in_threadpool
-
     def save() -> int:
         offices.set_hours(db, office_id, rules)
         return slots.generate(db, office_id, today(), today() + dt.timedelta(days=14))

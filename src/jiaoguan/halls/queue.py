@@ -9,7 +9,6 @@ the same ticket: the ticket's version makes the second UPDATE fail and that cler
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -26,6 +25,7 @@ from jiaoguan.halls.offices import hall_office
 from jiaoguan.halls.schedule import hhmm
 from jiaoguan.halls.slots import local_start
 from jiaoguan.halls.states import BOOKING, TICKET, BookingStatus, TicketStatus
+from jiaoguan.halls.view import View
 from jiaoguan.halls.vocab import GROUPS, LANE_LETTERS, Lane, diversion_hint
 from jiaoguan.kit import audit
 from jiaoguan.kit.clock import CHINA_TZ, today, utc_now
@@ -39,8 +39,7 @@ WAITING = (TicketStatus.waiting.value,)
 ACTIVE = (TicketStatus.called.value, TicketStatus.serving.value)
 
 
-@dataclass(frozen=True)
-class TicketView:
+class TicketView(View):
     id: int
     number: str
     lane: str
@@ -277,13 +276,13 @@ def ticket_view(session: Session, t: Ticket) -> TicketView:
         ahead, serving = core.position(_q(t), [_qw(w) for w in windows], waiting, utc_now(), lanes)
         wait = core.estimated_wait(ahead + 1, serving, mean_service_seconds(session, t.hall_office_id))
     window = session.get(HallWindow, t.window_id or t.for_window_id) if (t.window_id or t.for_window_id) else None
-    return TicketView(t.id, t.number, t.lane, t.kind, t.business_group, t.status, t.issued_at, t.appointment_at,
-                      window.code if window else None, t.reference, ahead, wait, diversion_hint(t.business_group),
-                      t.calls, t.version)
+    return TicketView(id=t.id, number=t.number, lane=t.lane, kind=t.kind, business_group=t.business_group,
+                      status=t.status, issued_at=t.issued_at, appointment_at=t.appointment_at,
+                      window=window.code if window else None, reference=t.reference, ahead=ahead, wait_seconds=wait,
+                      hint=diversion_hint(t.business_group), calls=t.calls, version=t.version)
 
 
-@dataclass(frozen=True)
-class BoardCall:
+class BoardCall(View):
     number: str
     window: str
     called_at: dt.datetime
@@ -291,8 +290,7 @@ class BoardCall:
     lane: str
 
 
-@dataclass(frozen=True)
-class Board:
+class Board(View):
     office: str
     calls: list[BoardCall]
     waiting: dict[str, int]
@@ -305,17 +303,17 @@ def board(session: Session, office_id: int, *, limit: int = 8) -> Board:
     rows = session.execute(select(Ticket, HallWindow.code).join(HallWindow, HallWindow.id == Ticket.window_id).where(
         Ticket.hall_office_id == office_id, Ticket.day == today(), Ticket.called_at.is_not(None),
         Ticket.status.in_(ACTIVE)).order_by(Ticket.called_at.desc()).limit(limit)).all()
-    calls = [BoardCall(t.number, code, t.called_at, t.calls, t.lane) for t, code in rows if t.called_at]
+    calls = [BoardCall(number=t.number, window=code, called_at=t.called_at, calls=t.calls, lane=t.lane)
+             for t, code in rows if t.called_at]
     waiting: dict[str, int] = {}
     for t in waiting_tickets(session, office_id):
         waiting[t.lane] = waiting.get(t.lane, 0) + 1
     stamp = ";".join(f"{c.number}@{c.window}#{c.calls}" for c in calls) + "|" + ",".join(
         f"{k}={v}" for k, v in sorted(waiting.items()))
-    return Board(office.name, calls, waiting, stamp)
+    return Board(office=office.name, calls=calls, waiting=waiting, stamp=stamp)
 
 
-@dataclass(frozen=True)
-class WindowState:
+class WindowState(View):
     id: int
     code: str
     lane: str
@@ -331,8 +329,8 @@ def window_states(session: Session, office_id: int) -> list[WindowState]:
         current = session.execute(select(Ticket).where(Ticket.window_id == w.id, Ticket.status.in_(ACTIVE),
                                                        Ticket.day == today())
                                   .order_by(Ticket.called_at.desc()).limit(1)).scalar_one_or_none()
-        out.append(WindowState(w.id, w.code, w.lane, w.groups.split(), w.is_open,
-                               ticket_view(session, current) if current else None))
+        out.append(WindowState(id=w.id, code=w.code, lane=w.lane, groups=w.groups.split(), is_open=w.is_open,
+                               current=ticket_view(session, current) if current else None))
     return out
 
 

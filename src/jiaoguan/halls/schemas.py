@@ -6,8 +6,8 @@ import datetime as dt
 
 from pydantic import BaseModel, Field
 
-from jiaoguan.halls.allocation import DayAllocation
-from jiaoguan.halls.booking import BookingView
+from jiaoguan.halls.allocation import AllocationFacts, DayAllocation
+from jiaoguan.halls.booking import BookingFacts, BookingView
 from jiaoguan.halls.offices import HallOfficeView
 from jiaoguan.halls.queue import Board, TicketView, WindowState
 from jiaoguan.halls.slots import SlotView
@@ -15,42 +15,12 @@ from jiaoguan.halls.slots import SlotView
 TIME = r"^(([01]?\d|2[0-3]):[0-5]\d|24:00)$"  # HH:MM, 00:00 to 24:00
 
 
-class OfficeOut(BaseModel):
-    id: int
-    code: str
-    name: str
-    name_en: str
-    kind: str
-    address: str
-    phone: str
-    division_code: str
-    province_code: str
-
-    @classmethod
-    def of(cls, v: HallOfficeView) -> OfficeOut:
-        return cls(id=v.id, code=v.code, name=v.name, name_en=v.name_en, kind=v.kind, address=v.address,
-                   phone=v.phone, division_code=v.division_code, province_code=v.province_code)
-
-
-class SlotOut(BaseModel):
-    id: int
-    business_group: str
-    day: dt.date
-    start: str
-    end: str
-    capacity: int
-    remaining: int
-    scarce_capacity: int | None
-    scarce_remaining: int | None
-    extended: bool
-    weekend: bool
-    allocation: str
-
-    @classmethod
-    def of(cls, v: SlotView) -> SlotOut:
-        return cls(id=v.id, business_group=v.business_group, day=v.day, start=v.start, end=v.end, capacity=v.capacity,
-                   remaining=v.remaining, scarce_capacity=v.scarce_capacity, scarce_remaining=v.scarce_remaining,
-                   extended=v.extended, weekend=v.weekend, allocation=v.allocation)
+# The services' views are the answers where they are the same (`halls.view.View`: pydantic models).
+OfficeOut = HallOfficeView
+SlotOut = SlotView
+TicketOut = TicketView
+BoardOut = Board
+WindowOut = WindowState
 
 
 class BookingIn(BaseModel):
@@ -58,6 +28,8 @@ class BookingIn(BaseModel):
     idempotency_key: str = Field(min_length=8, max_length=100)
     hold: bool = True
     id_number: str | None = Field(default=None, description="Another person's ID number (proxy, hotline, window)")
+    on_behalf_of: int | None = Field(default=None, description="A proxy (代办): the user id of the person who "
+                                     "authorised them for this business")
     scarce: bool = False
 
 
@@ -70,28 +42,17 @@ class CancelIn(BaseModel):
     reason: str = Field(default="", max_length=200)
 
 
-class BookingOut(BaseModel):
-    id: int
-    slot_id: int
+class BookingOut(BookingFacts):
     office_id: int
-    business_group: str
-    day: dt.date
-    start: str
-    end: str
-    status: str
-    channel: str
-    lane: str
-    hold_expires_at: dt.datetime | None
-    checkin_code: str
     checkin_url: str
-    version: int
+    by_proxy: bool      # 代办: booked by someone the person authorised
+    proxy_name: str     # who, for a booking by proxy ("" otherwise)
 
     @classmethod
-    def of(cls, v: BookingView) -> BookingOut:
-        return cls(id=v.id, slot_id=v.slot_id, office_id=v.hall_office_id, business_group=v.business_group, day=v.day,
-                   start=v.start, end=v.end, status=v.status, channel=v.channel, lane=v.lane,
-                   hold_expires_at=v.hold_expires_at, checkin_code=v.checkin_code,
-                   checkin_url=f"/halls/bookings/{v.id}/qr.svg", version=v.version)
+    def of(cls, v: BookingView, proxy_name: str = "") -> BookingOut:
+        facts = {name: getattr(v, name) for name in BookingFacts.model_fields}
+        return cls(**facts, office_id=v.hall_office_id, checkin_url=f"/halls/bookings/{v.id}/qr.svg",
+                   by_proxy=v.by_proxy, proxy_name=proxy_name if v.by_proxy else "")
 
 
 class CheckInIn(BaseModel):
@@ -106,73 +67,14 @@ class WalkInIn(BaseModel):
     assisted: bool = False
 
 
-class TicketOut(BaseModel):
-    id: int
-    number: str
-    lane: str
-    kind: str
-    business_group: str
-    status: str
-    issued_at: dt.datetime
-    appointment_at: dt.datetime | None
-    window: str | None
-    reference: str
-    ahead: int
-    wait_seconds: int
-    hint: str
-    calls: int
-    version: int
-
-    @classmethod
-    def of(cls, v: TicketView) -> TicketOut:
-        return cls(id=v.id, number=v.number, lane=v.lane, kind=v.kind, business_group=v.business_group, status=v.status,
-                   issued_at=v.issued_at, appointment_at=v.appointment_at, window=v.window, reference=v.reference,
-                   ahead=v.ahead, wait_seconds=v.wait_seconds, hint=v.hint, calls=v.calls, version=v.version)
-
-
 class TransferIn(BaseModel):
     window_id: int
 
 
-class BoardCallOut(BaseModel):
-    number: str
-    window: str
-    called_at: dt.datetime
-    calls: int
-    lane: str
-
-
-class BoardOut(BaseModel):
-    office: str
-    calls: list[BoardCallOut]
-    waiting: dict[str, int]
-    stamp: str
-
-    @classmethod
-    def of(cls, b: Board) -> BoardOut:
-        return cls(office=b.office, calls=[BoardCallOut(number=c.number, window=c.window, called_at=c.called_at,
-                                                        calls=c.calls, lane=c.lane) for c in b.calls],
-                   waiting=b.waiting, stamp=b.stamp)
-
-
-class WindowOut(BaseModel):
-    id: int
-    code: str
-    lane: str
-    groups: list[str]
-    is_open: bool
-    current: TicketOut | None
-
-    @classmethod
-    def of(cls, w: WindowState) -> WindowOut:
-        return cls(id=w.id, code=w.code, lane=w.lane, groups=w.groups, is_open=w.is_open,
-                   current=TicketOut.of(w.current) if w.current else None)
-
-
 class HallOut(BaseModel):
-    office: OfficeOut
-    windows: list[WindowOut]
-    waiting: list[TicketOut]
+    office: HallOfficeView
+    windows: list[WindowState]
+    waiting: list[TicketView]
     mean_service_seconds: float
     bookings_today: int
 
@@ -196,18 +98,23 @@ class PlanIn(BaseModel):
 
 
 class RulesIn(BaseModel):
-    """An office's booking rules; those left out stay as they are."""
+    """An office's booking rules; those left out stay as they are. Bounds and the checks between rules are
+    `halls.rules` (one place for the page, the API and the service): a problem answers 422 `halls.invalid_rules`
+    naming every rule at fault."""
 
-    horizon_days: int | None = Field(default=None, ge=0, le=90)
-    min_notice_minutes: int | None = Field(default=None, ge=0, le=7 * 24 * 60)
-    hold_minutes: int | None = Field(default=None, ge=1, le=60)
-    person_daily_cap: int | None = Field(default=None, ge=1, le=10)
-    cancel_notice_minutes: int | None = Field(default=None, ge=0, le=7 * 24 * 60)
-    checkin_early_minutes: int | None = Field(default=None, ge=0, le=24 * 60)
-    checkin_late_minutes: int | None = Field(default=None, ge=0, le=24 * 60)
-    no_show_limit: int | None = Field(default=None, ge=0, le=100)
-    no_show_window_days: int | None = Field(default=None, ge=1, le=3650)
-    no_show_ban_days: int | None = Field(default=None, ge=0, le=3650)
+    horizon_days: int | None = None
+    min_notice_minutes: int | None = None
+    hold_minutes: int | None = None
+    person_daily_cap: int | None = None
+    cancel_notice_minutes: int | None = None
+    checkin_early_minutes: int | None = None
+    checkin_late_minutes: int | None = None
+    no_show_limit: int | None = None
+    no_show_window_days: int | None = None
+    no_show_ban_days: int | None = None
+    exempt_elderly_age: int | None = None
+    exempt_disabled: bool | None = None
+    exempt_hotline: bool | None = None
 
 
 class ScheduleIn(BaseModel):
@@ -221,6 +128,7 @@ class ScheduleOut(BaseModel):
     office_id: int
     hours: list[HoursIn]
     plans: list[PlanIn]
+    rules: RulesIn
     slots_made: int
 
 
@@ -244,6 +152,7 @@ class PlaceRequestIn(BaseModel):
     day: dt.date
     accepted_on: dt.date
     id_number: str | None = None
+    on_behalf_of: int | None = None
 
 
 class PlaceRequestOut(BaseModel):
@@ -261,20 +170,14 @@ class StandingOut(BaseModel):
     mine: bool
 
 
-class AllocationOut(BaseModel):
-    rule: str
-    capacity: int
-    closes_on: dt.date
-    seed: str | None
-    run_at: dt.datetime | None
-    allocated: int
+class AllocationOut(AllocationFacts):
     requests: int
     standings: list[StandingOut]
 
     @classmethod
     def of(cls, a: DayAllocation, person_id: int | None) -> AllocationOut:
-        return cls(rule=a.rule, capacity=a.capacity, closes_on=a.closes_on, seed=a.seed, run_at=a.run_at,
-                   allocated=a.allocated, requests=len(a.standings),
+        facts = {name: getattr(a, name) for name in AllocationFacts.model_fields}
+        return cls(**facts, requests=len(a.standings),
                    standings=[StandingOut(request_id=s.request_id, accepted_on=s.accepted_on, status=s.status,
                                           position=s.position, mine=s.person_id == person_id)
                               for s in a.standings])

@@ -10,17 +10,17 @@ horizon), or cancels it, and tells the person through the outbox either way.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
-from jiaoguan.halls.errors import InvalidSchedule
+from jiaoguan.halls.errors import InvalidSchedule, NotFoundHere
 from jiaoguan.halls.models import Blackout, Booking, HallOffice, Slot
 from jiaoguan.halls.offices import hall_office, hall_office_row, hours_rules, plans
 from jiaoguan.halls.schedule import cut_slots, hhmm, periods_on
 from jiaoguan.halls.states import BOOKING, TAKING
+from jiaoguan.halls.view import View
 from jiaoguan.kit import audit
 from jiaoguan.kit.calendar_service import load_calendar
 from jiaoguan.kit.clock import CHINA_TZ, utc_now
@@ -32,8 +32,7 @@ def local_start(day: dt.date, minute: int) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(), CHINA_TZ) + dt.timedelta(minutes=minute)
 
 
-@dataclass(frozen=True)
-class SlotView:
+class SlotView(View):
     id: int
     hall_office_id: int
     business_group: str
@@ -52,9 +51,10 @@ class SlotView:
 
 def slot_view(s: Slot) -> SlotView:
     scarce_left = None if s.scarce_capacity is None else s.scarce_capacity - s.scarce_booked
-    return SlotView(s.id, s.hall_office_id, s.business_group, s.day, hhmm(s.start_min), hhmm(s.end_min), s.capacity,
-                    s.capacity - s.booked, s.scarce_capacity, scarce_left, s.extended, s.weekend, s.allocation,
-                    s.blocked)
+    return SlotView(id=s.id, hall_office_id=s.hall_office_id, business_group=s.business_group, day=s.day,
+                    start=hhmm(s.start_min), end=hhmm(s.end_min), capacity=s.capacity, remaining=s.capacity - s.booked,
+                    scarce_capacity=s.scarce_capacity, scarce_remaining=scarce_left, extended=s.extended,
+                    weekend=s.weekend, allocation=s.allocation, blocked=s.blocked)
 
 
 def generate(session: Session, hall_office_id: int, start: dt.date, end: dt.date) -> int:
@@ -208,3 +208,11 @@ def _free_slot_after(session: Session, b: Booking, horizon: dt.date) -> Slot | N
         if take_place(session, slot_id, scarce=b.scarce):
             return session.get(Slot, slot_id)
     return None
+
+
+def group_of_slot(session: Session, slot_id: int) -> str:
+    """The business group of a slot (who may book it depends on it: a proxy's authority covers groups)."""
+    slot = session.get(Slot, slot_id)
+    if slot is None:
+        raise NotFoundHere()
+    return slot.business_group

@@ -78,3 +78,7 @@ def diversion_hint(code: str) -> str:
 
 WEEKDAYS = (N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Friday"), N_("Saturday"),
             N_("Sunday"))
+
+# The kinds of opening hours (halls.schedule.HOURS_KINDS) as the schedule editor names them.
+HOURS_KIND_NAMES = {"regular": N_("Regular hours"), "extended": N_("Extended hours (延时服务)"),
+                    "weekend": N_("Weekend service day")}

@@ -91,10 +91,8 @@ def get_case(case_id: int, user: CaseViewer, db: Db) -> CaseOut:
             summary="The unit's letter, as uploaded")
 def case_letter(case_id: int, user: CaseViewer, db: Db) -> Response:
     case = cases.get_case(db, case_id, user)
-    ext = case.evidence_media_type.rsplit("/", 1)[-1].replace("jpeg", "jpg")
-    return Response(evidence.read(case.evidence_sha256, ext), media_type=case.evidence_media_type,
-                    headers={"Content-Disposition": f'inline; filename="case-{case.id}.{ext}"',
-                             "X-Content-Type-Options": "nosniff"})
+    body, headers = evidence.served(case.evidence_sha256, case.evidence_media_type, case.id)
+    return Response(body, media_type=case.evidence_media_type, headers=headers)
 
 
 @router.post("/emergency/{case_id}/actions", response_model=CaseOut,

@@ -92,3 +92,10 @@ def read(sha256: str, extension: str) -> bytes:
     if hashlib.sha256(data).hexdigest() != sha256:
         raise EvidenceRefused(N_("The stored letter does not match its hash."), code="hotline.evidence_corrupt")
     return data
+
+
+def served(sha256: str, media_type: str, case_id: int) -> tuple[bytes, dict[str, str]]:
+    """A case's letter as it is sent (by the page and the API alike): its bytes, checked, and its headers."""
+    ext = media_type.rsplit("/", 1)[-1].replace("jpeg", "jpg")
+    return read(sha256, ext), {"Content-Disposition": f'inline; filename="case-{case_id}.{ext}"',
+                               "X-Content-Type-Options": "nosniff"}

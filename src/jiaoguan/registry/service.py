@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Annotated
 
+from pydantic import Field, with_config
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -21,6 +23,7 @@ from jiaoguan.kit.errors import Forbidden, InvalidInput, NotFound
 from jiaoguan.kit.i18n import N_
 from jiaoguan.kit.ids import check_plate_type, mask_id_number, require_id_number, require_plate, require_vin
 from jiaoguan.kit.ids.text import compact
+from jiaoguan.kit.views import REQUIRED_IN_JSON
 from jiaoguan.registry.deadline_states import deadline_states
 from jiaoguan.registry.models import DrivingLicence, LearnerPermit, Person, PreselectedPlate, Vehicle
 from jiaoguan.registry.states import INSPECTION_WINDOW_MONTHS
@@ -62,10 +65,11 @@ class VehicleKeyMissing(InvalidInput):
     message = N_("Give a plate number or a VIN.")
 
 
+@with_config(REQUIRED_IN_JSON)
 @dataclass(frozen=True)
 class SearchResult:
-    kind: str                   # "id_number" | "plate" | "vin"
-    query: str                  # the normalised identifier (ID numbers masked)
+    kind: Annotated[str, Field(description="What the box held: id_number, plate or vin")]
+    query: Annotated[str, Field(description="The identifier, normalised (an ID number masked)")]
     persons: list[PersonView] = field(default_factory=list)
     vehicles: list[VehicleView] = field(default_factory=list)
 

@@ -95,10 +95,8 @@ def case_window_ticket(case_id: int, user: CaseWorker, db: Db, office: Annotated
 @router.get("/hotline/emergency/{case_id}/letter")
 def case_letter(case_id: int, user: CaseViewer, db: Db) -> Response:
     case = cases.get_case(db, case_id, user)
-    ext = case.evidence_media_type.rsplit("/", 1)[-1].replace("jpeg", "jpg")
-    return Response(evidence.read(case.evidence_sha256, ext), media_type=case.evidence_media_type,
-                    headers={"Content-Disposition": f'inline; filename="case-{case.id}.{ext}"',
-                             "X-Content-Type-Options": "nosniff"})
+    body, headers = evidence.served(case.evidence_sha256, case.evidence_media_type, case.id)
+    return Response(body, media_type=case.evidence_media_type, headers=headers)
 
 
 @router.post("/hotline/emergency/{case_id}/online-application")

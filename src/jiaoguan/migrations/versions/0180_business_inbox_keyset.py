@@ -1,7 +1,7 @@
 """business: the inbox's indexes in its keyset order, its counts per state kept by triggers, the catalogue's revision
 
 Revision ID: 0180
-Revises: 0160
+Revises: 0200
 
 Issue 11.12. The inbox pages by keyset on (priority, due day, id), the due day of a case without one (not yet
 accepted, or its clock stopped) read as 9999-12-31 so that it sorts last and the key is never NULL: the three
@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0180"
-down_revision: str | Sequence[str] | None = "0160"
+down_revision: str | Sequence[str] | None = "0200"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 # Written out: a migration does not follow later code (business.states.ACTIVE; business.models.DUE_KEY).
