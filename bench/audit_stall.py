@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -30,29 +31,17 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import httpx  # noqa: E402
-from sqlalchemy import text  # noqa: E402
+from serving import bench_env, fresh_schema, serve, stop  # noqa: E402
 
 SCHEMA = "bench_audit"
 PASSWORD = "bench-audit-password"
 
 
-def schema_url(url: str) -> str:
-    return f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{SCHEMA}"
-
-
 def prepare(url: str) -> None:
-    from jiaoguan.kit.db import make_engine
-    from jiaoguan.kit.migrate import upgrade
-
-    engine = make_engine(url)
-    with engine.begin() as conn:
-        conn.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
-        conn.execute(text(f"CREATE SCHEMA {SCHEMA}"))
-    engine.dispose()
-    upgrade(schema_url(url))
-    os.environ["JIAOGUAN_DATABASE_URL"] = schema_url(url)
+    fresh_schema(url, SCHEMA)
     from jiaoguan.accounts.service import create_user
     from jiaoguan.kit.db import unit_of_work
 
@@ -75,24 +64,11 @@ def batch_worker(records: int, row_ms: float) -> None:
     print(json.dumps({"records": records, "seconds": round(time.perf_counter() - started, 2)}), flush=True)
 
 
-def start_server(port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
-    server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "--factory", "jiaoguan.web.app:create_app", "--port", str(port),
-         "--log-level", "warning"], env=env)
-    for _ in range(200):
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                return server
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    server.kill()
-    raise SystemExit("the server did not start")
-
-
 def sign_in(base: str) -> float:
     with httpx.Client(base_url=base, timeout=60) as client:
-        client.get("/signin")
-        token = client.cookies.get("jg_csrf") or ""
+        # The page's token, bound to this browser's cookies (the cookie's value itself is no token).
+        found = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/signin").text)
+        token = found.group(1) if found else ""
         started = time.perf_counter()
         response = client.post("/signin", data={"username": "bench", "password": PASSWORD, "csrf_token": token,
                                                 "next": "/"})
@@ -122,14 +98,9 @@ def main() -> None:
         return
     if not args.url.startswith("postgresql"):
         raise SystemExit("give --url postgresql://… (the stall is a PostgreSQL matter: SQLite has one writer)")
-    data_dir = Path(f"/tmp/jg-audit-bench-{args.port}")
-    data_dir.mkdir(exist_ok=True)
-    env = {**os.environ, "JIAOGUAN_DATABASE_URL": schema_url(args.url), "JIAOGUAN_DATA_DIR": str(data_dir),
-           "JIAOGUAN_RUN_WORKER_IN_PROCESS": "false", "JIAOGUAN_SECRET_KEY": "bench-audit-secret",
-           "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src")}
-    os.environ.update({k: env[k] for k in ("JIAOGUAN_DATA_DIR", "JIAOGUAN_SECRET_KEY")})
+    env = bench_env(args.url, SCHEMA, args.port)
     prepare(args.url)
-    server = start_server(args.port, env)
+    server = serve(args.port, env)
     base = f"http://127.0.0.1:{args.port}"
     try:
         sign_in(base)  # warm up
@@ -156,8 +127,7 @@ def main() -> None:
             during.append(sign_in(base))
         batch.wait(60)
     finally:
-        server.terminate()
-        server.wait(10)
+        stop(server)
     result = {"bench": "audit_stall", "engine": "postgresql", "signin_alone_ms": describe(alone),
               "signin_during_batch_ms": describe(during), "batch": figures,
               "ratio": round(statistics.median(during) / statistics.median(alone), 2),

@@ -21,36 +21,24 @@ import argparse
 import json
 import os
 import re
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import httpx  # noqa: E402
-from sqlalchemy import func, select, text  # noqa: E402
+from serving import bench_env, fresh_schema, serve, start, stop  # noqa: E402
+from sqlalchemy import func, select  # noqa: E402
 
 SCHEMA = "bench_outbox"
 CITIZEN = "13800138000"
 FLOODED = ("13900000001", "13900000002")
 
 
-def schema_url(url: str) -> str:
-    return f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{SCHEMA}"
-
-
 def prepare(url: str) -> None:
-    from jiaoguan.kit.db import make_engine
-    from jiaoguan.kit.migrate import upgrade
-
-    engine = make_engine(url)
-    with engine.begin() as conn:
-        conn.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
-        conn.execute(text(f"CREATE SCHEMA {SCHEMA}"))
-    engine.dispose()
-    upgrade(schema_url(url))
-    os.environ["JIAOGUAN_DATABASE_URL"] = schema_url(url)
+    fresh_schema(url, SCHEMA)
     from jiaoguan.accounts.service import create_user
     from jiaoguan.kit.db import unit_of_work
 
@@ -101,10 +89,6 @@ def code_delay(base: str, timeout: float) -> float:
     return time.perf_counter() - started
 
 
-def start(cmd: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--url", default=os.environ.get("JIAOGUAN_BENCH_DATABASE_URL", ""))
@@ -116,26 +100,14 @@ def main() -> None:
     args = parser.parse_args()
     if not args.url.startswith("postgresql"):
         raise SystemExit("give --url postgresql://… (several workers share the outbox on PostgreSQL)")
-    data_dir = Path(f"/tmp/jg-outbox-bench-{args.port}")
-    data_dir.mkdir(exist_ok=True)
-    env = {**os.environ, "JIAOGUAN_DATABASE_URL": schema_url(args.url), "JIAOGUAN_DATA_DIR": str(data_dir),
-           "JIAOGUAN_RUN_WORKER_IN_PROCESS": "false", "JIAOGUAN_SECRET_KEY": "bench-outbox-secret",
-           "JIAOGUAN_SMS_CODE_INTERVAL_SECONDS": "0", "JIAOGUAN_SMS_CODES_PER_PHONE_PER_HOUR": "100",
-           "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src")}
-    os.environ.update({k: env[k] for k in ("JIAOGUAN_DATA_DIR", "JIAOGUAN_SECRET_KEY")})
+    env = bench_env(args.url, SCHEMA, args.port, JIAOGUAN_SMS_CODE_INTERVAL_SECONDS="0",
+                    JIAOGUAN_SMS_CODES_PER_PHONE_PER_HOUR="100")
     prepare(args.url)
-    server = start([sys.executable, "-m", "uvicorn", "--factory", "jiaoguan.web.app:create_app", "--port",
-                    str(args.port), "--log-level", "warning"], env)
-    workers = [start([sys.executable, "-m", "jiaoguan", "worker", "--interval", "0.5"], env)
+    server = serve(args.port, env, quiet=True)
+    workers = [start([sys.executable, "-m", "jiaoguan", "worker", "--interval", "0.5"], env, quiet=True)
                for _ in range(args.workers)]
     base = f"http://127.0.0.1:{args.port}"
     try:
-        for _ in range(200):
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.1)
         code_delay(base, args.timeout)  # warm up
         alone = sorted(code_delay(base, args.timeout) for _ in range(5))
         flood(args.flood // 2, args.unrelated)
@@ -147,10 +119,7 @@ def main() -> None:
         unrelated_s = time.perf_counter() - queued if sms_count(others) == args.unrelated else float("inf")
         per_phone = [sms_count([p]) for p in FLOODED]
     finally:
-        for proc in [server, *workers]:
-            proc.terminate()
-        for proc in [server, *workers]:
-            proc.wait(10)
+        stop(server, *workers)
     median_alone = alone[len(alone) // 2]
     print(json.dumps({
         "bench": "outbox_flood", "engine": "postgresql", "workers": args.workers, "flood": args.flood,

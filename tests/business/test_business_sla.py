@@ -76,3 +76,15 @@ def test_the_working_days_used_up_to_the_due_date_are_the_sla(start: dt.date, da
     assert sla.used(CAL, start, due, stops) == days
     if days:
         assert sla.used(CAL, start, due - dt.timedelta(days=1), stops) == days - 1
+
+
+@given(accepted=st.dates(D("2023-12-01"), D("2025-10-01")), span=st.integers(0, 60),
+       stops=st.lists(st.tuples(st.integers(-5, 60), st.integers(0, 30), st.booleans()), max_size=4))
+def test_the_days_used_are_the_counting_days_one_by_one(accepted: dt.date, span: int,
+                                                         stops: list[tuple[int, int, bool]]) -> None:
+    # `used` counts by spans (memoised, stops merged); the definition counts day by day. Stops here may overlap.
+    on = accepted + dt.timedelta(days=span)
+    clock = [(accepted + dt.timedelta(days=a), None if still else accepted + dt.timedelta(days=a + n))
+             for a, n, still in stops]
+    by_day = sum(sla.counts(CAL, accepted + dt.timedelta(days=i), clock) for i in range(1, span + 1))
+    assert sla.used(CAL, accepted, on, clock) == by_day

@@ -120,3 +120,26 @@ def test_the_citizen_catalogue_says_what_is_offered_online_in_their_province(as_
     assert page.status_code == 200 and "期满换证" in page.text
     detail = c.get("/business/licence_renewal")
     assert detail.status_code == 200 and 'id="apply-form"' in detail.text and "身体条件证明" in detail.text
+
+
+def test_each_process_keeps_the_parsed_catalogue_and_sees_a_change_made_elsewhere(db: Session, catalogue: None,
+                                                                                   clock) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import update
+
+    from jiaoguan.business.catalogue_store import update_business
+    from jiaoguan.business.models import BusinessType
+
+    before = get_spec(db, "licence_renewal")
+    db.commit()
+    assert get_spec(db, "licence_renewal") is before  # kept: not parsed again
+    # Another process's edit, as it leaves the row (the same clock tick: the revision tells it apart).
+    db.execute(update(BusinessType).where(BusinessType.code == "licence_renewal")
+               .values(sla_working_days=before.sla_working_days + 4, revision=BusinessType.revision + 1))
+    db.commit()
+    assert get_spec(db, "licence_renewal").sla_working_days == before.sla_working_days + 4
+    # This transaction's own edit is seen in it at once.
+    raw = {**get_spec(db, "licence_renewal").to_json(), "sla_working_days": 2}
+    update_business(db, "licence_renewal", raw)
+    assert get_spec(db, "licence_renewal").sla_working_days == 2
+    db.rollback()
+    assert get_spec(db, "licence_renewal").sla_working_days == before.sla_working_days + 4

@@ -136,7 +136,7 @@ def create(body: ApplicationIn, user: Citizen, db: Db) -> ApplicationOut:
                                      delivery_method=body.delivery_method, delivery_address=body.delivery_address)
     if body.submit:
         service.submit(db, user, app.id, expected_version=app.version)
-    return _out(db, app.id)
+    return ApplicationOut.of(app, [])  # made in this request: no document can be on it yet
 
 
 @router.get("/business/applications", response_model=list[ApplicationOut])
@@ -196,11 +196,16 @@ def act(app_id: int, action: str, body: ActionIn, user: CaseReader, db: Db) -> A
 def staff_inbox(user: Worker, db: Db, status: str = "", scope: Annotated[str, Query(
         pattern="^(mine|unassigned|all)$")] = "all", business: str = "", q: str = "",
         priority: Annotated[str, Query(pattern="^(|emergency|key_material)$")] = "", overdue: bool = False,
+        after: Annotated[str, Query(pattern=r"^(|\d{1,2}\.\d{4}-\d{2}-\d{2}\.\d{1,19})$",
+                                    description="The `next` of the page before (keyset pagination).")] = "",
         ) -> InboxOut:
-    f = inbox.InboxFilter(status, scope, business, q, priority, overdue)
+    f = inbox.InboxFilter(status, scope, business, q, priority, overdue, inbox.parse_cursor(after) if after else None)
+    found = inbox.inbox(db, user, f, limit=inbox.PAGE + 1)
+    items = found[:inbox.PAGE]
     # The batch and door-to-door requests are 特事特办, called after the emergencies (the page shows them there).
     return InboxOut(counts=inbox.counts(db, user, scope if scope != "all" else ""),
-                    items=[ApplicationOut.of(a) for a in inbox.inbox(db, user, f)],
+                    items=[ApplicationOut.of(a) for a in items],
+                    next=inbox.cursor_of(items[-1]) if len(found) > inbox.PAGE else None,
                     service_requests=[ServiceRequestOut.model_validate(r)
                                       for r in service_requests.open_requests(db, user)])
 

@@ -4,6 +4,8 @@ imported whole (JSON or CSV). Every change is audited with the actor."""
 from __future__ import annotations
 
 import json
+import threading
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -40,21 +42,75 @@ def _fill(row: BusinessType, spec: BusinessSpec) -> None:
         spec.proxy_allowed
     row.subject, row.workflow, row.handling = spec.subject, spec.workflow, spec.handling
     row.updated_at, row.updated_by = utc_now(), current_actor().label
+    # In the UPDATE itself, after the row lock: two editors racing on one entry make two revisions, not one.
+    row.revision = 1 if row.revision is None else BusinessType.revision + 1  # type: ignore[assignment]
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """The parsed catalogue as one process keeps it (shared between requests: never change what it holds)."""
+
+    specs: tuple[BusinessSpec, ...]       # in catalogue order
+    by_code: dict[str, BusinessSpec]
+    definitions: dict[str, str]           # code -> the JSON text an application pins (`definition_json`)
+
+
+# Parsing 34 entries (their materials and provinces JSON) on every request is the most of a page's work that is not
+# the page's own. The parsed catalogue is kept per process and checked once per transaction against a stamp read
+# from the table — every row's code, number, `revision` and `updated_at`, which every change through this module
+# sets — so an edit made through another process is seen by that process's next request, whatever order edits
+# commit in (`revision` is bumped in the UPDATE itself: two racing edits of one entry make two revisions).
+_lock = threading.Lock()
+_cached: tuple[tuple[object, ...], Catalogue] | None = None
+_SESSION_KEY = "jiaoguan.business.catalogue"
+
+
+def catalogue(session: Session) -> Catalogue:
+    global _cached
+    known = session.info.get(_SESSION_KEY)
+    if known is not None and known[0] is session.get_transaction():
+        return known[1]  # type: ignore[no-any-return]
+    stamp = tuple(session.execute(select(BusinessType.code, BusinessType.number, BusinessType.revision,
+                                         BusinessType.updated_at).order_by(BusinessType.code)).all())
+    with _lock:
+        found = _cached[1] if _cached is not None and _cached[0] == stamp else None
+    if found is None:
+        specs = tuple(spec_of(r) for r in session.execute(select(BusinessType).order_by(BusinessType.number))
+                      .scalars())
+        found = Catalogue(specs, {s.code: s for s in specs},
+                          {s.code: json.dumps(s.to_json(), ensure_ascii=False) for s in specs})
+        with _lock:
+            _cached = (stamp, found)
+    session.info[_SESSION_KEY] = (session.get_transaction(), found)
+    return found
+
+
+def _changed(session: Session) -> None:
+    """This transaction changed the catalogue: its next read goes to the table (other transactions see the new
+    stamp once this one commits)."""
+    session.info.pop(_SESSION_KEY, None)
 
 
 def all_specs(session: Session) -> list[BusinessSpec]:
-    return [spec_of(r) for r in session.execute(select(BusinessType).order_by(BusinessType.number)).scalars()]
+    return list(catalogue(session).specs)
 
 
 def get_spec(session: Session, code: str) -> BusinessSpec:
-    row = session.get(BusinessType, code)
-    if row is None:
+    spec = catalogue(session).by_code.get(code)
+    if spec is None:
         raise BusinessUnknown()
-    return spec_of(row)
+    return spec
+
+
+def pinned(session: Session, code: str) -> tuple[BusinessSpec, str]:
+    """The entry and the JSON text an application made now pins (its `definition_json`)."""
+    spec = get_spec(session, code)
+    return spec, catalogue(session).definitions[code]
 
 
 def save_specs(session: Session, specs: list[BusinessSpec], *, replace: bool = False) -> dict[str, int]:
     """Insert or update each business; with `replace`, those not in the list are removed. Audited once."""
+    _changed(session)
     existing = {r.code: r for r in session.execute(select(BusinessType)).scalars()}
     added = updated = removed = 0
     # numbers are unique: free them first so two businesses may swap numbers in one import
@@ -109,6 +165,7 @@ def update_business(session: Session, code: str, raw: dict[str, object]) -> Busi
     if problems or spec is None:
         raise CatalogueInvalid(problems)
     _fill(row, spec)
+    _changed(session)
     session.flush()
     audit.record(session, "business.catalogue.edit", "business_type", code, f"SLA {spec.sla_working_days}, "
                  f"channels {' '.join(spec.channels)}")

@@ -16,23 +16,23 @@ from jiaoguan.business.errors import SubjectMissing
 from jiaoguan.business.models import BusinessApplication
 from jiaoguan.business.snapshot import spec_of_application
 from jiaoguan.kit.clock import today
-from jiaoguan.registry.queries import records_of_person, vehicle_records_by_plate
-from jiaoguan.registry.records import LicenceRecord, VehicleRecord
+from jiaoguan.registry.queries import licence_records_of_person, vehicle_records_by_plate, vehicle_records_of_person
+from jiaoguan.registry.records import VehicleRecord
 
 
 def subject_for(session: Session, spec: BusinessSpec, person_id: int | None, plate: str | None = None,
                 province_code: str | None = None) -> register.Subject:
     if spec.subject == "person" or person_id is None:
         return register.Subject(person_id, plate_no=plate or None, province_code=province_code)
-    records = records_of_person(session, person_id)
     if spec.subject == "licence":
-        licences = [r for r in records if isinstance(r, LicenceRecord)]
+        licences = licence_records_of_person(session, person_id)
         if not licences:
             raise SubjectMissing()
         return register.Subject(person_id, licence_id=licences[0].id, province_code=province_code)
-    vehicles = [r for r in records if isinstance(r, VehicleRecord)]
     if plate:
         vehicles = [v for v in vehicle_records_by_plate(session, plate) if v.owner_person_id == person_id]
+    else:
+        vehicles = vehicle_records_of_person(session, person_id)
     if not vehicles:
         raise SubjectMissing()
     return register.Subject(person_id, vehicle_id=vehicles[0].id, plate_no=vehicles[0].plate_no,
@@ -40,7 +40,7 @@ def subject_for(session: Session, spec: BusinessSpec, person_id: int | None, pla
 def my_vehicles(session: Session, person_id: int | None) -> list[VehicleRecord]:
     if person_id is None:
         return []
-    return [r for r in records_of_person(session, person_id) if isinstance(r, VehicleRecord)]
+    return vehicle_records_of_person(session, person_id)
 def run_checks(session: Session, spec: BusinessSpec, subject: register.Subject,
                 on: dt.date | None = None) -> list[register.CheckOutcome]:
     day = on or today()

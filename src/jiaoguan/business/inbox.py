@@ -9,22 +9,26 @@ from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import Date, case, delete, func, literal_column, or_, select, text, tuple_
 from sqlalchemy.orm import Session
 
 from jiaoguan.accounts.principal import Principal
 from jiaoguan.accounts.roles import SUPERVISORS, Role
 from jiaoguan.accounts.service import staff_of
-from jiaoguan.business.models import BusinessApplication
+from jiaoguan.business.models import BusinessApplication, BusinessInboxCount
 from jiaoguan.business.states import ACTIVE, WAITING
 from jiaoguan.kit import audit
 from jiaoguan.kit.clock import today
+from jiaoguan.kit.db import is_postgres
 from jiaoguan.kit.ids.text import compact
 from jiaoguan.kit.outbox import enqueue
 
 PAGE = 50
 # Statuses a seat works (a draft is the citizen's own; final ones are history).
 WORKED = ACTIVE
+
+
+Cursor = tuple[int, dt.date, int]  # (priority, due day or NO_DUE, id) of the last case of the page before
 
 
 @dataclass(frozen=True)
@@ -35,13 +39,36 @@ class InboxFilter:
     query: str = ""           # application number, plate, or subject reference
     priority: str = ""        # emergency | key_material | ""
     overdue: bool = False
+    after: Cursor | None = None  # keyset: the page starts after this case
 
 
-def _parts(user: Principal, scope: str) -> list[list[Any]]:
+NO_DUE = dt.date.max  # 9999-12-31: what DUE_KEY reads for a case without a due day
+
+
+def due_key() -> Any:
+    """The indexes' expression (models.DUE_KEY), spelled alike so that the planner matches it; no bound parameter
+    in it, or a generic plan would not."""
+    return func.coalesce(BusinessApplication.sla_due, literal_column("'9999-12-31'", Date))
+
+
+def cursor_of(app: BusinessApplication) -> str:
+    return f"{app.priority}.{(app.sla_due or NO_DUE).isoformat()}.{app.id}"
+
+
+def parse_cursor(text: str) -> Cursor | None:
+    """A cursor from the page's link; anything malformed is no cursor (the first page)."""
+    try:
+        priority, day, app_id = text.split(".")
+        return int(priority), dt.date.fromisoformat(day), int(app_id)
+    except ValueError:
+        return None
+
+
+def _parts(user: Principal, scope: str, a: Any = BusinessApplication) -> list[list[Any]]:
     """Who sees what, as separate conditions (each served by its own partial index, merged in order):
     assigned cases to their assignee, unassigned ones to the queue's role in the province; supervisors and the
-    administrator every case of the province (the administrator: of every province)."""
-    a = BusinessApplication
+    administrator every case of the province (the administrator: of every province). `a`: the applications, or
+    their counts (the same key columns)."""
     if user.role in SUPERVISORS:
         where: list[Any] = [] if user.role == Role.admin else [a.province_code == user.province_code]
         if scope == "mine":
@@ -65,6 +92,8 @@ def _filters(f: InboxFilter, on: dt.date) -> list[Any]:
         where.append(a.priority == 1)
     if f.overdue:
         where.append(a.sla_due < on)
+    if f.after is not None:
+        where.append(tuple_(a.priority, due_key(), a.id) > tuple_(*f.after))
     q = f.query.strip()
     if q:
         if q.lstrip("#").isdigit():
@@ -76,17 +105,17 @@ def _filters(f: InboxFilter, on: dt.date) -> list[Any]:
 
 
 def order(stmt: Any) -> Any:
-    return stmt.order_by(BusinessApplication.priority, BusinessApplication.sla_due.asc().nulls_last(),
-                         BusinessApplication.id)
+    return stmt.order_by(BusinessApplication.priority, due_key(), BusinessApplication.id)
 
 
-def _key(app: BusinessApplication) -> tuple[int, int, dt.date, int]:
-    return (app.priority, app.sla_due is None, app.sla_due or dt.date.min, app.id)
+def _key(app: BusinessApplication) -> tuple[int, dt.date, int]:
+    return (app.priority, app.sla_due or NO_DUE, app.id)
 
 
 def inbox(session: Session, user: Principal, f: InboxFilter, *, limit: int = PAGE,
           on: dt.date | None = None) -> list[BusinessApplication]:
-    """The first `limit` cases in calling order: each visibility part ordered and limited by its index, merged."""
+    """Up to `limit` cases in calling order, after `f.after`: each visibility part read in its index's order from
+    the cursor on (a keyset page costs the same on page 1 and page 1,000), merged."""
     where = _filters(f, on or today())
     found: dict[int, BusinessApplication] = {}
     for part in _parts(user, f.scope):
@@ -96,14 +125,41 @@ def inbox(session: Session, user: Principal, f: InboxFilter, *, limit: int = PAG
 
 
 def counts(session: Session, user: Principal, scope: str = "") -> dict[str, int]:
-    """Open items per state that this user can see (the inbox's tabs)."""
+    """Open items per state that this user can see (the inbox's tabs): sums of the maintained counts, a few rows
+    per key, never a count of the cases themselves (thousands of open ones in a province)."""
+    c = BusinessInboxCount
     total: dict[str, int] = {}
-    for part in _parts(user, scope or "all"):
-        stmt = select(BusinessApplication.status, func.count()).where(
-            *part, BusinessApplication.status.in_(WORKED)).group_by(BusinessApplication.status)
+    for part in _parts(user, scope or "all", c):
+        stmt = select(c.status, func.sum(c.n)).where(*part).group_by(c.status)
         for status, n in session.execute(stmt).all():
-            total[str(status)] = total.get(str(status), 0) + int(n)
-    return total
+            total[str(status)] = total.get(str(status), 0) + int(n or 0)
+    return {status: n for status, n in total.items() if n > 0}
+
+
+def compact_counts(session: Session) -> int:
+    """Fold the counts' deltas into one row per key; returns the rows folded. Deltas a transaction adds meanwhile
+    are not seen, so not deleted, and keep counting; on PostgreSQL the fold is one statement."""
+    c = BusinessInboxCount
+    key = (c.province_code, c.queue_role, c.assignee_user_id, c.status)
+    if is_postgres(session):
+        folded = session.execute(text(
+            "WITH gone AS (DELETE FROM business_inbox_count RETURNING province_code, queue_role, assignee_user_id, "
+            "status, n), kept AS (INSERT INTO business_inbox_count (province_code, queue_role, assignee_user_id, "
+            "status, n) SELECT province_code, queue_role, assignee_user_id, status, sum(n) FROM gone "
+            "GROUP BY province_code, queue_role, assignee_user_id, status HAVING sum(n) <> 0) "
+            "SELECT count(*) FROM gone")).scalar_one()
+        return int(folded)
+    rows = session.execute(select(*key, func.sum(c.n), func.max(c.id)).group_by(*key)).all()
+    folded = 0
+    for province, role, assignee, status, n, last in rows:
+        result = session.execute(delete(c).where(
+            c.province_code == province, c.queue_role == role, c.status == status, c.id <= last,
+            c.assignee_user_id.is_(None) if assignee is None else c.assignee_user_id == assignee))
+        folded += int(getattr(result, "rowcount", 0) or 0)
+        if n:
+            session.add(c(province_code=province, queue_role=role, assignee_user_id=assignee, status=status, n=n))
+    session.flush()
+    return folded
 
 
 class BoardRow(BaseModel):

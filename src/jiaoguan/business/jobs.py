@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from jiaoguan.business.deferral_reminders import remind_deferrals
-from jiaoguan.business.inbox import escalate
+from jiaoguan.business.inbox import compact_counts, escalate
 
 
 def sla_escalation(session: Session) -> object:
@@ -14,3 +14,7 @@ def sla_escalation(session: Session) -> object:
 
 def deferral_reminders(session: Session) -> object:
     return remind_deferrals(session)
+
+
+def fold_inbox_counts(session: Session) -> object:
+    return compact_counts(session)

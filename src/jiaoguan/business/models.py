@@ -20,6 +20,10 @@ from jiaoguan.kit.states import Versioned, status_check
 BigId = BigInteger().with_variant(Integer, "sqlite")
 _OPEN = "status IN ({})".format(", ".join(f"'{s}'" for s in ACTIVE))
 _OPEN_ONCE = "status IN ({})".format(", ".join(f"'{s}'" for s in OPEN))
+# The inbox's order and keyset: a case without a due day (not yet accepted, or waiting on the applicant) sorts last
+# within its priority, as the last day a date can be; the key is never NULL, so "after this case" is one range of
+# the index. The query must spell the expression as the index does (inbox.due_key).
+DUE_KEY = "coalesce(sla_due, '9999-12-31')"
 
 
 class BusinessType(Base):
@@ -44,6 +48,8 @@ class BusinessType(Base):
     provinces_json: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[dt.datetime]
     updated_by: Mapped[str] = mapped_column(String(120), default="")
+    # Bumped on every change of the entry: the stamp by which each process knows its parsed catalogue is current.
+    revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class BusinessApplication(Versioned, Base):
@@ -53,13 +59,14 @@ class BusinessApplication(Versioned, Base):
     __tablename__ = "business_application"
     # The inbox reads open cases only (a few per cent of the table): partial indexes in calling order, one per
     # visibility part (inbox.py), with the status last so the counts per state are read from the index alone.
-    __table_args__ = (Index("ix_business_application_queue", "province_code", "queue_role", "priority", "sla_due",
-                            "id", "status", postgresql_where=text(f"assignee_user_id IS NULL AND {_OPEN}"),
+    __table_args__ = (Index("ix_business_application_queue", "province_code", "queue_role", "priority",
+                            text(DUE_KEY), "id", "status",
+                            postgresql_where=text(f"assignee_user_id IS NULL AND {_OPEN}"),
                             sqlite_where=text(f"assignee_user_id IS NULL AND {_OPEN}")),
-                      Index("ix_business_application_assigned", "assignee_user_id", "priority", "sla_due", "id",
+                      Index("ix_business_application_assigned", "assignee_user_id", "priority", text(DUE_KEY), "id",
                             "status", postgresql_where=text(_OPEN), sqlite_where=text(_OPEN)),
-                      Index("ix_business_application_open", "province_code", "priority", "sla_due", "id", "status",
-                            postgresql_where=text(_OPEN), sqlite_where=text(_OPEN)),
+                      Index("ix_business_application_open", "province_code", "priority", text(DUE_KEY), "id",
+                            "status", postgresql_where=text(_OPEN), sqlite_where=text(_OPEN)),
                       # One open application per person, business and subject (a draft counts): two submissions
                       # at once cannot both pass (service.create_application names the one already open).
                       Index("ix_business_application_one_open", "applicant_user_id", "business_code", "subject_ref",
@@ -112,6 +119,26 @@ class BusinessApplication(Versioned, Base):
     delivery_carrier: Mapped[str] = mapped_column(String(40), default="")
     delivery_tracking: Mapped[str] = mapped_column(String(40), default="")
     delivery_status: Mapped[str] = mapped_column(String(16), default="")  # posted | delivered | returned
+
+
+class BusinessInboxCount(Base):
+    """Open cases per (province, queue role, assignee, state), as signed deltas written by database triggers on
+    `business_application` (migration 0180: -1 for a row as it was, +1 as it is, when one of the four changes) and
+    folded into one row per key by the worker (`inbox.compact_counts`). Written only by the triggers and the fold;
+    the inbox's tabs sum it."""
+
+    __tablename__ = "business_inbox_count"
+    # A restore loads it last, over what the triggers wrote while the applications went in (kit/backup/load.py).
+    __table_args__ = (Index("ix_business_inbox_count_queue", "province_code", "queue_role"),
+                      Index("ix_business_inbox_count_assignee", "assignee_user_id"),
+                      {"info": {"trigger_maintained": True}})
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    province_code: Mapped[str] = mapped_column(String(2))
+    queue_role: Mapped[str] = mapped_column(String(24))
+    assignee_user_id: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(24))
+    n: Mapped[int] = mapped_column(Integer)
 
 
 class BusinessStep(Base):

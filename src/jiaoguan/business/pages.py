@@ -8,6 +8,7 @@ import datetime as dt
 import json
 from pathlib import Path as FsPath
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
@@ -121,23 +122,31 @@ def proxies_revoke(proxy_id: int, user: Citizen, db: Db) -> Response:
 
 @router.get("/business/inbox")
 def inbox_page(request: Request, user: Worker, db: Db, status: str = "", scope: str = "", business: str = "",
-               q: str = "", priority: str = "", overdue: bool = False) -> Response:
+               q: str = "", priority: str = "", overdue: bool = False, after: str = "") -> Response:
     scope = scope if scope in ("mine", "unassigned", "all") else ("all" if user.role in SUPERVISORS else "")
     f = inbox.InboxFilter(status if status in LABELS else "", scope or "all", business, q,
-                          priority if priority in ("emergency", "key_material") else "", overdue)
-    items = inbox.inbox(db, user, f)
+                          priority if priority in ("emergency", "key_material") else "", overdue,
+                          inbox.parse_cursor(after) if after else None)
+    items = inbox.inbox(db, user, f, limit=inbox.PAGE + 1)  # one more: is there a next page?
+    more = len(items) > inbox.PAGE
+    items = items[:inbox.PAGE]
     cal = load_calendar(db)
     left = {a.id: sla.remaining(cal, a.accepted_on, a.sla_days, today(), snapshot.stops_of(a))
             for a in items if a.accepted_on is not None}
     names = {s.code: s.title(current_locale()) for s in store.all_specs(db)}
     assignees = principals_by_id(db, [a.assignee_user_id for a in items if a.assignee_user_id])
-    requests = service_requests.open_requests(db, user) if not (f.status or f.business or f.query or f.overdue
-                                                                  or f.priority == "emergency") else []
+    # The batch and door-to-door requests are few and open ones only: all of them on the first page.
+    requests = service_requests.open_requests(db, user) if not (f.after or f.status or f.business or f.query
+                                                                  or f.overdue or f.priority == "emergency") else []
+    kept = {k: v for k, v in {"status": f.status, "scope": f.scope, "business": f.business, "q": f.query,
+                              "priority": f.priority, "overdue": "true" if f.overdue else ""}.items() if v}
     return page(request, user, "business/inbox.html", items=items, counts=inbox.counts(db, user), f=f, left=left,
                 names=names, assignees=assignees, requests=requests,
                 firms=enterprises_by_id(db, [r.enterprise_id for r in requests]), kinds=service_requests.KINDS,
                 request_labels=SERVICE_REQUEST.labels, request_class=service_request_pages.STATUS_CLASS,
-                beijing=CHINA_TZ)
+                beijing=CHINA_TZ,
+                first_page=f"/business/inbox?{urlencode(kept)}" if f.after else "",
+                next_page=f"/business/inbox?{urlencode({**kept, 'after': inbox.cursor_of(items[-1])})}" if more else "")
 
 
 @router.get("/business/board")

@@ -214,6 +214,7 @@ class InboxOut(BaseModel):
     counts: dict[str, int]
     items: list[ApplicationOut]
     service_requests: list[ServiceRequestOut] = []  # 特事特办: called after the emergencies among `items`
+    next: str | None = None  # the cursor of the next page (`after=`), or None on the last page
 
 
 class ProxyIn(BaseModel):

@@ -33,7 +33,7 @@ from jiaoguan.business.access import (
     refuse_second_open,
 )
 from jiaoguan.business.catalogue import BusinessSpec
-from jiaoguan.business.catalogue_store import get_spec
+from jiaoguan.business.catalogue_store import pinned
 from jiaoguan.business.eligibility import current_notice, subject_for, subject_of
 from jiaoguan.business.errors import (
     ApplicationNotFound,
@@ -92,7 +92,7 @@ def create_application(session: Session, user: Principal, code: str, *, plate: s
     """A draft, pinned to the current catalogue entry and the newest version of its workflow."""
     from jiaoguan.business.obligations import ensure_not_blocked
 
-    spec = get_spec(session, code)
+    spec, definition = pinned(session, code)
     applicant = _proxy_for(session, user, on_behalf_of, spec) if on_behalf_of else user
     province = applicant.province_code or user.province_code or "11"
     if not spec.offered_online(province):
@@ -106,7 +106,7 @@ def create_application(session: Session, user: Principal, code: str, *, plate: s
     flow = latest(spec.workflow)
     now = utc_now()
     app = BusinessApplication(
-        province_code=province, business_code=spec.code, definition_json=json.dumps(spec.to_json(), ensure_ascii=False),
+        province_code=province, business_code=spec.code, definition_json=definition,
         workflow=flow.ref, status=Status.draft.value, channel="online", queue_role=Role.online_seat.value,
         applicant_user_id=applicant.id, applicant_person_id=applicant.person_id,
         proxy_user_id=user.id if on_behalf_of else None, locale=current_locale(),

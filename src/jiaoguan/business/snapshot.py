@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from functools import lru_cache
 from typing import Any
 
 from jiaoguan.business import notice as notices
@@ -21,7 +22,14 @@ def _json(value: str, default: Any) -> Any:
         return default
 def spec_of_application(app: BusinessApplication) -> BusinessSpec:
     """The catalogue entry as it was when the application was made."""
-    d = _json(app.definition_json, {})
+    return _pinned_spec(app.definition_json)
+
+
+@lru_cache(maxsize=256)
+def _pinned_spec(definition_json: str) -> BusinessSpec:
+    # Applications made on the same catalogue entry pin the same text: parsed once per process, not per call
+    # (a submission asks three times). BusinessSpec is frozen; nobody changes what is shared.
+    d = _json(definition_json, {})
     return BusinessSpec(d["number"], d["code"], d["name_zh"], d["name_en"], d["group"], tuple(d["channels"]),
                         tuple(Material(**m) for m in d["materials"]), tuple(d["checks"]), d["sla_working_days"],
                         d["identity_level"], d["proxy_allowed"], d["subject"], d["workflow"], d["handling"],

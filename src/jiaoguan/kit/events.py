@@ -56,7 +56,7 @@ def emit(session: Session, name: str, payload: dict[str, Any], *, province_code:
     event = Event(uuid.uuid4().hex, name, payload, utc_now())
     params = {"event_id": event.id, "occurred_at": event.occurred_at.isoformat(), "payload": payload}
     # Refuses, in the emitter's transaction and not in the worker, what cannot travel. The event's id is new, so
-    # its rows need no look-up of their dedupe keys first.
+    # its rows need no look-up of their dedupe keys first, and they go in one statement.
     enqueue_new(session, CHANNEL, name, params,
                 {h.name: f"event:{event.id}:{h.name}" for h in rooms.all_handlers(name)}, province_code=province_code)
     log.info("event.emit", extra={"event": name, "event_id": event.id})

@@ -52,13 +52,18 @@ class OutboxMessage(Base):
 
 def enqueue(session: Session, channel: str, recipient: str, template: str, params: dict[str, Any] | None = None,
             *, dedupe_key: str | None = None, province_code: str | None = None,
-            not_before: dt.datetime | None = None, priority: int = NORMAL) -> OutboxMessage | None:
-    """Write a message to be delivered after commit; returns None if `dedupe_key` was already used."""
+            not_before: dt.datetime | None = None, priority: int = NORMAL, new_key: bool = False,
+            flush: bool = True) -> OutboxMessage | None:
+    """Write a message to be delivered after commit; returns None if `dedupe_key` was already used.
+
+    `new_key`: the caller made the key just now (an event's own id), so it cannot have been used and is not looked
+    up (the unique constraint still guards it). `flush=False` leaves the row to the caller's next flush, so that
+    several messages written together go to the database in one statement."""
     if channel not in CHANNELS:
         raise ValueError(f"unknown channel {channel!r}")
     if channel != "event":
         _check_template(template, params or {})
-    if dedupe_key is not None:
+    if dedupe_key is not None and not new_key:
         exists = session.execute(
             select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)
         ).first()
@@ -72,7 +77,8 @@ def enqueue(session: Session, channel: str, recipient: str, template: str, param
         province_code=province_code, priority=priority,
     )
     session.add(msg)
-    session.flush()
+    if flush:
+        session.flush()
     return msg
 
 

@@ -157,10 +157,13 @@ class StateMachine(Generic[S]):
             raise StaleState(code=f"{self.room}.stale") from None
         audit.record(session, f"{self.name}.{action}", self.name, obj.id,
                      summary or f"{current} -> {t.target.value}")
+        # The event's rows and the messages go to the outbox in one statement (one flush for all of them).
         if t.event:
             events.emit(session, t.event, {"id": obj.id, "from": current, "to": t.target.value, **(payload or {})},
                         province_code=province_code)
         if t.notify:
             for channel, recipient in recipients:
-                enqueue(session, channel, recipient, t.notify, params or {}, province_code=province_code)
+                enqueue(session, channel, recipient, t.notify, params or {}, province_code=province_code,
+                        flush=False)
+        session.flush()
         return t

@@ -153,15 +153,25 @@ def vehicle_records_by_plates(session: Session, plates: Iterable[str]) -> dict[s
     return found
 
 
+def licence_records_of_person(session: Session, person_id: int) -> list[LicenceRecord]:
+    """A person's licences, newest first (one query, for a caller that needs no other kind)."""
+    return [licence_record(r) for r in session.scalars(
+        select(DrivingLicence).where(DrivingLicence.person_id == person_id)
+        .order_by(DrivingLicence.valid_from.desc(), DrivingLicence.id))]
+
+
+def vehicle_records_of_person(session: Session, person_id: int) -> list[VehicleRecord]:
+    """The vehicles a person owns, newest registration first."""
+    return [vehicle_record(r) for r in session.scalars(
+        select(Vehicle).where(Vehicle.owner_person_id == person_id)
+        .order_by(Vehicle.registration_date.desc(), Vehicle.id))]
+
+
 def records_of_person(session: Session, person_id: int) -> list[Record]:
     """A person's licences, vehicles, learner permits and plate holds, newest first within each kind."""
     found: list[Record] = []
-    found += [licence_record(r) for r in session.scalars(
-        select(DrivingLicence).where(DrivingLicence.person_id == person_id)
-        .order_by(DrivingLicence.valid_from.desc(), DrivingLicence.id))]
-    found += [vehicle_record(r) for r in session.scalars(
-        select(Vehicle).where(Vehicle.owner_person_id == person_id)
-        .order_by(Vehicle.registration_date.desc(), Vehicle.id))]
+    found += licence_records_of_person(session, person_id)
+    found += vehicle_records_of_person(session, person_id)
     found += [permit_record(r) for r in session.scalars(
         select(LearnerPermit).where(LearnerPermit.person_id == person_id)
         .order_by(LearnerPermit.issued_on.desc(), LearnerPermit.id))]

@@ -20,6 +20,7 @@ import hashlib
 import json
 import logging
 import threading
+import weakref
 from collections.abc import Callable
 from typing import Any, Protocol, cast
 
@@ -197,40 +198,54 @@ def _after_transaction_end(session: Session, transaction: SessionTransaction) ->
     bind = session.get_bind()
     if not isinstance(bind, Engine):
         return
-    _chain_coalesced(bind)
+    try:
+        _chain_coalesced(bind)
+    except Exception:  # the worker's backstop job chains it later
+        log.warning("audit.chain.failed", exc_info=True)
 
 
-# One chainer at a time in a process: 32 audited requests ending together would otherwise start 32 chainers, of
-# which one gets the head and 31 pay a transaction to skip it. A request that finds one running asks it for
-# another round (which starts after this commit, so it sees this record) and goes on; rounds are capped, and
-# what is left when the cap is reached is chained by the next commit or the worker's job, as after a skip.
-_chainer = threading.Lock()
-_chainer_state = {"running": False, "again": False}
+class _Chainer:
+    def __init__(self) -> None:
+        self.guard = threading.Lock()
+        self.running = False
+        self.again = False
+
+
+_chainers: weakref.WeakKeyDictionary[Engine, _Chainer] = weakref.WeakKeyDictionary()
+_chainers_guard = threading.Lock()
+#: Rounds one request's thread runs for others before it goes back to its own client; what is left then is chained
+#: by the next commit or the worker's job, as after a skip (a busy server must not keep one request chaining).
 MAX_ROUNDS = 4
 
 
-def _chain_coalesced(bind: Engine) -> None:
-    with _chainer:
-        if _chainer_state["running"]:
-            _chainer_state["again"] = True
+def _chain_coalesced(engine: Engine) -> None:
+    """One chainer per process (and engine) at a time. A commit made while one runs does not start a second (two
+    would only find each other's rows, or the head locked): it asks the running one for one more round, which sees
+    the new records, since they committed before it starts. So every committed record is chained by the time the
+    chainer of its process stops, and a busy server runs one short chaining transaction for many requests."""
+    with _chainers_guard:
+        chainer = _chainers.get(engine)
+        if chainer is None:
+            chainer = _chainers[engine] = _Chainer()
+    with chainer.guard:
+        if chainer.running:
+            chainer.again = True
             return
-        _chainer_state["running"] = True
+        chainer.running = True
     rounds = 0
-    while True:
-        rounds += 1
-        try:
-            chain_now(bind)
-        except Exception:  # the worker's backstop job chains it later
-            log.warning("audit.chain.failed", exc_info=True)
-        except BaseException:
-            with _chainer:
-                _chainer_state["running"] = _chainer_state["again"] = False
-            raise
-        with _chainer:  # deciding to stop and saying so is one step: no request's "again" falls in between
-            if not _chainer_state["again"] or rounds >= MAX_ROUNDS:
-                _chainer_state["running"] = _chainer_state["again"] = False
-                return
-            _chainer_state["again"] = False
+    try:
+        while True:
+            rounds += 1
+            chain_now(engine)
+            with chainer.guard:
+                if not chainer.again or rounds >= MAX_ROUNDS:
+                    chainer.running = chainer.again = False
+                    return
+                chainer.again = False
+    except BaseException:
+        with chainer.guard:
+            chainer.running = chainer.again = False
+        raise
 
 
 @event.listens_for(Session, "after_rollback")
