@@ -43,10 +43,11 @@ def find_vehicles(user: RegistryReader, db: Db,
     return [VehicleOut.of(v) for v in service.find_vehicles(db, plate=plate, plate_type=plate_type, vin=vin)]
 
 
-@router.get("/search", response_model=SearchOut, summary="One box: ID number, plate or VIN")
-def search(user: RegistryReader, db: Db, q: Annotated[str, Query(description="ID number, plate or VIN")]
-           ) -> SearchOut:
-    return SearchOut.of(service.search(db, q))
+@router.get("/search", response_model=SearchOut, summary="One box: name, mobile, ID number, plate or VIN")
+def search(user: RegistryReader, db: Db,
+           q: Annotated[str, Query(max_length=40, description="Name (prefix, in the caller's province), mobile "
+                                                             "number, ID number, plate or VIN")]) -> SearchOut:
+    return SearchOut.of(service.search(db, q, province_code=user.province_code))
 
 
 @router.get("/fleet", response_model=FleetOut, summary="The vehicles of my enterprise")

@@ -167,18 +167,22 @@ class PersonRecordsOut(BaseModel):
                    preselected_plates=[PlateHoldOut.of(x) for x in r.plates])
 
 
+SearchKind = Literal["id_number", "plate", "vin", "name", "mobile"]
+SEARCH_KINDS: tuple[SearchKind, ...] = ("id_number", "plate", "vin", "name", "mobile")
+
+
 class SearchOut(BaseModel):
-    kind: Literal["id_number", "plate", "vin"]
+    kind: SearchKind
     query: str
     persons: list[PersonOut]
     vehicles: list[VehicleOut]
+    more: bool = Field(False, description="More people match the name than are listed: give more of it")
 
     @classmethod
     def of(cls, r: SearchResult) -> SearchOut:
-        kind: Literal["id_number", "plate", "vin"] = (
-            "id_number" if r.kind == "id_number" else "plate" if r.kind == "plate" else "vin")
+        kind = next(k for k in SEARCH_KINDS if k == r.kind)
         return cls(kind=kind, query=r.query, persons=[PersonOut.of(p) for p in r.persons],
-                   vehicles=[VehicleOut.of(v) for v in r.vehicles])
+                   vehicles=[VehicleOut.of(v) for v in r.vehicles], more=r.more)
 
 
 class FleetOut(BaseModel):
