@@ -107,3 +107,29 @@ class CountRequest(Base):
     done: Mapped[int] = mapped_column(Integer, default=0)
     total: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str | None] = mapped_column(String(300))
+
+
+class MeasurePreview(Base):
+    """What publishing a measure document would change today, counted before it is published (issue 9.8).
+
+    `queued`, then `running` with progress like a count, then `done` with `result_json` (records per measure,
+    kind and province), or `failed`; `published` once the administrator confirmed. `basis` is the set of
+    measures in force when it was asked: a publish in between makes the preview stale."""
+
+    __tablename__ = "deadline_measure_preview"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document: Mapped[str] = mapped_column(Text)               # the JSON as the administrator gave it
+    refs: Mapped[str] = mapped_column(String(400))            # the versions it would publish, "ID@V, …"
+    basis: Mapped[str] = mapped_column(Text, default="")     # the published refs it was counted against
+    on_date: Mapped[dt.date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    requested_by: Mapped[str] = mapped_column(String(64))
+    requested_at: Mapped[dt.datetime]
+    started_at: Mapped[dt.datetime | None]
+    finished_at: Mapped[dt.datetime | None]
+    lease_until: Mapped[dt.datetime | None]
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    result_json: Mapped[str] = mapped_column(Text, default="[]")
+    error: Mapped[str | None] = mapped_column(String(300))
