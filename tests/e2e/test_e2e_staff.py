@@ -65,7 +65,7 @@ def test_the_admin_enters_2027_by_pasting_the_notice_and_removes_a_day(page: Any
     page.locator("tr[data-day='2027-10-04'] button").click()
     page.wait_for_selector("#calendar-notice")
     assert page.locator("tr[data-day='2027-10-04']").count() == 0
-    page.check("input[name=kind][value=working]")
+    page.select_option("#add-override select[name=kind]", "working")
     page.fill("input[name=day]", "2027-09-26")
     page.fill("input[name=name]", "国庆节")
     page.click("#add-override-button")
