@@ -19,17 +19,15 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from jiaoguan.deadlines.measures.loader import parse_measures
 from jiaoguan.deadlines.measures.model import Measure
 from jiaoguan.deadlines.measures.store import stored_measures
-from jiaoguan.deadlines.sweep.counts import LEASE, count_affected
+from jiaoguan.deadlines.sweep.counts import LEASE, claim, count_affected
 from jiaoguan.deadlines.sweep.models import MeasurePreview
 from jiaoguan.deadlines.sweep.plan import SUBJECTS
 from jiaoguan.kit.clock import utc_now
-from jiaoguan.kit.db import is_postgres
 
 PENDING = ("queued", "running")
 log = logging.getLogger("jiaoguan.deadlines")
@@ -85,20 +83,10 @@ def run_preview(session: Session, preview: MeasurePreview) -> None:
     session.commit()
 
 
-def _claim(session: Session) -> MeasurePreview | None:
-    q = (select(MeasurePreview)
-         .where(or_(MeasurePreview.status == "queued",
-                    (MeasurePreview.status == "running") & (MeasurePreview.lease_until < utc_now())))
-         .order_by(MeasurePreview.id).limit(1))
-    if is_postgres(session):
-        q = q.with_for_update(skip_locked=True)
-    return session.scalars(q).first()
-
-
 def process_previews(session: Session, limit: int = 5) -> int:
     """Run the queued previews (at most `limit`); a failed one is marked and the next is taken."""
     done = 0
-    while done < limit and (preview := _claim(session)) is not None:
+    while done < limit and (preview := claim(session, MeasurePreview)) is not None:
         try:
             run_preview(session, preview)
         except Exception:  # marked failed on its row (the page says so); the others still run
