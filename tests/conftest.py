@@ -28,6 +28,7 @@ os.environ.setdefault("JIAOGUAN_DATA_DIR", str(_tmp))
 os.environ.setdefault("JIAOGUAN_SECRET_KEY", "test-secret-" + secrets.token_hex(8))
 os.environ["JIAOGUAN_ENV"] = "test"
 os.environ["JIAOGUAN_RUN_WORKER_IN_PROCESS"] = "false"
+os.environ.setdefault("JIAOGUAN_STATS_CACHE_SECONDS", "0")  # each test's figures are its own
 # The commands speak the operator's language; the suite pins English (tests of the choice set LANG themselves).
 os.environ["JIAOGUAN_CLI_LOCALE"] = "en"
 TEST_DB_URL = os.environ.get("JIAOGUAN_TEST_DATABASE_URL") or f"sqlite:///{_tmp / 'test.db'}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
+import jsonschema_rs
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -133,3 +134,38 @@ def test_an_enterprise_agent_sees_the_company_fleet(as_user) -> None:
     body = client.get("/api/v1/registry/fleet").json()
     assert body["total"] == 26 and body["inspection_overdue"] >= 1
     assert as_user("clerk").get("/enterprise/fleet").status_code == 403
+
+
+def _documented(app, path: str) -> dict:  # type: ignore[no-untyped-def,type-arg]
+    spec = app.openapi()
+    schema = dict(spec["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"])
+    return {**schema, "components": spec["components"]}
+
+
+def test_each_answer_is_the_shape_openapi_documents_with_tags_in_the_callers_language(app, as_user, db,
+                                                                                     demo) -> None:
+    """The views are the response models: what a route answers and what OpenAPI says it answers are one
+    declaration, and a state tag goes out as {code, tone, text}, its text translated for this request."""
+    citizen = as_user("citizen")
+    en = citizen.get("/api/v1/registry/me", headers={"Accept-Language": "en"}).json()
+    zh = citizen.get("/api/v1/registry/me", headers={"Accept-Language": "zh-CN"}).json()
+    jsonschema_rs.validate(_documented(app, "/api/v1/registry/me"), en)
+    assert set(en["licences"][0]["states"][0]) == {"code", "tone", "text"}
+    assert en["licences"][0]["states"][0]["text"].startswith("Renewal window open")
+    assert zh["licences"][0]["states"][0]["text"].startswith("可以换证")
+    assert (en["vehicles"][0]["vehicle_type_name"], zh["vehicles"][0]["vehicle_type_name"]) == (
+        "Small passenger car", "小型载客汽车")
+    assert en["vehicles"][0]["plate_type_name"] != zh["vehicles"][0]["plate_type_name"]
+    assert en["vehicles"][0]["plate_type_name"].isascii()
+    clerk = as_user("clerk")
+    elder = elder_of(db, demo)
+    car = db.scalars(select(Vehicle).where(Vehicle.owner_person_id == elder.id)).one()
+    for path, params in (("/api/v1/registry/search", {"q": car.plate_no}),
+                         ("/api/v1/registry/vehicles", {"vin": car.vin}),
+                         ("/api/v1/registry/persons", {"id_number": elder.id_number}),
+                         ("/api/v1/registry/persons/{person_id}", None)):
+        url = path.format(person_id=elder.id)
+        jsonschema_rs.validate(_documented(app, path), clerk.get(url, params=params).json())
+    jsonschema_rs.validate(_documented(app, "/api/v1/registry/fleet"),
+                           as_user("agent").get("/api/v1/registry/fleet").json())
+    jsonschema_rs.validate(_documented(app, "/api/v1/accounts/me"), clerk.get("/api/v1/accounts/me").json())

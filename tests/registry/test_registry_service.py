@@ -45,8 +45,8 @@ def test_a_citizen_sees_their_own_licence_vehicles_permit_and_plate_hold_with_st
     assert records.licences[0].classes == ("C1", "E")
     assert len(records.vehicles) == 2 and {v.plate_type for v in records.vehicles} == {"02", "52"}
     assert any(t.code == "vehicle.inspection_due" for v in records.vehicles for t in v.states)
-    assert [t.code for t in records.permits[0].states] == ["permit.expiring"]
-    assert [t.code for t in records.plates[0].states] == ["plate.held"]
+    assert [t.code for t in records.learner_permits[0].states] == ["permit.expiring"]
+    assert [t.code for t in records.preselected_plates[0].states] == ["plate.held"]
 
 
 def test_a_citizen_never_gets_someone_elses_records(db, demo) -> None:

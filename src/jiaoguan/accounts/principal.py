@@ -10,9 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pydantic import with_config
+
 from jiaoguan.kit.context import Actor
+from jiaoguan.kit.views import REQUIRED_IN_JSON
 
 
+@with_config(REQUIRED_IN_JSON)  # it is also the answer of /api/v1/accounts/me
 @dataclass(frozen=True, slots=True)
 class Principal:
     id: int

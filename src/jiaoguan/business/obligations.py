@@ -21,23 +21,30 @@ from jiaoguan.kit import events
 from jiaoguan.kit.clock import today
 from jiaoguan.kit.events import Event
 from jiaoguan.kit.i18n import translate
+from jiaoguan.registry.changes.obligations import figure_fact, obligation
 
 CERTIFICATE = "medical_certificate"
 DONE = ("approved", "issued", "completed")
 
 
-def _payload(app: BusinessApplication, **more: Any) -> dict[str, Any]:
-    return {"province": app.province_code, "day": today().isoformat(), "business": app.business_code,
-            "person": str(app.applicant_person_id or f"user:{app.applicant_user_id}"), "application": app.id, **more}
+def _tell_figures(session: Session, what: str, obligation_id: Any, **more: Any) -> None:
+    """One `business.obligation_<what>` per obligation, with the registry's facts of it (its province, person
+    and day), so the figures' recount from the registry's records (business/figures.py) finds the same."""
+    ob = obligation(session, int(obligation_id))
+    if ob is None:
+        return
+    fact = {**figure_fact(ob, what), "business": "licence_renewal", **more}
+    events.emit(session, f"business.obligation_{what}", fact, province_code=ob.province_code)
 
 
 def effect_opened_obligation(session: Session, app: BusinessApplication, outcome: EffectOutcome) -> None:
+    """An approval's effect on the register opened an obligation (a renewal without the certificate) or closed
+    some (the certificate handed in as a business of its own): the figures hear of each."""
     data = outcome.data or {}
-    obligation = data.get("obligation_id")
-    if obligation:
-        due = (data.get("changed") or {}).get("medical_due") or ""
-        events.emit(session, "business.obligation_opened", _payload(app, obligation=obligation, due=str(due)),
-                    province_code=app.province_code)
+    if data.get("obligation_id"):
+        _tell_figures(session, "opened", data["obligation_id"], application=app.id)
+    for obligation_id in (data.get("changed") or {}).get("obligations_closed") or ():
+        _tell_figures(session, "closed", obligation_id, application=app.id)
 
 
 def ensure_not_blocked(session: Session, applicant: Principal, on: dt.date | None = None) -> None:
@@ -55,9 +62,8 @@ def material_handed_in(session: Session, app: BusinessApplication, material_code
     outcome = register.apply_effect(session, "medical_certificate", Subject(app.applicant_person_id,
                                                                             app.licence_id), actor=actor, on=today())
     closed = (outcome.data or {}).get("changed", {}).get("obligations_closed") if outcome.data else None
-    events.emit(session, "business.obligation_closed", _payload(app, kind=material_code,
-                                                                closed=closed if closed is not None else True),
-                province_code=app.province_code)
+    for obligation_id in closed or ():
+        _tell_figures(session, "closed", obligation_id, application=app.id, kind=material_code)
     return outcome.applied
 
 
@@ -74,7 +80,5 @@ def owed_by(session: Session, app: BusinessApplication) -> list[dict[str, Any]]:
 def on_registry_overdue(session: Session, event: Event) -> None:
     """registry.obligation_overdue → business.obligation_overdue (the figures count the business side)."""
     p = event.payload
-    events.emit(session, "business.obligation_overdue",
-                {"province": p.get("province"), "day": p.get("day"), "person": p.get("person"),
-                 "obligation": p.get("obligation"), "business": "licence_renewal",
-                 "consequence": p.get("consequence")}, province_code=p.get("province"))
+    if p.get("obligation") is not None:
+        _tell_figures(session, "overdue", p["obligation"], consequence=p.get("consequence"))

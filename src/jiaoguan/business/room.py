@@ -24,6 +24,7 @@ ROOM = Room(
     jobs=(Job("business.sla_escalation", dt.timedelta(hours=1), "jiaoguan.business.jobs:sla_escalation"),),
     commands=(("business", "jiaoguan.business.commands:app"),),
     demo="jiaoguan.business.demo:load_demo_part",
+    figures="jiaoguan.business.figures:recount",
     templates="jiaoguan.business.messages:TEMPLATES",
     handlers=(Handler("registry.obligation_overdue", "business.obligation_overdue",
                       "jiaoguan.business.obligations:on_registry_overdue"),),

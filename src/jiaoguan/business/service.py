@@ -20,8 +20,8 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from jiaoguan.accounts.principal import Principal
 from jiaoguan.accounts.roles import SUPERVISORS, Role
+from jiaoguan.business import figures, register, sla
 from jiaoguan.business import notice as notices
-from jiaoguan.business import register, sla
 from jiaoguan.business.catalogue import BusinessSpec, Material, Switch
 from jiaoguan.business.catalogue_store import get_spec
 from jiaoguan.business.errors import (
@@ -224,15 +224,9 @@ def create_application(session: Session, user: Principal, code: str, *, plate: s
 
 
 def _step(session: Session, app: BusinessApplication, action: str, source: str, target: str, by: Acting,
-          note: str = "") -> None:
+          note: str = "", at: dt.datetime | None = None) -> None:
     session.add(BusinessStep(application_id=app.id, action=action, from_status=source, to_status=target,
-                             actor_user_id=by.user_id, actor_role=by.role, note=note[:2000], at=utc_now()))
-
-
-def _facts(app: BusinessApplication, **more: Any) -> dict[str, Any]:
-    """The event contract's payload: province, local day, person (opaque), and the business."""
-    return {"province": app.province_code, "day": today().isoformat(), "business": app.business_code,
-            "person": str(app.applicant_person_id or f"user:{app.applicant_user_id}"), **more}
+                             actor_user_id=by.user_id, actor_role=by.role, note=note[:2000], at=at or utc_now()))
 
 
 def _tell(app: BusinessApplication) -> list[tuple[str, str]]:
@@ -248,16 +242,21 @@ def _params(app: BusinessApplication, **more: Any) -> dict[str, Any]:
 
 
 def move(session: Session, app: BusinessApplication, action: str, by: Acting, *, expected_version: int | None,
-         note: str = "", payload: dict[str, Any] | None = None, params: dict[str, Any] | None = None) -> None:
-    """One transition of the pinned workflow: state, role and version checked; audit, event, message, step."""
+         note: str = "", params: dict[str, Any] | None = None) -> dt.datetime:
+    """One transition of the pinned workflow: state, role and version checked; audit, event, message, step.
+    The event's facts and the step share one moment, so the figures' recount (business/figures.py) reads
+    from the step what the event said. Returns that moment."""
     source = app.status
     _check_version(app, expected_version)
+    at = utc_now()
     flow_of(app).machine.apply(session, app, action, role=by.role, expected_version=None,
                                summary=f"{app.business_code} #{app.id}: {source} -> {action}",
-                               payload=_facts(app, **(payload or {})), recipients=_tell(app),
-                               params=_params(app, **(params or {})), province_code=app.province_code)
-    _step(session, app, action, source, app.status, by, note)
+                               payload={**figures.base(app, at), **figures.step_facts(app, action)},
+                               recipients=_tell(app), params=_params(app, **(params or {})),
+                               province_code=app.province_code)
+    _step(session, app, action, source, app.status, by, note, at)
     session.flush()
+    return at
 
 
 def _check_version(app: BusinessApplication, expected_version: int | None) -> None:
@@ -336,8 +335,7 @@ def _submit(session: Session, user: Principal, app_id: int, *, expected_version:
     app.submitted_at = utc_now()
     _priority(session, app)
     _fraud_hook(session, app)
-    move(session, app, "submit", Acting.of(user), expected_version=expected_version,
-         payload={"channel": channel, "proxy": app.proxy_user_id is not None, "emergency": app.emergency})
+    move(session, app, "submit", Acting.of(user), expected_version=expected_version)
     spec = spec_of_application(app)
     if spec.handling == "instant" and not app.in_person and app.identity_status != "manual" \
             and not current_notice(session, app):
@@ -415,7 +413,6 @@ def _act(session: Session, by: Principal | Acting, app_id: int, action: str, *, 
     _check_version(app, expected_version)
     expected_version = None
     on = today()
-    payload: dict[str, Any] = {}
     params: dict[str, Any] = {}
     cal = load_calendar(session)
     if action == "accept":
@@ -425,7 +422,6 @@ def _act(session: Session, by: Principal | Acting, app_id: int, action: str, *, 
             app.assignee_user_id = acting.user_id
         if app.emergency and app.assignee_user_id is not None:
             app.owner_locked = True  # 专人专办 from acceptance to completion
-        payload = {"emergency": app.emergency, "key_material": app.key_pass_no is not None}
         params = {"due": app.sla_due.isoformat() if app.sla_due else ""}
     elif action == "request_correction":
         items = current_notice(session, app, note)
@@ -467,15 +463,12 @@ def _act(session: Session, by: Principal | Acting, app_id: int, action: str, *, 
         app.finished_at = utc_now()
         if app.accepted_on is not None:
             app.sla_kept = sla.kept(cal, app.accepted_on, app.sla_days, on, stops_of(app))
-        if action == "complete":
-            payload = {"sla_kept": bool(app.sla_kept) if app.sla_kept is not None else True,
-                       "online": app.channel == "online"}
-    move(session, app, action, acting, expected_version=expected_version, note=note, payload=payload, params=params)
-    if action == "approve" and spec_of_application(app).handling == "booking":
+    at = move(session, app, action, acting, expected_version=expected_version, note=note, params=params)
+    kind = figures.booking_kind(app) if action == "approve" else None
+    if kind is not None:
         from jiaoguan.kit import events
 
-        kind = "exam" if app.business_code.startswith("exam") else "inspection"
-        events.emit(session, "business.booking_requested", _facts(app, kind=kind, id=app.id),
+        events.emit(session, "business.booking_requested", {**figures.base(app, at), "kind": kind, "id": app.id},
                     province_code=app.province_code)
     return app
 

@@ -26,6 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from jiaoguan.accounts.principal import Principal
+from jiaoguan.halls import figures
 from jiaoguan.halls.errors import (
     Banned,
     DailyCapReached,
@@ -249,11 +250,8 @@ def _check_overlap(session: Session, person_id: int, slot: Slot) -> None:
 
 def _confirmed(session: Session, booking: Booking, slot: Slot) -> None:
     office = hall_office(session, booking.hall_office_id)
-    events.emit(session, "halls.booked", {
-        "province": booking.province_code, "day": booking.day.isoformat(), "office": office.code,
-        "person": str(booking.person_id), "lane": booking.lane, "business_group": booking.business_group,
-        "channel": booking.channel, "weekend": slot.weekend, "extended_hours": slot.extended,
-    }, province_code=booking.province_code)
+    events.emit(session, "halls.booked", figures.booked(booking, slot, office.code),
+                province_code=booking.province_code)
     if booking.booked_by is not None:
         enqueue(session, "inapp", str(booking.booked_by), "hall_booking_confirmed",
                 {"office": office.name, "day": booking.day.isoformat(), "time": hhmm(booking.start_min),
@@ -360,9 +358,8 @@ def mark_no_shows(session: Session) -> int:
         if b.day == local_now.date() and b.start_min + office.checkin_late_minutes > minute:
             continue
         code = hall_office(session, b.hall_office_id).code
-        BOOKING.apply(session, b, "no_show", role="system", province_code=b.province_code, payload={
-            "province": b.province_code, "day": b.day.isoformat(), "office": code, "person": str(b.person_id),
-            "business_group": b.business_group, "exempt": exemption_of(session, b.person_id, b.channel) is not None})
+        BOOKING.apply(session, b, "no_show", role="system", province_code=b.province_code, payload=figures.no_show(
+            b, code, exempt=exemption_of(session, b.person_id, b.channel) is not None))
         done += 1
     return done
 

@@ -17,6 +17,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from jiaoguan.accounts.principal import Principal
+from jiaoguan.halls import figures
 from jiaoguan.halls import queue_core as core
 from jiaoguan.halls.booking import booking_by_code, exemption_of, get_booking
 from jiaoguan.halls.errors import CheckInTooEarly, NotFoundHere, NothingToCall, NotToday
@@ -226,12 +227,7 @@ def complete(session: Session, ticket_id: int, *, role: str | None = None) -> Ti
     t.done_at = now
     if t.started_at is None:
         t.started_at = t.called_at or now
-    wait = int(((t.called_at or now) - t.issued_at).total_seconds())
-    facts: dict[str, object] = {
-        "province": t.province_code, "day": t.day.isoformat(), "office": hall_office(session, t.hall_office_id).code,
-        "lane": t.lane, "business_group": t.business_group, "wait_seconds": max(wait, 0)}
-    if t.person_id is not None:
-        facts["person"] = str(t.person_id)
+    facts = figures.served(t, hall_office(session, t.hall_office_id).code, now=now)
     TICKET.apply(session, t, "complete", role=role, province_code=t.province_code, payload=facts)
     if t.booking_id is not None:
         b = session.get(Booking, t.booking_id)

@@ -26,6 +26,7 @@ ROOM = Room(
         Job("halls.allocations", dt.timedelta(hours=1), "jiaoguan.halls.jobs:run_allocations"),
     ),
     demo="jiaoguan.halls.demo:load_demo_part",
+    figures="jiaoguan.halls.figures:recount",
     templates="jiaoguan.halls.messages:TEMPLATES",
     handlers=(Handler("business.booking_requested", "halls.book_for_business",
                       "jiaoguan.halls.handlers:on_booking_requested"),),

@@ -7,9 +7,7 @@ outbox at each step a person waits for.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -22,6 +20,7 @@ from jiaoguan.business.catalogue_store import all_specs, get_spec
 from jiaoguan.business.service import create_application
 from jiaoguan.halls.offices import hall_offices
 from jiaoguan.halls.queue import issue_emergency_ticket
+from jiaoguan.hotline import figures
 from jiaoguan.hotline.evidence import StoredEvidence
 from jiaoguan.hotline.models import EmergencyCase
 from jiaoguan.hotline.settings import desk_settings
@@ -29,7 +28,7 @@ from jiaoguan.hotline.sla import emergency_due, hours_between
 from jiaoguan.hotline.states import EMERGENCY, OPEN_CASE_STATUSES, REASSIGNERS, CaseStatus
 from jiaoguan.hotline.vocab import CASE_KINDS
 from jiaoguan.kit import audit, events
-from jiaoguan.kit.clock import CHINA_TZ, utc_now
+from jiaoguan.kit.clock import utc_now
 from jiaoguan.kit.errors import Forbidden, InvalidInput, NotFound
 from jiaoguan.kit.i18n import N_
 from jiaoguan.kit.ids.text import compact
@@ -65,21 +64,6 @@ class CaseInput:
     plate_no: str = ""
     applicant_id_number: str = ""
     office_code: str = ""
-
-
-def _day(moment: dt.datetime) -> str:
-    return moment.astimezone(CHINA_TZ).date().isoformat()
-
-
-def facts(case: EmergencyCase) -> dict[str, Any]:
-    """The event contract's common members: province, local day, office, the person served (opaque id)."""
-    out: dict[str, Any] = {"province": case.province_code, "day": _day(utc_now()), "case": case.id,
-                           "kind": case.kind}
-    if case.office_code:
-        out["office"] = case.office_code
-    if case.applicant_person_id is not None:
-        out["person"] = str(case.applicant_person_id)
-    return out
 
 
 def recipients(case: EmergencyCase) -> list[tuple[str, str]]:
@@ -125,7 +109,7 @@ def register(session: Session, actor: Principal, raw: CaseInput, evidence: Store
     session.flush()
     audit.record(session, "emergency_case.register", "emergency_case", case.id,
                  f"{raw.kind} {case.unit_name} letter {evidence.sha256[:12]}")
-    events.emit(session, "hotline.emergency_opened", facts(case), province_code=province)
+    events.emit(session, "hotline.emergency_opened", figures.emergency_opened(case), province_code=province)
     for channel, recipient in recipients(case):
         enqueue(session, channel, recipient, "hotline_emergency_registered",
                 {"case": case.id, "unit": case.unit_name, "hours": f"{hours:g}"}, province_code=province)
@@ -216,7 +200,7 @@ def complete(session: Session, case_id: int, actor: Principal, *, expected_versi
     case.closed_at = now
     hours = hours_between(case.registered_at, now)
     EMERGENCY.apply(session, case, "complete", role=actor.role, expected_version=None,
-                    payload={**facts(case), "hours": hours, "sla_kept": now <= case.due_at},
+                    payload=figures.emergency_closed(case),
                     recipients=recipients(case), params={"case": case.id}, province_code=case.province_code,
                     summary=f"completed in {hours} h")
     return case

@@ -27,5 +27,6 @@ ROOM = Room(
     commands=(("hotline", "jiaoguan.hotline.commands:app"),),
     demo="jiaoguan.hotline.demo:load_demo_part",
     templates="jiaoguan.hotline.messages:TEMPLATES",
+    figures="jiaoguan.hotline.figures:recount",
     extra={"events": EVENTS},
 )

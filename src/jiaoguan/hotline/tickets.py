@@ -10,13 +10,13 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jiaoguan.accounts.principal import Principal
 from jiaoguan.accounts.roles import Role
+from jiaoguan.hotline import figures
 from jiaoguan.hotline.callers import caller
 from jiaoguan.hotline.models import CallbackTask, HotlineTicket, TicketNote, TicketPause
 from jiaoguan.hotline.settings import DeskSettings, desk_settings
@@ -60,17 +60,6 @@ class TicketInput:
     caller_person_id: int | None = None
 
 
-def _day(moment: dt.datetime) -> str:
-    return moment.astimezone(CHINA_TZ).date().isoformat()
-
-
-def facts(t: HotlineTicket) -> dict[str, Any]:
-    out: dict[str, Any] = {"province": t.province_code, "day": _day(utc_now()), "ticket": t.id, "type": t.type}
-    if t.caller_person_id is not None:
-        out["person"] = str(t.caller_person_id)
-    return out
-
-
 def pauses_of(session: Session, ticket_id: int) -> list[Pause]:
     rows = session.scalars(select(TicketPause).where(TicketPause.ticket_id == ticket_id).order_by(TicketPause.id))
     return [(r.started_at, r.ended_at) for r in rows]
@@ -108,7 +97,7 @@ def open_ticket(session: Session, actor: Principal, raw: TicketInput) -> Hotline
     session.add(t)
     session.flush()
     audit.record(session, "hotline_ticket.open", "hotline_ticket", t.id, f"{t.type}")
-    events.emit(session, "hotline.ticket_opened", facts(t), province_code=province)
+    events.emit(session, "hotline.ticket_opened", figures.ticket_opened(t), province_code=province)
     enqueue(session, "sms", phone, "hotline_ticket_opened", {"ticket": t.id, "hours": f"{t.budget_hours:g}"},
             province_code=province)
     return t
@@ -205,7 +194,7 @@ def close(session: Session, ticket_id: int, actor: Principal, resolution: str, *
     t.closed_at, t.resolution = now, resolution.strip()
     t.sla_kept = used <= t.budget_hours * 3600
     t.due_at = due_at(t.opened_at, t.budget_hours, s.hours, working_day, pauses)
-    TICKET.apply(session, t, "close", role=actor.role, payload={**facts(t), "sla_kept": t.sla_kept},
+    TICKET.apply(session, t, "close", role=actor.role, payload=figures.ticket_closed(t),
                  recipients=[("sms", t.caller_phone)], params={"ticket": t.id}, province_code=t.province_code,
                  summary=f"closed, {used // 60} desk minutes used of {t.budget_hours:g} h")
     return t

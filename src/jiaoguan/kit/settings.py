@@ -20,6 +20,9 @@ class Settings(BaseSettings):
     default_locale: str = "zh_Hans"
     env: str = Field(default="development", description="development | test | production")
     demo_people: int = 2000
+    # How long one process reuses a dashboard of the figures it built for the same period and region (seconds;
+    # 0: never). The figures are maintained from events the worker delivers, so they are seconds behind anyway.
+    stats_cache_seconds: float = 10.0
     # Sign-in back-off (password and SMS code): after this many failures an account waits 1 minute, then a wait
     # doubling with each further failure, up to signin_max_delay_minutes; a client address likewise.
     signin_free_failures: int = 5

@@ -246,5 +246,6 @@ class Obligation(Base):
     due_source: Mapped[str] = mapped_column(String(40))   # "measure:<id>@<version>" | "default"
     status: Mapped[str] = mapped_column(String(8), default="open")   # open | overdue | closed
     closed_on: Mapped[dt.date | None] = mapped_column(Date)
+    overdue_on: Mapped[dt.date | None] = mapped_column(Date)   # the day the reminder job found it overdue
     reminded_on: Mapped[dt.date | None] = mapped_column(Date)
     province_code: Mapped[str] = mapped_column(String(2), index=True)

@@ -9,7 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from typing import Annotated
 
+from pydantic import Field, with_config
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -30,6 +32,7 @@ from jiaoguan.kit.ids import (
 )
 from jiaoguan.kit.ids.masking import mask_name
 from jiaoguan.kit.ids.text import compact
+from jiaoguan.kit.views import REQUIRED_IN_JSON
 from jiaoguan.registry.deadline_states import deadline_states
 from jiaoguan.registry.models import DrivingLicence, LearnerPermit, Person, PreselectedPlate, Vehicle
 from jiaoguan.registry.states import INSPECTION_WINDOW_MONTHS
@@ -72,13 +75,14 @@ class VehicleKeyMissing(InvalidInput):
     message = N_("Give a plate number or a VIN.")
 
 
+@with_config(REQUIRED_IN_JSON)
 @dataclass(frozen=True)
 class SearchResult:
-    kind: str                   # "id_number" | "plate" | "vin" | "name" | "mobile"
-    query: str                  # the normalised identifier (ID numbers masked)
+    kind: Annotated[str, Field(description="What the box held: name, mobile, id_number, plate or vin")]
+    query: Annotated[str, Field(description="The query, normalised (an ID number, a name or a mobile masked)")]
     persons: list[PersonView] = field(default_factory=list)
     vehicles: list[VehicleView] = field(default_factory=list)
-    more: bool = False          # more people match than are shown: the name needs more characters
+    more: Annotated[bool, Field(description="More people match the name than are listed: give more of it")] = False
 
     @property
     def empty(self) -> bool:

@@ -13,6 +13,9 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
+from pydantic import GetCoreSchemaHandler
+from pydantic_core import core_schema
+
 from jiaoguan.kit.calendar import add_months, add_years
 from jiaoguan.kit.i18n import N_, translate
 from jiaoguan.kit.ids import is_ab_class
@@ -55,6 +58,23 @@ class StateTag:
 
     def text(self, locale: str | None = None) -> str:
         return translate(self.msgid, locale, **self.params)
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        """In a JSON response a tag is `{code, tone, text}`, its text in the request's language: the msgid and
+        its parameters stay inside, and translation waits until the response is written."""
+        return core_schema.json_or_python_schema(
+            python_schema=core_schema.is_instance_schema(cls), json_schema=_TAG_JSON,
+            serialization=core_schema.plain_serializer_function_ser_schema(
+                lambda t: {"code": t.code, "tone": t.tone.value, "text": t.text()}, return_schema=_TAG_JSON))
+
+
+_TAG_JSON = core_schema.typed_dict_schema({
+    "code": core_schema.typed_dict_field(core_schema.str_schema(
+        metadata={"pydantic_js_updates": {"description": "Stable state code, e.g. licence.renewal_window"}})),
+    "tone": core_schema.typed_dict_field(core_schema.literal_schema([t.value for t in Tone])),
+    "text": core_schema.typed_dict_field(core_schema.str_schema()),
+}, ref="StateTag")
 
 
 def _tag(code: str, tone: Tone, msgid: str, **params: Any) -> StateTag:

@@ -16,6 +16,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from jiaoguan.halls.vocab import GROUPS, LANES
+from jiaoguan.hotline.vocab import TICKET_TYPES
 from jiaoguan.kit.i18n import N_
 
 Payload = Mapping[str, Any]
@@ -30,6 +32,11 @@ MEASURES: tuple[tuple[str, str], ...] = (
     ("6", N_("Online business (网上办)")),
 )
 MEASURE_NAMES = dict(MEASURES)
+# The rooms' own words for the codes a figure is split by (their vocabularies are pure data).
+HALL_GROUPS = {code: label for code, (label, _) in GROUPS.items()}
+HALL_LANES = {str(code): label for code, label in LANES.items()}
+# "Appointment" alone is also the pass pages' word for an appointment time (one merged catalogue translates it so).
+CALL_TYPES = {**TICKET_TYPES, "appointment": N_("Appointment call")}
 PEOPLE_HOW = N_("Distinct people (or enterprises) served: each counted once per measure in the period and "
                 "region shown, however many transactions they made.")
 
@@ -87,6 +94,10 @@ class Figure:
     level: bool = False                              # a state per day (replaced), not a flow (summed)
     shown: str = "total"                             # total | median (of the buckets) | average | share
     over: str = ""                                   # the metric an average or share divides by
+    dims: Mapping[str, str] | None = None            # dimension code -> msgid shown in tables (else the code)
+
+    def dim_label(self, code: str) -> str:
+        return (self.dims or {}).get(code, code) or "—"
 
     @property
     def room(self) -> str:
@@ -125,18 +136,23 @@ FIGURES: tuple[Figure, ...] = (
            add=_number("hours", 60), unit=N_("minutes"), shown="average", over="emergency.closed"),
     Figure("hotline.opened", "2", "hotline.ticket_opened", N_("Hotline tickets"),
            N_("Hotline tickets opened, by type (consultation, help, appointment)."), by=_text("type"),
-           by_label=N_("Type")),
+           by_label=N_("Type"), dims=CALL_TYPES),
     Figure("hotline.closed", "2", "hotline.ticket_closed", N_("Hotline tickets closed"),
-           N_("Tickets closed, by type."), by=_text("type"), by_label=N_("Type")),
+           N_("Tickets closed, by type."), by=_text("type"), by_label=N_("Type"), dims=CALL_TYPES),
     Figure("hotline.sla_kept", "2", "hotline.ticket_closed", N_("Hotline tickets closed within the SLA"),
            N_("Closed tickets answered within their service level, by type."), by=_text("type"),
-           by_label=N_("Type"), when=_flag("sla_kept"), shown="share", over="hotline.closed"),
+           by_label=N_("Type"), when=_flag("sla_kept"), shown="share", over="hotline.closed", dims=CALL_TYPES),
     # 3 延期办: the measures' reach, as the deadlines sweep counted it.
     Figure("deadlines.covered", "3", "deadlines.covered", N_("Records covered by temporary measures"),
            N_("Deadlines whose answer a temporary measure changes (extended, in grace, penalty waived), per "
               "measure and kind, as the nightly sweep counted them on the last day of the period."),
            by=lambda p: f"{p.get('measure', '')}|{p.get('kind', '')}", by_label=N_("Measure and kind"),
            add=_number("records"), level=True),
+    Figure("deadlines.waived", "3", "deadlines.covered", N_("Penalties waived"),
+           N_("Deadlines covered by a provision that waives the penalty (no fine while the waiver holds), per "
+              "measure, as the nightly sweep counted them on the last day of the period."),
+           by=_text("measure"), by_label=N_("Measure"), when=_flag("penalty_waived"), add=_number("records"),
+           level=True),
     # 4 容缺办: obligations left open at a renewal.
     Figure("obligations.opened", "4", "business.obligation_opened", N_("Obligations opened"),
            N_("Missing items tolerated at a transaction (to be handed in later), on the day opened.")),
@@ -146,19 +162,20 @@ FIGURES: tuple[Figure, ...] = (
            N_("Tolerated items not handed in by their due date, on the day they fell due.")),
     # 5 便捷办: halls.
     Figure("halls.booked", "5", "halls.booked", N_("Hall bookings"),
-           N_("Slots booked, by business group."), by=_text("business_group"), by_label=N_("Business group")),
+           N_("Slots booked (confirmed), on the day the booking was made, by business group."),
+           by=_text("business_group"), by_label=N_("Business group"), dims=HALL_GROUPS),
     Figure("halls.weekend", "5", "halls.booked", N_("Weekend bookings"),
-           N_("Bookings on weekend service days."), when=_flag("weekend")),
+           N_("Bookings made for weekend service days, on the day they were made."), when=_flag("weekend")),
     Figure("halls.extended", "5", "halls.booked", N_("Extended-hours bookings"),
-           N_("Bookings in extended opening hours."), when=_flag("extended_hours")),
+           N_("Bookings made for extended opening hours, on the day they were made."), when=_flag("extended_hours")),
     Figure("halls.no_show", "5", "halls.no_show", N_("No-shows"),
            N_("Booked slots nobody came to, on the slot's day.")),
     Figure("halls.served", "5", "halls.served", N_("Served at a window"),
-           N_("Tickets served at a window, by lane."), by=_text("lane"), by_label=N_("Lane")),
+           N_("Tickets served at a window, by lane."), by=_text("lane"), by_label=N_("Lane"), dims=HALL_LANES),
     Figure("halls.wait_seconds", "5", "halls.served", N_("Waiting time"),
            N_("Total wait from ticket to call, by lane; the average is this over those served."),
            by=_text("lane"), by_label=N_("Lane"), add=_number("wait_seconds"), unit=N_("seconds"),
-           shown="average", over="halls.served"),
+           shown="average", over="halls.served", dims=HALL_LANES),
     # 6 网上办: online business.
     Figure("business.submitted", "6", "business.submitted", N_("Applications submitted"),
            N_("Business applications submitted, by channel."), by=_text("channel"), by_label=N_("Channel")),

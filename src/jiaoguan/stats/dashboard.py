@@ -26,34 +26,22 @@ from jiaoguan.stats.catalog import (
     PEOPLE_HOW,
     Figure,
 )
-from jiaoguan.stats.queries import Scope
+from jiaoguan.stats.queries import Reading, Scope
 from jiaoguan.stats.rebuild import Totals
 
 Cell = str | int | float | None
 
 
 class Source(Protocol):
-    def totals(self, scope: Scope) -> dict[tuple[str, str], int]: ...
-    def by_day(self, scope: Scope) -> dict[str, dict[dt.date, int]]: ...
-    def by_region(self, scope: Scope) -> dict[str, dict[str, int]]: ...
-    def people(self, scope: Scope) -> dict[str, int]: ...
+    def read(self, scope: Scope) -> Reading: ...
 
 
 @dataclass(frozen=True)
 class SqlSource:
     session: Session
 
-    def totals(self, scope: Scope) -> dict[tuple[str, str], int]:
-        return queries.totals(self.session, scope)
-
-    def by_day(self, scope: Scope) -> dict[str, dict[dt.date, int]]:
-        return queries.by_day(self.session, scope)
-
-    def by_region(self, scope: Scope) -> dict[str, dict[str, int]]:
-        return queries.by_region(self.session, scope)
-
-    def people(self, scope: Scope) -> dict[str, int]:
-        return queries.people(self.session, scope)
+    def read(self, scope: Scope) -> Reading:
+        return queries.read(self.session, scope)
 
 
 @dataclass(frozen=True)
@@ -61,6 +49,9 @@ class MemorySource:
     """The same answers from a recount held in memory (no aggregate table involved)."""
 
     recount: Totals
+
+    def read(self, scope: Scope) -> Reading:
+        return Reading(self.totals(scope), self.by_day(scope), self.by_region(scope), self.people(scope))
 
     def _rows(self, scope: Scope) -> list[tuple[Any, int]]:
         return [(k, v) for k, v in self.recount.counts.items()
@@ -183,12 +174,21 @@ def _headline(f: Figure, sums: dict[str, int], dims: dict[str, dict[str, int]]) 
     return Headline(f.metric, f.label, f.how, value, f.shown, f.unit)
 
 
+def _per_temporary_measure(dims: dict[str, dict[str, int]]) -> Table:
+    """延期办 per temporary measure: the records it covers (every kind) and those whose penalty it waives."""
+    covered: dict[str, int] = defaultdict(int)
+    for dim, v in dims.get("deadlines.covered", {}).items():
+        covered[dim.partition("|")[0]] += v
+    waived = dims.get("deadlines.waived", {})
+    return Table("m3-measures", N_("Per temporary measure"),
+                 [N_("Measure"), N_("Records covered by temporary measures"), N_("Penalties waived")],
+                 [[ref, n, waived.get(ref, 0)] for ref, n in sorted(covered.items())], chart="bar")
+
+
 def build(source: Source, scope: Scope) -> Dashboard:
-    """The whole dashboard for a scope: four reads from the source, the rest in memory."""
-    totals = source.totals(scope)
-    days = source.by_day(scope)
-    regions = source.by_region(scope)
-    people = source.people(scope)
+    """The whole dashboard for a scope: one reading from the source, the rest in memory."""
+    reading = source.read(scope)
+    totals, days, regions, people = reading.totals, reading.by_day, reading.by_region, reading.people
     sums: dict[str, int] = defaultdict(int)
     dims: dict[str, dict[str, int]] = defaultdict(dict)
     for (metric, dimension), v in totals.items():
@@ -219,6 +219,8 @@ def build(source: Source, scope: Scope) -> Dashboard:
                 [N_("Province") if national else N_("Office"), *(f.label for f in region_flows)],
                 [[region_name(r, national), *(regions.get(f.metric, {}).get(r, 0) for f in region_flows)]
                  for r in names], chart="bar"))
+        if measure == "3" and dims.get("deadlines.covered"):
+            view.tables.append(_per_temporary_measure(dims))
         if measure in FUNNELS:
             view.tables.append(Table(f"m{measure}-funnel", N_("Funnel of applications"), [N_("Step"), N_("Count")],
                                      [[BY_METRIC[m].label, sums.get(m, 0)] for m in FUNNELS[measure]],
@@ -230,10 +232,11 @@ def build(source: Source, scope: Scope) -> Dashboard:
                     per = dims.get(f.over, {})
                     view.tables.append(Table(
                         f"{f.metric}-by", f.label, [f.by_label, N_("Total"), N_("Average")],
-                        [[dim or "—", v, round(v / per[dim], 1) if per.get(dim) else None] for dim, v in ordered]))
+                        [[f.dim_label(dim), v, round(v / per[dim], 1) if per.get(dim) else None]
+                         for dim, v in ordered]))
                 else:
                     view.tables.append(Table(f"{f.metric}-by", f.label, [f.by_label, N_("Value")],
-                                             [[dim or "—", v] for dim, v in ordered]))
+                                             [[f.dim_label(dim), v] for dim, v in ordered]))
         views.append(view)
     return Dashboard(scope, views)
 

@@ -5,19 +5,21 @@ from __future__ import annotations
 import json
 from pathlib import Path as FsPath
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response
+from markupsafe import Markup
 
 from jiaoguan.accounts.auth import Anyone
 from jiaoguan.accounts.roles import Role
 from jiaoguan.kit.errors import NotFound
-from jiaoguan.kit.i18n import current_locale
+from jiaoguan.kit.i18n import N_, current_locale, translate
 from jiaoguan.kit.ids import PROVINCES
-from jiaoguan.kit.web import Db, UnitOfWorkRoute, render
-from jiaoguan.stats import queries, service
+from jiaoguan.kit.web import Db, UnitOfWorkRoute, render, templates_env
+from jiaoguan.stats import service
 from jiaoguan.stats.auth import FigureReader
-from jiaoguan.stats.dashboard import table_json, to_json
+from jiaoguan.stats.dashboard import Dashboard, table_json, to_json
 
 router = APIRouter(route_class=UnitOfWorkRoute, include_in_schema=False)
 ASSETS = FsPath(__file__).resolve().parent / "templates" / "stats" / "assets"
@@ -33,10 +35,25 @@ def dashboard_page(request: Request, user: FigureReader, db: Db, start: str | No
                                 ("province", scope.province or ""), ("office", scope.office or "")) if v}
     return render(request, "stats/dashboard.html", {
         "user": user, "board": board, "scope": scope, "periods": service.PERIODS, "query": query,
+        "measures_html": measures_html(board, query),
         "may_choose_province": user.role == Role.admin or not user.province_code,
-        "provinces": sorted(PROVINCES.items()), "offices": queries.offices(db, scope.province),
+        "provinces": sorted(PROVINCES.items()), "offices": service.offices(db, scope.province),
         "province_name": PROVINCES.get(scope.province or "", ""),
     })
+
+
+def measures_html(board: Dashboard, query: dict[str, str]) -> Markup:
+    """The measures' sections in the page's language, rendered once per scope and language for a few seconds
+    (the bulk of the page: a cell per day and figure; see DECISIONS "Figures: the page's time")."""
+    locale = current_locale()
+
+    def make() -> Markup:
+        return Markup(templates_env.get_template("stats/measures.html").render(
+            view=to_json(board, locale), query_text=urlencode(query), how_label=translate(N_("How counted"), locale),
+            nothing=translate(N_("Nothing counted in this period."), locale),
+            chart_label=translate(N_("Chart of the table beside it:"), locale)))
+
+    return service.cached(("measures_html", board.scope, locale, tuple(sorted(query.items()))), make)
 
 
 @router.get("/stats/export.csv")

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import distinct, func, select
+from sqlalchemy import distinct, func, select, tuple_
 from sqlalchemy.orm import Session
 
+from jiaoguan.kit.db import is_postgres
 from jiaoguan.stats.catalog import BY_METRIC
 from jiaoguan.stats.models import FigureCount, FigurePerson
 
@@ -44,18 +45,60 @@ def totals(session: Session, scope: Scope) -> dict[tuple[str, str], int]:
              .group_by(FigureCount.metric, FigureCount.dimension))
     for metric, dimension, value in session.connection().execute(flows):
         found[(metric, dimension)] = int(value or 0)
-    for metric in LEVELS:
-        last = session.connection().execute(select(func.max(FigureCount.day)).where(
-            *scope.where(FigureCount), FigureCount.metric == metric)).scalar_one_or_none()
-        if last is None:
-            continue
-        day_scope = Scope(last, last, scope.province, scope.office)
-        for dimension, value in session.connection().execute(
-                select(FigureCount.dimension, func.sum(FigureCount.value))
-                .where(*day_scope.where(FigureCount), FigureCount.metric == metric)
-                .group_by(FigureCount.dimension)):
-            found[(metric, dimension)] = int(value or 0)
+    found.update(level_totals(session, scope))
     return found
+
+
+@dataclass
+class Reading:
+    """Everything the dashboard reads for a scope (see `read`)."""
+
+    totals: dict[tuple[str, str], int] = field(default_factory=dict)
+    by_day: dict[str, dict[dt.date, int]] = field(default_factory=lambda: defaultdict(dict))
+    by_region: dict[str, dict[str, int]] = field(default_factory=lambda: defaultdict(dict))
+    people: dict[str, int] = field(default_factory=dict)
+
+
+def read(session: Session, scope: Scope) -> Reading:
+    """The dashboard's whole reading in three statements: one scan of the scope's counters grouped three ways
+    at once (GROUPING SETS on PostgreSQL; SQLite runs the three groupings), the level figures' last days, and
+    the people served."""
+    if not is_postgres(session):
+        return Reading(totals(session, scope), by_day(session, scope), by_region(session, scope),
+                       people(session, scope))
+    got = Reading(people=people(session, scope))
+    region = FigureCount.province_code if not scope.province else FigureCount.office
+    fc = FigureCount
+    stmt = (select(fc.metric, fc.dimension, fc.day, region, func.sum(fc.value),
+                   func.grouping(fc.dimension, fc.day, region))
+            .where(*scope.where(fc))
+            .group_by(func.grouping_sets(tuple_(fc.metric, fc.dimension), tuple_(fc.metric, fc.day),
+                                    tuple_(fc.metric, region))))
+    levels = set(LEVELS)
+    for metric, dimension, day, place, value, grouping in session.connection().execute(stmt):
+        n = int(value or 0)
+        if grouping == 0b011:      # (metric, dimension)
+            if metric not in levels:
+                got.totals[(metric, dimension)] = n
+        elif grouping == 0b101:    # (metric, day)
+            got.by_day[metric][day] = n
+        elif metric not in levels:  # (metric, region)
+            got.by_region[metric][place] = n
+    got.totals.update(level_totals(session, scope))
+    return got
+
+
+def level_totals(session: Session, scope: Scope) -> dict[tuple[str, str], int]:
+    """(metric, dimension) -> value of every level figure on the last day it was counted in the scope."""
+    if not LEVELS:
+        return {}
+    inner = FigureCount.__table__.alias("last")
+    last_day = (select(func.max(inner.c.day)).where(inner.c.metric == FigureCount.metric,
+                                                    *scope.where(inner.c)).scalar_subquery())
+    stmt = (select(FigureCount.metric, FigureCount.dimension, func.sum(FigureCount.value))
+            .where(*scope.where(FigureCount), FigureCount.metric.in_(LEVELS), FigureCount.day == last_day)
+            .group_by(FigureCount.metric, FigureCount.dimension))
+    return {(m, d): int(v or 0) for m, d, v in session.connection().execute(stmt)}
 
 
 def by_day(session: Session, scope: Scope) -> dict[str, dict[dt.date, int]]:

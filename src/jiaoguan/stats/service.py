@@ -5,7 +5,11 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -15,11 +19,13 @@ from jiaoguan.kit.clock import today
 from jiaoguan.kit.errors import Forbidden, InvalidInput
 from jiaoguan.kit.i18n import N_, translate
 from jiaoguan.kit.ids import PROVINCES
+from jiaoguan.kit.settings import get_settings
 from jiaoguan.stats import queries
 from jiaoguan.stats.dashboard import Dashboard, SqlSource, Table, build
 from jiaoguan.stats.queries import Scope
 
 MAX_DAYS = 3 * 366
+T = TypeVar("T")
 
 
 class OutOfProvince(Forbidden):
@@ -85,8 +91,37 @@ def scope_for(session: Session, user: Principal, *, start: str | None = None, en
     return Scope(first, last, province, office)
 
 
+_CACHE_SIZE = 256
+_cache: dict[object, tuple[float, Any]] = {}
+_cache_lock = threading.Lock()
+
+
+def cached(key: object, make: Callable[[], T]) -> T:
+    """`make()` reused for `stats_cache_seconds` by this process (the page, its exports and the API of one
+    period and region within seconds read the same figures once)."""
+    ttl = get_settings().stats_cache_seconds
+    if ttl <= 0:
+        return make()
+    now = time.monotonic()
+    hit = _cache.get(key)
+    if hit is not None and now - hit[0] < ttl:
+        value: T = hit[1]
+        return value
+    value = make()
+    with _cache_lock:
+        if len(_cache) >= _CACHE_SIZE:
+            _cache.clear()
+        _cache[key] = (now, value)
+    return value
+
+
 def dashboard(session: Session, scope: Scope) -> Dashboard:
-    return build(SqlSource(session), scope)
+    """The dashboard of a scope from the maintained aggregates (built once per scope every few seconds)."""
+    return cached(scope, lambda: build(SqlSource(session), scope))
+
+
+def offices(session: Session, province: str | None) -> list[str]:
+    return cached(("offices", province), lambda: queries.offices(session, province))
 
 
 def table_of(board: Dashboard, table_id: str) -> Table:

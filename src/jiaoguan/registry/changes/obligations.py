@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -133,7 +134,7 @@ def sweep_obligations(session: Session, on: dt.date | None = None) -> dict[str, 
     for ob in rows:
         left = (ob.due - on).days
         if left < 0:
-            ob.status = "overdue"
+            ob.status, ob.overdue_on = "overdue", on
             audit.record(session, "registry.obligation_overdue", "obligation", ob.id,
                          f"due {ob.due}: {pol.consequence}")
             events.emit(session, OVERDUE_EVENT, _payload(ob, on, consequence=pol.consequence),
@@ -161,6 +162,30 @@ def open_obligations(session: Session, person_id: int) -> list[Obligation]:
     return list(session.scalars(select(Obligation).where(Obligation.person_id == person_id,
                                                          Obligation.status.in_(("open", "overdue")))
                                 .order_by(Obligation.due)))
+
+
+# --- the figures' view (the business room tells them as `business.obligation_*`) ----------------------------
+
+def figure_fact(ob: Obligation, what: str) -> dict[str, Any]:
+    """An obligation's fact for the figures: `what` is opened, closed or overdue, on the day it happened."""
+    day = {"opened": ob.opened_on, "closed": ob.closed_on, "overdue": ob.overdue_on}[what]
+    assert day is not None
+    return {"obligation": ob.id, "province": ob.province_code, "day": day.isoformat(), "person": str(ob.person_id),
+            "due": ob.due.isoformat()}
+
+
+def obligation(session: Session, obligation_id: int) -> Obligation | None:
+    return session.get(Obligation, obligation_id)
+
+
+def obligation_history(session: Session, start: dt.date | None = None, end: dt.date | None = None
+                       ) -> Iterator[tuple[str, dict[str, Any]]]:
+    """("opened" | "closed" | "overdue", fact) of every obligation whose event day is in [start, end]."""
+    for what, column in (("opened", Obligation.opened_on), ("closed", Obligation.closed_on),
+                         ("overdue", Obligation.overdue_on)):
+        where = [column.is_not(None), *([column >= start] if start else []), *([column <= end] if end else [])]
+        for ob in session.scalars(select(Obligation).where(*where).order_by(Obligation.id)):
+            yield what, figure_fact(ob, what)
 
 
 def job(session: Session) -> dict[str, int]:
