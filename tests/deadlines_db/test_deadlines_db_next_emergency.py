@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 from jiaoguan.accounts.roles import Role
-from jiaoguan.deadlines.jobs import asked_counts
+from jiaoguan.deadlines.jobs import asked_counts, measure_previews
+from jiaoguan.deadlines.measures.loader import parse_measures
+from jiaoguan.deadlines.measures.store import stored_measures
 from jiaoguan.deadlines.sweep.counts import count_affected
 from jiaoguan.demo import load_demo
 from jiaoguan.kit.clock import FixedClock, get_clock, set_clock
@@ -26,10 +29,18 @@ def test_a_measure_published_on_the_admin_page_changes_todays_answers_and_counts
 
         admin = make_user(Role.admin)
         sign_in(client, admin)
-        published = client.post("/admin/measures", data={"document": EXAMPLE.read_text("utf-8"),
-                                                          "action": "publish", "csrf_token": "test-csrf-token"},
-                                follow_redirects=False)
-        assert published.status_code in (200, 303), published.text[:500]
+        asked = client.post("/admin/measures", data={"document": EXAMPLE.read_text("utf-8"),
+                                                      "action": "publish", "csrf_token": "test-csrf-token"},
+                            follow_redirects=False)
+        assert asked.status_code == 303, asked.text[:500]
+        preview = asked.headers["location"]
+        assert measure_previews(db) == 1  # the worker's job: what the publish would change today
+        shown = client.get(preview).text
+        expected = [r for r in count_affected(db, on, [*stored_measures(db), *parse_measures(
+            json.loads(EXAMPLE.read_text("utf-8")), "measure")]) if r.measure_ref == "EXAMPLE-NEXT-EMERGENCY@1"]
+        assert f'data-total="{sum(r.records for r in expected)}"' in shown and expected
+        published = client.post(preview + "/publish", data={"csrf_token": "test-csrf-token"})
+        assert published.status_code == 200, published.text[:500]
         assert asked_counts(db) >= 1      # the worker's job: the count the publish queued for today
 
         supervisor = make_user(Role.supervisor)

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from jiaoguan.accounts.roles import Role
+from jiaoguan.deadlines.jobs import measure_previews
 from jiaoguan.deadlines.measures.loader import shipped_measures
 from jiaoguan.deadlines.models import MeasureVersion
 from jiaoguan.kit.clock import FixedClock, get_clock, set_clock
@@ -58,23 +59,64 @@ def test_a_citizen_may_not_open_the_measures_pages(client, sign_in, make_user) -
     assert sign_in(client, make_user(Role.supervisor)).get("/admin/measures").status_code == 403
 
 
-def test_the_admin_publishes_a_new_version_and_can_never_edit_one(client, sign_in, make_user, db) -> None:
+def _previewed(c, db, answer, waiting: int = 1) -> str:  # type: ignore[no-untyped-def]
+    """The preview a publish led to, counted by the worker's job (with the others `waiting`); its page's URL."""
+    assert answer.status_code == 303, answer.text[:300]
+    url = answer.headers["location"]
+    assert "/admin/measures/preview/" in url and 'data-status="queued"' in c.get(url).text
+    assert measure_previews(db) == waiting
+    return str(url)
+
+
+def test_the_admin_publishes_a_new_version_after_its_preview_and_can_never_edit_one(client, sign_in, make_user,
+                                                                                    db) -> None:
     c = sign_in(client, make_user(Role.admin))
     doc = mps_document()
     assert c.get("/admin/measures").status_code == 200
     checked = c.post("/admin/measures", data={"document": json.dumps(doc), "action": "validate"})
     assert checked.status_code == 200 and "MPS-2022-04-21@1" in checked.text
     assert db.execute(select(MeasureVersion)).first() is None
-    published = c.post("/admin/measures", data={"document": json.dumps(doc), "action": "publish"})
+    url = _previewed(c, db, c.post("/admin/measures", data={"document": json.dumps(doc), "action": "publish"},
+                                   follow_redirects=False))
+    assert db.execute(select(MeasureVersion)).first() is None       # nothing published before the confirmation
+    preview = c.get(url).text
+    assert 'id="preview-reach"' in preview and 'id="confirm-publish-button"' in preview
+    published = c.post(url + "/publish")
     assert published.status_code == 200 and 'id="measure-notice"' in published.text
+    assert c.post(url + "/publish").status_code == 409                 # a preview is published once
     doc["title"]["en"] += " (edited)"
     refused = c.post("/admin/measures", data={"document": json.dumps(doc), "action": "publish"})
-    assert refused.status_code == 409
+    assert refused.status_code == 409                                   # refused before any count is asked
     doc["version"] = 2
-    upload = c.post("/admin/measures", data={"action": "publish"},
+    upload = c.post("/admin/measures", data={"action": "publish"}, follow_redirects=False,
                     files={"upload": ("mps.json", json.dumps(doc).encode(), "application/json")})
-    assert upload.status_code == 200
+    assert c.post(_previewed(c, db, upload) + "/publish").status_code == 200
     assert [v for (v,) in db.execute(select(MeasureVersion.version).order_by(MeasureVersion.version))] == [1, 2]
+
+
+def test_a_preview_is_not_published_before_its_count_or_after_another_publish(client, sign_in, make_user,
+                                                                              db) -> None:
+    c = sign_in(client, make_user(Role.admin))
+    first, second = mps_document(), mps_document()
+    second["id"], second["title"]["en"] = "MPS-LATER", "A later measure"
+    queued = c.post("/admin/measures", data={"document": json.dumps(first), "action": "publish"},
+                    follow_redirects=False).headers["location"]
+    early = c.post(queued + "/publish")
+    assert early.status_code == 409 and 'id="preview-error"' in early.text
+    assert 'data-status="queued"' in c.get(queued + "/progress").text
+    other = _previewed(c, db, c.post("/admin/measures", data={"document": json.dumps(second), "action": "publish"},
+                                     follow_redirects=False), waiting=2)
+    assert c.get(queued + "/progress").headers.get("hx-refresh") == "true"   # counted with the other one
+    assert c.post(other + "/publish").status_code == 200
+    stale = c.get(queued).text
+    assert 'id="preview-stale"' in stale and 'id="confirm-publish-button"' not in stale
+    assert c.post(queued + "/publish").status_code == 409
+    again = c.post(queued + "/again", follow_redirects=False).headers["location"]
+    assert measure_previews(db) == 1 and c.post(again + "/publish").status_code == 200
+    kept = c.get("/admin/measures", params={"preview": again.rsplit("/", 1)[1]}).text   # back to the editor
+    assert "MPS-2022-04-21" in kept.split("<textarea", 1)[1].split("</textarea>", 1)[0]
+    sign_in(client, make_user(Role.supervisor))
+    assert client.get(queued).status_code == 403 and client.post(queued + "/publish").status_code == 403
 
 
 @pytest.mark.parametrize(("document", "field"), [

@@ -130,7 +130,7 @@ def test_the_my_records_page_shows_cards_with_state_tags_in_both_languages(as_us
 def test_an_enterprise_agent_sees_the_company_fleet(as_user) -> None:
     client = as_user("agent")
     page = client.get("/enterprise/fleet")
-    assert page.status_code == 200 and "上海顺达物流有限公司" in page.text
+    assert page.status_code == 200 and "北京顺达物流有限公司" in page.text
     body = client.get("/api/v1/registry/fleet").json()
     assert body["total"] == 26 and body["inspection_overdue"] >= 1
     assert as_user("clerk").get("/enterprise/fleet").status_code == 403

@@ -135,7 +135,7 @@ def test_a_staff_look_up_leaves_an_audit_record_without_the_full_id_number(db, d
 
 def test_an_agent_sees_the_company_fleet_with_inspections_due_and_overdue(db, demo) -> None:
     view = service.fleet(db, demo["agent"])
-    assert view.name == "上海顺达物流有限公司" and view.total == 26 and len(view.vehicles) == 26
+    assert view.name == "北京顺达物流有限公司" and view.total == 26 and len(view.vehicles) == 26
     assert view.inspection_overdue >= 1 and view.inspection_due >= 3
     assert {v.vehicle_type for v in view.vehicles} >= {"heavy_truck", "tractor_unit", "semi_trailer"}
     with pytest.raises(service.NoEnterprise):

@@ -7,6 +7,7 @@ import logging
 from sqlalchemy.orm import Session
 
 from jiaoguan.deadlines.sweep.counts import count_now, process_queued
+from jiaoguan.deadlines.sweep.preview import process_previews
 from jiaoguan.deadlines.sweep.run import SweepBusy, SweepReport, sweep
 from jiaoguan.kit.clock import today
 
@@ -34,4 +35,12 @@ def asked_counts(session: Session) -> int:
     done = process_queued(session)
     if done:
         log.info("deadlines.counts.done", extra={"counts": done})
+    return done
+
+
+def measure_previews(session: Session) -> int:
+    """What a measure an administrator is about to publish would change today (the page polls for it)."""
+    done = process_previews(session)
+    if done:
+        log.info("deadlines.previews.done", extra={"previews": done})
     return done

@@ -3,7 +3,8 @@
     GET  /measures?on=DATE              every published version, its state on DATE, the stored counts
     POST /measures/counts               ask for a count as of a day (the worker runs it)
     GET  /measures/counts/{id}          the count's progress (htmx polls it; reloads the page when done)
-    GET|POST /admin/measures            publish a new version (never edit one); a publish queues today's count
+    GET|POST /admin/measures            publish a new version (never edit one): first a preview of its reach
+                                        (`measure_preview_pages`), then, confirmed, today's count is queued
 
 Counts are read, never computed, here (issue #13): see `sweep/counts.py`.
 """
@@ -27,7 +28,8 @@ from jiaoguan.deadlines.models import MeasureVersion
 from jiaoguan.deadlines.page_parts import RECORD_TITLES, day_from_form, region_name
 from jiaoguan.deadlines.rules.kinds import DeadlineKind
 from jiaoguan.deadlines.sweep.counts import ask, counted
-from jiaoguan.deadlines.sweep.models import CountRequest
+from jiaoguan.deadlines.sweep.models import CountRequest, MeasurePreview
+from jiaoguan.deadlines.sweep.preview import ask_preview
 from jiaoguan.kit.clock import today
 from jiaoguan.kit.errors import InvalidInput, JiaoguanError, NotFound
 from jiaoguan.kit.i18n import N_, current_locale, translate
@@ -115,7 +117,7 @@ def count_progress(request: Request, request_id: int, user: Supervisor, db: Db) 
     return response
 
 
-def _editor(request: Request, db: Session, *, document: str = "", error: str | None = None,
+def editor(request: Request, db: Session, *, document: str = "", error: str | None = None,
             field: str | None = None, notice: str | None = None, status_code: int = 200) -> Response:
     locale = current_locale()
     rows = [{"row": v, "title": v.title_zh if locale.startswith("zh") else v.title_en,
@@ -125,41 +127,59 @@ def _editor(request: Request, db: Session, *, document: str = "", error: str | N
                   status_code=status_code)
 
 
+def _previewed(db: Session, preview_id: int) -> str:
+    """The document of a preview, back in the editor to be changed ("" for none)."""
+    found = db.get(MeasurePreview, preview_id) if preview_id else None
+    return found.document if found is not None else ""
+
+
 @router.get("/admin/measures")
-def measure_editor(request: Request, user: Admin, db: Db) -> Response:
-    return _editor(request, db)
+def measure_editor(request: Request, user: Admin, db: Db, preview: int = 0) -> Response:
+    return editor(request, db, document=_previewed(db, preview))
 
 
 @router.post("/admin/measures")
 def publish_measure(request: Request, user: Admin, db: Db,
                     document: Annotated[str, Form()] = "", action: Annotated[str, Form()] = "publish",
                     upload: Annotated[UploadFile | None, File()] = None) -> Response:
-    """Validate a pasted or uploaded document; with action=publish store it as new version(s) and queue a
-    count of today's reach (the worker stores it; `/measures` shows it)."""
+    """Validate a pasted or uploaded document; with action=publish queue the count of what it would change today
+    and show it (`/admin/measures/preview/{id}`), where the administrator confirms. A document that publishes
+    nothing new is answered at once."""
     text = document
     if upload is not None and upload.filename:
         text = upload.file.read().decode("utf-8", errors="replace")
     if not text.strip():
-        return _editor(request, db, error=translate(NO_DOCUMENT), field="document", status_code=422)
+        return editor(request, db, error=translate(NO_DOCUMENT), field="document", status_code=422)
     try:
         doc: Any = json.loads(text)
     except json.JSONDecodeError as exc:
-        return _editor(request, db, document=text, field="document", status_code=422,
-                       error=translate(BAD_JSON, line=exc.lineno, column=exc.colno))
+        return editor(request, db, document=text, field="document", status_code=422,
+                      error=translate(BAD_JSON, line=exc.lineno, column=exc.colno))
     try:
         parsed = parse_measures(doc, "measure")
         if action != "publish":
             refs = ", ".join(m.ref for m in parsed)
-            return _editor(request, db, document=text, notice=translate(N_("Valid: %(refs)s."), refs=refs))
-        results = [publish(db, item) for item in (doc if isinstance(doc, list) else [doc])]
+            return editor(request, db, document=text, notice=translate(N_("Valid: %(refs)s."), refs=refs))
+        with db.begin_nested() as trial:   # the publish's own checks (version numbers), undone
+            results = [publish(db, item) for item in (doc if isinstance(doc, list) else [doc])]
+            trial.rollback()
     except JiaoguanError as exc:
         db.rollback()
         status = 409 if exc.status_code == 409 else 422
-        return _editor(request, db, document=text, error=exc.text(), field=exc.field, status_code=status)
+        return editor(request, db, document=text, error=exc.text(), field=exc.field, status_code=status)
+    if not any(created for _, created in results):
+        return editor(request, db, notice=publish_document(db, doc, user.username))
+    new = [m for m, (_, created) in zip(parsed, results, strict=True) if created]
+    preview = ask_preview(db, text, new, on=today(), by=user.username)
+    return RedirectResponse(f"/admin/measures/preview/{preview.id}", status_code=303)
+
+
+def publish_document(db: Session, doc: Any, by: str) -> str:
+    """Store every measure of `doc` as new version(s), queue today's count of their reach; the notice to show."""
+    results = [publish(db, item) for item in (doc if isinstance(doc, list) else [doc])]
     made = ", ".join(f"{row.measure_id}@{row.version}" for row, created in results if created)
     same = ", ".join(f"{row.measure_id}@{row.version}" for row, created in results if not created)
     if made:
-        ask(db, today(), reason="publish", by=user.username)
-    notice = translate(N_("Published: %(refs)s."), refs=made) if made else translate(
+        ask(db, today(), reason="publish", by=by)
+    return translate(N_("Published: %(refs)s."), refs=made) if made else translate(
         N_("Already published with the same content: %(refs)s."), refs=same)
-    return _editor(request, db, notice=notice)

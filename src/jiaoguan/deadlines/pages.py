@@ -13,7 +13,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from jiaoguan.accounts.auth import Citizen
-from jiaoguan.deadlines import measure_pages, service
+from jiaoguan.deadlines import measure_pages, measure_preview_pages, service
 from jiaoguan.deadlines.auth import Enforcer
 from jiaoguan.deadlines.engine import Decision
 from jiaoguan.deadlines.page_parts import RECORD_TITLES, day_from_form
@@ -26,6 +26,7 @@ from jiaoguan.kit.web import Db, UnitOfWorkRoute, render
 
 router = APIRouter(route_class=UnitOfWorkRoute, include_in_schema=False)
 router.include_router(measure_pages.router)
+router.include_router(measure_preview_pages.router)
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,9 @@ ROOM = Room(
         NavEntry(N_("Edit measures"), "/admin/measures", frozenset({Role.admin}), order=31),
     ),
     jobs=(Job("deadlines.sweep", dt.timedelta(days=1), "jiaoguan.deadlines.jobs:nightly_sweep"),
-          Job("deadlines.counts", dt.timedelta(seconds=10), "jiaoguan.deadlines.jobs:asked_counts")),
+          Job("deadlines.counts", dt.timedelta(seconds=10), "jiaoguan.deadlines.jobs:asked_counts"),
+          # An administrator waits on the page for this one: every worker tick.
+          Job("deadlines.previews", dt.timedelta(seconds=2), "jiaoguan.deadlines.jobs:measure_previews")),
     commands=(("deadlines", "jiaoguan.deadlines.commands:app"),
               ("measures", "jiaoguan.deadlines.measures.commands:app")),
     demo="jiaoguan.deadlines.demo:load_demo_part",

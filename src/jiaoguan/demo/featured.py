@@ -156,9 +156,12 @@ def add_featured(b: Builder, batch: Batch) -> Featured:
 
 
 def _featured_fleet(m: _Maker, people: dict[str, PersonRef]) -> EnterpriseRef:
-    """The `agent` sign-in's company: a Shanghai haulier with trucks, tractors and trailers."""
+    """The `agent` sign-in's company: a Beijing haulier with trucks, tractors and trailers.
+
+    In the staff's province (the demo's clerk, seat, issuer and supervisor sit in Beijing), so the clerk sees
+    and works the firm's batch and door-to-door requests, and the issuer its applications."""
     b, batch, on = m.b, m.batch, m.on
-    firm = b.enterprise(batch, province=PROVINCE_BY_CODE["31"], division="310115", name="上海顺达物流有限公司")
+    firm = b.enterprise(batch, province=PROVINCE_BY_CODE["11"], division="110105", name="北京顺达物流有限公司")
     for kind, count in (("heavy_truck", 8), ("tractor_unit", 6), ("semi_trailer", 6), ("nev_truck", 2)):
         for _ in range(count):
             draw_fleet_vehicle(b, batch, firm, kind=kind)
@@ -170,7 +173,7 @@ def _featured_fleet(m: _Maker, people: dict[str, PersonRef]) -> EnterpriseRef:
               enterprise=firm)
     # Its drivers: tractor-trailer (A2) licences in force, so the pass register check finds the crews.
     for i, name in enumerate(("马建军", "胡国庆", "郭志刚", "何永强", "高晓东", "林海波", "罗成", "梁振华")):
-        who = m.person(name, "31", "310115", 35 + i * 2, 40 * i, True)
+        who = m.person(name, "11", "110105", 35 + i * 2, 40 * i, True)
         m.licence(who, "A2", valid_to=m.day(1200 + 90 * i), period=10, cycle_start=m.day(-30 * i - 10))
         people[f"fleet_driver_{i + 1}"] = who
     return firm

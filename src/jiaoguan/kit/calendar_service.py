@@ -5,14 +5,41 @@ from __future__ import annotations
 import datetime as dt
 import threading
 
-from sqlalchemy import select
+from sqlalchemy import extract, select
 from sqlalchemy.orm import Session
 
 from jiaoguan.kit import audit
 from jiaoguan.kit.calendar import DayOverride, WorkingDayCalendar
+from jiaoguan.kit.calendar_entries import MAX_NAME, Entry, Problem, parse_entries
 from jiaoguan.kit.calendar_models import CalendarOverride
 from jiaoguan.kit.clock import utc_now
 from jiaoguan.kit.context import current_actor
+from jiaoguan.kit.errors import InvalidInput, NotFound
+from jiaoguan.kit.i18n import N_, translate
+
+
+class OverrideNameTooLong(InvalidInput):
+    code = "kit.calendar_name_too_long"
+    message = N_("The name may have at most %(max)s characters.")
+
+
+class NoSuchOverride(NotFound):
+    code = "kit.calendar_no_override"
+    message = N_("%(day)s has no override.")
+
+
+class OverridesNotUnderstood(InvalidInput):
+    """Pasted lines with problems: each is listed (`problems`), nothing was saved."""
+
+    code = "kit.calendar_lines_refused"
+    message = N_("Nothing was saved: %(count)s line(s) need correcting.")
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(field="lines", count=len(problems))
+        self.problems = problems
+
+    def lines(self, locale: str | None = None) -> list[str]:
+        return [translate(p.message, locale, **p.params) for p in self.problems]
 
 _lock = threading.Lock()
 _cached: tuple[int, WorkingDayCalendar] | None = None  # (override row count stamp, calendar)
@@ -42,6 +69,9 @@ def load_calendar(session: Session) -> WorkingDayCalendar:
 
 
 def set_override(session: Session, day: dt.date, *, working: bool, name: str = "") -> CalendarOverride:
+    name = " ".join(name.split())
+    if len(name) > MAX_NAME:
+        raise OverrideNameTooLong(field="name", max=MAX_NAME)
     session.info.pop(_SESSION_KEY, None)
     row = session.get(CalendarOverride, day)
     if row is None:
@@ -55,6 +85,37 @@ def set_override(session: Session, day: dt.date, *, working: bool, name: str = "
                  f"{'working' if working else 'rest'} {name}".strip())
     session.flush()
     return row
+
+
+def remove_override(session: Session, day: dt.date) -> None:
+    """The day goes back to chinesecalendar (or, in an unpublished year, to Monday–Friday)."""
+    row = session.get(CalendarOverride, day)
+    if row is None:
+        raise NoSuchOverride(day=day.isoformat())
+    session.info.pop(_SESSION_KEY, None)
+    session.delete(row)
+    audit.record(session, "calendar.override_removed", "calendar_day", day.isoformat(),
+                 f"was {'working' if row.working else 'rest'} {row.name}".strip())
+    session.flush()
+
+
+def set_overrides(session: Session, text: str) -> list[Entry]:
+    """Every day the pasted lines declare (see `calendar_entries`), all or nothing: one audit record a day."""
+    entries, problems = parse_entries(text)
+    if problems:
+        raise OverridesNotUnderstood(problems)
+    for entry in entries:
+        set_override(session, entry.day, working=entry.working, name=entry.name)
+    return entries
+
+
+def overrides_of(session: Session, year: int) -> list[CalendarOverride]:
+    return list(session.scalars(select(CalendarOverride).where(extract("year", CalendarOverride.day) == year)
+                                .order_by(CalendarOverride.day)))
+
+
+def override_years(session: Session) -> list[int]:
+    return sorted({d.year for d in session.scalars(select(CalendarOverride.day))})
 
 
 def unknown_years(session: Session, years: range) -> list[int]:

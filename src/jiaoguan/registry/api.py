@@ -47,10 +47,11 @@ def find_vehicles(user: RegistryReader, db: Db,
     return service.find_vehicles(db, plate=plate, plate_type=plate_type, vin=vin)
 
 
-@router.get("/search", response_model=SearchResult, summary="One box: ID number, plate or VIN")
-def search(user: RegistryReader, db: Db, q: Annotated[str, Query(description="ID number, plate or VIN")]
-           ) -> SearchResult:
-    return service.search(db, q)
+@router.get("/search", response_model=SearchResult, summary="One box: name, mobile, ID number, plate or VIN")
+def search(user: RegistryReader, db: Db,
+           q: Annotated[str, Query(max_length=40, description="Name (prefix, in the caller's province), mobile "
+                                                             "number, ID number, plate or VIN")]) -> SearchResult:
+    return service.search(db, q, province_code=user.province_code)
 
 
 @router.get("/fleet", response_model=FleetView, summary="The vehicles of my enterprise")

@@ -20,6 +20,10 @@ BigId = BigInteger().with_variant(Integer, "sqlite")
 
 class Person(Base):
     __tablename__ = "person"
+    # The staff's search by name (exact or prefix, within a province): LIKE 'prefix%' uses this index on
+    # PostgreSQL only with text_pattern_ops (the database's collation is not C). Mobile numbers: `phone`'s index.
+    __table_args__ = (Index("ix_person_province_name", "province_code", "name",
+                            postgresql_ops={"name": "text_pattern_ops"}),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     id_doc_type: Mapped[str] = mapped_column(String(16), default="resident_id")

@@ -32,7 +32,7 @@ def search(request: Request, user: RegistryReader, db: Db, q: str = "") -> Respo
     result, error = None, None
     if q.strip():
         try:
-            result = service.search(db, q)
+            result = service.search(db, q, province_code=user.province_code)
         except InvalidInput as exc:
             error = exc.text()
     return render(request, "registry/search.html", {"q": q, "result": result, "error": error},

@@ -7,6 +7,7 @@ Staff look-ups of personal data leave an audit record (查询留痕); a citizen 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Annotated
 
@@ -21,7 +22,15 @@ from jiaoguan.kit.calendar import add_months
 from jiaoguan.kit.clock import today
 from jiaoguan.kit.errors import Forbidden, InvalidInput, NotFound
 from jiaoguan.kit.i18n import N_
-from jiaoguan.kit.ids import check_plate_type, mask_id_number, require_id_number, require_plate, require_vin
+from jiaoguan.kit.ids import (
+    check_plate_type,
+    mask_id_number,
+    mask_mobile,
+    require_id_number,
+    require_plate,
+    require_vin,
+)
+from jiaoguan.kit.ids.masking import mask_name
 from jiaoguan.kit.ids.text import compact
 from jiaoguan.kit.views import REQUIRED_IN_JSON
 from jiaoguan.registry.deadline_states import deadline_states
@@ -57,7 +66,8 @@ class NoEnterprise(Forbidden):
 
 class QueryNotUnderstood(InvalidInput):
     code = "registry.query_not_understood"
-    message = N_("Enter an ID number (18 characters), a plate number such as 京A12345, or a 17-character VIN.")
+    message = N_("Enter a name, a mobile number, an ID number (18 characters), a plate number such as 京A12345, "
+                 "or a 17-character VIN.")
 
 
 class VehicleKeyMissing(InvalidInput):
@@ -68,10 +78,11 @@ class VehicleKeyMissing(InvalidInput):
 @with_config(REQUIRED_IN_JSON)
 @dataclass(frozen=True)
 class SearchResult:
-    kind: Annotated[str, Field(description="What the box held: id_number, plate or vin")]
-    query: Annotated[str, Field(description="The identifier, normalised (an ID number masked)")]
+    kind: Annotated[str, Field(description="What the box held: name, mobile, id_number, plate or vin")]
+    query: Annotated[str, Field(description="The query, normalised (an ID number, a name or a mobile masked)")]
     persons: list[PersonView] = field(default_factory=list)
     vehicles: list[VehicleView] = field(default_factory=list)
+    more: Annotated[bool, Field(description="More people match the name than are listed: give more of it")] = False
 
     @property
     def empty(self) -> bool:
@@ -141,6 +152,34 @@ def find_persons(session: Session, id_number: str) -> list[PersonView]:
     return [person_view(person)] if person else []
 
 
+NAME_RESULTS = 20   # a person chooses among these; more means "type more of the name"
+MOBILE = re.compile(r"1\d{10}")
+
+
+def find_persons_by_name(session: Session, name: str, *, province_code: str | None = None
+                         ) -> tuple[list[PersonView], bool]:
+    """People whose name is `name` or begins with it (the exact name sorts first), within the searcher's province
+    when they have one; at most NAME_RESULTS, and whether there were more. ID numbers are masked."""
+    name = "".join(name.split())
+    stmt = select(Person).where(Person.name.startswith(name, autoescape=True))
+    if province_code:
+        stmt = stmt.where(Person.province_code == province_code)
+    rows = list(session.scalars(stmt.order_by(Person.name, Person.id).limit(NAME_RESULTS + 1)))
+    audit.record(session, "registry.search", "person", rows[0].id if len(rows) == 1 else "-",
+                 f"by name {mask_name(name)}: {min(len(rows), NAME_RESULTS)}{'+' if len(rows) > NAME_RESULTS else ''}"
+                 " found")
+    return [person_view(p) for p in rows[:NAME_RESULTS]], len(rows) > NAME_RESULTS
+
+
+def find_persons_by_mobile(session: Session, mobile: str) -> list[PersonView]:
+    """The people who gave this mobile number (the hotline's main key), anywhere; ID numbers masked."""
+    rows = list(session.scalars(select(Person).where(Person.phone == mobile).order_by(Person.id)
+                                .limit(NAME_RESULTS)))
+    audit.record(session, "registry.search", "person", rows[0].id if len(rows) == 1 else "-",
+                 f"by mobile {mask_mobile(mobile)}: {len(rows)} found")
+    return [person_view(p) for p in rows]
+
+
 def _with_owners(session: Session, rows: list[Vehicle], on: dt.date) -> list[VehicleView]:
     owners = {v.owner_person_id for v in rows if v.owner_person_id is not None}
     people = {p.id: p for p in session.scalars(select(Person).where(Person.id.in_(owners)))} if owners else {}
@@ -174,10 +213,15 @@ def find_vehicles(session: Session, *, plate: str | None = None, plate_type: str
 
 
 def guess_kind(raw: str) -> str | None:
-    """Which identifier a single search box holds: "id_number", "plate", "vin" or None."""
+    """What a single search box holds: "name", "mobile", "id_number", "plate", "vin" or None."""
     q = compact(raw)
     if not q:
         return None
+    if MOBILE.fullmatch(q):
+        return "mobile"
+    # A Chinese name has no Latin letter or digit; every plate has some (京A12345, 使馆 plates 123456使).
+    if len(q) <= 20 and not any(c.isascii() for c in q):
+        return "name"
     if not q[0].isascii() or "使" in q:
         return "plate"
     if q[:-1].isdigit():
@@ -187,9 +231,17 @@ def guess_kind(raw: str) -> str | None:
     return None
 
 
-def search(session: Session, query: str, *, on: dt.date | None = None) -> SearchResult:
-    """The clerk's one-box search: an ID number, a plate or a VIN, told apart by their shape."""
+def search(session: Session, query: str, *, on: dt.date | None = None,
+           province_code: str | None = None) -> SearchResult:
+    """The staff's one-box search: a name, a mobile number, an ID number, a plate or a VIN, told apart by their
+    shape. A name is looked for in `province_code` (the searcher's), the rest everywhere."""
     kind = guess_kind(query)
+    if kind == "name":
+        persons, more = find_persons_by_name(session, query, province_code=province_code)
+        return SearchResult(kind, mask_name("".join(query.split())), persons=persons, more=more)
+    if kind == "mobile":
+        number = compact(query)
+        return SearchResult(kind, mask_mobile(number), persons=find_persons_by_mobile(session, number))
     if kind == "id_number":
         persons = find_persons(session, query)
         return SearchResult(kind, mask_id_number(compact(query)), persons=persons)

@@ -26,6 +26,7 @@ ACTIONS: dict[str, str] = {
     "deadlines.explain": N_("Deadlines looked up"), "deadlines.check": N_("Penalty check"),
     "deadlines.sweep": N_("Nightly deadline sweep"), "measure.publish": N_("Measure published"),
     "calendar.override": N_("Working-day calendar changed"),
+    "calendar.override_removed": N_("Working-day calendar override removed"),
     "pass.application.submit": N_("Pass application submitted"),
     "pass_application.approve": N_("Pass application approved"),
     "pass_application.refuse": N_("Pass application refused"),

@@ -20,12 +20,13 @@ from jiaoguan.kit.i18n import N_, current_locale, normalize_locale
 from jiaoguan.kit.outbox import OutboxMessage, requeue
 from jiaoguan.kit.web import Db, UnitOfWorkRoute, render
 from jiaoguan.notify.queries import inbox, mark_read, recent_dev_sms
-from jiaoguan.web import admin_users
+from jiaoguan.web import admin_calendar, admin_users
 from jiaoguan.web.audit_view import ACTIONS, PAGE_SIZE, AuditFilters, audit_rows, known_actions
 from jiaoguan.web.middleware import LANG_COOKIE, LARGE_COOKIE, YEAR
 
 router = APIRouter(route_class=UnitOfWorkRoute, include_in_schema=False)
 router.include_router(admin_users.router)
+router.include_router(admin_calendar.router)
 
 
 def _safe_next(value: str | None) -> str:

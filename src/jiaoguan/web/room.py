@@ -14,6 +14,7 @@ ROOM = Room(
         NavEntry(N_("Audit trail"), "/admin/audit", SUPERVISORS, order=20),
         NavEntry(N_("Development SMS"), "/admin/dev-sms", frozenset({Role.admin}), order=25),
         NavEntry(N_("Users"), "/admin/users", frozenset({Role.admin}), order=22),
+        NavEntry(N_("Working-day calendar"), "/admin/calendar", frozenset({Role.admin}), order=24),
         NavEntry(N_("Deliveries and events"), "/admin/outbox", frozenset({Role.admin}), order=26),
     ),
     # The audit trail's upkeep: chain what after-commit chainers left (a busy head, a process that died right

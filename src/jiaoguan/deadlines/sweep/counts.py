@@ -17,13 +17,21 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from sqlalchemy import delete, insert, or_, select
 from sqlalchemy.orm import Session
 
 from jiaoguan.deadlines.measures.model import Measure
 from jiaoguan.deadlines.measures.store import stored_measures
-from jiaoguan.deadlines.sweep.models import CountRequest, MeasureCount, SweepRegion, SweepRun, SweepTerm
+from jiaoguan.deadlines.sweep.models import (
+    CountRequest,
+    MeasureCount,
+    SweepRegion,
+    SweepRun,
+    SweepTerm,
+    WorkerProgress,
+)
 from jiaoguan.deadlines.sweep.plan import SUBJECTS, affecting_terms, key_spec, province_groups
 from jiaoguan.deadlines.sweep.run import analyze_scratch, keys_of, write_terms
 from jiaoguan.deadlines.sweep.sql import affected
@@ -33,6 +41,7 @@ from jiaoguan.kit.db import is_postgres
 LEASE = dt.timedelta(minutes=10)   # a count not heard of for this long is taken as crashed
 PENDING = ("queued", "running")
 Step = Callable[[int, int], None]   # (steps done, steps in all)
+P = TypeVar("P", bound=WorkerProgress)
 
 
 @dataclass(frozen=True)
@@ -163,12 +172,12 @@ def count_now(session: Session, on: dt.date, *, reason: str, by: str) -> CountRe
     return request
 
 
-def claim(session: Session) -> CountRequest | None:
-    """The oldest queued count, or one whose worker died (lease run out); locked so one worker takes it."""
-    q = (select(CountRequest)
-         .where(or_(CountRequest.status == "queued",
-                    (CountRequest.status == "running") & (CountRequest.lease_until < utc_now())))
-         .order_by(CountRequest.id).limit(1))
+def claim(session: Session, model: type[P] = CountRequest) -> P | None:  # type: ignore[assignment]
+    """The oldest queued count (or preview), or one whose worker died (lease run out); locked so one worker
+    takes it."""
+    q = (select(model)
+         .where(or_(model.status == "queued", (model.status == "running") & (model.lease_until < utc_now())))
+         .order_by(model.id).limit(1))
     if is_postgres(session):
         q = q.with_for_update(skip_locked=True)
     return session.scalars(q).first()

@@ -89,16 +89,12 @@ class MeasureCount(Base):
     request_id: Mapped[int] = mapped_column(Integer)          # the count that wrote it
 
 
-class CountRequest(Base):
-    """One count of the measures' reach as of `on_date`: `queued` until the worker takes it, `running`
-    with progress (`done` of `total` steps, a lease renewed each step), then `done` or `failed`."""
-
-    __tablename__ = "deadline_count_request"
+class WorkerProgress:
+    """A count the worker runs while someone waits on a page: `queued` until a worker takes it, `running` with
+    progress (`done` of `total` steps, a lease renewed each step), then `done` or `failed`."""
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    on_date: Mapped[dt.date] = mapped_column(Date, index=True)
     status: Mapped[str] = mapped_column(String(16), index=True)
-    reason: Mapped[str] = mapped_column(String(16))           # sweep | publish | asked
     requested_by: Mapped[str] = mapped_column(String(64))
     requested_at: Mapped[dt.datetime]
     started_at: Mapped[dt.datetime | None]
@@ -107,3 +103,28 @@ class CountRequest(Base):
     done: Mapped[int] = mapped_column(Integer, default=0)
     total: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str | None] = mapped_column(String(300))
+
+
+class CountRequest(WorkerProgress, Base):
+    """One count of the measures' reach as of `on_date`."""
+
+    __tablename__ = "deadline_count_request"
+
+    on_date: Mapped[dt.date] = mapped_column(Date, index=True)
+    reason: Mapped[str] = mapped_column(String(16))           # sweep | publish | asked
+
+
+class MeasurePreview(WorkerProgress, Base):
+    """What publishing a measure document would change today, counted before it is published (issue 9.8).
+
+    `queued`, then `running` with progress like a count, then `done` with `result_json` (records per measure,
+    kind and province), or `failed`; `published` once the administrator confirmed. `basis` is the set of
+    measures in force when it was asked: a publish in between makes the preview stale."""
+
+    __tablename__ = "deadline_measure_preview"
+
+    document: Mapped[str] = mapped_column(Text)               # the JSON as the administrator gave it
+    refs: Mapped[str] = mapped_column(String(400))            # the versions it would publish, "ID@V, …"
+    basis: Mapped[str] = mapped_column(Text, default="")     # the published refs it was counted against
+    on_date: Mapped[dt.date] = mapped_column(Date)
+    result_json: Mapped[str] = mapped_column(Text, default="[]")
