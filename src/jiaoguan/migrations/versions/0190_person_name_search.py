@@ -1,7 +1,7 @@
 """registry: the staff's search finds people by name (prefix, within a province) — an index for it
 
 Revision ID: 0190
-Revises: 0160
+Revises: 0180
 
 Issue 9.8: the clerk's, seat's and hotline agent's search takes a name or a mobile number. A prefix LIKE uses
 a btree on PostgreSQL only with text_pattern_ops; the mobile number already has `ix_person_phone`.
@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "0190"
-down_revision: str | Sequence[str] | None = "0160"
+down_revision: str | Sequence[str] | None = "0180"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
