@@ -36,6 +36,26 @@ def test_a_signed_in_user_on_an_error_page_is_shown_signed_in(client, make_user,
     assert bad.status_code in (403, 404, 422) and clerk.display_name in bad.text
 
 
+def test_an_error_page_finds_its_viewer_through_the_real_async_session_dependency(app, db, client, make_user,
+                                                                                   sign_in) -> None:
+    # Production's `get_db` is an async generator; the suite's override is a plain one. Both shapes must work
+    # (the error page once called next() on the async one, failed, and showed every user as signed out).
+    from collections.abc import AsyncIterator
+
+    from jiaoguan.kit.web import get_db
+
+    async def _async_db(request) -> AsyncIterator[object]:  # type: ignore[no-untyped-def]
+        request.state.db = db
+        yield db
+
+    app.dependency_overrides[get_db] = _async_db
+    clerk = make_user(Role.window_clerk, province_code="31")
+    sign_in(client, clerk)
+    missing = client.get("/no-such-page")
+    assert missing.status_code == 404
+    assert clerk.display_name in missing.text and "/signout" in missing.text
+
+
 def test_a_sign_in_asked_on_a_page_with_a_query_comes_back_to_it(client) -> None:
     answer = client.get("/passes/issued?q=沪D12345", follow_redirects=False)
     assert answer.status_code == 303

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import logging
 from typing import Any
 from urllib.parse import quote
@@ -95,12 +96,19 @@ def document_problems(app: FastAPI) -> None:
     app.openapi = openapi  # type: ignore[method-assign]
 
 
-def _viewer_of(request: Request, token: str) -> Principal | None:
-    # The request's own way to a session (so an override of `get_db`, as the tests make, is honoured).
+async def _viewer_of(request: Request, token: str) -> Principal | None:
+    # The request's own way to a session (so an override of `get_db` is honoured). `get_db` is an async generator;
+    # an override may be a plain one (the tests' is): both are driven here, the look-up itself in a thread.
     provider = request.app.dependency_overrides.get(get_db, get_db)
     sessions = provider(request)
+    if inspect.isasyncgen(sessions):
+        try:
+            session = await sessions.__anext__()
+            return await run_in_threadpool(principal_for_session, session, token)
+        finally:
+            await sessions.aclose()
     try:
-        return principal_for_session(next(sessions), token)
+        return await run_in_threadpool(principal_for_session, next(sessions), token)
     finally:
         sessions.close()
 
@@ -111,7 +119,7 @@ async def _page(request: Request, status: int, detail: str) -> Response:
     token = request.cookies.get(SESSION_COOKIE)
     if getattr(request.state, "viewer", None) is None and token:
         try:
-            request.state.viewer = await run_in_threadpool(_viewer_of, request, token)
+            request.state.viewer = await _viewer_of(request, token)
         except Exception:  # noqa: BLE001 - the error page must render even when the database is what failed
             log.warning("error.viewer_lookup_failed")
     title = translate(STATUS_TITLES.get(status, STATUS_TITLES[400 if status < 500 else 500]))
