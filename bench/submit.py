@@ -3,6 +3,7 @@ server in the same run; and the seat's inbox page with many applications loaded 
 
     .venv/bin/python bench/submit.py --url postgresql://postgres@127.0.0.1:5432/DB [--port 8110]
                                      [--seconds 15] [--clients 8] [--applications 1000000] [--inbox 200]
+                                     [--citizens 6000]
 
 Builds its own schema `bench_business` in DB (migrated, the catalogue seeded, a Beijing citizen with a licence
 and device tokens, a seat), starts `uvicorn --workers 2` with the app plus one bare route, and for `--seconds`
@@ -54,7 +55,9 @@ def factory():  # type: ignore[no-untyped-def]
     return server_timing(with_bare_post(create_app(start_worker=False), "/bench/bare", ApplicationIn))
 
 
-def prepare(url: str, clients: int) -> tuple[list[str], str]:
+def prepare(url: str, clients: int, citizens: int) -> tuple[list[list[str]], str]:
+    """`citizens` citizens with a licence due for renewal and a device token each, dealt to the clients: a person
+    may hold one open application of a business (business.already_open), so each submission is a new person's."""
     fresh_schema(url, SCHEMA)
     import datetime as dt
 
@@ -67,13 +70,14 @@ def prepare(url: str, clients: int) -> tuple[list[str], str]:
 
     with unit_of_work() as session:
         seed(session)
-        tokens = []
-        for i in range(clients):
-            who = registry.person(session, province="11")
+        tokens: list[list[str]] = [[] for _ in range(clients)]
+        for i in range(max(citizens, clients)):
+            # The factory numbers people and licences from one counter, a thousand sequence numbers per birth date.
+            who = registry.person(session, province="11", birth=dt.date(1970, 1, 1) + dt.timedelta(days=i // 400))
             registry.licence(session, who, valid_to=today() + dt.timedelta(days=40))
             user = create_user(session, username=f"bench-citizen-{i}", display_name="bench", role=Role.citizen,
-                               password="bench-business-pw", person_id=who.id, province_code="11")
-            tokens.append(issue_api_token(session, user, "bench"))
+                               person_id=who.id, province_code="11")  # no password: tokens only, no argon2 cost
+            tokens[i % clients].append(issue_api_token(session, user, "bench"))
         seat = create_user(session, username="bench-seat", display_name="bench", role=Role.online_seat,
                            password="bench-business-pw", province_code="11")
         cookie = start_session(session, seat)
@@ -102,7 +106,7 @@ def load_applications(url: str, n: int) -> float:
                 CASE WHEN g % 100 < 96 THEN (ARRAY['completed','rejected','withdrawn'])[1 + g % 3]
                      ELSE (ARRAY['submitted','accepted','in_review','correction_requested','resubmitted',
                                  'approved','issued'])[1 + g % 7] END,
-                'online', 'online_seat', :user_id, 'zh_Hans', '', '{}', '', g % 997 = 0, '',
+                'online', 'online_seat', :user_id, 'zh_Hans', 'bench-' || g, '{}', '', g % 997 = 0, '',
                 CASE WHEN g % 997 = 0 THEN 0 WHEN g % 389 = 0 THEN 1 ELSE 2 END, false, false, '', 'real_name',
                 'not_needed', '[]', '', now(), now(), current_date - (g % 20), 1, current_date + (g % 9) - 4,
                 '[]', '', 'none', '', '', '', '', 1,
@@ -122,15 +126,25 @@ def load_applications(url: str, n: int) -> float:
     return time.perf_counter() - started
 
 
-def hammer(base: str, path: str, tokens: list[str], seconds: float, body: dict[str, object]) -> dict[str, float]:
+def hammer(base: str, path: str, tokens: list[list[str]], seconds: float, body: dict[str, object]
+           ) -> dict[str, float]:
+    """Each client posts for `seconds`, each request as the next of its citizens (`tokens[i]`, used in turn; a
+    submission needs a citizen who has none open, so the pool must outlast the run: `exhausted` says it did not)."""
     done: list[int] = [0] * len(tokens)
     failed: list[int] = [0] * len(tokens)
+    exhausted: list[bool] = [False] * len(tokens)
     stop = time.perf_counter() + seconds
 
     def client(i: int) -> None:
-        with httpx.Client(base_url=base, timeout=30, headers={"Authorization": f"Bearer {tokens[i]}"}) as c:
+        with httpx.Client(base_url=base, timeout=30) as c:
+            n = 0
             while time.perf_counter() < stop:
-                r = c.post(path, json=body)
+                if path != "/bench/bare" and n >= len(tokens[i]):
+                    exhausted[i] = True
+                    return
+                token = tokens[i][n % len(tokens[i])]
+                n += 1
+                r = c.post(path, json=body, headers={"Authorization": f"Bearer {token}"})
                 if r.status_code == 201:
                     done[i] += 1
                 else:
@@ -143,7 +157,8 @@ def hammer(base: str, path: str, tokens: list[str], seconds: float, body: dict[s
     for t in threads:
         t.join()
     took = time.perf_counter() - started
-    return {"requests": sum(done), "failed": sum(failed), "per_second": round(sum(done) / took, 1)}
+    return {"requests": sum(done), "failed": sum(failed), "per_second": round(sum(done) / took, 1),
+            "citizens_exhausted": any(exhausted)}
 
 
 def describe(ms: list[float]) -> dict[str, float]:
@@ -188,19 +203,22 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--applications", type=int, default=1_000_000)
     parser.add_argument("--inbox", type=int, default=200)
+    parser.add_argument("--citizens", type=int, default=6000,
+                        help="citizens dealt to the clients, one submission each (more than the run can submit)")
     args = parser.parse_args()
     if not args.url.startswith("postgresql"):
         raise SystemExit("give --url postgresql://… (the benchmark is about PostgreSQL with two app workers)")
     env = bench_env(args.url, SCHEMA, args.port)
-    tokens, cookie = prepare(args.url, args.clients)
+    tokens, cookie = prepare(args.url, args.clients, args.citizens)
     server = serve(args.port, env, app="bench.submit:factory", workers=2)
     base = f"http://127.0.0.1:{args.port}"
     body = {"business": "licence_renewal", "submit": True}
     try:
         hammer(base, "/bench/bare", tokens, 2, body)  # warm up both workers
-        hammer(base, "/api/v1/business/applications", tokens, 2, body)
+        warm, timed = [t[: len(t) // 8] for t in tokens], [t[len(t) // 8:] for t in tokens]
+        hammer(base, "/api/v1/business/applications", warm, 2, body)
         bare = hammer(base, "/bench/bare", tokens, args.seconds, body)
-        submit = hammer(base, "/api/v1/business/applications", tokens, args.seconds, body)
+        submit = hammer(base, "/api/v1/business/applications", timed, args.seconds, body)
         loaded = load_applications(args.url, args.applications)
         inbox = inbox_times(base, cookie, args.inbox)
         deep = deep_page(base, cookie, 20)
