@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jiaoguan.business.models import BusinessApplication, BusinessStep
-from jiaoguan.kit.clock import CHINA_TZ
+from jiaoguan.kit.clock import CHINA_TZ, on_china_days
 from jiaoguan.registry.changes.obligations import obligation_history
 
 Fact = tuple[str, dict[str, Any]]
@@ -68,20 +68,11 @@ def booking_kind(app: BusinessApplication) -> str | None:
     return "exam" if app.business_code.startswith("exam") else "inspection"
 
 
-def _between(column: Any, start: dt.date | None, end: dt.date | None) -> list[Any]:
-    where = []
-    if start is not None:
-        where.append(column >= dt.datetime.combine(start, dt.time(0), CHINA_TZ))
-    if end is not None:
-        where.append(column < dt.datetime.combine(end + dt.timedelta(days=1), dt.time(0), CHINA_TZ))
-    return where
-
-
 def recount(session: Session, start: dt.date | None = None, end: dt.date | None = None) -> Iterator[Fact]:
     """Every business fact whose day falls in [start, end] (Beijing dates; None = unbounded)."""
     steps = (select(BusinessStep.id, BusinessStep.action, BusinessStep.at, BusinessApplication)
              .join(BusinessApplication, BusinessApplication.id == BusinessStep.application_id)
-             .where(BusinessStep.action.in_([*COUNTED_STEPS, "approve"]), *_between(BusinessStep.at, start, end))
+             .where(BusinessStep.action.in_([*COUNTED_STEPS, "approve"]), *on_china_days(BusinessStep.at, start, end))
              .order_by(BusinessStep.id))
     for _, action, at, app in session.execute(steps):
         if action == "approve":

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from jiaoguan.halls.models import Booking, HallOffice, Slot, Ticket
 from jiaoguan.halls.offices import hall_office
 from jiaoguan.halls.states import BookingStatus, TicketStatus
-from jiaoguan.kit.clock import CHINA_TZ
+from jiaoguan.kit.clock import CHINA_TZ, on_china_days
 
 Fact = tuple[str, dict[str, Any]]
 WAS_CONFIRMED = (BookingStatus.confirmed.value, BookingStatus.checked_in.value, BookingStatus.no_show.value,
@@ -61,15 +61,6 @@ def local_day(at: dt.datetime) -> str:
     return at.astimezone(CHINA_TZ).date().isoformat()
 
 
-def _made_between(start: dt.date | None, end: dt.date | None) -> list[Any]:
-    where = []
-    if start is not None:
-        where.append(Booking.created_at >= dt.datetime.combine(start, dt.time(0), CHINA_TZ))
-    if end is not None:
-        where.append(Booking.created_at < dt.datetime.combine(end + dt.timedelta(days=1), dt.time(0), CHINA_TZ))
-    return where
-
-
 def _in(column: Any, start: dt.date | None, end: dt.date | None) -> list[Any]:
     return [*([column >= start] if start else []), *([column <= end] if end else [])]
 
@@ -80,7 +71,7 @@ def recount(session: Session, start: dt.date | None = None, end: dt.date | None 
     confirmed = or_(Booking.status.in_(WAS_CONFIRMED),
                     (Booking.status == BookingStatus.cancelled.value) & Booking.hold_expires_at.is_(None))
     for b, slot in session.execute(select(Booking, Slot).join(Slot, Slot.id == Booking.slot_id)
-                                   .where(confirmed, *_made_between(start, end))):
+                                   .where(confirmed, *on_china_days(Booking.created_at, start, end))):
         yield "halls.booked", booked(b, slot, codes[b.hall_office_id])
     for b in session.scalars(select(Booking).where(Booking.status == BookingStatus.no_show.value,
                                                    *_in(Booking.day, start, end))):

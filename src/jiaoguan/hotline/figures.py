@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from jiaoguan.hotline.models import EmergencyCase, HotlineTicket
 from jiaoguan.hotline.sla import hours_between
 from jiaoguan.hotline.states import CaseStatus, TicketStatus
-from jiaoguan.kit.clock import CHINA_TZ
+from jiaoguan.kit.clock import CHINA_TZ, on_china_days
 
 Fact = tuple[str, dict[str, Any]]
 
@@ -66,24 +66,15 @@ def _aware(at: dt.datetime) -> dt.datetime:
     return at if at.tzinfo is not None else at.replace(tzinfo=dt.UTC)
 
 
-def _between(column: Any, start: dt.date | None, end: dt.date | None) -> list[Any]:
-    where = []
-    if start is not None:
-        where.append(column >= dt.datetime.combine(start, dt.time(0), CHINA_TZ))
-    if end is not None:
-        where.append(column < dt.datetime.combine(end + dt.timedelta(days=1), dt.time(0), CHINA_TZ))
-    return where
-
-
 def recount(session: Session, start: dt.date | None = None, end: dt.date | None = None) -> Iterator[Fact]:
     """Every hotline fact whose day falls in [start, end] (Beijing dates; None = unbounded), from the tables."""
-    for t in session.scalars(select(HotlineTicket).where(*_between(HotlineTicket.opened_at, start, end))):
+    for t in session.scalars(select(HotlineTicket).where(*on_china_days(HotlineTicket.opened_at, start, end))):
         yield "hotline.ticket_opened", ticket_opened(t)
     for t in session.scalars(select(HotlineTicket).where(HotlineTicket.status == TicketStatus.closed.value,
-                                                         *_between(HotlineTicket.closed_at, start, end))):
+                                                         *on_china_days(HotlineTicket.closed_at, start, end))):
         yield "hotline.ticket_closed", ticket_closed(t)
-    for c in session.scalars(select(EmergencyCase).where(*_between(EmergencyCase.registered_at, start, end))):
+    for c in session.scalars(select(EmergencyCase).where(*on_china_days(EmergencyCase.registered_at, start, end))):
         yield "hotline.emergency_opened", emergency_opened(c)
     for c in session.scalars(select(EmergencyCase).where(EmergencyCase.status == CaseStatus.completed.value,
-                                                         *_between(EmergencyCase.closed_at, start, end))):
+                                                         *on_china_days(EmergencyCase.closed_at, start, end))):
         yield "hotline.emergency_closed", emergency_closed(c)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Protocol
+from typing import Any, Protocol
 
 CHINA_TZ = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
 
@@ -51,3 +51,14 @@ def utc_now() -> dt.datetime:
 def today() -> dt.date:
     """The civil date in China: deadlines and working days are Beijing-time dates."""
     return _clock.now().astimezone(CHINA_TZ).date()
+
+
+def on_china_days(column: Any, start: dt.date | None, end: dt.date | None) -> list[Any]:
+    """Conditions on a time column for the Beijing days `start` to `end` inclusive (either open): a figure of a day
+    counts what happened on that day in China, whatever the server's zone."""
+    where = []
+    if start is not None:
+        where.append(column >= dt.datetime.combine(start, dt.time(0), CHINA_TZ))
+    if end is not None:
+        where.append(column < dt.datetime.combine(end + dt.timedelta(days=1), dt.time(0), CHINA_TZ))
+    return where

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from jiaoguan.kit.clock import CHINA_TZ
+from jiaoguan.kit.clock import CHINA_TZ, on_china_days
 from jiaoguan.kit.events import emit
 from jiaoguan.passes.models import Checkpoint, CheckpointScan, PassApplication, TransportPass
 
@@ -63,31 +63,22 @@ def emit_fact(session: Session, name: str, payload: dict[str, Any]) -> None:
     emit(session, name, payload, province_code=str(payload.get("province") or "") or None)
 
 
-def _between(column: Any, start: dt.date | None, end: dt.date | None) -> list[Any]:
-    where = []
-    if start is not None:
-        where.append(column >= dt.datetime.combine(start, dt.time(0), CHINA_TZ))
-    if end is not None:
-        where.append(column < dt.datetime.combine(end + dt.timedelta(days=1), dt.time(0), CHINA_TZ))
-    return where
-
-
 def recount(session: Session, start: dt.date | None = None, end: dt.date | None = None) -> Iterator[Fact]:
     """Every pass fact whose day falls in [start, end] (Beijing dates; None = unbounded), from the tables."""
-    for app in session.scalars(select(PassApplication).where(*_between(PassApplication.submitted_at, start, end))):
+    for app in session.scalars(select(PassApplication).where(*on_china_days(PassApplication.submitted_at, start, end))):
         yield "pass.applied", applied(app)
     for app in session.scalars(select(PassApplication).where(
             PassApplication.status == "refused", PassApplication.decided_at.is_not(None),
-            *_between(PassApplication.decided_at, start, end))):
+            *on_china_days(PassApplication.decided_at, start, end))):
         yield "pass.refused", refused(app)
-    for p in session.scalars(select(TransportPass).where(*_between(TransportPass.issued_at, start, end))):
+    for p in session.scalars(select(TransportPass).where(*on_china_days(TransportPass.issued_at, start, end))):
         yield "pass.issued", issued(p)
     for p in session.scalars(select(TransportPass).where(TransportPass.revoked_at.is_not(None),
-                                                         *_between(TransportPass.revoked_at, start, end))):
+                                                         *on_china_days(TransportPass.revoked_at, start, end))):
         yield "pass.revoked", revoked(p)
     codes = {row.id: row.code for row in session.execute(select(Checkpoint.id, Checkpoint.code))}
     scans = select(CheckpointScan.valid, CheckpointScan.reason, CheckpointScan.check_ms, CheckpointScan.province_code,
                    CheckpointScan.scanned_at, CheckpointScan.checkpoint_id).where(
-        *_between(CheckpointScan.scanned_at, start, end))
+        *on_china_days(CheckpointScan.scanned_at, start, end))
     for row in session.execute(scans).mappings():
         yield "pass.verified", verified(dict(row), codes.get(row["checkpoint_id"], ""))
