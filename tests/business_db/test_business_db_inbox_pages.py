@@ -3,6 +3,7 @@ JSON API's `next` and the page's "Next page" link; a malformed cursor is the fir
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 
@@ -11,14 +12,17 @@ from sqlalchemy.orm import Session
 
 from jiaoguan.accounts.principal import Principal
 from jiaoguan.business import inbox, service
+from tests.business_db.conftest import FRIDAY
 from tests.factories import business as f
 
 
 @pytest.fixture()
 def cases(db: Session, citizen: f.Citizen, seat: Principal) -> list[int]:
-    """Seven open cases: two urgent (one of them accepted), then two accepted (due days) and three not yet (none)."""
-    made = [f.application(db, citizen.user, emergency=i < 2, emergency_reason="送医途中" if i < 2 else "")
-            for i in range(7)]
+    """Seven open cases: two urgent (one of them accepted), then two accepted (due days) and three not yet (none).
+    Seven people: one may hold one open application of a business (business.already_open)."""
+    people = [citizen.user] + [f.citizen(db, expiry=FRIDAY.date() + dt.timedelta(days=40)).user for _ in range(6)]
+    made = [f.application(db, who, emergency=i < 2, emergency_reason="送医途中" if i < 2 else "")
+            for i, who in enumerate(people)]
     for app in made[1:4]:
         service.act(db, seat, app.id, "accept", expected_version=app.version)
     db.commit()
@@ -94,7 +98,7 @@ def test_the_maintained_counts_follow_every_change_and_survive_the_fold(
     service.reassign(db, supervisor, cases[1], other)
     service.act(db, seat, cases[2], "request_correction", expected_version=None, note="照片不清")
     service.act(db, seat, cases[3], "reject", expected_version=None, note="不符合条件")
-    service.withdraw(db, citizen.user, cases[6], expected_version=None)
+    service.withdraw(db, citizen.user, cases[0], expected_version=None)  # the fixture's citizen made the first
     f.application(db, citizen.user, submit=False)  # a draft: nobody's inbox
     db.commit()
     for user in (seat, other, supervisor):
