@@ -110,20 +110,24 @@ def test_the_clerk_finds_people_by_name_and_by_mobile(page: Any, looks: Any) -> 
 
 def test_the_clerk_schedules_the_demo_firms_door_to_door_request(page: Any, looks: Any) -> None:
     sign_in(page, "agent")
-    page.goto("/passes/service-requests")
+    page.goto("/business/service-requests")
     page.select_option("select[name=kind]", "door_to_door")
     page.fill("textarea[name=business]", "全部车辆年检")
     page.fill("input[name=address]", "北京市朝阳区东三环北路1号")
     page.fill("input[name=contact_phone]", "13800138000")
     page.click("form.stack button[type=submit]")
     page.wait_for_selector("p.notice")
+    # The clerk of the same province finds it in the business inbox (特事特办, after the emergencies).
     sign_in(page, "clerk")
-    page.goto("/passes/service-queue")
-    row = page.locator("#service-queue tbody tr", has_text="全部车辆年检").first
-    assert "北京顺达物流有限公司" in row.inner_text()
-    row.locator("input[name=when]").fill("2026-12-02T09:30")
-    row.locator("input[name=note]").fill("带好行驶证")
-    row.locator("button", has_text="预约").click()
+    page.goto("/business/inbox")
+    item = page.locator("li[data-service-request]").last
+    assert "北京顺达物流有限公司" in item.inner_text()
+    item.locator("a").click()
+    page.wait_for_url("**/business/service-requests/*")
+    assert "全部车辆年检" in page.inner_text("dl.panel")
+    page.fill("#schedule-form input[name=when]", "2026-12-02T09:30")
+    page.fill("#schedule-form input[name=note]", "带好行驶证")
+    page.click("#schedule-form button[type=submit]")
     page.wait_for_selector("p.notice")
-    assert "2026-12-02 09:30" in page.locator("#service-queue tbody tr", has_text="全部车辆年检").first.inner_text()
-    looks("clerk", "/passes/service-queue", "service-queue")
+    assert "2026-12-02 09:30" in page.inner_text("#appointment")
+    looks("clerk", "/business/inbox", "service-inbox")
