@@ -114,7 +114,8 @@ def test_a_case_runs_from_registration_to_completion_with_one_owner(
     assert [a.action for a in actions] == ["emergency_case.register", "emergency_case.accept",
                                            "emergency_case.start", "emergency_case.complete"]
     assert {a.actor_label for a in actions} == {staff["clerk"].username}
-    told = [m.template for m in db.scalars(select(OutboxMessage).where(OutboxMessage.recipient == "13911112222"))]
+    told = [m.template for m in db.scalars(select(OutboxMessage).where(OutboxMessage.recipient == "13911112222")
+                                                  .order_by(OutboxMessage.id))]
     assert told == ["hotline_emergency_registered", "hotline_emergency_accepted", "hotline_emergency_completed"]
     clerks_told = db.scalars(select(OutboxMessage.template).where(
         OutboxMessage.channel == "inapp", OutboxMessage.recipient == str(staff["clerk2"].id))).all()
