@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import inspect
 import logging
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy.exc import DataError
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -103,7 +104,7 @@ async def _viewer_of(request: Request, token: str) -> Principal | None:
     sessions = provider(request)
     if inspect.isasyncgen(sessions):
         try:
-            session = await sessions.__anext__()
+            session = cast(Session, await sessions.__anext__())
             return await run_in_threadpool(principal_for_session, session, token)
         finally:
             await sessions.aclose()
