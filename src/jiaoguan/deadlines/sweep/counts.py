@@ -139,21 +139,7 @@ def ask(session: Session, on: dt.date, *, reason: str, by: str) -> CountRequest:
 
 def run_request(session: Session, request: CountRequest, measures: Sequence[Measure] | None = None) -> None:
     """Count as of the request's day, committing its progress after each step, then store the rows."""
-    request.status, request.started_at, request.done = "running", utc_now(), 0
-    request.lease_until = utc_now() + LEASE
-    session.commit()
-
-    def step(done: int, total: int) -> None:
-        request.done, request.total, request.lease_until = done, total, utc_now() + LEASE
-        session.commit()
-
-    try:
-        found = count_affected(session, request.on_date, measures, step)
-    except Exception as exc:
-        session.rollback()
-        request.status, request.error, request.finished_at = "failed", str(exc)[:300], utc_now()
-        session.commit()
-        raise
+    found = count_with_progress(session, request, request.on_date, lambda: measures)
     session.execute(delete(MeasureCount).where(MeasureCount.on_date == request.on_date))
     if found:
         session.execute(insert(MeasureCount), [
@@ -161,6 +147,28 @@ def run_request(session: Session, request: CountRequest, measures: Sequence[Meas
              "records": r.records, "request_id": request.id} for r in found])
     request.status, request.finished_at, request.lease_until = "done", utc_now(), None
     session.commit()
+
+
+def count_with_progress(session: Session, row: WorkerProgress, on: dt.date,
+                        measures: Callable[[], Sequence[Measure] | None]) -> list[Reach]:
+    """`count_affected` of the measures `measures()` gives (read inside, so a document that cannot be read fails
+    the row too) as of `on`, the row's progress committed after each step (the page polls it);
+    on failure the row says so and the error is raised again. The caller stores the result and marks it done."""
+    row.status, row.started_at, row.done = "running", utc_now(), 0
+    row.lease_until = utc_now() + LEASE
+    session.commit()
+
+    def step(done: int, total: int) -> None:
+        row.done, row.total, row.lease_until = done, total, utc_now() + LEASE
+        session.commit()
+
+    try:
+        return count_affected(session, on, measures(), step)
+    except Exception as exc:
+        session.rollback()
+        row.status, row.error, row.finished_at = "failed", str(exc)[:300], utc_now()
+        session.commit()
+        raise
 
 
 def count_now(session: Session, on: dt.date, *, reason: str, by: str) -> CountRequest:

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from jiaoguan.deadlines.measures.loader import parse_measures
 from jiaoguan.deadlines.measures.model import Measure
 from jiaoguan.deadlines.measures.store import stored_measures
-from jiaoguan.deadlines.sweep.counts import LEASE, claim, count_affected
+from jiaoguan.deadlines.sweep.counts import claim, count_with_progress
 from jiaoguan.deadlines.sweep.models import MeasurePreview
 from jiaoguan.deadlines.sweep.plan import SUBJECTS
 from jiaoguan.kit.clock import utc_now
@@ -59,24 +59,13 @@ def ask_preview(session: Session, text: str, measures: Sequence[Measure], *, on:
 
 def run_preview(session: Session, preview: MeasurePreview) -> None:
     """Count with the published measures plus the document's, committing progress after each step."""
-    preview.status, preview.started_at, preview.done = "running", utc_now(), 0
-    preview.lease_until = utc_now() + LEASE
-    session.commit()
+    refs = {r.strip() for r in preview.refs.split(",") if r.strip()}   # the versions not yet published
 
-    def step(done: int, total: int) -> None:
-        preview.done, preview.total, preview.lease_until = done, total, utc_now() + LEASE
-        session.commit()
-
-    try:
-        refs = {r.strip() for r in preview.refs.split(",") if r.strip()}   # the versions not yet published
+    def judged() -> list[Measure]:
         new = [m for m in parse_measures(json.loads(preview.document), "measure") if m.ref in refs]
-        judged = [m for m in stored_measures(session) if m.ref not in refs] + new
-        found = count_affected(session, preview.on_date, judged, step)
-    except Exception as exc:
-        session.rollback()
-        preview.status, preview.error, preview.finished_at = "failed", str(exc)[:300], utc_now()
-        session.commit()
-        raise
+        return [m for m in stored_measures(session) if m.ref not in refs] + new
+
+    found = count_with_progress(session, preview, preview.on_date, judged)
     preview.result_json = json.dumps([[r.measure_ref, r.kind, r.province, r.records]
                                       for r in found if r.measure_ref in refs])
     preview.status, preview.finished_at, preview.lease_until = "done", utc_now(), None
