@@ -79,7 +79,7 @@ async def csrf_guard(request: Request) -> None:
         raise CsrfFailed()
 
 
-def _principal_from_request(request: Request, db: Session) -> Principal | None:
+def principal_from_request(request: Request, db: Session) -> Principal | None:
     auth = request.headers.get("authorization", "")
     if auth.startswith("Bearer "):
         principal = service.principal_for_api_token(db, auth.removeprefix("Bearer ").strip())
@@ -98,11 +98,20 @@ async def optional_user(request: Request, db: Db) -> Principal | None:
     anonymous = SESSION_COOKIE not in request.cookies and not request.headers.get("authorization", "").startswith(
         "Bearer ")
     # Nothing to look up (a visitor, the sign-in page, the scripts): no trip to a worker thread either.
-    principal = None if anonymous else await run_in_threadpool(_principal_from_request, request, db)
+    principal = None if anonymous else await run_in_threadpool(principal_from_request, request, db)
     request.state.viewer = principal
     if principal is not None:
         set_actor(principal.actor)
     return principal
+
+
+def admit(user: Principal | None, allowed: frozenset[Role]) -> Principal:
+    """The signed-in user if their role is one of `allowed`; refused otherwise (401 when nobody signed in)."""
+    if user is None:
+        raise Unauthenticated()
+    if Role(user.role) not in allowed:
+        raise Forbidden()
+    return user
 
 
 def allow(*roles: Role) -> Callable[..., Any]:
@@ -112,11 +121,7 @@ def allow(*roles: Role) -> Callable[..., Any]:
     # Async, though it does no I/O: a sync dependency costs a trip to a worker thread and back on every request.
     async def dependency(user: Annotated[Principal | None, Depends(optional_user)],
                          _csrf: Annotated[None, Depends(csrf_guard)]) -> Principal:
-        if user is None:
-            raise Unauthenticated()
-        if Role(user.role) not in allowed:
-            raise Forbidden()
-        return user
+        return admit(user, allowed)
 
     dependency.__roles__ = allowed  # type: ignore[attr-defined]
     dependency.__name__ = "allow_" + "_".join(sorted(r.value for r in allowed))

@@ -174,3 +174,52 @@ def analyze(session: Session, tables: Iterable[str]) -> list[str]:
         quote = session.get_bind().dialect.identifier_preparer.quote
         session.execute(text("ANALYZE " + ", ".join(quote(n) for n in names)))
     return names
+
+
+class Prepared:
+    """A Core statement compiled once per dialect and run straight on the session's DBAPI connection.
+
+    For the few statements every request of a hot path runs (the session or device-token lookup, the scanner's
+    checkpoint and pass lookups): SQLAlchemy's execution layer (cache key, parameter and result set-up, events)
+    costs about as much CPU per statement as the driver's round trip itself (measured: 124 µs against 59 µs for
+    a one-row select on PostgreSQL). The statement is still written with SQLAlchemy, its parameters and results
+    still pass through the column types' processors (UTC datetimes on SQLite), and it runs in the session's
+    transaction. Rows come back as plain tuples. Not seen by engine events (`before_cursor_execute`, echo)."""
+
+    __slots__ = ("statement", "_by_dialect")
+
+    def __init__(self, statement: Any) -> None:
+        self.statement = statement
+        self._by_dialect: dict[str, tuple[str, dict[str, Any], dict[str, Any], list[str] | None, list[Any]]] = {}
+
+    def _compiled(self, dialect: Any) -> tuple[str, dict[str, Any], dict[str, Any], list[str] | None, list[Any]]:
+        found = self._by_dialect.get(dialect.name)
+        if found is None:
+            compiled = self.statement.compile(dialect=dialect)
+            defaults = dict(compiled.construct_params(_check=False))
+            binds = dict(compiled._bind_processors)
+            results = [entry[3]._cached_result_processor(dialect, None) for entry in compiled._result_columns]
+            positions = list(compiled.positiontup) if compiled.positional else None
+            found = (compiled.string, defaults, binds, positions, results)
+            self._by_dialect[dialect.name] = found
+        return found
+
+    def rows(self, session: Session, params: dict[str, Any] | None = None) -> list[tuple[Any, ...]]:
+        connection = session.connection()
+        sql, defaults, binds, positions, results = self._compiled(connection.dialect)
+        values = {**defaults, **params} if params else dict(defaults)
+        for name, process in binds.items():
+            values[name] = process(values[name])
+        cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        try:
+            cursor.execute(sql, values if positions is None else [values[name] for name in positions])
+            fetched = cursor.fetchall() if cursor.description is not None else []
+        finally:
+            cursor.close()
+        if not any(results):
+            return [tuple(row) for row in fetched]
+        return [tuple(v if p is None else p(v) for p, v in zip(results, row, strict=True)) for row in fetched]
+
+    def first(self, session: Session, params: dict[str, Any] | None = None) -> tuple[Any, ...] | None:
+        found = self.rows(session, params)
+        return found[0] if found else None

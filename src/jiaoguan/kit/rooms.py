@@ -69,6 +69,9 @@ class Room:
     models: tuple[str, ...] = ()                 # modules that define tables
     api: str | None = None                       # APIRouter mounted under /api/v1
     pages: str | None = None                     # APIRouter mounted at /
+    # fn() -> list of Starlette routes placed ahead of every router: a hot path that may not pay for the framework's
+    # routing and dependency solving (see passes/lane.py); each must answer as the documented API route does.
+    lanes: str | None = None
     nav: tuple[NavEntry, ...] = ()
     jobs: tuple[Job, ...] = ()
     commands: tuple[tuple[str, str], ...] = ()   # (command name, Typer app reference)

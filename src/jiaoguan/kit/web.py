@@ -7,6 +7,7 @@ commit. Routers declare it with `APIRouter(route_class=UnitOfWorkRoute)`.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import inspect
 from collections.abc import AsyncIterator, Callable, Coroutine
@@ -46,6 +47,25 @@ async def get_db(request: Request) -> AsyncIterator[Session]:
 
 # The request's session: the one dependency every route that touches the database declares.
 Db = Annotated[Session, Depends(get_db)]
+
+
+@contextlib.asynccontextmanager
+async def request_session(request: Request) -> AsyncIterator[Session]:
+    """The request's session outside dependency injection (an error page, a lane), got the way a route gets it,
+    so an override of `get_db` is honoured. `get_db` is an async generator; an override may be a plain one (the
+    tests' is): both are driven here."""
+    provider = request.app.dependency_overrides.get(get_db, get_db)
+    sessions = provider(request)
+    if inspect.isasyncgen(sessions):
+        try:
+            yield await sessions.__anext__()
+        finally:
+            await sessions.aclose()
+        return
+    try:
+        yield next(sessions)
+    finally:
+        sessions.close()
 
 
 class UnitOfWorkRoute(APIRoute):

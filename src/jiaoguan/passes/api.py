@@ -144,7 +144,14 @@ def trust_root(_: Anyone, db: Db) -> Response:
 
 @router.post("/passes/verify", response_model=VerifyOut)
 def verify_pass(body: VerifyIn, user: Officer, db: Db) -> VerifyOut:
-    """Online verification for scanner devices: the offline checks plus the issuer's register; logged."""
+    """Online verification for scanner devices: the offline checks plus the issuer's register; logged.
+
+    A request with a device token is answered by the scanner's lane (passes/lane.py) before it reaches this
+    route; both run `verify_for_device`."""
+    return verify_for_device(db, user, body)
+
+
+def verify_for_device(db: Session, user: Principal, body: VerifyIn) -> VerifyOut:
     checkpoint = cp.checkpoint_ref_for(db, user, body.checkpoint)
     result = cp.verify_online(db, body.qr, checkpoint=checkpoint, lane=body.lane, officer=user, plate=body.plate,
                               check_ms=body.check_ms, scan_uid=body.scan_id, with_application=False)

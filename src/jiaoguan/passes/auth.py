@@ -11,7 +11,8 @@ from jiaoguan.accounts.principal import Principal
 from jiaoguan.accounts.roles import REGISTRY_READERS, Role
 
 Issuer = Annotated[Principal, Depends(allow(Role.pass_issuer))]
-Officer = Annotated[Principal, Depends(allow(Role.checkpoint_officer))]
+OFFICERS = frozenset({Role.checkpoint_officer})
+Officer = Annotated[Principal, Depends(allow(*OFFICERS))]
 # Officers read their checkpoint's figures; supervisors and admins read every checkpoint's and the trust data.
 FigureReader = Enforcer
 TrustReader = Enforcer

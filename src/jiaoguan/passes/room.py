@@ -11,6 +11,7 @@ ROOM = Room(
     models=("jiaoguan.passes.models",),
     api="jiaoguan.passes.api:router",
     pages="jiaoguan.passes.pages:router",
+    lanes="jiaoguan.passes.lane:routes",
     nav=(
         NavEntry(N_("Transport passes"), "/passes/mine", frozenset({Role.enterprise_agent}), order=20),
         NavEntry(N_("Verify a pass"), "/checkpoint/verify", frozenset({Role.checkpoint_officer}), order=20),

@@ -101,6 +101,9 @@ def create_app(*, start_worker: bool | None = None) -> FastAPI:
     errors.install(app)
     errors.document_problems(app)
     add_context_provider(_shell_context)
+    for room in rooms.installed():
+        if room.lanes is not None:
+            app.router.routes.extend(rooms.resolve(room.lanes)())   # ahead of the routers included below
     for prefix, router in domain_routers():
         app.include_router(router, prefix=prefix)
     app.mount("/static", StaticFiles(directory=str(PACKAGE_ROOT / "web" / "static")), name="static")

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import inspect
 import logging
-from typing import Any, cast
+from typing import Any
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy.exc import DataError
-from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -20,7 +18,7 @@ from jiaoguan.accounts.principal import Principal
 from jiaoguan.accounts.service import principal_for_session
 from jiaoguan.kit.errors import JiaoguanError, Unauthenticated
 from jiaoguan.kit.i18n import N_, current_locale, translate
-from jiaoguan.kit.web import get_db, render
+from jiaoguan.kit.web import render, request_session
 
 log = logging.getLogger("jiaoguan.web")
 
@@ -98,20 +96,9 @@ def document_problems(app: FastAPI) -> None:
 
 
 async def _viewer_of(request: Request, token: str) -> Principal | None:
-    # The request's own way to a session (so an override of `get_db` is honoured). `get_db` is an async generator;
-    # an override may be a plain one (the tests' is): both are driven here, the look-up itself in a thread.
-    provider = request.app.dependency_overrides.get(get_db, get_db)
-    sessions = provider(request)
-    if inspect.isasyncgen(sessions):
-        try:
-            session = cast(Session, await sessions.__anext__())
-            return await run_in_threadpool(principal_for_session, session, token)
-        finally:
-            await sessions.aclose()
-    try:
-        return await run_in_threadpool(principal_for_session, next(sessions), token)
-    finally:
-        sessions.close()
+    # The request's own way to a session (an override of `get_db` is honoured), the look-up itself in a thread.
+    async with request_session(request) as session:
+        return await run_in_threadpool(principal_for_session, session, token)
 
 
 async def _page(request: Request, status: int, detail: str) -> Response:

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from jiaoguan.accounts.principal import Principal
 from jiaoguan.kit import audit
 from jiaoguan.kit.clock import utc_now
+from jiaoguan.kit.db import Prepared
 from jiaoguan.kit.errors import Forbidden, InvalidInput, NotFound
 from jiaoguan.kit.i18n import N_, both, translate
 from jiaoguan.kit.ids import PROVINCES
@@ -128,22 +129,22 @@ class CheckpointRef:
 
 
 # Built once: the scanner API runs these on every scan (see accounts.service on prepared statements).
-_CHECKPOINT_REF = select(Checkpoint.id, Checkpoint.code, Checkpoint.province_code).where(
-    Checkpoint.code == bindparam("code"))
-_PASS_STATE = select(TransportPass.status, TransportPass.qr_text, TransportPass.application_id).where(
-    TransportPass.pass_no == bindparam("pass_no"))
+_CHECKPOINT_REF = Prepared(select(Checkpoint.id, Checkpoint.code, Checkpoint.province_code).where(
+    Checkpoint.code == bindparam("code")))
+_PASS_STATE = Prepared(select(TransportPass.status, TransportPass.qr_text, TransportPass.application_id).where(
+    TransportPass.pass_no == bindparam("pass_no")))
 
 
 def checkpoint_ref_for(session: Session, officer: Principal, code: str) -> CheckpointRef:
     """`checkpoint_for` for the scanner API: the same checks, three columns read, no ORM row."""
     code = code.strip()
-    found = None if loggable(code, 64) != code else session.connection().execute(
-        _CHECKPOINT_REF, {"code": code}).first()
+    found = None if loggable(code, 64) != code else _CHECKPOINT_REF.first(session, {"code": code})
     if found is None:
         raise NotFound(N_("No checkpoint with this code."), code="passes.no_such_checkpoint", field="checkpoint")
-    if officer.province_code and officer.province_code != found.province_code:
+    ref = CheckpointRef(*found)
+    if officer.province_code and officer.province_code != ref.province_code:
         raise OtherProvinceCheckpoint()
-    return CheckpointRef(found.id, found.code, found.province_code)
+    return ref
 
 
 def checkpoints_for(session: Session, user: Principal) -> list[Checkpoint]:
@@ -207,16 +208,16 @@ def verify_online(session: Session, qr: str, *, checkpoint: Checkpoint | Checkpo
     status = app = None
     # Another province's key proves the forgery by itself; its number must not call up a real pass's data.
     if verdict.authentic and verdict.content is not None and reason != R.WRONG_PROVINCE:
-        row = session.connection().execute(_PASS_STATE, {"pass_no": verdict.content.pass_no}).first()
+        row = _PASS_STATE.first(session, {"pass_no": verdict.content.pass_no})
         if row is None:
             reason = NOT_REGISTERED
         else:
-            status = row.status
+            status, qr_text, application_id = row
             if with_application:
-                app = session.get(PassApplication, row.application_id)
-            if row.status == "revoked":
+                app = session.get(PassApplication, application_id)
+            if status == "revoked":
                 reason = R.REVOKED_PASS
-            elif reason is None and row.qr_text != qr:
+            elif reason is None and qr_text != qr:
                 reason = SUPERSEDED
     elapsed = max(1, round((time.perf_counter() - started) * 1000))
     uid = loggable(scan_uid, 64) or uuid.uuid4().hex

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from jiaoguan.kit import audit
 from jiaoguan.kit.clock import utc_now
+from jiaoguan.kit.db import Prepared
 from jiaoguan.kit.errors import Conflict, InvalidInput, NotFound
 from jiaoguan.kit.i18n import N_
 from jiaoguan.kit.ids import PROVINCES
@@ -163,7 +164,7 @@ _store_cache: dict[tuple[tuple[str, str], ...], TrustStore] = {}
 
 # What the cached store is keyed by: every signing key's kid and status, read on every online verification (two
 # short columns; the certificates are read only when the set changed). Built once (see accounts.service).
-_SIGNER_STAMP = select(PassSigningKey.kid, PassSigningKey.status).where(PassSigningKey.kind == "signing")
+_SIGNER_STAMP = Prepared(select(PassSigningKey.kid, PassSigningKey.status).where(PassSigningKey.kind == "signing"))
 
 
 def server_trust_store(session: Session) -> TrustStore:
@@ -171,7 +172,7 @@ def server_trust_store(session: Session) -> TrustStore:
 
     Revoked passes are checked against the database (the pass row), not through this store.
     """
-    stamp = tuple(sorted((r.kid, r.status) for r in session.connection().execute(_SIGNER_STAMP)))
+    stamp = tuple(sorted((kid, status) for kid, status in _SIGNER_STAMP.rows(session)))
     with _store_lock:
         cached = _store_cache.get(stamp)
         if cached is not None:
