@@ -8,8 +8,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from jiaoguan.accounts.principal import Principal
 from jiaoguan.accounts.models import ApiToken
+from jiaoguan.accounts.principal import Principal
 from jiaoguan.accounts.service import issue_api_token
 from jiaoguan.passes import lane
 from jiaoguan.passes.applications import service as apps
