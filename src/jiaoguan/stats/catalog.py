@@ -159,7 +159,8 @@ FIGURES: tuple[Figure, ...] = (
     Figure("obligations.closed", "4", "business.obligation_closed", N_("Obligations closed"),
            N_("Tolerated items handed in, on the day they were closed.")),
     Figure("obligations.overdue", "4", "business.obligation_overdue", N_("Obligations overdue"),
-           N_("Tolerated items not handed in by their due date, on the day they fell due.")),
+           N_("Tolerated items not handed in by their due date, on the day the daily reminder job found them "
+              "overdue (the day after the due date).")),
     # 5 便捷办: halls.
     Figure("halls.booked", "5", "halls.booked", N_("Hall bookings"),
            N_("Slots booked (confirmed), on the day the booking was made, by business group."),
