@@ -148,11 +148,11 @@ FIGURES: tuple[Figure, ...] = (
               "measure and kind, as the nightly sweep counted them on the last day of the period."),
            by=lambda p: f"{p.get('measure', '')}|{p.get('kind', '')}", by_label=N_("Measure and kind"),
            add=_number("records"), level=True),
-    Figure("deadlines.waived", "3", "deadlines.covered", N_("Penalties waived"),
-           N_("Deadlines covered by a provision that waives the penalty (no fine while the waiver holds), per "
-              "measure, as the nightly sweep counted them on the last day of the period."),
-           by=_text("measure"), by_label=N_("Measure"), when=_flag("penalty_waived"), add=_number("records"),
-           level=True),
+    Figure("deadlines.waived", "3", "deadlines.waived", N_("Penalties waived"),
+           N_("Deadlines past their due date under the regulations alone (a fine would be due) whose penalty a "
+              "provision of the measure covering them waives that day, per measure, as the nightly sweep counted "
+              "them on the last day of the period."),
+           by=_text("measure"), by_label=N_("Measure"), add=_number("records"), level=True),
     # 4 容缺办: obligations left open at a renewal.
     Figure("obligations.opened", "4", "business.obligation_opened", N_("Obligations opened"),
            N_("Missing items tolerated at a transaction (to be handed in later), on the day opened.")),
