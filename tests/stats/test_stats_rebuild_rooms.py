@@ -1,6 +1,8 @@
 """The maintained figures of the business (网上办, 容缺办), halls (便捷办) and hotline (急事急办) rooms equal their
 recount (`Room.figures`, what `jiaoguan stats rebuild` reads) after a random workload through the rooms'
-services, with the events delivered at random moments and the clock moving on (a property test over seeds)."""
+services, with the events delivered at random moments and the clock moving on (a property test over seeds).
+Slots are made as the days go by, and blackouts move confirmed bookings between slots with different weekend and
+extended-hours flags (`halls.booking_moved`)."""
 
 from __future__ import annotations
 
@@ -17,12 +19,13 @@ from jiaoguan.accounts.service import principal_of
 from jiaoguan.business import documents
 from jiaoguan.business import service as business
 from jiaoguan.business.catalogue_store import seed
-from jiaoguan.halls import booking, queue
+from jiaoguan.halls import booking, queue, slots
 from jiaoguan.halls.models import HallOffice, HallWindow, Slot
 from jiaoguan.hotline import emergency, tickets
 from jiaoguan.kit import events
 from jiaoguan.kit.clock import FixedClock, get_clock, set_clock, today
 from jiaoguan.kit.errors import JiaoguanError
+from jiaoguan.kit.outbox import OutboxMessage
 from jiaoguan.registry.changes.obligations import sweep_obligations
 from jiaoguan.stats.counters import value
 from jiaoguan.stats.rebuild import rebuild, recount
@@ -98,6 +101,14 @@ def step(db: Session, w: World, rng: random.Random, clock: FixedClock, action: s
     elif action == "cancel" and (w.bookings or w.held):
         pool = w.bookings if w.bookings and rng.random() < 0.6 else w.held or w.bookings
         booking.cancel(db, pool.pop(rng.randrange(len(pool))), actor=None, reason="改期")
+    elif action == "blackout" and w.bookings:  # closes part of a booked day: its bookings move (often to or
+        # from a Thursday's extended-hours evening or the weekend Saturday) or are cancelled
+        hit = booking.get_booking(db, w.bookings[-1 - rng.randrange(min(3, len(w.bookings)))])  # a recent one
+        end = rng.choice([hit.end_min, 24 * 60])
+        slots.blackout(db, w.hall.id, hit.day, hit.start_min, end, "设备检修")
+    elif action == "slots":  # the halls room's periodic job: slots up to the horizon as the days go by
+        slots.generate_all(db)
+        w.slots = list(db.scalars(select(Slot.id).where(Slot.hall_office_id == w.hall.id, Slot.day >= today())))
     elif action == "no_shows":
         booking.mark_no_shows(db)
     elif action == "walk_in":
@@ -132,8 +143,8 @@ def step(db: Session, w: World, rng: random.Random, clock: FixedClock, action: s
 
 
 ACTIONS = ["apply", "apply", "work", "work", "certificate", "certificate_business", "overdue", "book", "book",
-           "confirm", "cancel", "no_shows", "walk_in", "call", "serve", "call_hotline", "emergency", "handle",
-           "tick", "deliver"]
+           "confirm", "cancel", "slots", "blackout", "blackout", "no_shows", "walk_in", "call", "serve",
+           "call_hotline", "emergency", "handle", "tick", "deliver"]
 
 
 def test_after_random_workloads_of_the_rooms_the_rebuild_equals_the_maintained_figures(
@@ -157,8 +168,12 @@ def test_after_random_workloads_of_the_rooms_the_rebuild_equals_the_maintained_f
         assert {"business", "halls", "hotline"} <= set(report.rooms)
         assert (seed_, report.differences, report.person_differences) == (seed_, [], 0)
     assert {"business.submitted", "halls.booked", "hotline.opened", "emergency.closed"} <= set(report.metrics)
-    assert {"apply", "work", "certificate", "certificate_business", "book", "walk_in", "serve", "call_hotline",
-            "handle"} <= done, done
+    assert {"apply", "work", "certificate", "certificate_business", "book", "blackout", "walk_in", "serve",
+            "call_hotline", "handle"} <= done, done
+    moved = [e for e in db.scalars(select(OutboxMessage).where(OutboxMessage.template == "halls.booking_moved"))]
+    flags = ("weekend", "extended_hours")
+    # Blackouts moved confirmed bookings across the weekend and extended-hours flags the figures count by.
+    assert any(m.params["payload"]["was"][f] != m.params["payload"]["now"][f] for m in moved for f in flags), moved
     assert {k[4] for k in recount(db, None, None).counts} >= {
         "business.submitted", "business.completed", "obligations.opened", "obligations.closed",
         "obligations.overdue", "halls.booked", "halls.no_show", "halls.served", "hotline.opened", "hotline.closed",
@@ -166,3 +181,22 @@ def test_after_random_workloads_of_the_rooms_the_rebuild_equals_the_maintained_f
     days = {today() - dt.timedelta(days=i) for i in range(30)}
     assert sum(value(db, "business.submitted", "11", d) for d in days) > 0
     assert sum(value(db, "hotline.opened", "11", d) for d in days) > 0
+
+
+def test_a_blackout_that_moves_a_confirmed_booking_to_the_weekend_moves_its_weekend_count(
+        db: Session, clock: FixedClock) -> None:
+    """Friday 13 May 2022, 16:30: the afternoon is closed; the booking moves to the weekend service Saturday. It stays
+    counted on the day it was made, now as a weekend booking; the rebuild finds nothing to change."""
+    hall = hf.hall(db, capacity=1, days=5)
+    (p,) = hf.people(db, 1)
+    friday = db.scalars(select(Slot).where(Slot.hall_office_id == hall.id, Slot.day == dt.date(2022, 5, 13),
+                                           Slot.business_group == "licence", Slot.start_min == 990)).one()
+    booking.book(db, slot_id=friday.id, person_id=p.id, actor=None, channel="hotline", idempotency_key="fri")
+    deliver(db)
+    assert (value(db, "halls.booked", "11", today()), value(db, "halls.weekend", "11", today())) == (1, 0)
+    done = slots.blackout(db, hall.id, dt.date(2022, 5, 13), 990, 24 * 60, "设备检修")
+    assert done.moved == 1 and booking.bookings_of_person(db, p.id)[0].day == dt.date(2022, 5, 14)
+    deliver(db)
+    assert (value(db, "halls.booked", "11", today()), value(db, "halls.weekend", "11", today())) == (1, 1)
+    report = rebuild(db, write=False)
+    assert (report.differences, report.person_differences) == ([], 0)

@@ -20,6 +20,12 @@ What the fields mean:
 - `penalty_allowed`: past the deadline, the kind is an offence when overdue (inspection, renewal,
   review), and no applied measure waives the penalty on `on`. (A grace window without a waiver
   lets a matter be handled late but does not by itself stop the penalty.)
+- `waived_by`: the measures (ID@VERSION) that waive a penalty the regulations alone would impose on
+  `on`: the kind is an offence when overdue, `on` is past the regulation's own deadline
+  (`original_due`), and a provision of the measure that applies to the record waives the penalty on
+  `on`. A record whose regulation deadline has not passed owes no penalty to waive, whatever a
+  provision that moves its deadline and waives penalties says (the figures count penalties waived
+  from this).
 - `open_ended`: a measure carries the record until further notice (no end announced yet, as in
   February 2020); `effective_due` is then `on` itself — known to run at least that far — and the
   record is not overdue.
@@ -36,7 +42,7 @@ measure that holds cancellations keeps its records renewable).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -87,6 +93,7 @@ class Decision:
     applied: tuple[Measure, ...] = field(default=(), compare=False, repr=False)
     consequence: DeadlineKind | None = field(default=None, compare=False, repr=False)
     consequence_due: dt.date | None = field(default=None, compare=False, repr=False)   # when `lapsed`
+    waived_by: tuple[str, ...] = ()
 
     # The sentences are written when first read: a bulk run that only needs the dates pays nothing.
     @cached_property
@@ -120,7 +127,7 @@ class Decision:
 class _Walk:
     deadline: dt.date
     until: dt.date
-    waivers: list[tuple[dt.date, dt.date]]
+    waivers: list[tuple[dt.date, dt.date, str]]   # (first day, last day, the measure's ref)
     applied: list[tuple[Measure, Provision]]
     open: bool = False
 
@@ -224,8 +231,11 @@ def decide(kind: DeadlineKind, due: dt.date, on: dt.date, measures: Sequence[Mea
     overdue = on > effective
     past_deadline = on > walk.deadline if kind.nature is Nature.HANDLING else overdue
     in_grace = past_deadline and not overdue
-    waived = any(start <= on <= end for start, end in walk.waivers)
+    waiving = _unique_refs(ref for start, end, ref in walk.waivers if start <= on <= end)
+    waived = bool(waiving)
     penalty_allowed = kind.penalisable and past_deadline and not waived
+    # Who could have been fined on `on` without the measures: only a record past the regulation's deadline.
+    waived_by = waiving if kind.penalisable and on > due else ()
     applied = _unique([m for m, _ in walk.applied])
     msgid = reasons.choose(kind, moved=walk.deadline != due, graced=effective > walk.deadline,
                            measured=bool(applied), overdue=past_deadline, in_grace=in_grace, waived=waived,
@@ -237,7 +247,7 @@ def decide(kind: DeadlineKind, due: dt.date, on: dt.date, measures: Sequence[Mea
                     measures=tuple(m.id for m in applied), measure_refs=tuple(m.ref for m in applied),
                     rules=rules, reason=msgid, province=province, vehicle_class=vehicle_class,
                     applied=tuple(applied), consequence=case.lapse.kind if lapsed and case.lapse else None,
-                    consequence_due=lapsed_after)
+                    consequence_due=lapsed_after, waived_by=waived_by)
 
 
 def _apply(walk: _Walk, measure: Measure, provision: Provision, case: _Case) -> None:
@@ -262,7 +272,7 @@ def _apply(walk: _Walk, measure: Measure, provision: Provision, case: _Case) -> 
         walk.deadline = max(walk.deadline, shifted(provision, walk.deadline, cls))
         walk.until = max(walk.until, walk.deadline)
     if (free := provision.penalty_free(cls)) is not None:
-        walk.waivers.append(free)
+        walk.waivers.append((*free, measure.ref))
     walk.applied.append((measure, provision))
 
 
@@ -315,6 +325,10 @@ def shifted(provision: Provision, due: dt.date, cls: VehicleClass | None) -> dt.
         return add_months(due, provision.months)
     end = provision.end_for(cls)
     return due if end is None else end
+
+
+def _unique_refs(refs: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(refs))
 
 
 def _unique(measures: list[Measure]) -> list[Measure]:

@@ -9,9 +9,10 @@ Each payload is built by one function here, used where the room emits the event 
   cancelled after confirmation (a confirmed booking has no hold time left; a cancelled hold still has one).
 - `halls.no_show`: a confirmed booking nobody came to, on its day.
 - `halls.served`: a ticket done at a window, with its lane and the wait from ticket (or requeue) to call.
-
-A blackout that moves a confirmed booking to another slot keeps the figures of the slot it was confirmed for
-(no second event); the recount sees the new slot, so `stats rebuild` reports such a booking as a difference.
+- `halls.booking_moved`: a blackout moved a confirmed booking to another slot (slots.py): the `halls.booked` fact
+  as it was counted (`was`, the old slot) and as it stands now (`now`, the new slot); the figures move the
+  booking's weekend and extended-hours counts from the one to the other. The recount has no such fact: it reads
+  the booking on the slot it now holds, which is where the live figures have moved it.
 """
 
 from __future__ import annotations
@@ -38,6 +39,12 @@ def booked(b: Booking, slot: Slot, office_code: str) -> dict[str, Any]:
             "office": office_code, "person": str(b.person_id), "lane": b.lane, "business_group": b.business_group,
             "channel": b.channel, "weekend": bool(slot.weekend),
             "extended_hours": bool(slot.extended)}
+
+
+def moved(b: Booking, was: dict[str, Any], now: dict[str, Any]) -> dict[str, Any]:
+    """A confirmed booking on another slot: `was` and `now` are its `booked` facts before and after the move."""
+    return {"province": b.province_code, "day": now["day"], "office": now["office"], "person": str(b.person_id),
+            "booking": b.id, "was": was, "now": now}
 
 
 def no_show(b: Booking, office_code: str, *, exempt: bool = False) -> dict[str, Any]:

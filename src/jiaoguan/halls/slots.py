@@ -4,7 +4,8 @@
 for each day, from the opening hours and the working-day calendar (holidays closed, make-up days open);
 it is idempotent (unique office, group, day, start). A blackout blocks the slots it covers and moves
 each booking it hits to the nearest free slot of the same group (that day or the next days within the
-horizon), or cancels it, and tells the person through the outbox either way.
+horizon), or cancels it, and tells the person through the outbox either way; a confirmed booking moved is also
+told to the figures (`halls.booking_moved`: its slot's weekend and extended-hours flags change).
 """
 
 from __future__ import annotations
@@ -15,13 +16,14 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
+from jiaoguan.halls import figures
 from jiaoguan.halls.errors import InvalidSchedule, NotFoundHere
 from jiaoguan.halls.models import Blackout, Booking, HallOffice, Slot
 from jiaoguan.halls.offices import hall_office, hall_office_row, hours_rules, plans
 from jiaoguan.halls.schedule import cut_slots, hhmm, periods_on
-from jiaoguan.halls.states import BOOKING, TAKING
+from jiaoguan.halls.states import BOOKING, TAKING, BookingStatus
 from jiaoguan.halls.view import View
-from jiaoguan.kit import audit
+from jiaoguan.kit import audit, events
 from jiaoguan.kit.calendar_service import load_calendar
 from jiaoguan.kit.clock import CHINA_TZ, utc_now
 from jiaoguan.kit.outbox import enqueue
@@ -152,7 +154,8 @@ def blackout(session: Session, hall_office_id: int, day: dt.date, start_min: int
     if not 0 <= start_min < end_min <= 24 * 60:
         raise InvalidSchedule(problem=f"{start_min}-{end_min}")
     office = hall_office_row(session, hall_office_id)
-    name = hall_office(session, hall_office_id).name
+    seen = hall_office(session, hall_office_id)
+    name = seen.name
     row = Blackout(hall_office_id=hall_office_id, day=day, start_min=start_min, end_min=end_min, reason=reason,
                    moved=0, cancelled=0, created_at=utc_now())
     session.add(row)
@@ -163,6 +166,7 @@ def blackout(session: Session, hall_office_id: int, day: dt.date, start_min: int
                     .execution_options(synchronize_session=False))
     for s in hit:
         session.expire(s)
+    hit_by_id = {s.id: s for s in hit}
     bookings = list(session.execute(select(Booking).where(
         Booking.slot_id.in_([s.id for s in hit]), Booking.status.in_(TAKING[:2]))
         .order_by(Booking.id)).scalars())
@@ -170,6 +174,8 @@ def blackout(session: Session, hall_office_id: int, day: dt.date, start_min: int
     for b in bookings:
         target = _free_slot_after(session, b, horizon)
         if target is not None:
+            # A confirmed booking was counted with its slot's flags (halls.booked): the figures hear of the move.
+            was = figures.booked(b, hit_by_id[b.slot_id], seen.code) if b.status == BookingStatus.confirmed else None
             give_back(session, b.slot_id, scarce=b.scarce)
             if target.day != b.day:
                 from jiaoguan.halls.booking import move_person_day
@@ -179,6 +185,9 @@ def blackout(session: Session, hall_office_id: int, day: dt.date, start_min: int
             session.flush()
             audit.record(session, "hall_booking.moved", "hall_booking", b.id,
                          f"blackout {row.day} -> {target.day} {hhmm(target.start_min)}")
+            if was is not None:
+                events.emit(session, "halls.booking_moved", figures.moved(b, was, figures.booked(b, target, seen.code)),
+                            province_code=b.province_code)
             notify_person(session, b, "hall_booking_moved", {"reason": reason, "day": target.day.isoformat(),
                                                              "time": hhmm(target.start_min), "office": name})
             row.moved += 1

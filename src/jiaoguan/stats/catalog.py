@@ -148,18 +148,19 @@ FIGURES: tuple[Figure, ...] = (
               "measure and kind, as the nightly sweep counted them on the last day of the period."),
            by=lambda p: f"{p.get('measure', '')}|{p.get('kind', '')}", by_label=N_("Measure and kind"),
            add=_number("records"), level=True),
-    Figure("deadlines.waived", "3", "deadlines.covered", N_("Penalties waived"),
-           N_("Deadlines covered by a provision that waives the penalty (no fine while the waiver holds), per "
-              "measure, as the nightly sweep counted them on the last day of the period."),
-           by=_text("measure"), by_label=N_("Measure"), when=_flag("penalty_waived"), add=_number("records"),
-           level=True),
+    Figure("deadlines.waived", "3", "deadlines.waived", N_("Penalties waived"),
+           N_("Deadlines past their due date under the regulations alone (a fine would be due) whose penalty a "
+              "provision of the measure covering them waives that day, per measure, as the nightly sweep counted "
+              "them on the last day of the period."),
+           by=_text("measure"), by_label=N_("Measure"), add=_number("records"), level=True),
     # 4 容缺办: obligations left open at a renewal.
     Figure("obligations.opened", "4", "business.obligation_opened", N_("Obligations opened"),
            N_("Missing items tolerated at a transaction (to be handed in later), on the day opened.")),
     Figure("obligations.closed", "4", "business.obligation_closed", N_("Obligations closed"),
            N_("Tolerated items handed in, on the day they were closed.")),
     Figure("obligations.overdue", "4", "business.obligation_overdue", N_("Obligations overdue"),
-           N_("Tolerated items not handed in by their due date, on the day they fell due.")),
+           N_("Tolerated items not handed in by their due date, on the day the daily reminder job found them "
+              "overdue (the day after the due date).")),
     # 5 便捷办: halls.
     Figure("halls.booked", "5", "halls.booked", N_("Hall bookings"),
            N_("Slots booked (confirmed), on the day the booking was made, by business group."),
@@ -198,7 +199,13 @@ FIGURES: tuple[Figure, ...] = (
            by_label=N_("Kind")),
 )
 BY_METRIC = {f.metric: f for f in FIGURES}
-EVENTS: tuple[str, ...] = tuple(dict.fromkeys(f.event for f in FIGURES))
+# Facts that restate an earlier fact of one thing whose counted details changed: the payload carries the earlier
+# fact's payload as it was counted (`was`) and as it stands now (`now`), and the figures move from the one to the
+# other. A blackout moves a confirmed booking to another slot (halls/slots.py): it was counted as booked on the day
+# it was made, with its old slot's weekend and extended-hours flags; it stays counted that day, with the new
+# slot's. Nobody new is served, so a restatement adds no person.
+RESTATES: dict[str, str] = {"halls.booking_moved": "halls.booked"}
+EVENTS: tuple[str, ...] = tuple(dict.fromkeys([*(f.event for f in FIGURES), *RESTATES]))
 MEASURE_OF_EVENT = {f.event: f.measure for f in FIGURES}
 
 # The funnels drawn per measure: metrics in order (the dimension summed away).
@@ -230,6 +237,8 @@ def fact_day(payload: Payload, fallback: dt.date) -> dt.date:
 
 def tally(name: str, payload: Payload, fallback_day: dt.date) -> Tally:
     """What one fact adds to the figures (nothing for a fact no figure counts)."""
+    if name in RESTATES:
+        return _restated(RESTATES[name], payload, fallback_day)
     day = fact_day(payload, fallback_day)
     province = str(payload.get("province") or payload.get("province_code") or "00")[:2]
     office = str(payload.get("office") or "")[:20]
@@ -244,3 +253,16 @@ def tally(name: str, payload: Payload, fallback_day: dt.date) -> Tally:
     measure = MEASURE_OF_EVENT.get(name)
     who = (measure, day, province, office, str(person)[:40]) if person and measure else None
     return Tally(counts, levels, who)
+
+
+def _restated(original: str, payload: Payload, fallback_day: dt.date) -> Tally:
+    """What a restatement changes: the original fact as it stands now, less the original fact as it was counted
+    (only the keys whose count changes; levels are states, not restated)."""
+    was, now = payload.get("was"), payload.get("now")
+    if not isinstance(was, Mapping) or not isinstance(now, Mapping):
+        return Tally([], [], None)
+    change: dict[Key, int] = {}
+    for sign, part in ((-1, was), (1, now)):
+        for key, n in tally(original, part, fallback_day).counts:
+            change[key] = change.get(key, 0) + sign * n
+    return Tally([(k, n) for k, n in change.items() if n], [], None)

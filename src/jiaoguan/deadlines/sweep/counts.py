@@ -50,6 +50,7 @@ class Reach:
     kind: str
     province: str
     records: int
+    waived: int | None = None   # of `records`, those whose penalty the measure waives (None: not counted)
 
 
 @dataclass
@@ -91,7 +92,7 @@ def count_affected(session: Session, on: dt.date, measures: Sequence[Measure] | 
             analyze_scratch(session)
             for row in session.execute(affected(key_spec(subject, judged, on), dialect, run.id)):
                 ref, _, kind = str(row[0]).partition("|")
-                found.append(Reach(ref, kind, str(row[1]), int(row[2])))
+                found.append(Reach(ref, kind, str(row[1]), int(row[2]), int(row[3])))
         if progress is not None:
             progress(step, len(SUBJECTS))
     _clear(session, run.id)
@@ -102,10 +103,11 @@ def count_affected(session: Session, on: dt.date, measures: Sequence[Measure] | 
 
 def _merged(found: list[Reach]) -> list[Reach]:
     # Two subjects may count one kind (none do today); add them up so the stored key stays unique.
-    totals: dict[tuple[str, str, str], int] = {}
+    totals: dict[tuple[str, str, str], tuple[int, int]] = {}
     for r in found:
-        totals[(r.measure_ref, r.kind, r.province)] = totals.get((r.measure_ref, r.kind, r.province), 0) + r.records
-    return [Reach(ref, kind, province, n) for (ref, kind, province), n in sorted(totals.items())]
+        n, w = totals.get((r.measure_ref, r.kind, r.province), (0, 0))
+        totals[(r.measure_ref, r.kind, r.province)] = n + r.records, w + (r.waived or 0)
+    return [Reach(ref, kind, province, n, w) for (ref, kind, province), (n, w) in sorted(totals.items())]
 
 
 def _clear(session: Session, run_id: int) -> None:
@@ -144,7 +146,7 @@ def run_request(session: Session, request: CountRequest, measures: Sequence[Meas
     if found:
         session.execute(insert(MeasureCount), [
             {"on_date": request.on_date, "measure_ref": r.measure_ref, "kind": r.kind, "province_code": r.province,
-             "records": r.records, "request_id": request.id} for r in found])
+             "records": r.records, "waived": r.waived, "request_id": request.id} for r in found])
     request.status, request.finished_at, request.lease_until = "done", utc_now(), None
     session.commit()
 
@@ -222,5 +224,5 @@ def stored_reach(session: Session, start: dt.date | None = None, end: dt.date | 
         stmt = stmt.where(MeasureCount.on_date >= start)
     if end is not None:
         stmt = stmt.where(MeasureCount.on_date <= end)
-    return [(row.on_date, Reach(row.measure_ref, row.kind, row.province_code, row.records))
+    return [(row.on_date, Reach(row.measure_ref, row.kind, row.province_code, row.records, row.waived))
             for row in session.scalars(stmt)]

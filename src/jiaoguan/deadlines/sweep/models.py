@@ -59,6 +59,7 @@ class SweepTerm(Base):
     remind_offset: Mapped[int | None] = mapped_column(Integer)         # the reminder due today, if any
     days_left: Mapped[int | None] = mapped_column(Integer)
     measures: Mapped[str] = mapped_column(String(400), default="")     # refs of the measures that decided it
+    waived: Mapped[bool] = mapped_column(Boolean, default=False)       # counting: the measure waives a penalty
 
 
 class SweepRegion(Base):
@@ -86,6 +87,10 @@ class MeasureCount(Base):
     kind: Mapped[str] = mapped_column(String(32))             # a DeadlineKind value
     province_code: Mapped[str] = mapped_column(String(2))
     records: Mapped[int] = mapped_column(Integer)
+    # Of those, the records whose penalty the measure waives on the day: past the regulation's own deadline (a fine
+    # would be due without the measures) and covered by a provision of the measure that waives it
+    # (`Decision.waived_by`). None: counted before 0211 counted them (recount the day to know).
+    waived: Mapped[int | None] = mapped_column(Integer)
     request_id: Mapped[int] = mapped_column(Integer)          # the count that wrote it
 
 

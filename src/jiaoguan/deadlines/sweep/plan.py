@@ -91,6 +91,7 @@ class Term:
     remind_offset: int | None = None
     days_left: int | None = None
     measures: str = ""
+    waived: bool = False           # counting: the measure waives a penalty the regulations alone would impose
 
     @property
     def has_work(self) -> bool:
@@ -100,7 +101,8 @@ class Term:
         return {"run_id": run_id, "subject": self.subject, "grp": self.grp, "due": self.key.due,
                 "k_text": self.key.k_text, "k_date": self.key.k_date, "effective_due": self.effective_due,
                 "overdue": self.overdue, "consequence": self.consequence, "missed": self.missed,
-                "remind_offset": self.remind_offset, "days_left": self.days_left, "measures": self.measures}
+                "remind_offset": self.remind_offset, "days_left": self.days_left, "measures": self.measures,
+                "waived": self.waived}
 
 
 def key_spec(subject: str, measures: Sequence[Measure], on: dt.date) -> KeySpec:
@@ -193,7 +195,8 @@ def plan_terms(subject: str, keys: Iterable[Key], on: dt.date, measures: Sequenc
 def affecting_terms(subject: str, keys: Iterable[Key], on: dt.date, measures: Sequence[Measure],
                     groups: dict[str, int]) -> Iterator[Term]:
     """For counting: one term per key, group, kind and measure that changed the answer on `on`; its
-    `measures` reads "ID@VERSION|kind" (the kind whose answer the measure changed)."""
+    `measures` reads "ID@VERSION|kind" (the kind whose answer the measure changed), and `waived` says whether
+    that measure waives a penalty the regulations alone would impose (`Decision.waived_by`)."""
     spec = key_spec(subject, measures, on)
     kinds = SUBJECT_KINDS[subject]
     for key in keys:
@@ -203,4 +206,5 @@ def affecting_terms(subject: str, keys: Iterable[Key], on: dt.date, measures: Se
                     continue
                 decision = item.judge(on, measures, province)
                 for ref in decision.measure_refs:
-                    yield Term(subject, grp, key, decision.effective_due, measures=f"{ref}|{decision.kind.value}")
+                    yield Term(subject, grp, key, decision.effective_due, measures=f"{ref}|{decision.kind.value}",
+                               waived=ref in decision.waived_by)

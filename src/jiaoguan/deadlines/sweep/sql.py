@@ -238,9 +238,11 @@ def _joined(spec: KeySpec, dialect: str, run_id: int) -> ColumnElement[bool]:
 
 
 def affected(spec: KeySpec, dialect: str, run_id: int) -> Select[Any]:
-    """("ref|kind", province, records) for every measure and kind whose answer changes for the subject's
-    records (counting terms, see `plan.affecting_terms`)."""
+    """("ref|kind", province, records, waived) for every measure and kind whose answer changes for the subject's
+    records (counting terms, see `plan.affecting_terms`); `waived`: those of them whose penalty it waives."""
     st = SUBJECT_TABLES[spec.subject]
     province = st.table.c.province_code
-    return (select(TERM.c.measures, province, func.count(func.distinct(st.table.c.id)))
+    record = st.table.c.id
+    return (select(TERM.c.measures, province, func.count(func.distinct(record)),
+                   func.count(func.distinct(case((TERM.c.waived, record)))))
             .where(_swept(spec.subject), _joined(spec, dialect, run_id)).group_by(TERM.c.measures, province))
