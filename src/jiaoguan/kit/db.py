@@ -213,7 +213,8 @@ class Prepared:
         cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
         try:
             cursor.execute(sql, values if positions is None else [values[name] for name in positions])
-            fetched = cursor.fetchall() if cursor.description is not None else []
+            # Not `cursor.description`: psycopg builds a column object per column each time it is read.
+            fetched = cursor.fetchall() if results else []
         finally:
             cursor.close()
         if not any(results):

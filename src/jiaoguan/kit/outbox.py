@@ -12,12 +12,12 @@ import json
 import re
 from typing import Any, cast
 
-from sqlalchemy import BigInteger, Index, Integer, SmallInteger, String, Table, Text, insert, select, update
+from sqlalchemy import BigInteger, Index, Integer, SmallInteger, String, Table, Text, bindparam, insert, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from jiaoguan.kit import rooms
 from jiaoguan.kit.clock import utc_now
-from jiaoguan.kit.db import Base
+from jiaoguan.kit.db import Base, Prepared
 
 CHANNELS = ("sms", "inapp", "event")
 # Lower is sooner: a sign-in code someone waits for goes ahead of reminders sent in bulk.
@@ -84,6 +84,9 @@ def enqueue(session: Session, channel: str, recipient: str, template: str, param
 
 # Built once: events are written on hot paths (every checkpoint scan), see accounts.service on prepared statements.
 _INSERT = insert(cast(Table, OutboxMessage.__table__))
+_COLUMNS = ("created_at", "channel", "recipient", "template", "params_json", "dedupe_key", "status", "attempts",
+            "next_attempt_at", "province_code", "priority")
+_INSERT_ONE = Prepared(_INSERT.values({column: bindparam(column) for column in _COLUMNS}))
 
 
 def enqueue_new(session: Session, channel: str, template: str, params: dict[str, Any],
@@ -97,11 +100,14 @@ def enqueue_new(session: Session, channel: str, template: str, params: dict[str,
     if not recipients:
         return
     now = utc_now()
-    session.connection().execute(_INSERT, [
-        {"created_at": now, "channel": channel, "recipient": recipient, "template": template, "params_json": text,
-         "dedupe_key": key, "status": "pending", "attempts": 0, "next_attempt_at": now,
-         "province_code": province_code, "priority": NORMAL}
-        for recipient, key in recipients.items()])
+    rows = [{"created_at": now, "channel": channel, "recipient": recipient, "template": template, "params_json": text,
+             "dedupe_key": key, "status": "pending", "attempts": 0, "next_attempt_at": now,
+             "province_code": province_code, "priority": NORMAL}
+            for recipient, key in recipients.items()]
+    if len(rows) == 1:   # the usual case (one handler): the driver straight, no executemany set-up
+        _INSERT_ONE.rows(session, rows[0])
+    else:
+        session.connection().execute(_INSERT, rows)
 
 
 _PLACEHOLDER = re.compile(r"%\((\w+)\)")

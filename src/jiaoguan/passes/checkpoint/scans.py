@@ -13,11 +13,12 @@ from __future__ import annotations
 import datetime as dt
 import time
 import uuid
+from collections import namedtuple
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Row, Table, bindparam, select
+from sqlalchemy import Table, bindparam, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -76,7 +77,7 @@ class OnlineResult:
     verdict: Verdict
     pass_status: str | None                   # None: the pass is not in the register
     application: PassApplication | None       # loaded only for the checkpoint page, which shows its cargo
-    scan: CheckpointScan | Row[Any] | None    # the logged scan (its columns as attributes)
+    scan: CheckpointScan | LoggedScan | None  # the logged scan
     duplicate: bool = False
 
     def texts(self) -> tuple[str, str]:
@@ -175,20 +176,28 @@ def _insert_scan(session: Session, values: dict[str, Any]) -> bool:
     return _inserted_scan(session, values) is not None
 
 
+# The logged scan as stored, its columns as attributes (no ORM object: a log row is never changed afterwards).
+LoggedScan = namedtuple("LoggedScan", [column.name for column in CheckpointScan.__table__.c])  # type: ignore[misc]
+
+
+# The columns every scan is logged with (online and synced alike).
+SCAN_COLUMNS = ("scan_uid", "checkpoint_id", "lane", "officer_user_id", "scanned_at", "received_at", "valid", "reason",
+                "plate_no", "pass_no", "check_ms", "source", "province_code")
 _SCAN_INSERTS = {
-    # RETURNING, not rowcount: drivers disagree on the rowcount of a skipped ON CONFLICT insert. The whole row, so
-    # the answer needs no second statement to read back what was just written. Built once per dialect; plain
-    # Core rows, no ORM object (a log row is never changed afterwards).
-    name: insert(cast(Table, CheckpointScan.__table__)).on_conflict_do_nothing(index_elements=["scan_uid"])
-    .returning(*CheckpointScan.__table__.c)
+    # RETURNING, not rowcount: drivers disagree on the rowcount of a skipped ON CONFLICT insert. Built once per
+    # dialect and run as `Prepared` (see accounts.service): a log row is never an ORM object.
+    name: Prepared(insert(cast(Table, CheckpointScan.__table__))
+                   .values({column: bindparam(column) for column in SCAN_COLUMNS})
+                   .on_conflict_do_nothing(index_elements=["scan_uid"])
+                   .returning(*CheckpointScan.__table__.c))
     for name, insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))
 }
 
 
-def _inserted_scan(session: Session, values: dict[str, Any]) -> Row[Any] | None:
+def _inserted_scan(session: Session, values: dict[str, Any]) -> LoggedScan | None:
     """The stored scan, or None when a scan with this uid was already stored (race-safe)."""
-    connection = session.connection()
-    return connection.execute(_SCAN_INSERTS[connection.dialect.name], values).first()
+    found = _SCAN_INSERTS[session.get_bind().dialect.name].first(session, values)
+    return None if found is None else LoggedScan(*found)
 
 
 def _scan_by_uid(session: Session, uid: str) -> CheckpointScan | None:
