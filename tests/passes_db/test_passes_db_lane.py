@@ -13,7 +13,10 @@ from jiaoguan.accounts.principal import Principal
 from jiaoguan.accounts.service import issue_api_token
 from jiaoguan.passes import lane
 from jiaoguan.passes.applications import service as apps
-from jiaoguan.passes.models import CheckpointScan
+from jiaoguan.passes.issuance import keystore
+from jiaoguan.passes.issuance.revocation import compromise_key
+from jiaoguan.passes.models import CheckpointScan, PassSigningKey
+from jiaoguan.passes.qr import reasons as R
 from tests.factories.passes import application
 
 PATH = "/api/v1/passes/verify"
@@ -84,3 +87,23 @@ def test_bad_input_to_the_lane_is_a_validation_problem_naming_the_field(
     assert (not_json.status_code, not_json.json()["code"]) == (422, "web.validation_failed")
     elsewhere = client.post(PATH, headers=device, json={"qr": approved.qr_text, "checkpoint": "NO-SUCH"})
     assert (elsewhere.status_code, elsewhere.json()["code"]) == (404, "passes.no_such_checkpoint")
+
+
+def test_a_key_compromised_after_a_scan_refuses_its_old_qr_at_the_next_scan(
+        client: TestClient, db: Session, officer: Principal, checkpoint, approved) -> None:
+    """The lane reads the signing keys' stamp with the checkpoint: a cached trust store never outlives a revocation."""
+    device = _device(client, issue_api_token(db, officer, "lane 4 scanner"))
+    old_qr = approved.qr_text
+    body = {"qr": old_qr, "checkpoint": checkpoint.code}
+    assert client.post(PATH, headers=device, json=body).json()["valid"] is True
+    compromise_key(db, keystore.current_signing_key(db, "31").kid, "private key leaked", reissue=False)
+    again = client.post(PATH, headers=device, json=body).json()
+    assert (again["valid"], again["reason"]) == (False, R.REVOKED_KEY)
+
+
+def test_the_signers_stamp_read_as_text_is_the_stamp_read_as_rows(db: Session, keys: None) -> None:
+    text = db.scalar(select(keystore.SIGNER_STAMP_TEXT))
+    rows = tuple(sorted((k, s) for k, s in db.execute(select(PassSigningKey.kid, PassSigningKey.status)
+                                                      .where(PassSigningKey.kind == "signing"))))
+    assert keystore.stamp_of(text) == rows and len(rows) >= 2
+    assert keystore.stamp_of(None) == ()

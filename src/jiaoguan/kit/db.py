@@ -14,8 +14,10 @@ from contextlib import contextmanager
 from functools import cache
 from typing import Any
 
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event, exc, text
+from sqlalchemy import DateTime, Engine, MetaData, String, create_engine, event, exc, text
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import TypeDecorator
 
 from jiaoguan.kit.settings import get_settings
@@ -174,6 +176,25 @@ def analyze(session: Session, tables: Iterable[str]) -> list[str]:
         quote = session.get_bind().dialect.identifier_preparer.quote
         session.execute(text("ANALYZE " + ", ".join(quote(n) for n in names)))
     return names
+
+
+class comma_joined(FunctionElement[str]):
+    """The strings of a group joined by commas, in no particular order (`string_agg` / `group_concat`). Not
+    SQLAlchemy's `aggregate_strings`: its separator is a literal bound late, which a `Prepared` cannot carry."""
+
+    type = String()
+    name = "comma_joined"
+    inherit_cache = True
+
+
+@compiles(comma_joined)
+def _comma_joined(element: comma_joined, compiler: Any, **kw: Any) -> str:
+    return f"string_agg({compiler.process(element.clauses, **kw)}, ',')"
+
+
+@compiles(comma_joined, "sqlite")
+def _comma_joined_sqlite(element: comma_joined, compiler: Any, **kw: Any) -> str:
+    return f"group_concat({compiler.process(element.clauses, **kw)}, ',')"
 
 
 class Prepared:

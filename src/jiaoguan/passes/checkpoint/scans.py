@@ -122,15 +122,18 @@ def checkpoint_for(session: Session, officer: Principal, code: str) -> Checkpoin
 
 @dataclass(frozen=True, slots=True)
 class CheckpointRef:
-    """What a scan is logged with: the checkpoint's id, code and province (the scanner API needs no more)."""
+    """What a scan is logged with: the checkpoint's id, code and province (the scanner API needs no more), and the
+    signing keys' stamp read with it (`keystore.server_trust_store`)."""
 
     id: int
     code: str
     province_code: str
+    signers: keystore.Stamp | None = None
 
 
 # Built once: the scanner API runs these on every scan (see accounts.service on prepared statements).
-_CHECKPOINT_REF = Prepared(select(Checkpoint.id, Checkpoint.code, Checkpoint.province_code).where(
+_CHECKPOINT_REF = Prepared(select(Checkpoint.id, Checkpoint.code, Checkpoint.province_code,
+                                  keystore.SIGNER_STAMP_TEXT).where(
     Checkpoint.code == bindparam("code")))
 _PASS_STATE = Prepared(select(TransportPass.status, TransportPass.qr_text, TransportPass.application_id).where(
     TransportPass.pass_no == bindparam("pass_no")))
@@ -142,7 +145,7 @@ def checkpoint_ref_for(session: Session, officer: Principal, code: str) -> Check
     found = None if loggable(code, 64) != code else _CHECKPOINT_REF.first(session, {"code": code})
     if found is None:
         raise NotFound(N_("No checkpoint with this code."), code="passes.no_such_checkpoint", field="checkpoint")
-    ref = CheckpointRef(*found)
+    ref = CheckpointRef(found[0], found[1], found[2], keystore.stamp_of(found[3]))
     if officer.province_code and officer.province_code != ref.province_code:
         raise OtherProvinceCheckpoint()
     return ref
@@ -212,7 +215,8 @@ def verify_online(session: Session, qr: str, *, checkpoint: Checkpoint | Checkpo
     started = time.perf_counter()
     qr = qr.strip()
     now = utc_now()
-    verdict = verify(qr, keystore.server_trust_store(session), now, expect_plate=(plate or "").strip() or None)
+    trust = keystore.server_trust_store(session, getattr(checkpoint, "signers", None))
+    verdict = verify(qr, trust, now, expect_plate=(plate or "").strip() or None)
     reason = verdict.reason
     status = app = None
     # Another province's key proves the forgery by itself; its number must not call up a real pass's data.
