@@ -10,7 +10,7 @@ idempotency key (unique): a retry, even one racing the first request, gets the f
 
 No-shows: `no_show_limit` in `no_show_window_days` bans booking for `no_show_ban_days` from the last
 one (an office's rules); not for people over 70, those with an exemption (disabled), nor bookings made
-by the hotline. A ban never stops a walk-in.
+by the hotline, as far as the office's rules grant each of these (`exemption_of`). A ban never stops a walk-in.
 """
 
 from __future__ import annotations
