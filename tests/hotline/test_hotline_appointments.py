@@ -102,6 +102,11 @@ def test_the_ticket_page_lists_slots_and_books_one(
                                                 "caller_person_id": caller.id, "caller_phone": "13700002222"}).json()
     page = c.get(f"/hotline/tickets/{t['id']}", params={"office": hall.id, "group": "licence", "day": "2022-05-10"})
     assert 'id="slots"' in page.text and 'name="slot_id"' in page.text
+    # The kind of call has its own msgid: not the pass pages' "Appointment" (预约时间, an appointment's time).
+    assert "</dt><dd>预约</dd>" in page.text and "<dd>预约时间</dd>" not in page.text
+    c.cookies.set("jg_lang", "en")
+    assert "</dt><dd>Appointment request</dd>" in c.get(f"/hotline/tickets/{t['id']}").text
+    c.cookies.set("jg_lang", "zh_Hans")
     slot = _slot(c, hall.id, "2022-05-10")
     r = c.post(f"/hotline/tickets/{t['id']}/book", data={"slot_id": slot["id"], "csrf_token": "test-csrf-token"},
                follow_redirects=False)
