@@ -113,6 +113,26 @@ def test_the_principal_is_told_who_booked_and_who_cancelled_which_appointment_fo
     assert "为您代办预约" not in client.get("/my/messages").text
 
 
+def test_a_proxys_reschedule_tells_the_principal_the_new_time_only(
+        client: TestClient, db: Session, clock: FixedClock, make_user: Callable[..., Any],
+        sign_in: Callable[..., TestClient]) -> None:
+    hall = halls.hall(db)
+    parent, child, _ = _family(db, make_user, ["plate_replacement"])
+    sign_in(client, child)
+    made = client.post(f"{API}/bookings", json={"slot_id": _slot(db, hall, 600), "idempotency_key": "proxy-move-1",
+                                                "hold": False, "on_behalf_of": parent.id}).json()
+    moved = client.post(f"{API}/bookings/{made['id']}/reschedule",
+                        json={"slot_id": _slot(db, hall, 690), "idempotency_key": "proxy-move-2"})
+    assert moved.status_code == 200, moved.text
+    assert len(_told(db, "hall_booking_by_proxy")) == 4                # the first time and the new one, each twice
+    assert _told(db, "hall_booking_cancelled_by_proxy") == []           # not "cancelled": it was moved
+    assert deliver_due(db, cap_per_hour=100) >= 4
+    db.commit()
+    sign_in(client, parent)
+    assert f"{child.username} 为您代办预约：机动车业务，{hall_office(db, hall.id).name}，2022-05-10 11:30" in \
+        client.get("/my/messages").text
+
+
 def _told(db: Session, template: str) -> list[tuple[str, str]]:
     return [(c, r) for c, r in db.execute(select(OutboxMessage.channel, OutboxMessage.recipient)
                                           .where(OutboxMessage.template == template)).all()]
