@@ -88,3 +88,34 @@ def test_a_citizen_renews_without_the_certificate_and_hands_it_in_later(browser:
     finally:
         citizen_ctx.close()
         seat_ctx.close()
+
+
+def test_the_inbox_overdue_checkbox_sits_beside_its_words_on_a_phone(browser: Any, live_server: str) -> None:
+    """At 390 px, in normal and large text, in Chinese and in English: the checkbox keeps its own size and its
+    words start right after it (stretched to the filter's width, it sat a phone's width away from them)."""
+    ctx = _phone(browser, live_server)
+    seat = ctx.new_page()
+    try:
+        sign_in(seat, "seat")
+        for large in (False, True):
+            if large:
+                seat.goto("/prefs/large-font?on=1&next=/")
+            for lang in ("zh_Hans", "en"):
+                ctx.add_cookies([{"name": "jg_lang", "value": lang, "url": live_server}])
+                seat.goto("/business/inbox")
+                box, words = seat.evaluate("""() => {
+                    const label = document.querySelector('#filters label.check');
+                    const box = label.querySelector('input[type=checkbox]').getBoundingClientRect();
+                    const range = document.createRange();
+                    range.selectNodeContents(label);
+                    const text = [...range.getClientRects()].filter(r => r.width > 0 && r.left >= box.right - 1);
+                    return [box.toJSON(), {left: Math.min(...text.map(r => r.left)),
+                                           top: Math.min(...text.map(r => r.top))}]; }""")
+                where = f"{'large' if large else 'normal'} {lang}: {box} {words}"
+                assert 12 <= box["width"] <= 40 and box["height"] <= 40, where        # its own size, not stretched
+                assert 0 <= words["left"] - box["right"] <= 16, where                 # its words right beside it
+                assert abs(words["top"] - box["top"]) <= 12, where                    # on the same line
+                _fits(seat)
+                screenshot(seat, f"business-inbox-filters-390-{'large-' if large else ''}{lang}")
+    finally:
+        ctx.close()

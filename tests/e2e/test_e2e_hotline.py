@@ -94,6 +94,39 @@ def test_the_hotline_desk_flow(browser: Any, live_server: str, width: int) -> No
         context.close()
 
 
+def test_an_appointment_call_shows_the_offices_own_no_show_rule_and_its_own_kind_at_390_px(
+        browser: Any, live_server: str) -> None:
+    """The appointment kind reads 预约 (not the pass pages' 预约时间), and the note under "Book a slot" says what the
+    chosen office's rule does with a hotline booking (the demo offices keep the default: not counted)."""
+    context = browser.new_context(base_url=live_server, locale="zh-CN", viewport={"width": 390, "height": 900})
+    page = context.new_page()
+    try:
+        sign_in(page, "hotline")
+        page.goto("/hotline/desk")
+        page.fill("#caller-search input[name=q]", CITIZEN_PHONE)
+        page.click("#caller-search button")
+        item = page.locator("#callers li", has_text="张明").first
+        item.locator("summary").click()
+        item.locator("select[name=type]").select_option("appointment")
+        item.locator("textarea[name=subject]").fill("想约明天换证")
+        item.locator("button[type=submit]").click()
+        page.wait_for_selector("#no-show-rule")
+        office = page.locator("#slot-search select[name=office] option:checked").inner_text().strip()
+        rule = page.locator("#no-show-rule").inner_text().strip()
+        assert rule == f"由专线代为预约：{office} 不将此预约计入爽约限制。"
+        assert page.locator("dl.panel dd").first.inner_text().strip() == "预约"
+        _fits(page)
+        screenshot(page, "hotline-appointment-ticket-390")
+        ticket_url = page.url
+        page.goto("/prefs/large-font?on=1&next=/")
+        page.goto(ticket_url)
+        assert page.locator("#no-show-rule").inner_text().strip() == rule
+        _fits(page)
+        screenshot(page, "hotline-appointment-ticket-390-large")
+    finally:
+        context.close()
+
+
 def test_a_clerk_works_the_demo_emergency_case_at_390_px(browser: Any, live_server: str) -> None:
     context = browser.new_context(base_url=live_server, locale="zh-CN", viewport={"width": 390, "height": 900})
     page = context.new_page()

@@ -17,7 +17,10 @@ from jiaoguan.business import proxies
 from jiaoguan.business.catalogue_store import seed
 from jiaoguan.halls import booking
 from jiaoguan.halls.models import HallOffice, Slot
+from jiaoguan.halls.offices import hall_office
 from jiaoguan.kit.clock import FixedClock
+from jiaoguan.kit.outbox import OutboxMessage
+from jiaoguan.notify.delivery import deliver_due
 from tests.factories import halls
 
 API = "/api/v1/halls"
@@ -68,6 +71,71 @@ def test_a_proxy_books_for_the_principal_who_sees_it_as_theirs(
     listed = client.get("/halls/mine").text
     assert "代办" in listed and child.username in listed
     assert client.get(f"/halls/bookings/{body['id']}").status_code == 200
+
+
+def test_the_principal_is_told_who_booked_and_who_cancelled_which_appointment_for_them(
+        client: TestClient, db: Session, clock: FixedClock, make_user: Callable[..., Any],
+        sign_in: Callable[..., TestClient]) -> None:
+    hall = halls.hall(db)
+    parent, child, _ = _family(db, make_user, ["plate_replacement"])
+    sign_in(client, child)
+    # The page's way: hold under "Book for", then confirm.
+    form = client.post("/halls/book", data={"slot_id": _slot(db, hall, 600), "key": "proxy-tell-1",
+                                            "on_behalf_of": str(parent.id)}, follow_redirects=False)
+    assert form.status_code == 303, form.text
+    booking_id = int(form.headers["location"].rsplit("/", 1)[1])
+    assert not _told(db, "hall_booking_by_proxy")                       # a hold is not yet an appointment
+    assert client.post(f"/halls/bookings/{booking_id}/confirm", follow_redirects=False).status_code == 303
+    assert sorted(_told(db, "hall_booking_by_proxy")) == [("inapp", str(parent.id)), ("sms", "13800138000")]
+    code = client.get(f"{API}/bookings/{booking_id}").json()["checkin_code"][:8]
+    assert client.post(f"/halls/bookings/{booking_id}/cancel", follow_redirects=False).status_code == 303
+    assert sorted(_told(db, "hall_booking_cancelled_by_proxy")) == [("inapp", str(parent.id)),
+                                                                    ("sms", "13800138000")]
+    # The proxy's own time, booked and cancelled by themselves, tells nobody else.
+    own = client.post(f"{API}/bookings", json={"slot_id": _slot(db, hall, 660), "idempotency_key": "proxy-tell-2",
+                                               "hold": False})
+    assert own.status_code == 201 and client.post(f"{API}/bookings/{own.json()['id']}/cancel",
+                                                  json={}).status_code == 200
+    assert len(_told(db, "hall_booking_by_proxy")) == 2 and len(_told(db, "hall_booking_cancelled_by_proxy")) == 2
+    assert deliver_due(db, cap_per_hour=100) >= 4
+    db.commit()
+    sign_in(client, parent)
+    zh = client.get("/my/messages").text
+    office = hall_office(db, hall.id).name
+    assert f"{child.username} 为您代办预约：机动车业务，{office}，2022-05-10 10:00。签到码：{code}" in zh
+    assert f"{child.username} 代您取消了预约：机动车业务，{office}，2022-05-10 10:00。" in zh
+    client.cookies.set("jg_lang", "en")
+    en = client.get("/my/messages").text
+    assert (f"{child.username} booked an appointment for you: Vehicle registration at {office} on 2022-05-10 "
+            f"at 10:00. Check-in code: {code}.") in en
+    assert f"{child.username} cancelled your appointment: Vehicle registration at {office}" in en
+    sign_in(client, child)
+    assert "为您代办预约" not in client.get("/my/messages").text
+
+
+def test_a_proxys_reschedule_tells_the_principal_the_new_time_only(
+        client: TestClient, db: Session, clock: FixedClock, make_user: Callable[..., Any],
+        sign_in: Callable[..., TestClient]) -> None:
+    hall = halls.hall(db)
+    parent, child, _ = _family(db, make_user, ["plate_replacement"])
+    sign_in(client, child)
+    made = client.post(f"{API}/bookings", json={"slot_id": _slot(db, hall, 600), "idempotency_key": "proxy-move-1",
+                                                "hold": False, "on_behalf_of": parent.id}).json()
+    moved = client.post(f"{API}/bookings/{made['id']}/reschedule",
+                        json={"slot_id": _slot(db, hall, 690), "idempotency_key": "proxy-move-2"})
+    assert moved.status_code == 200, moved.text
+    assert len(_told(db, "hall_booking_by_proxy")) == 4                # the first time and the new one, each twice
+    assert _told(db, "hall_booking_cancelled_by_proxy") == []           # not "cancelled": it was moved
+    assert deliver_due(db, cap_per_hour=100) >= 4
+    db.commit()
+    sign_in(client, parent)
+    assert f"{child.username} 为您代办预约：机动车业务，{hall_office(db, hall.id).name}，2022-05-10 11:30" in \
+        client.get("/my/messages").text
+
+
+def _told(db: Session, template: str) -> list[tuple[str, str]]:
+    return [(c, r) for c, r in db.execute(select(OutboxMessage.channel, OutboxMessage.recipient)
+                                          .where(OutboxMessage.template == template)).all()]
 
 
 def test_the_principals_missed_appointments_ban_a_proxy_booking_too(

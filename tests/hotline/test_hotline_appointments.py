@@ -102,11 +102,48 @@ def test_the_ticket_page_lists_slots_and_books_one(
                                                 "caller_person_id": caller.id, "caller_phone": "13700002222"}).json()
     page = c.get(f"/hotline/tickets/{t['id']}", params={"office": hall.id, "group": "licence", "day": "2022-05-10"})
     assert 'id="slots"' in page.text and 'name="slot_id"' in page.text
+    # The kind of call has its own msgid: not the pass pages' "Appointment" (预约时间, an appointment's time).
+    assert "</dt><dd>预约</dd>" in page.text and "<dd>预约时间</dd>" not in page.text
+    c.cookies.set("jg_lang", "en")
+    assert "</dt><dd>Appointment request</dd>" in c.get(f"/hotline/tickets/{t['id']}").text
+    c.cookies.set("jg_lang", "zh_Hans")
     slot = _slot(c, hall.id, "2022-05-10")
     r = c.post(f"/hotline/tickets/{t['id']}/book", data={"slot_id": slot["id"], "csrf_token": "test-csrf-token"},
                follow_redirects=False)
     assert r.status_code == 303
     assert 'id="booking-ref"' in c.get(f"/hotline/tickets/{t['id']}").text
+
+
+def test_the_ticket_page_says_what_the_chosen_offices_no_show_rule_is_for_a_hotline_booking(
+        client: TestClient, sign_in: Callable[[TestClient, User], TestClient], staff: dict[str, User],
+        db: Session, hall_clock: FixedClock) -> None:
+    from jiaoguan.halls import offices
+
+    exempting = halls.hall(db)                                         # the default: hotline bookings exempt
+    counting = halls.hall(db, exempt_hotline=False, no_show_limit=2, no_show_window_days=90, no_show_ban_days=14)
+    lenient = halls.hall(db, no_show_limit=0, exempt_hotline=False)
+    (caller,) = halls.people(db, 1)
+    c = as_user(client, sign_in, staff["agent"])
+    t = c.post("/api/v1/hotline/tickets", json={"type": "appointment", "subject": "预约",
+                                                "caller_person_id": caller.id, "caller_phone": "13700002222"}).json()
+
+    def rule(office: int) -> str:
+        page = c.get(f"/hotline/tickets/{t['id']}", params={"office": office, "group": "licence"})
+        assert page.status_code == 200
+        return page.text.split('id="no-show-rule"><small>', 1)[1].split("</small>", 1)[0]
+
+    name = {h: offices.hall_office(db, h.id).name for h in (exempting, counting, lenient)}
+    assert rule(exempting.id) == f"由专线代为预约：{name[exempting]} 不将此预约计入爽约限制。"
+    assert rule(counting.id) == (f"由专线代为预约：{name[counting]} 对此预约的爽约照常计数"
+                                 "（90 天内爽约 2 次，14 天内不能预约）。")
+    assert rule(lenient.id) == f"{name[lenient]} 不因爽约限制预约。"
+    c.cookies.set("jg_lang", "en")
+    assert rule(counting.id) == (f"Booked by the hotline: {offices.hall_office(db, counting.id).name_en} counts a "
+                                 "missed appointment like any other (2 missed in 90 days: no booking for 14 days).")
+    # The admin turns the exemption back on: the next page load says so.
+    offices.configure_office(db, counting.id, exempt_hotline=True)
+    db.commit()
+    assert "does not count it towards its no-show ban" in rule(counting.id)
 
 
 def test_an_emergency_case_is_served_at_the_emergency_window_before_everyone_else(

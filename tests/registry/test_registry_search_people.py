@@ -4,11 +4,15 @@ with masked ID numbers, and each search is audited like any other registry look-
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import datetime as dt
+
+import pytest
+from sqlalchemy import event, insert, select, text
 from sqlalchemy.orm import Session
 
 from jiaoguan.accounts.roles import Role
 from jiaoguan.kit.audit import AuditRecord
+from jiaoguan.registry.models import Person
 from jiaoguan.registry.service import NAME_RESULTS
 from tests.factories import registry as reg
 
@@ -84,3 +88,35 @@ def test_citizens_and_agents_cannot_search_by_name(client, db, make_user, sign_i
         sign_in(client, make_user(role, province_code="11"))
         assert client.get("/api/v1/registry/search", params={"q": "张明"}).status_code == 403
         assert client.get("/registry/search", params={"q": "张明"}).status_code == 403
+
+
+@pytest.mark.postgres_only("the plan is PostgreSQL's: the index serves the prefix and the order, no sort")
+def test_a_name_search_reads_its_page_from_the_index_without_sorting_every_prefix_match(
+        client, db, make_user, sign_in) -> None:
+    db.execute(insert(Person), [
+        {"id_number": f"1101011990{n:07d}X", "name": f"王{chr(0x4E00 + n % 400)}{chr(0x4E00 + n // 400)}", "sex": "M",
+         "birth_date": dt.date(1990, 1, 1), "address_division": "110101", "province_code": "11"}
+        for n in range(3000)])
+    db.execute(text("ANALYZE person"))
+    db.execute(text("SET LOCAL enable_seqscan = off"))   # a few thousand rows: make the planner show what it can use
+    sent: list[tuple[str, object]] = []
+
+    def capture(conn, cursor, statement, parameters, context, executemany) -> None:  # type: ignore[no-untyped-def]
+        if "FROM person" in statement and "LIKE" in statement:
+            sent.append((statement, parameters))
+
+    event.listen(db.get_bind(), "before_cursor_execute", capture)
+    try:
+        sign_in(client, make_user(Role.window_clerk, province_code="11"))
+        body = client.get("/api/v1/registry/search", params={"q": "王"}).json()
+        sign_in(client, make_user(Role.hotline_agent, province_code="11"))        # the hotline's caller search
+        callers = client.get("/api/v1/hotline/callers", params={"q": "王"}).json()
+    finally:
+        event.remove(db.get_bind(), "before_cursor_execute", capture)
+    names = [p["name"] for p in body["persons"]]
+    assert len(names) == NAME_RESULTS and body["more"] and names == sorted(names)
+    assert len(callers) == 20 and [c["name"] for c in callers] == names[:20]
+    assert len(sent) == 2
+    for statement, parameters in sent:
+        plan = "\n".join(db.connection().exec_driver_sql("EXPLAIN " + statement, parameters).scalars())  # type: ignore[arg-type]
+        assert "Index Scan using ix_person_province_name" in plan and "Sort" not in plan, plan

@@ -10,7 +10,7 @@ idempotency key (unique): a retry, even one racing the first request, gets the f
 
 No-shows: `no_show_limit` in `no_show_window_days` bans booking for `no_show_ban_days` from the last
 one (an office's rules); not for people over 70, those with an exemption (disabled), nor bookings made
-by the hotline. A ban never stops a walk-in.
+by the hotline, as far as the office's rules grant each of these (`exemption_of`). A ban never stops a walk-in.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ from jiaoguan.halls.errors import (
 )
 from jiaoguan.halls.models import Booking, Exemption, HallOffice, PersonDay, Slot
 from jiaoguan.halls.offices import hall_office
-from jiaoguan.halls.proxy import principal_person
+from jiaoguan.halls.proxy import principal_person, tell_principal
 from jiaoguan.halls.schedule import hhmm
 from jiaoguan.halls.slots import SlotView, give_back, local_start, slot_view, take_place
 from jiaoguan.halls.states import BOOKING, TAKING, BookingStatus
@@ -280,6 +280,7 @@ def _confirmed(session: Session, booking: Booking, slot: Slot) -> None:
         enqueue(session, "inapp", str(booking.booked_by), "hall_booking_confirmed",
                 {"office": office.name, "day": booking.day.isoformat(), "time": hhmm(booking.start_min),
                  "code": booking.checkin_code[:8]}, province_code=booking.province_code)
+    tell_principal(session, booking, "hall_booking_by_proxy")
 
 
 def get_booking(session: Session, booking_id: int) -> Booking:
@@ -339,7 +340,9 @@ def expire_holds(session: Session) -> int:
 
 
 def cancel(session: Session, booking_id: int, *, actor: Principal | None, reason: str = "",
-           expected_version: int | None = None) -> BookingView:
+           expected_version: int | None = None, tell: bool = True) -> BookingView:
+    """Cancel and give the place back; a proxy's cancelling is told to the principal (`tell`: not when the
+    cancel is half of a reschedule, whose new booking is told instead)."""
     b = get_booking(session, booking_id)
     role = actor.role if actor else "system"
     if actor is not None:
@@ -353,6 +356,8 @@ def cancel(session: Session, booking_id: int, *, actor: Principal | None, reason
     BOOKING.apply(session, b, "cancel", role=role, expected_version=expected_version, summary=reason[:200])
     _free(session, b)
     session.flush()
+    if tell and actor is not None and actor.id == b.booked_by and actor.person_id != b.person_id:
+        tell_principal(session, b, "hall_booking_cancelled_by_proxy")
     return view(b)
 
 
@@ -365,7 +370,7 @@ def reschedule(session: Session, booking_id: int, *, new_slot_id: int, actor: Pr
         return view(found)
     channel, lane, scarce = b.channel, b.lane, b.scarce
     with session.begin_nested():
-        cancel(session, booking_id, actor=actor, reason=f"rescheduled to slot {new_slot_id}")
+        cancel(session, booking_id, actor=actor, reason=f"rescheduled to slot {new_slot_id}", tell=False)
         new = book(session, slot_id=new_slot_id, person_id=b.person_id, actor=actor, channel=channel,
                    idempotency_key=idempotency_key, lane=lane, scarce=scarce)
     return new

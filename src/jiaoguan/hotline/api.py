@@ -201,7 +201,8 @@ def slots(user: Desk, db: Db, office_id: int, business_group: Annotated[str, Que
 
 
 @router.post("/tickets/{ticket_id}/booking", response_model=BookedOut,
-             summary="Book a slot for the caller of an appointment ticket (exempt from the no-show ban)")
+             summary="Book a slot for the caller of an appointment ticket (the office's rules say whether a hotline "
+                     "booking is exempt from the no-show ban)")
 def book_for_caller(ticket_id: int, body: BookIn, user: Desk, db: Db) -> BookedOut:
     t, b = appointments.book_for_caller(db, ticket_id, user, body.slot_id)
     return BookedOut(ticket=_out(db, t), booking_id=b.id, hall_office_id=b.hall_office_id, day=b.day,

@@ -1,8 +1,9 @@
 """An appointment call books a slot for the caller through the halls room's booking service.
 
-The booking's channel is the hotline, so the halls room exempts it from the no-show ban (the elderly and people
-without a smartphone are not punished for being booked by phone). The ticket's id and the slot make the
-idempotency key: a double-clicked or retried request books once.
+The booking's channel is the hotline. Whether that exempts it from the no-show ban is the office's rule (the halls
+room's booking rules, `exempt_hotline`, on by default: the elderly and people without a smartphone are not punished
+for being booked by phone); the ticket page says what the chosen office's rule is (`no_show_note`). The ticket's id
+and the slot make the idempotency key: a double-clicked or retried request books once.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from jiaoguan.accounts.principal import Principal
 from jiaoguan.halls import booking as halls_booking
-from jiaoguan.halls.offices import HallOfficeView, hall_offices
+from jiaoguan.halls.offices import HallOfficeView, booking_rules, hall_offices
 from jiaoguan.halls.slots import SlotView
 from jiaoguan.halls.vocab import GROUPS, Channel
 from jiaoguan.hotline.models import HotlineTicket
@@ -27,6 +28,22 @@ BUSINESS_GROUPS = GROUPS
 
 def offices_for(session: Session, actor: Principal) -> list[HallOfficeView]:
     return hall_offices(session, actor.province_code)
+
+
+def no_show_note(rules: dict[str, int | bool]) -> tuple[str, dict[str, int]]:
+    """What an office's rules mean for a booking made by the hotline (msgid, parameters; `%(office)s` is left to
+    the page, in the reader's language)."""
+    limit, window, ban = (int(rules[k]) for k in ("no_show_limit", "no_show_window_days", "no_show_ban_days"))
+    if limit <= 0 or ban <= 0:
+        return N_("%(office)s bans nobody for missed appointments."), {}
+    if rules["exempt_hotline"]:
+        return N_("Booked by the hotline: %(office)s does not count it towards its no-show ban."), {}
+    return (N_("Booked by the hotline: %(office)s counts a missed appointment like any other (%(limit)s missed in "
+               "%(window)s days: no booking for %(ban)s days)."), {"limit": limit, "window": window, "ban": ban})
+
+
+def office_no_show_note(session: Session, office_id: int) -> tuple[str, dict[str, int]]:
+    return no_show_note(booking_rules(session, office_id))
 
 
 def slots_for(session: Session, *, office_id: int, business_group: str, day: dt.date) -> list[SlotView]:

@@ -12,5 +12,7 @@ CASE_KINDS = {
 TICKET_TYPES = {
     "consultation": N_("Consultation"),
     "help": N_("Help request"),
-    "appointment": N_("Appointment"),
+    # Its own msgid: "Appointment" alone is the pass and service-request pages' word for an appointment *time*
+    # (预约时间); one merged catalogue would give this kind of call that translation.
+    "appointment": N_("Appointment request"),
 }

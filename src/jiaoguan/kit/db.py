@@ -17,7 +17,10 @@ from typing import Any
 from sqlalchemy import DateTime, Engine, MetaData, String, create_engine, event, exc, text
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.sql import ColumnElement, coercions, roles
+from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy.sql.visitors import InternalTraversal
 from sqlalchemy.types import TypeDecorator
 
 from jiaoguan.kit.settings import get_settings
@@ -29,6 +32,30 @@ NAMING = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+class bytewise(ColumnElement[str]):  # noqa: N801 - used like a function, as `func.x` and `collate` are
+    """Text compared byte by byte (code point order for UTF-8): `expr COLLATE "C"` on PostgreSQL, `expr` on SQLite,
+    whose default collation (BINARY) is that order already. A btree on it serves `LIKE 'prefix%'` and an ORDER BY
+    of the same expression alike (registry's name search); the database's own collation (zh_CN, en_US, C.UTF-8)
+    lets an index serve the LIKE only with text_pattern_ops, which then cannot give the ORDER BY."""
+
+    inherit_cache = True
+    _traverse_internals = [("expr", InternalTraversal.dp_clauseelement)]
+
+    def __init__(self, expr: Any) -> None:
+        self.expr = coercions.expect(roles.ExpressionElementRole, expr)
+        self.type = self.expr.type
+
+
+@compiles(bytewise)
+def _bytewise(element: bytewise, compiler: SQLCompiler, **kw: Any) -> str:
+    return compiler.process(element.expr, **kw)
+
+
+@compiles(bytewise, "postgresql")
+def _bytewise_pg(element: bytewise, compiler: SQLCompiler, **kw: Any) -> str:
+    return f'({compiler.process(element.expr, **kw)} COLLATE "C")'
 
 
 class UTCDateTime(TypeDecorator[dt.datetime]):
@@ -178,7 +205,7 @@ def analyze(session: Session, tables: Iterable[str]) -> list[str]:
     return names
 
 
-class comma_joined(FunctionElement[str]):
+class comma_joined(FunctionElement[str]):  # noqa: N801 - used like a function
     """The strings of a group joined by commas, in no particular order (`string_agg` / `group_concat`). Not
     SQLAlchemy's `aggregate_strings`: its separator is a literal bound late, which a `Prepared` cannot carry."""
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from jiaoguan.kit.db import bytewise
 from jiaoguan.kit.ids.text import compact
 from jiaoguan.registry.models import (
     Deferral,
@@ -115,10 +116,11 @@ def persons_by_phone(session: Session, phone: str, *, limit: int = 20) -> list[P
 def persons_by_name(session: Session, name: str, *, province_code: str | None = None,
                     limit: int = 20) -> list[PersonFacts]:
     """Persons whose name begins with `name` (within a province when given): few, for a person to choose from."""
-    stmt = select(Person).where(Person.name.startswith(name.strip(), autoescape=True))
+    by_bytes = bytewise(Person.name)   # as `ix_person_province_name` holds it: filter and order from the index
+    stmt = select(Person).where(by_bytes.startswith(name.strip(), autoescape=True))
     if province_code is not None:
         stmt = stmt.where(Person.province_code == province_code)
-    return [_person(p) for p in session.execute(stmt.order_by(Person.name, Person.id).limit(limit)).scalars()]
+    return [_person(p) for p in session.execute(stmt.order_by(by_bytes, Person.id).limit(limit)).scalars()]
 
 
 # --- records with their deadline facts (the deadlines room's questions) -------------------------

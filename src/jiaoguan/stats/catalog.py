@@ -35,7 +35,7 @@ MEASURE_NAMES = dict(MEASURES)
 # The rooms' own words for the codes a figure is split by (their vocabularies are pure data).
 HALL_GROUPS = {code: label for code, (label, _) in GROUPS.items()}
 HALL_LANES = {str(code): label for code, label in LANES.items()}
-# "Appointment" alone is also the pass pages' word for an appointment time (one merged catalogue translates it so).
+# On the figures the kind of call reads as a call ("Appointment call"), not as the hotline's ticket type.
 CALL_TYPES = {**TICKET_TYPES, "appointment": N_("Appointment call")}
 PEOPLE_HOW = N_("Distinct people (or enterprises) served: each counted once per measure in the period and "
                 "region shown, however many transactions they made.")

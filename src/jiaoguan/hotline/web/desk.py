@@ -76,8 +76,10 @@ def ticket_page(request: Request, ticket_id: int, user: Desk, db: Db, q: str = "
         chosen_group = group if group in appointments.BUSINESS_GROUPS else "licence"
         open_slots = (appointments.slots_for(db, office_id=chosen, business_group=chosen_group, day=chosen_day)
                       if chosen is not None and any(h.id == chosen for h in halls) else [])
+        chosen_hall = next((h for h in halls if h.id == chosen), None)
         booking = {"halls": halls, "office": chosen, "group": chosen_group, "day": chosen_day.isoformat(),
-                   "slots": open_slots, "groups": appointments.BUSINESS_GROUPS}
+                   "slots": open_slots, "groups": appointments.BUSINESS_GROUPS, "chosen": chosen_hall,
+                   "no_show": appointments.office_no_show_note(db, chosen_hall.id) if chosen_hall else None}
     return page(request, user, "hotline/ticket.html", t=t, person=person, notes=tickets.notes_of(db, t.id),
                 callbacks=tickets.callbacks_of_ticket(db, t.id), sla_state=tickets.sla_state(db, t).value,
                 actions=[a.action for a in TICKET.actions(t.status, user.role)], q=q, found=found, error=error,
