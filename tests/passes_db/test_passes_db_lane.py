@@ -55,6 +55,7 @@ def test_the_lane_answers_as_the_session_route_does_and_logs_the_scan_for_its_of
     for answer in (one, other):
         answer.pop("scan_id"), answer.pop("check_ms", None), answer.pop("scanned_at", None)
     assert one == other and one["valid"] is True
+    assert "set-cookie" not in by_device.headers   # a device keeps no cookies: no CSRF cookie is made for it
     scans = {s.scan_uid: s for s in db.scalars(select(CheckpointScan).where(
         CheckpointScan.scan_uid.in_(["dev-1", "web-1"])))}
     assert {s.officer_user_id for s in scans.values()} == {officer.id}

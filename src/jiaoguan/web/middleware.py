@@ -34,23 +34,36 @@ def _secure(cookie: bytes) -> bytes:
     return cookie if b"secure" in cookie.lower().replace(b" ", b"").split(b";") else cookie + b"; Secure"
 
 
-def _cookies(scope: Scope) -> dict[str, str]:
+def _cookies(header: bytes | None) -> dict[str, str]:
+    if header is None:
+        return {}
     jar: SimpleCookie = SimpleCookie()
-    for name, value in scope.get("headers", []):
-        if name == b"cookie":
-            try:
-                jar.load(value.decode("latin-1"))
-            except Exception:  # a malformed cookie header must not break the page
-                continue
+    try:
+        jar.load(header.decode("latin-1"))
+    except Exception:  # a malformed cookie header must not break the page
+        return {}
     return {k: m.value for k, m in jar.items()}
 
 
-def _accept_language(scope: Scope) -> str | None:
+def _headers_read(scope: Scope) -> tuple[bytes | None, bytes | None, bool]:
+    """The request's cookie and accept-language headers, and whether it carries a device token (one pass)."""
+    cookie = language = None
+    device = False
     for name, value in scope.get("headers", []):
-        if name == b"accept-language":
-            first = value.decode("latin-1").split(",")[0].split(";")[0].strip()
-            return first or None
-    return None
+        if name == b"cookie":
+            cookie = value if cookie is None else cookie + b"; " + value
+        elif name == b"accept-language":
+            language = value
+        elif name == b"authorization":
+            device = value[:7] == b"Bearer "
+    return cookie, language, device
+
+
+def _accept_language(header: bytes | None) -> str | None:
+    if header is None:
+        return None
+    first = header.decode("latin-1").split(",")[0].split(";")[0].strip()
+    return first or None
 
 
 class RequestContextMiddleware:
@@ -63,20 +76,22 @@ class RequestContextMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        cookies = _cookies(scope)
+        cookie_header, language, device = _headers_read(scope)
+        cookies = _cookies(cookie_header)
         rid = set_request_id(None)
         set_actor(SYSTEM)
-        locale = normalize_locale(cookies.get(LANG_COOKIE) or _accept_language(scope))
+        locale = normalize_locale(cookies.get(LANG_COOKIE) or _accept_language(language))
         set_locale(locale)
         csrf = cookies.get(CSRF_COOKIE)
         new_csrf = None
-        if not csrf:
+        if not csrf and not device:
+            # A device (Authorization: Bearer) needs no CSRF token and keeps no cookies: none is made for it.
             csrf = new_csrf = new_csrf_cookie()
             # Make the new token visible to this very request (first visit straight to a form post is refused anyway).
         state: dict[str, Any] = scope.setdefault("state", {})
         state["page_context"] = {
             "locale": locale, "large_font": cookies.get(LARGE_COOKIE) == "1",
-            "csrf_token": csrf_token_for(csrf, cookies.get(SESSION_COOKIE)), "request_id": rid,
+            "csrf_token": csrf_token_for(csrf, cookies.get(SESSION_COOKIE)) if csrf else "", "request_id": rid,
         }
 
         async def send_wrapper(message: Message) -> None:
