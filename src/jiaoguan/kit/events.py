@@ -59,7 +59,7 @@ def emit(session: Session, name: str, payload: dict[str, Any], *, province_code:
     # its rows need no look-up of their dedupe keys first, and they go in one statement.
     enqueue_new(session, CHANNEL, name, params,
                 {h.name: f"event:{event.id}:{h.name}" for h in rooms.all_handlers(name)}, province_code=province_code)
-    log.info("event.emit", extra={"event": name, "event_id": event.id})
+    log.debug("event.emit", extra={"event": name, "event_id": event.id})   # the outbox row is its record
     return event
 
 
