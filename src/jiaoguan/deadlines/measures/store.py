@@ -21,6 +21,7 @@ from jiaoguan.deadlines.models import MeasureVersion
 from jiaoguan.kit import audit
 from jiaoguan.kit.clock import utc_now
 from jiaoguan.kit.context import current_actor
+from jiaoguan.kit.db import Prepared
 from jiaoguan.kit.errors import Conflict
 from jiaoguan.kit.i18n import N_
 
@@ -86,6 +87,8 @@ def _parsed(document: str) -> Measure:
 # Published versions are never edited (a correction is a new version), and each row carries its document's
 # SHA-256: every request reads only the digests, and the documents of digests this process has not parsed yet.
 _by_digest: dict[str, Measure] = {}
+# Every page that judges a record reads them (see kit.db.Prepared).
+_DIGESTS = Prepared(select(MeasureVersion.id, MeasureVersion.sha256).order_by(MeasureVersion.id))
 
 
 def stored_measures(session: Session) -> list[Measure]:
@@ -96,7 +99,7 @@ def stored_measures(session: Session) -> list[Measure]:
     known = session.info.get(_SESSION_KEY)
     if known is not None and known[0] is session.get_transaction():
         return list(known[1])
-    rows = session.execute(select(MeasureVersion.id, MeasureVersion.sha256).order_by(MeasureVersion.id)).all()
+    rows = _DIGESTS.rows(session)
     missing = [vid for vid, digest in rows if digest not in _by_digest]
     if missing:
         for digest, doc in session.execute(select(MeasureVersion.sha256, MeasureVersion.document)
