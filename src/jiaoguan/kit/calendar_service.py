@@ -14,6 +14,7 @@ from jiaoguan.kit.calendar_entries import MAX_NAME, Entry, Problem, parse_entrie
 from jiaoguan.kit.calendar_models import CalendarOverride
 from jiaoguan.kit.clock import utc_now
 from jiaoguan.kit.context import current_actor
+from jiaoguan.kit.db import Prepared
 from jiaoguan.kit.errors import InvalidInput, NotFound
 from jiaoguan.kit.i18n import N_, translate
 
@@ -46,6 +47,8 @@ _cached: tuple[int, WorkingDayCalendar] | None = None  # (override row count sta
 
 
 _SESSION_KEY = "jiaoguan.calendar"
+# Read by every page that counts working days (see kit.db.Prepared).
+_OVERRIDES = Prepared(select(CalendarOverride.day, CalendarOverride.working, CalendarOverride.name))
 
 
 def load_calendar(session: Session) -> WorkingDayCalendar:
@@ -58,11 +61,12 @@ def load_calendar(session: Session) -> WorkingDayCalendar:
     known = session.info.get(_SESSION_KEY)
     if known is not None and known[0] is session.get_transaction():
         return known[1]  # type: ignore[no-any-return]
-    rows = session.execute(select(CalendarOverride.day, CalendarOverride.working, CalendarOverride.name)).all()
-    stamp = hash(tuple((r.day, r.working, r.name) for r in rows))
+    rows = _OVERRIDES.rows(session)
+    stamp = hash(tuple(rows))
     with _lock:
         if _cached is None or _cached[0] != stamp:
-            _cached = (stamp, WorkingDayCalendar({r.day: DayOverride(r.working, r.name or None) for r in rows}))
+            _cached = (stamp, WorkingDayCalendar({day: DayOverride(working, name or None)
+                                                  for day, working, name in rows}))
         cal = _cached[1]
     session.info[_SESSION_KEY] = (session.get_transaction(), cal)
     return cal
