@@ -111,12 +111,15 @@ def test_a_name_search_reads_its_page_from_the_index_without_sorting_every_prefi
         body = client.get("/api/v1/registry/search", params={"q": "王"}).json()
         sign_in(client, make_user(Role.hotline_agent, province_code="11"))        # the hotline's caller search
         callers = client.get("/api/v1/hotline/callers", params={"q": "王"}).json()
+        sign_in(client, make_user(Role.supervisor, province_code=None))             # every province (0230)
+        national = client.get("/api/v1/registry/search", params={"q": "王"}).json()
     finally:
         event.remove(db.get_bind(), "before_cursor_execute", capture)
     names = [p["name"] for p in body["persons"]]
     assert len(names) == NAME_RESULTS and body["more"] and names == sorted(names)
     assert len(callers) == 20 and [c["name"] for c in callers] == names[:20]
-    assert len(sent) == 2
-    for statement, parameters in sent:
+    assert [p["name"] for p in national["persons"]] == names
+    assert len(sent) == 3
+    for (statement, parameters), index in zip(sent, ["ix_person_province_name"] * 2 + ["ix_person_name"], strict=True):
         plan = "\n".join(db.connection().exec_driver_sql("EXPLAIN " + statement, parameters).scalars())  # type: ignore[arg-type]
-        assert "Index Scan using ix_person_province_name" in plan and "Sort" not in plan, plan
+        assert f"Index Scan using {index} " in plan and "Sort" not in plan, plan

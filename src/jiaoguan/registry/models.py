@@ -42,6 +42,8 @@ class Person(Base):
 # collation is already byte order.
 Index("ix_person_province_name", Person.province_code, Person.name, Person.id,
       postgresql_ops={"name": 'COLLATE "C"'})
+# The same search by a user with no province (a national supervisor, an admin): migration 0230.
+Index("ix_person_name", Person.name, Person.id, postgresql_ops={"name": 'COLLATE "C"'})
 
 
 class DrivingLicence(Base):

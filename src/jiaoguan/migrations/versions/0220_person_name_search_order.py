@@ -1,7 +1,7 @@
 """registry: the name search's index serves its ORDER BY … LIMIT as well as its prefix
 
 Revision ID: 0220
-Revises: 0191
+Revises: 0211
 
 0190 indexed (province_code, name text_pattern_ops). That serves `name LIKE 'prefix%'`, but the query orders by
 `name, id` in the database's collation (zh_CN.UTF-8, en_US.UTF-8, C.UTF-8…), an order the pattern operator class
