@@ -178,7 +178,9 @@ def test_after_random_workloads_of_the_rooms_the_rebuild_equals_the_maintained_f
         "business.submitted", "business.completed", "obligations.opened", "obligations.closed",
         "obligations.overdue", "halls.booked", "halls.no_show", "halls.served", "hotline.opened", "hotline.closed",
         "emergency.closed"}
-    days = {today() - dt.timedelta(days=i) for i in range(30)}
+    # Every day of the workload (the clock runs for months over the four seeds): its last 30 days can hold no
+    # submission (seen once in the PostgreSQL suite with two workers), which says nothing about the figures.
+    days = {hf.MONDAY.date() + dt.timedelta(days=i) for i in range((today() - hf.MONDAY.date()).days + 1)}
     assert sum(value(db, "business.submitted", "11", d) for d in days) > 0
     assert sum(value(db, "hotline.opened", "11", d) for d in days) > 0
 
