@@ -12,7 +12,7 @@ import functools
 import inspect
 from collections.abc import AsyncIterator, Callable, Coroutine
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 from urllib.parse import unquote_plus
 
 from fastapi import Depends, Request, Response
@@ -58,12 +58,12 @@ async def request_session(request: Request) -> AsyncIterator[Session]:
     sessions = provider(request)
     if inspect.isasyncgen(sessions):
         try:
-            yield await sessions.__anext__()
+            yield cast(Session, await sessions.__anext__())
         finally:
             await sessions.aclose()
         return
     try:
-        yield next(sessions)
+        yield cast(Session, next(sessions))
     finally:
         sessions.close()
 

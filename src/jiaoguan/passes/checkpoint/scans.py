@@ -13,10 +13,9 @@ from __future__ import annotations
 import datetime as dt
 import time
 import uuid
-from collections import namedtuple
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from sqlalchemy import Table, bindparam, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -179,8 +178,27 @@ def _insert_scan(session: Session, values: dict[str, Any]) -> bool:
     return _inserted_scan(session, values) is not None
 
 
-# The logged scan as stored, its columns as attributes (no ORM object: a log row is never changed afterwards).
-LoggedScan = namedtuple("LoggedScan", [column.name for column in CheckpointScan.__table__.c])  # type: ignore[misc]
+class LoggedScan(NamedTuple):
+    """The logged scan as stored, its columns as attributes (no ORM object: a log row is never changed afterwards)."""
+
+    id: int
+    scan_uid: str
+    checkpoint_id: int
+    lane: str
+    officer_user_id: int | None
+    scanned_at: dt.datetime
+    received_at: dt.datetime
+    valid: bool
+    reason: str | None
+    plate_no: str | None
+    pass_no: str | None
+    check_ms: int | None
+    source: str
+    province_code: str
+
+
+# RETURNING gives the columns in the table's order: the tuple above must name them in that order.
+assert LoggedScan._fields == tuple(c.name for c in CheckpointScan.__table__.c), "LoggedScan and the table differ"
 
 
 # The columns every scan is logged with (online and synced alike).
