@@ -16,7 +16,7 @@ from jiaoguan.accounts.roles import Role
 from jiaoguan.kit.errors import NotFound
 from jiaoguan.kit.i18n import N_, current_locale, translate
 from jiaoguan.kit.ids import PROVINCES
-from jiaoguan.kit.web import Db, UnitOfWorkRoute, render, templates_env
+from jiaoguan.kit.web import Db, UnitOfWorkRoute, page_environment, render
 from jiaoguan.stats import service
 from jiaoguan.stats.auth import FigureReader
 from jiaoguan.stats.dashboard import Dashboard, table_json, to_json
@@ -48,7 +48,7 @@ def measures_html(board: Dashboard, query: dict[str, str]) -> Markup:
     locale = current_locale()
 
     def make() -> Markup:
-        return Markup(templates_env.get_template("stats/measures.html").render(
+        return Markup(page_environment().get_template("stats/measures.html").render(
             view=to_json(board, locale), query_text=urlencode(query), how_label=translate(N_("How counted"), locale),
             nothing=translate(N_("Nothing counted in this period."), locale),
             chart_label=translate(N_("Chart of the table beside it:"), locale)))
