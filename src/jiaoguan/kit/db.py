@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import time
+from collections import namedtuple
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -247,11 +248,12 @@ class Prepared:
     still pass through the column types' processors (UTC datetimes on SQLite), and it runs in the session's
     transaction. Rows come back as plain tuples. Not seen by engine events (`before_cursor_execute`, echo)."""
 
-    __slots__ = ("statement", "_by_dialect")
+    __slots__ = ("statement", "_by_dialect", "_row_class")
 
     def __init__(self, statement: Any) -> None:
         self.statement = statement
         self._by_dialect: dict[str, tuple[str, dict[str, Any], dict[str, Any], list[str] | None, list[Any]]] = {}
+        self._row_class: Any = None
 
     def _compiled(self, dialect: Any) -> tuple[str, dict[str, Any], dict[str, Any], list[str] | None, list[Any]]:
         found = self._by_dialect.get(dialect.name)
@@ -278,6 +280,15 @@ class Prepared:
         if not any(results):
             return [tuple(row) for row in fetched]
         return [tuple(v if p is None else p(v) for p, v in zip(results, row, strict=True)) for row in fetched]
+
+    def objects(self, session: Session, params: dict[str, Any] | None = None) -> list[Any]:
+        """The rows as named tuples with the selected columns' names: read-only stand-ins for ORM objects, for a
+        page that only reads their columns (no relationships, no identity map, nothing to flush)."""
+        if self._row_class is None:
+            names = [column.key for column in self.statement.selected_columns]
+            self._row_class = namedtuple(f"Row_{'_'.join(names[:2])}", names)  # type: ignore[misc]
+        make = self._row_class._make
+        return [make(row) for row in self.rows(session, params)]
 
     def first(self, session: Session, params: dict[str, Any] | None = None) -> tuple[Any, ...] | None:
         found = self.rows(session, params)
