@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 import time
 from collections import namedtuple
 from collections.abc import Iterable, Iterator
@@ -15,7 +16,7 @@ from contextlib import contextmanager
 from functools import cache
 from typing import Any
 
-from sqlalchemy import DateTime, Engine, MetaData, String, create_engine, event, exc, text
+from sqlalchemy import Boolean, DateTime, Engine, MetaData, String, bindparam, create_engine, event, exc, text
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.sql import ColumnElement, coercions, roles
@@ -223,6 +224,56 @@ def _comma_joined(element: comma_joined, compiler: Any, **kw: Any) -> str:
 @compiles(comma_joined, "sqlite")
 def _comma_joined_sqlite(element: comma_joined, compiler: Any, **kw: Any) -> str:
     return f"group_concat({compiler.process(element.clauses, **kw)}, ',')"
+
+
+class ValueList(TypeDecorator[list[Any]]):
+    """A list of values bound as one parameter (`one_of`): an array on PostgreSQL, JSON text on SQLite."""
+
+    impl = String
+    cache_ok = True
+
+    def __init__(self, item: Any) -> None:
+        super().__init__()
+        self.item = item
+
+    def load_dialect_impl(self, dialect: Any) -> Any:
+        if dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import ARRAY
+
+            return dialect.type_descriptor(ARRAY(self.item))
+        return dialect.type_descriptor(String())
+
+    def process_bind_param(self, value: Any, dialect: Any) -> Any:
+        values = list(value or ())
+        return values if dialect.name == "postgresql" else json.dumps(values, ensure_ascii=False, default=str)
+
+
+class one_of(ColumnElement[bool]):  # noqa: N801 - used like a function, as `func.x` and `collate` are
+    """`expr IN (the values of one parameter)`, with the list bound as a single value so a statement holding it is
+    the same text for any number of values (a `Prepared` can run it): `expr = ANY(:p)` on PostgreSQL, `expr IN
+    (SELECT value FROM json_each(:p))` on SQLite. SQLAlchemy's `in_` expands a list into one parameter per value
+    when the statement runs."""
+
+    inherit_cache = True
+    type = Boolean()
+    _is_implicitly_boolean = True   # a condition already: no `= 1` after it on SQLite
+    _traverse_internals = [("expr", InternalTraversal.dp_clauseelement),
+                           ("values", InternalTraversal.dp_clauseelement)]
+
+    def __init__(self, expr: Any, name: str) -> None:
+        self.expr = coercions.expect(roles.ExpressionElementRole, expr)
+        self.values = bindparam(name, type_=ValueList(self.expr.type))
+
+
+@compiles(one_of)
+def _one_of(element: one_of, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"{compiler.process(element.expr, **kw)} = ANY({compiler.process(element.values, **kw)})"
+
+
+@compiles(one_of, "sqlite")
+def _one_of_sqlite(element: one_of, compiler: SQLCompiler, **kw: Any) -> str:
+    values = compiler.process(element.values, **kw)
+    return f"{compiler.process(element.expr, **kw)} IN (SELECT value FROM json_each({values}))"
 
 
 _CURSOR = "jiaoguan.prepared_cursor"

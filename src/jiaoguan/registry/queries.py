@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from jiaoguan.kit.db import bytewise
+from jiaoguan.kit.db import Prepared, bytewise, one_of
 from jiaoguan.kit.ids.text import compact
 from jiaoguan.registry.models import (
     Deferral,
@@ -149,10 +149,18 @@ def vehicle_records_by_plates(session: Session, plates: Iterable[str]) -> dict[s
     wanted = {compact(p) for p in plates}
     found: dict[str, list[VehicleRecord]] = {p: [] for p in wanted}
     if wanted:
-        for v in session.execute(select(Vehicle).where(Vehicle.plate_no.in_(wanted))
-                                 .order_by(Vehicle.plate_type, Vehicle.id)).scalars():
+        for v in _VEHICLES_BY_PLATES.objects(session, {"plates": sorted(wanted)}):
             found[v.plate_no].append(vehicle_record(v))
     return found
+
+
+# The batch look-ups of a list of applications (the issuer's queue, a seat's inbox): built once, run as `Prepared`.
+_VEHICLES_BY_PLATES = Prepared(select(Vehicle).where(one_of(Vehicle.plate_no, "plates"))
+                               .order_by(Vehicle.plate_type, Vehicle.id))
+_LATEST_LICENCES = Prepared(
+    select(DrivingLicence, Person.id_number.label("holder_id_number"))
+    .join(Person, Person.id == DrivingLicence.person_id).where(one_of(Person.id_number, "id_numbers"))
+    .order_by(DrivingLicence.valid_from.desc(), DrivingLicence.id.desc()))
 
 
 def licence_records_of_person(session: Session, person_id: int) -> list[LicenceRecord]:
@@ -206,12 +214,9 @@ def latest_licences_of(session: Session, id_numbers: Iterable[str]) -> dict[str,
     wanted = set(id_numbers)
     found: dict[str, LicenceRecord] = {}
     if wanted:
-        rows = session.execute(select(Person.id_number, DrivingLicence)
-                               .join(Person, Person.id == DrivingLicence.person_id).where(Person.id_number.in_(wanted))
-                               .order_by(DrivingLicence.valid_from.desc(), DrivingLicence.id.desc())).all()
-        for id_number, row in rows:
-            if id_number not in found:   # newest first
-                found[id_number] = licence_record(row)
+        for row in _LATEST_LICENCES.objects(session, {"id_numbers": sorted(wanted)}):
+            if row.holder_id_number not in found:   # newest first
+                found[row.holder_id_number] = licence_record(row)
     return found
 
 

@@ -20,7 +20,7 @@ from jiaoguan.accounts.principal import Principal
 from jiaoguan.kit import audit
 from jiaoguan.kit.calendar import add_months
 from jiaoguan.kit.clock import today
-from jiaoguan.kit.db import Prepared, bytewise
+from jiaoguan.kit.db import Prepared, bytewise, one_of
 from jiaoguan.kit.errors import Forbidden, InvalidInput, NotFound
 from jiaoguan.kit.i18n import N_
 from jiaoguan.kit.ids import (
@@ -105,6 +105,7 @@ class FleetView:
 # and a staff member's file open them on every view; the ORM's execution and loading cost three times the query, and
 # the views only read the rows' columns).
 _PERSON = Prepared(select(Person).where(Person.id == bindparam("person_id")))
+_PEOPLE = Prepared(select(Person).where(one_of(Person.id, "ids")))
 _LICENCES = Prepared(select(DrivingLicence).where(DrivingLicence.person_id == bindparam("person_id")).order_by(
     DrivingLicence.valid_from.desc()))
 _VEHICLES = Prepared(select(Vehicle).where(Vehicle.owner_person_id == bindparam("person_id")).order_by(
@@ -188,7 +189,7 @@ def find_persons_by_mobile(session: Session, mobile: str) -> list[PersonView]:
 
 def _with_owners(session: Session, rows: list[Vehicle], on: dt.date) -> list[VehicleView]:
     owners = {v.owner_person_id for v in rows if v.owner_person_id is not None}
-    people = {p.id: p for p in session.scalars(select(Person).where(Person.id.in_(owners)))} if owners else {}
+    people = {p.id: p for p in _PEOPLE.objects(session, {"ids": sorted(owners)})} if owners else {}
     firms = enterprises_by_id(session, {v.owner_enterprise_id for v in rows if v.owner_enterprise_id is not None})
     dates = deadline_states(session, on)
     return [vehicle_view(v, on, owner_view(people.get(v.owner_person_id or 0), firms.get(v.owner_enterprise_id or 0)),
