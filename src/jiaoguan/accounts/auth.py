@@ -91,15 +91,27 @@ def principal_from_request(request: Request, db: Session) -> Principal | None:
 
 
 async def optional_user(request: Request, db: Db) -> Principal | None:
-    # Async on purpose: a context variable set here, in the request's own task, is seen by the sync
-    # handler and every service it calls (each runs in a thread started with a copy of this context).
-    # Set inside a sync dependency, it would vanish with that dependency's thread, and the audit trail
-    # would name "system" as the actor of everything done through the web.
+    return await _viewer(request, db)
+
+
+_LOOKED_UP = "jiaoguan_viewer_looked_up"
+
+
+async def _viewer(request: Request, db: Session) -> Principal | None:
+    """Who sends the request (None: nobody signed in), looked up once per request however many dependencies ask.
+
+    Async on purpose: a context variable set here, in the request's own task, is seen by the sync handler and every
+    service it calls (each runs in a thread started with a copy of this context). Set inside a sync dependency, it
+    would vanish with that dependency's thread, and the audit trail would name "system" as the actor of everything
+    done through the web."""
+    if getattr(request.state, _LOOKED_UP, False):
+        return request.state.viewer  # type: ignore[no-any-return]
     anonymous = SESSION_COOKIE not in request.cookies and not request.headers.get("authorization", "").startswith(
         "Bearer ")
     # Nothing to look up (a visitor, the sign-in page, the scripts): no trip to a worker thread either.
     principal = None if anonymous else await run_in_threadpool(principal_from_request, request, db)
     request.state.viewer = principal
+    setattr(request.state, _LOOKED_UP, True)
     if principal is not None:
         set_actor(principal.actor)
     return principal
@@ -118,9 +130,11 @@ def allow(*roles: Role) -> Callable[..., Any]:
     """A dependency that admits only the given roles and returns the signed-in user."""
     allowed = frozenset(roles)
 
-    # Async, though it does no I/O: a sync dependency costs a trip to a worker thread and back on every request.
-    async def dependency(user: Annotated[Principal | None, Depends(optional_user)],
-                         _csrf: Annotated[None, Depends(csrf_guard)]) -> Principal:
+    # Async: see `_viewer`. One dependency with the request and its session, not one on `optional_user` and one on
+    # `csrf_guard`: FastAPI's solving of each sub-dependency cost more than what it does.
+    async def dependency(request: Request, db: Db) -> Principal:
+        user = await _viewer(request, db)
+        await csrf_guard(request)
         return admit(user, allowed)
 
     dependency.__roles__ = allowed  # type: ignore[attr-defined]
@@ -128,8 +142,9 @@ def allow(*roles: Role) -> Callable[..., Any]:
     return dependency
 
 
-async def _public(user: Annotated[Principal | None, Depends(optional_user)],
-                  _csrf: Annotated[None, Depends(csrf_guard)]) -> Principal | None:
+async def _public(request: Request, db: Db) -> Principal | None:
+    user = await _viewer(request, db)
+    await csrf_guard(request)
     return user
 
 
