@@ -4,15 +4,17 @@ the test database (reached through `search_path`), so the tests run on both engi
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from argon2 import PasswordHasher
 from click.testing import Result
-from sqlalchemy import Engine, text
+from sqlalchemy import Connection, Engine, Table, text
 from typer.testing import CliRunner
 
 from jiaoguan.accounts import service as accounts_service
@@ -89,3 +91,17 @@ def installations(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[C
                 for name in schemas:
                     conn.execute(text(f"DROP SCHEMA IF EXISTS {name} CASCADE"))
             engine.dispose()
+
+
+def _filler(column: Any, now: dt.datetime) -> Any:
+    kind = column.type.python_type
+    return {int: 1, bool: False, str: "x", dt.date: now.date(), dt.datetime: now}.get(kind, "x")
+
+
+def insert_row(conn: Connection, table: Table, now: dt.datetime, **given: Any) -> int:
+    """For data-migration tests: a row with the given values and a plausible one in every other required column
+    (`now` for times and dates); returns its id."""
+    row = {c.name: _filler(c, now) for c in table.columns
+           if not c.nullable and c.server_default is None and not c.primary_key}
+    row.update(given)
+    return int(conn.execute(table.insert().values(**row)).inserted_primary_key[0])

@@ -12,24 +12,15 @@ from sqlalchemy.orm import Session
 
 from jiaoguan.kit.migrate import upgrade
 from jiaoguan.registry.changes.obligations import obligation_history
-from tests.installations import installations  # noqa: F401 - the fixture
+from tests.installations import insert_row, installations  # noqa: F401 - the fixture
 
 D = dt.date.fromisoformat
 DUE = D("2022-03-31")
 NOW = dt.datetime(2022, 4, 1, 8, 0, tzinfo=dt.UTC)
 
 
-def _filler(column: Any) -> Any:
-    kind = column.type.python_type
-    return {int: 1, bool: False, str: "x", dt.date: NOW.date(), dt.datetime: NOW}.get(kind, "x")
-
-
 def _insert(conn: Connection, table: Table, **given: Any) -> int:
-    """A row with the given values and a plausible one in every other required column."""
-    row = {c.name: _filler(c) for c in table.columns
-           if not c.nullable and c.server_default is None and not c.primary_key}
-    row.update(given)
-    return int(conn.execute(table.insert().values(**row)).inserted_primary_key[0])
+    return insert_row(conn, table, NOW, **given)
 
 
 def test_obligations_overdue_before_0160_get_the_day_the_reminder_job_found_them(installations) -> None:  # type: ignore[no-untyped-def]  # noqa: F811,E501

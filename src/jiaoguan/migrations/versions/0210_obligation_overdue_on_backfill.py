@@ -75,4 +75,5 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    pass
+    """Nothing to undo: the days filled in are the ones the reminder job would have written, and 0160's downgrade
+    drops the column."""
