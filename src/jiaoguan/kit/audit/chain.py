@@ -24,13 +24,14 @@ import weakref
 from collections.abc import Callable
 from typing import Any, Protocol, cast
 
-from sqlalchemy import Engine, Table, bindparam, event, func, select, text, update
+from sqlalchemy import Engine, Table, bindparam, event, func, insert, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session, SessionTransaction
+from sqlalchemy.orm import Session, SessionTransaction, make_transient_to_detached
 
 from jiaoguan.kit.audit.models import GENESIS, AuditHead, AuditRecord
 from jiaoguan.kit.clock import utc_now
 from jiaoguan.kit.context import Actor, current_actor, request_id
+from jiaoguan.kit.db import Prepared
 from jiaoguan.kit.ids.masking import scrub
 
 log = logging.getLogger("jiaoguan.audit")
@@ -73,16 +74,28 @@ def record(session: Session, action: str, object_type: str, object_id: object, s
     """Write one audit record in the caller's transaction, by `actor` (default: who is acting now); it is
     chained after the transaction commits."""
     actor = actor or current_actor()
-    rec = AuditRecord(
-        at=utc_now(),  # both engines keep microseconds exactly, so the hash replays
-        actor_id=actor.user_id, actor_role=actor.role, actor_label=scrub(actor.label)[:120], action=action,
-        object_type=object_type, object_id=scrub(str(object_id))[:80], summary=scrub(summary),
-        request_id=request_id(),
-    )
+    values = {
+        "at": utc_now(),  # both engines keep microseconds exactly, so the hash replays
+        "actor_id": actor.user_id, "actor_role": actor.role, "actor_label": scrub(actor.label)[:120],
+        "action": action, "object_type": object_type, "object_id": scrub(str(object_id))[:80],
+        "summary": scrub(summary), "request_id": request_id(),
+    }
+    session.flush()   # what the caller changed goes first, as when the record was an ORM insert (usually nothing)
+    found = _INSERT.first(session, values)
+    assert found is not None
+    # The written row as a clean ORM object of the session (for a caller that reads or refreshes it): the ORM's
+    # insert of one object cost several times the statement (measured on the clerk's search).
+    rec = AuditRecord(id=found[0], seq=None, prev_hash=None, hash=None, **values)
+    make_transient_to_detached(rec)
     session.add(rec)
     session.info[PENDING] = True
-    session.flush()
     return rec
+
+
+_COLUMNS = ("at", "actor_id", "actor_role", "actor_label", "action", "object_type", "object_id", "summary",
+            "request_id")
+_INSERT = Prepared(insert(cast(Table, AuditRecord.__table__)).values({c: bindparam(c) for c in _COLUMNS})
+                   .returning(AuditRecord.id))
 
 
 def after_commit(session: Session, work: Callable[[], object]) -> None:
