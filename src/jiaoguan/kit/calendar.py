@@ -71,6 +71,9 @@ def add_natural_days(d: dt.date, n: int) -> dt.date:
     return d + dt.timedelta(days=n)
 
 
+_DAYS_KEPT = 50_000   # about 137 years of days: a sweep over every deadline stays within it
+
+
 class WorkingDayCalendar:
     def __init__(self, overrides: Mapping[dt.date, DayOverride | bool] | None = None) -> None:
         self._overrides = {
@@ -78,6 +81,9 @@ class WorkingDayCalendar:
             for day, rule in (overrides or {}).items()
         }
         self._override_years = {day.year for day in self._overrides}
+        # Days already looked up: an instance never changes (a new override set is a new calendar), and asking
+        # chinesecalendar (an exception for every day of an unpublished year) cost a tenth of the issuer's queue.
+        self._days: dict[dt.date, Day] = {}
 
     @staticmethod
     def published(year: int) -> bool:
@@ -93,6 +99,14 @@ class WorkingDayCalendar:
         return year in self._override_years or self.published(year)
 
     def day(self, d: dt.date) -> Day:
+        found = self._days.get(d)
+        if found is None:
+            if len(self._days) > _DAYS_KEPT:
+                self._days.clear()
+            found = self._days[d] = self._look_up(d)
+        return found
+
+    def _look_up(self, d: dt.date) -> Day:
         rule = self._overrides.get(d)
         if rule is not None:
             return Day(d, rule.working, rule.name, rule.name_en, "override")
