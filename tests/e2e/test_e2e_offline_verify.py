@@ -159,7 +159,7 @@ def test_with_no_network_a_genuine_pass_is_green_and_altered_or_revoked_ones_are
     # Back online: the scans made offline reach the checkpoint log, and checks go to the server again.
     page.context.set_offline(False)
     page.goto("/checkpoint/verify")
-    page.wait_for_function("(localStorage.getItem('jiaoguan.offlineScans') || '[]') === '[]'")
+    page.wait_for_function("() => (localStorage.getItem('jiaoguan.offlineScans') || '[]') === '[]'")
     verdict = _check(page, genuine["qr"])
     assert verdict.get_attribute("data-result") == "valid"
     assert verdict.get_attribute("data-offline") is None
