@@ -123,6 +123,14 @@ def test_an_appointment_call_shows_the_offices_own_no_show_rule_and_its_own_kind
         assert page.locator("#no-show-rule").inner_text().strip() == rule
         _fits(page)
         screenshot(page, "hotline-appointment-ticket-390-large")
+        page.goto("/prefs/lang?to=en&next=/")
+        page.goto(ticket_url)
+        english = page.locator("#no-show-rule").inner_text().strip()
+        assert english.startswith("Booked by the hotline: ") and english.endswith(
+            " does not count it towards its no-show ban."), english
+        assert page.locator("dl.panel dd").first.inner_text().strip() == "Appointment request"
+        _fits(page)
+        screenshot(page, "hotline-appointment-ticket-390-large-en")
     finally:
         context.close()
 
