@@ -15,7 +15,7 @@ def _qr_text_from_screen(page: Any) -> str:
     from PIL import Image
 
     png = page.locator("#e-pass .qr svg").screenshot()
-    found = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))
+    found = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)), formats=zxingcpp.BarcodeFormat.QRCode)
     assert found, "no QR code could be read from the e-pass"
     text: str = found[0].text
     return text

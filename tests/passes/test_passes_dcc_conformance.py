@@ -77,7 +77,7 @@ def load(path: Path) -> Vector:
 def picture_text(picture: str) -> str | None:
     try:
         image = Image.open(io.BytesIO(base64.b64decode(picture)))
-        results = zxingcpp.read_barcodes(image)
+        results = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
     except (UnidentifiedImageError, binascii.Error, ValueError, OSError):
         return None
     return results[0].text if results else None
