@@ -37,6 +37,11 @@ class Settings(BaseSettings):
     # limited when asked for (above) and are not held back by this cap.
     sms_cap_per_hour: int = 5
     run_worker_in_process: bool = True
+    # Database connections per server process: kept open, opened beyond them under load, and how long a request
+    # may wait for one (seconds). Size them with the server's processes against PostgreSQL's max_connections.
+    db_pool_size: int = 10
+    db_max_overflow: int = 20
+    db_pool_timeout: float = 30.0
     # Audit checkpoints: an Ed25519 key the database does not hold (production: a file on another volume),
     # and the folder the signed checkpoints are appended to (JSON lines). Empty = under data_dir/audit/.
     audit_key_file: Path | None = None

@@ -7,9 +7,11 @@ commit. Routers declare it with `APIRouter(route_class=UnitOfWorkRoute)`.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import functools
 import inspect
+import weakref
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from pathlib import Path
 from typing import Annotated, Any, cast
@@ -22,11 +24,12 @@ from jinja2.ext import Extension
 from jinja2.lexer import Token, TokenStream
 from jinja2.runtime import Context
 from markupsafe import Markup
-from sqlalchemy.orm import Session
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
 from jiaoguan.kit.clock import CHINA_TZ
-from jiaoguan.kit.db import get_sessionmaker
+from jiaoguan.kit.db import connection_slots, get_sessionmaker
 from jiaoguan.kit.i18n import LOCALES, catalog, current_locale
 from jiaoguan.kit.ids.masking import scrub
 
@@ -36,15 +39,40 @@ PACKAGE_ROOT = Path(__file__).resolve().parents[1]
 async def get_db(request: Request) -> AsyncIterator[Session]:
     # Async: making a session does no I/O (it connects when first used), so it needs no trip to a worker
     # thread and back, twice, on every request. Closing one that still holds a connection does I/O: thread.
-    session = get_sessionmaker()()
-    request.state.db = session
+    make = get_sessionmaker()
+    slots = _session_slots(make)
+    if slots is not None:
+        await slots.acquire()   # on the event loop, holding no worker thread (kit.db.connection_slots)
     try:
-        yield session
+        session = make()
+        request.state.db = session
+        try:
+            yield session
+        finally:
+            if session.in_transaction():
+                await run_in_threadpool(session.close)
+            else:
+                session.close()
     finally:
-        if session.in_transaction():
-            await run_in_threadpool(session.close)
-        else:
-            session.close()
+        if slots is not None:
+            slots.release()
+
+
+# Per event loop (a test may run several, one after another): the semaphore and the number it was made for.
+_slots: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, tuple[int, asyncio.Semaphore]] = \
+    weakref.WeakKeyDictionary()
+
+
+def _session_slots(make: sessionmaker[Session]) -> asyncio.Semaphore | None:
+    bind = make.kw.get("bind")
+    size = connection_slots(bind) if isinstance(bind, Engine) else None
+    if size is None:
+        return None
+    loop = asyncio.get_running_loop()
+    found = _slots.get(loop)
+    if found is None or found[0] != size:
+        found = _slots[loop] = (size, asyncio.Semaphore(size))
+    return found[1]
 
 
 # The request's session: the one dependency every route that touches the database declares.
@@ -224,6 +252,13 @@ def _environment(locale: str | None) -> Environment:
 # Translated as each page is rendered, for any locale (what `ConstantTranslations` leaves to the call, it does too).
 templates_env = _environment(None)
 _page_environments = {locale: _environment(locale) for locale in LOCALES}
+
+
+def reload_templates_when_changed(on: bool) -> None:
+    """Whether a template is looked at on disk again before each use (its file's time read, and those of the
+    templates it imports): for development. An installed product's templates do not change while it runs."""
+    for env in (templates_env, *_page_environments.values()):
+        env.auto_reload = on
 
 
 def page_environment() -> Environment:

@@ -21,7 +21,7 @@ from starlette.routing import Match
 from jiaoguan import __version__
 from jiaoguan.kit import logmask, rooms
 from jiaoguan.kit.settings import get_settings
-from jiaoguan.kit.web import PACKAGE_ROOT, add_context_provider
+from jiaoguan.kit.web import PACKAGE_ROOT, add_context_provider, reload_templates_when_changed
 from jiaoguan.web import errors
 from jiaoguan.web.middleware import RequestContextMiddleware
 from jiaoguan.web.nav import nav_for
@@ -102,6 +102,7 @@ def create_app(*, start_worker: bool | None = None) -> FastAPI:
     errors.install(app)
     errors.document_problems(app)
     add_context_provider(_shell_context)
+    reload_templates_when_changed(settings.env == "development")
     for room in rooms.installed():
         if room.lanes is not None:
             app.router.routes.extend(rooms.resolve(room.lanes)())   # ahead of the routers included below
