@@ -18,6 +18,9 @@ from jiaoguan.kit.commands import cli_locale
 from jiaoguan.kit.i18n import catalog, current_locale
 
 runner = CliRunner()
+# The suite's database is configured, so `deadlines explain` judges by the measures published in it: it must be
+# migrated (by the session's `engine`), whichever tests ran before in this process.
+pytestmark = pytest.mark.usefixtures("engine")
 NO_LOCALE = {"JIAOGUAN_CLI_LOCALE": None, "LC_ALL": None, "LC_MESSAGES": None, "LANG": None}
 
 
