@@ -10,15 +10,19 @@ timeout, and 60 signed-in citizens opening their records at once, more than the 
 
 from __future__ import annotations
 
+import contextlib
 import http.cookiejar
 import os
 import re
 import socket
+import sqlite3
 import subprocess
 import sys
+import threading
 import time
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -60,12 +64,12 @@ def _open_records(url: str, cookie: str) -> tuple[int, float]:
         return err.code, time.monotonic() - started
 
 
-def test_sixty_citizens_at_once_on_a_pool_of_two_all_get_their_records(tmp_path: Path) -> None:
+@contextlib.contextmanager
+def _server(tmp_path: Path, **settings: str) -> Iterator[tuple[str, Path]]:
     port = _free_port()
     env = {**os.environ, "JIAOGUAN_DATA_DIR": str(tmp_path), "JIAOGUAN_DEMO_PEOPLE": "20",
            "JIAOGUAN_SECRET_KEY": "slots-secret", "JIAOGUAN_ENV": "test", "JIAOGUAN_RUN_WORKER_IN_PROCESS": "false",
-           "JIAOGUAN_CLI_LOCALE": "en", "JIAOGUAN_DB_POOL_SIZE": "2", "JIAOGUAN_DB_MAX_OVERFLOW": "0",
-           "JIAOGUAN_DB_POOL_TIMEOUT": "3"}
+           "JIAOGUAN_CLI_LOCALE": "en", **settings}
     env.pop("JIAOGUAN_DATABASE_URL", None)
     log_path = tmp_path / "server.log"
     with open(log_path, "w") as log:
@@ -81,19 +85,47 @@ def test_sixty_citizens_at_once_on_a_pool_of_two_all_get_their_records(tmp_path:
             except OSError:
                 assert proc.poll() is None and time.monotonic() < deadline, log_path.read_text()[-4000:]
                 time.sleep(0.3)
-        cookie = _signed_in_cookie(url)
-        with ThreadPoolExecutor(CLIENTS) as pool:
-            results = list(pool.map(lambda _: _open_records(url, cookie), range(CLIENTS)))
-        statuses = [status for status, _ in results]
-        assert statuses == [200] * CLIENTS, (sorted(statuses), log_path.read_text()[-3000:])
-        # None of them waited out the pool's 3-second timeout and then some (60 pages one after another fit).
-        assert "QueuePool limit" not in log_path.read_text()
+        yield url, log_path
     finally:
         proc.terminate()
         try:
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+def test_sixty_citizens_at_once_on_a_pool_of_two_all_get_their_records(tmp_path: Path) -> None:
+    with _server(tmp_path, JIAOGUAN_DB_POOL_SIZE="2", JIAOGUAN_DB_MAX_OVERFLOW="0",
+                 JIAOGUAN_DB_POOL_TIMEOUT="3") as (url, log_path):
+        cookie = _signed_in_cookie(url)
+        with ThreadPoolExecutor(CLIENTS) as pool:
+            results = list(pool.map(lambda _: _open_records(url, cookie), range(CLIENTS)))
+        statuses = [status for status, _ in results]
+        assert statuses == [200] * CLIENTS, (sorted(statuses), log_path.read_text()[-3000:])
+        assert "QueuePool limit" not in log_path.read_text()
+
+
+def _open_board(url: str, office_id: int, opened: threading.Event) -> None:
+    request = urllib.request.Request(f"{url}/api/v1/halls/offices/{office_id}/board/stream?seconds=15")
+    with urllib.request.urlopen(request, timeout=60) as r:
+        r.readline()   # the stream's first line: it is open
+        opened.set()
+        r.read()
+
+
+def test_open_hall_boards_do_not_keep_the_turns_of_the_database(tmp_path: Path) -> None:
+    """Two requests in flight at most: three boards streaming for 15 s must not leave a citizen waiting."""
+    with _server(tmp_path, JIAOGUAN_REQUESTS_IN_FLIGHT="2") as (url, log_path):
+        with sqlite3.connect(tmp_path / "jiaoguan.db") as conn:
+            office_id = conn.execute("SELECT id FROM hall_office ORDER BY id").fetchone()[0]
+        cookie = _signed_in_cookie(url)
+        boards = [threading.Event() for _ in range(3)]
+        with ThreadPoolExecutor(3) as pool:
+            for opened in boards:
+                pool.submit(_open_board, url, office_id, opened)
+            assert all(opened.wait(30) for opened in boards), log_path.read_text()[-3000:]
+            status, took = _open_records(url, cookie)
+            assert status == 200 and took < 10, (status, took)
 
 
 def test_connection_slots_leave_two_connections_beside_the_requests(tmp_path: Path) -> None:

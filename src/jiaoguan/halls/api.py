@@ -52,7 +52,7 @@ from jiaoguan.halls.schemas import (
     WindowOut,
 )
 from jiaoguan.kit.clock import today
-from jiaoguan.kit.web import Db, UnitOfWorkRoute
+from jiaoguan.kit.web import Db, UnitOfWorkRoute, let_go_of_db, request_session
 
 router = APIRouter(route_class=UnitOfWorkRoute, tags=["halls"])
 SVG: dict[int | str, dict[str, Any]] = {200: {"content": {"image/svg+xml": {}}, "description": "The check-in QR code"}}
@@ -202,6 +202,7 @@ async def board_stream(office_id: int, request: Request, user: Anyone, db: Db,
                        seconds: Annotated[int, Query(ge=1, le=600)] = 300) -> StreamingResponse:
     """The board as Server-Sent Events: an event whenever a call or a queue changes (the browser reconnects)."""
     await run_in_threadpool(offices.hall_office, db, office_id)
+    await let_go_of_db(request)   # the stream lasts minutes: each read below takes a turn at the database of its own
 
     async def events() -> AsyncIterator[str]:
         last, sent = "", 0
@@ -211,7 +212,8 @@ async def board_stream(office_id: int, request: Request, user: Anyone, db: Db,
         while sent < max_events and loop.time() < deadline:
             if await request.is_disconnected():
                 return
-            stamp, body = await run_in_threadpool(_board_json, db, office_id)
+            async with request_session(request) as session:
+                stamp, body = await run_in_threadpool(_board_json, session, office_id)
             if stamp != last:
                 last, sent = stamp, sent + 1
                 yield f"event: board\ndata: {body}\n\n"

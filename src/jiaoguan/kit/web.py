@@ -32,6 +32,7 @@ from jiaoguan.kit.clock import CHINA_TZ
 from jiaoguan.kit.db import connection_slots, get_sessionmaker
 from jiaoguan.kit.i18n import LOCALES, catalog, current_locale
 from jiaoguan.kit.ids.masking import scrub
+from jiaoguan.kit.settings import get_settings
 
 PACKAGE_ROOT = Path(__file__).resolve().parents[1]
 
@@ -40,22 +41,55 @@ async def get_db(request: Request) -> AsyncIterator[Session]:
     # Async: making a session does no I/O (it connects when first used), so it needs no trip to a worker
     # thread and back, twice, on every request. Closing one that still holds a connection does I/O: thread.
     make = get_sessionmaker()
-    slots = _session_slots(make)
-    if slots is not None:
-        await slots.acquire()   # on the event loop, holding no worker thread (kit.db.connection_slots)
+    slot = _Slot(_session_slots(make))
+    await slot.take()   # on the event loop, holding no worker thread (kit.db.connection_slots)
     try:
         session = make()
-        request.state.db = session
+        request.state.db, request.state.db_slot = session, slot
         try:
             yield session
         finally:
-            if session.in_transaction():
-                await run_in_threadpool(session.close)
-            else:
-                session.close()
+            await _close(session)
     finally:
-        if slots is not None:
-            slots.release()
+        slot.give_back()
+
+
+async def _close(session: Session) -> None:
+    if session.in_transaction():
+        await run_in_threadpool(session.close)
+    else:
+        session.close()
+
+
+class _Slot:
+    """A request's turn at the database: taken once, given back once (at the request's end, or earlier by
+    `let_go_of_db`)."""
+
+    __slots__ = ("semaphore", "held")
+
+    def __init__(self, semaphore: asyncio.Semaphore | None) -> None:
+        self.semaphore, self.held = semaphore, False
+
+    async def take(self) -> None:
+        if self.semaphore is not None:
+            await self.semaphore.acquire()
+            self.held = True
+
+    def give_back(self) -> None:
+        if self.held and self.semaphore is not None:
+            self.held = False
+            self.semaphore.release()
+
+
+async def let_go_of_db(request: Request) -> None:
+    """End the request's session and give its turn back before the response ends: for a response that streams
+    for minutes (the hall board's events), which reads in short sessions of its own (`request_session`) and must
+    not keep one of the process's few turns meanwhile. A test's session (a `get_db` override) is left as it is."""
+    slot: _Slot | None = getattr(request.state, "db_slot", None)
+    if slot is None:
+        return
+    await _close(request.state.db)
+    slot.give_back()
 
 
 # Per event loop (a test may run several, one after another): the semaphore and the number it was made for.
@@ -64,10 +98,13 @@ _slots: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, tuple[int, asyncio.
 
 
 def _session_slots(make: sessionmaker[Session]) -> asyncio.Semaphore | None:
+    """At most `requests_in_flight` requests (0: no such limit) and never more than the pool can serve at once."""
     bind = make.kw.get("bind")
-    size = connection_slots(bind) if isinstance(bind, Engine) else None
-    if size is None:
+    limits = [n for n in (connection_slots(bind) if isinstance(bind, Engine) else None,
+                          get_settings().requests_in_flight) if n is not None and n > 0]
+    if not limits:
         return None
+    size = min(limits)
     loop = asyncio.get_running_loop()
     found = _slots.get(loop)
     if found is None or found[0] != size:
