@@ -25,8 +25,8 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from jiaoguan.kit import rooms
 from jiaoguan.kit.clock import utc_now
-from jiaoguan.kit.db import Base, is_postgres
-from jiaoguan.kit.outbox import OutboxMessage, enqueue_new
+from jiaoguan.kit.db import Base, Prepared, is_postgres
+from jiaoguan.kit.outbox import OutboxMessage, enqueue_new, insert_for_each, new_rows
 
 log = logging.getLogger("jiaoguan.events")
 CHANNEL = "event"
@@ -53,14 +53,65 @@ class Event:
 
 def emit(session: Session, name: str, payload: dict[str, Any], *, province_code: str | None = None) -> Event:
     """Record that something happened, for every handler the installed rooms declare for `name`."""
-    event = Event(uuid.uuid4().hex, name, payload, utc_now())
-    params = {"event_id": event.id, "occurred_at": event.occurred_at.isoformat(), "payload": payload}
+    event, params, recipients = _new_event(name, payload)
     # Refuses, in the emitter's transaction and not in the worker, what cannot travel. The event's id is new, so
     # its rows need no look-up of their dedupe keys first, and they go in one statement.
-    enqueue_new(session, CHANNEL, name, params,
-                {h.name: f"event:{event.id}:{h.name}" for h in rooms.all_handlers(name)}, province_code=province_code)
+    enqueue_new(session, CHANNEL, name, params, recipients, province_code=province_code)
     log.debug("event.emit", extra={"event": name, "event_id": event.id})   # the outbox row is its record
     return event
+
+
+def _new_event(name: str, payload: dict[str, Any]) -> tuple[Event, dict[str, Any], dict[str, str]]:
+    event = Event(uuid.uuid4().hex, name, payload, utc_now())
+    params = {"event_id": event.id, "occurred_at": event.occurred_at.isoformat(), "payload": payload}
+    return event, params, {h.name: f"event:{event.id}:{h.name}" for h in rooms.all_handlers(name)}
+
+
+class InsertThenEmit:
+    """An `INSERT … ON CONFLICT DO NOTHING RETURNING` and the event the row it inserts causes, if it inserts one.
+
+    On PostgreSQL one statement (`WITH inserted AS (INSERT …), event0 AS (INSERT INTO outbox_message … SELECT …
+    FROM inserted) SELECT * FROM inserted`): the row and its event are written together even outside a
+    transaction, which is how the scanner's lane runs (passes/lane.py: no BEGIN and COMMIT round trips). On SQLite
+    two statements in the caller's transaction. Either way, a row that was there already (the conflict) emits
+    nothing. `inserts` holds the statement per dialect name; each runs as a `Prepared`."""
+
+    def __init__(self, inserts: dict[str, Any]) -> None:
+        self._inserts = inserts
+        self._prepared: dict[tuple[str, int], Prepared] = {}
+
+    def _statement(self, dialect: str, handlers: int) -> Prepared:
+        found = self._prepared.get((dialect, handlers))
+        if found is None:
+            insert = self._inserts[dialect]
+            if dialect == "postgresql" and handlers:
+                inserted = insert.cte("inserted")
+                events = [insert_for_each(inserted, f"event{i}_") for i in range(handlers)]
+                found = Prepared(select(*inserted.c).add_cte(*events))
+            else:
+                found = Prepared(insert)
+            self._prepared[(dialect, handlers)] = found
+        return found
+
+    def run(self, session: Session, values: dict[str, Any], name: str, payload: dict[str, Any], *,
+            province_code: str | None = None) -> tuple[Any, ...] | None:
+        """The inserted row, or None when it was there already (and no event was written)."""
+        event, params, recipients = _new_event(name, payload)
+        rows = new_rows(CHANNEL, name, params, recipients, province_code=province_code)
+        dialect = session.get_bind().dialect.name
+        statement = self._statement(dialect, len(rows))
+        if dialect != "postgresql":
+            found = statement.first(session, values)
+            if found is not None and rows:
+                enqueue_new(session, CHANNEL, name, params, recipients, province_code=province_code)
+            return found
+        bound = dict(values)
+        for i, row in enumerate(rows):
+            bound.update({f"event{i}_{column}": value for column, value in row.items()})
+        found = statement.first(session, bound)
+        if found is not None:
+            log.debug("event.emit", extra={"event": name, "event_id": event.id})
+        return found
 
 
 def _event_of(msg: OutboxMessage) -> Event:

@@ -12,7 +12,21 @@ import json
 import re
 from typing import Any, cast
 
-from sqlalchemy import BigInteger, Index, Integer, SmallInteger, String, Table, Text, bindparam, insert, select, update
+from sqlalchemy import (
+    CTE,
+    BigInteger,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+    bindparam,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy import cast as cast_to
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from jiaoguan.kit import rooms
@@ -94,20 +108,36 @@ def enqueue_new(session: Session, channel: str, template: str, params: dict[str,
     """`enqueue` of one message to each recipient (recipient -> its dedupe key) whose dedupe keys were just made
     unique (an event's fresh id): nothing to look up first, and plain rows, no ORM objects, in one statement.
     The keys stay unique in the table, so a key that was not new after all fails the transaction, never doubles."""
-    if channel not in CHANNELS:
-        raise ValueError(f"unknown channel {channel!r}")
-    text = json.dumps(params, ensure_ascii=False, sort_keys=True)
-    if not recipients:
+    rows = new_rows(channel, template, params, recipients, province_code=province_code)
+    if not rows:
         return
-    now = utc_now()
-    rows = [{"created_at": now, "channel": channel, "recipient": recipient, "template": template, "params_json": text,
-             "dedupe_key": key, "status": "pending", "attempts": 0, "next_attempt_at": now,
-             "province_code": province_code, "priority": NORMAL}
-            for recipient, key in recipients.items()]
     if len(rows) == 1:   # the usual case (one handler): the driver straight, no executemany set-up
         _INSERT_ONE.rows(session, rows[0])
     else:
         session.connection().execute(_INSERT, rows)
+
+
+def new_rows(channel: str, template: str, params: dict[str, Any], recipients: dict[str, str], *,
+             province_code: str | None = None) -> list[dict[str, Any]]:
+    """The rows `enqueue_new` writes, as column -> value (for a statement that writes them with another row)."""
+    if channel not in CHANNELS:
+        raise ValueError(f"unknown channel {channel!r}")
+    text = json.dumps(params, ensure_ascii=False, sort_keys=True)
+    now = utc_now()
+    return [{"created_at": now, "channel": channel, "recipient": recipient, "template": template, "params_json": text,
+             "dedupe_key": key, "status": "pending", "attempts": 0, "next_attempt_at": now,
+             "province_code": province_code, "priority": NORMAL}
+            for recipient, key in recipients.items()]
+
+
+def insert_for_each(inserted: CTE, prefix: str) -> CTE:
+    """`INSERT INTO outbox_message … SELECT <one row of parameters> FROM inserted`, as a CTE: one message for each
+    row the `inserted` CTE (an INSERT … RETURNING) wrote, none when it wrote none. Its parameters are the columns
+    of `new_rows` named `<prefix><column>`."""
+    table = cast(Table, OutboxMessage.__table__)
+    values = select(*[cast_to(bindparam(prefix + column), table.c[column].type) for column in _COLUMNS]
+                    ).select_from(inserted)
+    return insert(table).from_select(list(_COLUMNS), values).cte(prefix.rstrip("_"))
 
 
 _PLACEHOLDER = re.compile(r"%\((\w+)\)")

@@ -60,7 +60,12 @@ def verified(scan: dict[str, Any] | CheckpointScan, checkpoint_code: str) -> dic
 
 
 def emit_fact(session: Session, name: str, payload: dict[str, Any]) -> None:
-    emit(session, name, payload, province_code=str(payload.get("province") or "") or None)
+    emit(session, name, payload, province_code=province_of(payload))
+
+
+def province_of(payload: dict[str, Any]) -> str | None:
+    """The province a fact's event is filed under (its outbox row's province)."""
+    return str(payload.get("province") or "") or None
 
 
 def recount(session: Session, start: dt.date | None = None, end: dt.date | None = None) -> Iterator[Fact]:

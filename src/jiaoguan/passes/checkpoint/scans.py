@@ -27,6 +27,7 @@ from jiaoguan.kit import audit
 from jiaoguan.kit.clock import utc_now
 from jiaoguan.kit.db import Prepared
 from jiaoguan.kit.errors import Forbidden, InvalidInput, NotFound
+from jiaoguan.kit.events import InsertThenEmit
 from jiaoguan.kit.i18n import N_, both, translate
 from jiaoguan.kit.ids import PROVINCES
 from jiaoguan.passes import figures
@@ -215,6 +216,10 @@ _SCAN_INSERTS = {
 }
 
 
+# The online scan with its `pass.verified` fact: one statement on PostgreSQL (see `kit.events.InsertThenEmit`).
+_SCAN_WITH_FACT = InsertThenEmit({name: prepared.statement for name, prepared in _SCAN_INSERTS.items()})
+
+
 def _inserted_scan(session: Session, values: dict[str, Any]) -> LoggedScan | None:
     """The stored scan, or None when a scan with this uid was already stored (race-safe)."""
     found = _SCAN_INSERTS[session.get_bind().dialect.name].first(session, values)
@@ -260,11 +265,11 @@ def verify_online(session: Session, qr: str, *, checkpoint: Checkpoint | Checkpo
         check_ms=check_ms if check_ms is not None and 0 < check_ms < 3_600_000 else elapsed,
         source="online", province_code=checkpoint.province_code,
     )
-    scan = _inserted_scan(session, values)
-    if scan is None:   # a retried request: the scan is stored already
+    fact = figures.verified(values, checkpoint.code)
+    found = _SCAN_WITH_FACT.run(session, values, "pass.verified", fact, province_code=figures.province_of(fact))
+    if found is None:   # a retried request: the scan is stored already
         return OnlineResult(reason is None, reason, verdict, status, app, _scan_by_uid(session, uid), True)
-    figures.emit_fact(session, "pass.verified", figures.verified(values, checkpoint.code))
-    return OnlineResult(reason is None, reason, verdict, status, app, scan, False)
+    return OnlineResult(reason is None, reason, verdict, status, app, LoggedScan(*found), False)
 
 
 @dataclass(frozen=True)
