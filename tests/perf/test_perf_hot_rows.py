@@ -8,15 +8,12 @@ request still answers: none of them waits for that row. Outside the minute's tur
 from __future__ import annotations
 
 import datetime as dt
-import socket
-import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
-import uvicorn
 from sqlalchemy import Engine, func, select, text, update
 
 from jiaoguan.accounts.auth import SESSION_COOKIE
@@ -27,14 +24,9 @@ from jiaoguan.kit.audit import AuditRecord
 from jiaoguan.kit.clock import utc_now
 from jiaoguan.kit.db import get_engine, unit_of_work
 from tests.installations import Installation
+from tests.perf.servers import serve_in_thread
 
 CLIENTS = 32
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture()
@@ -47,22 +39,8 @@ def server(installations) -> Iterator[tuple[str, str, Installation]]:
         officer = create_user(s, username="scanner-officer", display_name="刘强", role=Role.checkpoint_officer,
                               province_code="11")
         token = issue_api_token(s, officer, "shared scanner")
-    from jiaoguan.web.app import create_app
-
-    port = _free_port()
-    srv = uvicorn.Server(uvicorn.Config(create_app(start_worker=False), host="127.0.0.1", port=port,
-                                        log_level="warning", limit_concurrency=200))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not srv.started:
-        assert thread.is_alive() and time.monotonic() < deadline
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}", token, inst
-    finally:
-        srv.should_exit = True
-        thread.join(15)
+    with serve_in_thread(limit_concurrency=200) as url:
+        yield url, token, inst
 
 
 def _burst(url: str, token: str, timeout: float) -> list[int]:

@@ -5,14 +5,10 @@ connection goes back to the pool in its usual transactional mode."""
 from __future__ import annotations
 
 import json
-import socket
-import threading
-import time
 from collections.abc import Iterator
 
 import httpx
 import pytest
-import uvicorn
 from sqlalchemy import func, select
 
 from jiaoguan.accounts.models import User
@@ -22,12 +18,7 @@ from jiaoguan.kit.outbox import OutboxMessage
 from jiaoguan.kit.settings import reset_settings
 from jiaoguan.passes.models import Checkpoint, CheckpointScan, TransportPass
 from tests.installations import Installation, cli
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from tests.perf.servers import serve_in_thread
 
 
 @pytest.fixture()
@@ -40,23 +31,10 @@ def server(installations, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str
     reset_settings()
     assert cli("demo", "--people", "20").exit_code == 0
     from jiaoguan.kit.db import reset_engine
-    from jiaoguan.web.app import create_app
 
     reset_engine()
-    port = _free_port()
-    srv = uvicorn.Server(uvicorn.Config(create_app(start_worker=False), host="127.0.0.1", port=port,
-                                        log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not srv.started:
-        assert thread.is_alive() and time.monotonic() < deadline
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}", inst
-    finally:
-        srv.should_exit = True
-        thread.join(15)
+    with serve_in_thread() as url:
+        yield url, inst
 
 
 def _counts() -> tuple[int, int]:

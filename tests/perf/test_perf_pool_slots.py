@@ -12,12 +12,8 @@ from __future__ import annotations
 
 import contextlib
 import http.cookiejar
-import os
 import re
-import socket
 import sqlite3
-import subprocess
-import sys
 import threading
 import time
 import urllib.parse
@@ -30,14 +26,9 @@ from sqlalchemy.pool import QueuePool
 
 from jiaoguan.demo.accounts import DEMO_PASSWORD
 from jiaoguan.kit.db import connection_slots, make_engine
+from tests.perf.servers import serve_process
 
 CLIENTS = 60
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _signed_in_cookie(url: str) -> str:
@@ -66,32 +57,8 @@ def _open_records(url: str, cookie: str) -> tuple[int, float]:
 
 @contextlib.contextmanager
 def _server(tmp_path: Path, **settings: str) -> Iterator[tuple[str, Path]]:
-    port = _free_port()
-    env = {**os.environ, "JIAOGUAN_DATA_DIR": str(tmp_path), "JIAOGUAN_DEMO_PEOPLE": "20",
-           "JIAOGUAN_SECRET_KEY": "slots-secret", "JIAOGUAN_ENV": "test", "JIAOGUAN_RUN_WORKER_IN_PROCESS": "false",
-           "JIAOGUAN_CLI_LOCALE": "en", **settings}
-    env.pop("JIAOGUAN_DATABASE_URL", None)
-    log_path = tmp_path / "server.log"
-    with open(log_path, "w") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "jiaoguan", "serve", "--port", str(port), "--workers", "1"],
-                                env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 180
-        while True:
-            try:
-                urllib.request.urlopen(url + "/healthz", timeout=2).close()
-                break
-            except OSError:
-                assert proc.poll() is None and time.monotonic() < deadline, log_path.read_text()[-4000:]
-                time.sleep(0.3)
+    with serve_process(tmp_path, "--workers", "1", **settings) as (url, log_path, _):
         yield url, log_path
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 def test_sixty_citizens_at_once_on_a_pool_of_two_all_get_their_records(tmp_path: Path) -> None:

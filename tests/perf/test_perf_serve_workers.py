@@ -5,9 +5,6 @@ from __future__ import annotations
 import fcntl
 import json
 import os
-import socket
-import subprocess
-import sys
 import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
@@ -15,12 +12,7 @@ from pathlib import Path
 
 from jiaoguan.cli import default_workers
 from jiaoguan.kit.worker import InProcessWorker
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from tests.perf.servers import serve_process
 
 
 def _process_of(url: str) -> int | None:
@@ -32,21 +24,8 @@ def _process_of(url: str) -> int | None:
 
 
 def test_serve_with_two_workers_answers_from_two_processes_and_runs_one_in_process_worker(tmp_path: Path) -> None:
-    port = _free_port()
-    env = {**os.environ, "JIAOGUAN_DATA_DIR": str(tmp_path), "JIAOGUAN_DEMO_PEOPLE": "20",
-           "JIAOGUAN_SECRET_KEY": "workers-secret", "JIAOGUAN_ENV": "test", "JIAOGUAN_RUN_WORKER_IN_PROCESS": "true",
-           "JIAOGUAN_CLI_LOCALE": "en"}
-    env.pop("JIAOGUAN_DATABASE_URL", None)   # the embedded database: the case with an in-process worker
-    log_path = tmp_path / "server.log"
-    with open(log_path, "w") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "jiaoguan", "serve", "--port", str(port), "--workers", "2"],
-                                env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 180
-        while _process_of(url) is None:
-            assert proc.poll() is None and time.monotonic() < deadline, log_path.read_text()[-4000:]
-            time.sleep(0.5)
+    # The embedded database: the case with an in-process worker.
+    with serve_process(tmp_path, "--workers", "2", JIAOGUAN_RUN_WORKER_IN_PROCESS="true") as (url, _, proc):
         seen: set[int] = set()
         with ThreadPoolExecutor(8) as pool:
             for _ in range(50):   # the kernel hands connections to whichever process accepts first
@@ -67,12 +46,6 @@ def test_serve_with_two_workers_answers_from_two_processes_and_runs_one_in_proce
             except OSError:
                 held = True
         assert held, "no server process holds the worker lock"
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 def test_only_one_in_process_worker_holds_the_lock_and_another_takes_over_when_it_stops(tmp_path: Path) -> None:
