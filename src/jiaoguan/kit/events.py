@@ -26,7 +26,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from jiaoguan.kit import rooms
 from jiaoguan.kit.clock import utc_now
 from jiaoguan.kit.db import Base, Prepared, is_postgres
-from jiaoguan.kit.outbox import OutboxMessage, enqueue_new, insert_for_each, new_rows
+from jiaoguan.kit.outbox import OutboxMessage, enqueue_new, insert_for_each, new_rows, write_rows
 
 log = logging.getLogger("jiaoguan.events")
 CHANNEL = "event"
@@ -102,13 +102,13 @@ class InsertThenEmit:
         statement = self._statement(dialect, len(rows))
         if dialect != "postgresql":
             found = statement.first(session, values)
-            if found is not None and rows:
-                enqueue_new(session, CHANNEL, name, params, recipients, province_code=province_code)
-            return found
-        bound = dict(values)
-        for i, row in enumerate(rows):
-            bound.update({f"event{i}_{column}": value for column, value in row.items()})
-        found = statement.first(session, bound)
+            if found is not None:
+                write_rows(session, rows)
+        else:
+            bound = dict(values)
+            for i, row in enumerate(rows):
+                bound.update({f"event{i}_{column}": value for column, value in row.items()})
+            found = statement.first(session, bound)
         if found is not None:
             log.debug("event.emit", extra={"event": name, "event_id": event.id})
         return found

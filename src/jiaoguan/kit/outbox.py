@@ -108,12 +108,14 @@ def enqueue_new(session: Session, channel: str, template: str, params: dict[str,
     """`enqueue` of one message to each recipient (recipient -> its dedupe key) whose dedupe keys were just made
     unique (an event's fresh id): nothing to look up first, and plain rows, no ORM objects, in one statement.
     The keys stay unique in the table, so a key that was not new after all fails the transaction, never doubles."""
-    rows = new_rows(channel, template, params, recipients, province_code=province_code)
-    if not rows:
-        return
+    write_rows(session, new_rows(channel, template, params, recipients, province_code=province_code))
+
+
+def write_rows(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Insert rows made by `new_rows`, in the caller's transaction."""
     if len(rows) == 1:   # the usual case (one handler): the driver straight, no executemany set-up
         _INSERT_ONE.rows(session, rows[0])
-    else:
+    elif rows:
         session.connection().execute(_INSERT, rows)
 
 
