@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from jiaoguan.accounts.models import ApiToken
 from jiaoguan.accounts.principal import Principal
+from jiaoguan.accounts.roles import Role
 from jiaoguan.accounts.service import issue_api_token
 from jiaoguan.passes import lane
 from jiaoguan.passes.applications import service as apps
@@ -108,3 +109,28 @@ def test_the_signers_stamp_read_as_text_is_the_stamp_read_as_rows(db: Session, k
                                                       .where(PassSigningKey.kind == "signing"))))
     assert keystore.stamp_of(text) == rows and len(rows) >= 2
     assert keystore.stamp_of(None) == ()
+
+
+def test_the_lane_reads_token_and_checkpoint_together_and_refuses_in_the_routes_order(
+        client: TestClient, db: Session, make_user, officer: Principal, issuer: Principal, checkpoint,
+        approved) -> None:
+    """One statement reads the token's user and the checkpoint: who asks is refused before where they ask about
+    (401, then 403 for the role, then 404 for no checkpoint, then 403 for another province's), as the route does.
+    (A refusal rolls the test's own transaction back too: each request gets a token issued just before it.)"""
+    qr = approved.qr_text
+    device = _device(client, issue_api_token(db, officer, "lane 2 scanner"))
+    padded = client.post(PATH, headers=device, json={"qr": qr, "checkpoint": f" {checkpoint.code} "})
+    assert padded.status_code == 200 and padded.json()["valid"] is True
+    nowhere = {"qr": qr, "checkpoint": "NO-SUCH"}
+    unknown = client.post(PATH, headers=_device(client, "jgt_not-a-token"), json=nowhere)
+    assert (unknown.status_code, unknown.json()["code"]) == (401, "accounts.bad_token")
+    not_an_officer = client.post(PATH, headers=_device(client, issue_api_token(db, issuer, "laptop")), json=nowhere)
+    assert not_an_officer.status_code == 403
+    for code in ("NO-SUCH", " ", "BJ\x00G4"):
+        device = _device(client, issue_api_token(db, officer, "lane 2 scanner"))
+        missing = client.post(PATH, headers=device, json={"qr": qr, "checkpoint": code})
+        assert (missing.status_code, missing.json()["code"]) == (404, "passes.no_such_checkpoint"), code
+    shanghai = make_user(Role.checkpoint_officer, province_code="31")
+    other = client.post(PATH, headers=_device(client, issue_api_token(db, shanghai, "Shanghai scanner")),
+                        json={"qr": qr, "checkpoint": checkpoint.code})
+    assert (other.status_code, other.json()["code"]) == (403, "passes.checkpoint_other_province")

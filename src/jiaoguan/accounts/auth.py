@@ -79,12 +79,22 @@ async def csrf_guard(request: Request) -> None:
         raise CsrfFailed()
 
 
-def principal_from_request(request: Request, db: Session) -> Principal | None:
+def device_token_of(request: Request) -> str | None:
+    """The device token the request carries (`Authorization: Bearer …`), if any."""
     auth = request.headers.get("authorization", "")
-    if auth.startswith("Bearer "):
-        principal = service.principal_for_api_token(db, auth.removeprefix("Bearer ").strip())
+    return auth.removeprefix("Bearer ").strip() if auth.startswith("Bearer ") else None
+
+
+def bad_device_token() -> Unauthenticated:
+    return Unauthenticated(N_("The device token is not valid."), code="accounts.bad_token")
+
+
+def principal_from_request(request: Request, db: Session) -> Principal | None:
+    device_token = device_token_of(request)
+    if device_token is not None:
+        principal = service.principal_for_api_token(db, device_token)
         if principal is None:
-            raise Unauthenticated(N_("The device token is not valid."), code="accounts.bad_token")
+            raise bad_device_token()
         return principal
     token = request.cookies.get(SESSION_COOKIE)
     return service.principal_for_session(db, token) if token else None

@@ -13,7 +13,7 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import bindparam, case, delete, literal, or_, select, update
+from sqlalchemy import Select, bindparam, case, delete, literal, or_, select, update
 from sqlalchemy.orm import Session
 
 from jiaoguan.accounts.models import ApiToken, OneTimeCode, SignInThrottle, User, UserSession
@@ -315,10 +315,20 @@ _SESSION_PRINCIPAL = Prepared(
     select(*_PRINCIPAL_COLUMNS).join(UserSession, UserSession.user_id == User.id)
     .where(UserSession.token_hash == bindparam("token_hash"), UserSession.revoked.is_(False),
            UserSession.expires_at > bindparam("now"), User.is_active.is_(True)))
-_TOKEN_PRINCIPAL = Prepared(
-    select(ApiToken.id, ApiToken.name, ApiToken.last_used_at, *_PRINCIPAL_COLUMNS)
-    .join(User, User.id == ApiToken.user_id)
-    .where(ApiToken.token_hash == bindparam("token_hash"), ApiToken.revoked.is_(False), User.is_active.is_(True)))
+
+
+def token_principal_select() -> Select[Any]:
+    """The device-token look-up (parameter `token_hash`), for a room that reads what it needs next in the same round
+    trip (the scanner's lane adds its checkpoint's columns: `passes.lane`). Its first `TOKEN_PRINCIPAL_COLUMNS`
+    columns are what `principal_of_token_row` reads."""
+    columns: list[Any] = [ApiToken.id, ApiToken.name, ApiToken.last_used_at, *_PRINCIPAL_COLUMNS]
+    return (select(*columns).join(User, User.id == ApiToken.user_id)
+            .where(ApiToken.token_hash == bindparam("token_hash"), ApiToken.revoked.is_(False),
+                   User.is_active.is_(True)))
+
+
+TOKEN_PRINCIPAL_COLUMNS = 3 + len(_PRINCIPAL_COLUMNS)
+_TOKEN_PRINCIPAL = Prepared(token_principal_select())
 
 
 def principal_for_session(session: Session, token: str) -> Principal | None:
@@ -348,9 +358,18 @@ def issue_api_token(session: Session, user: User | Principal, name: str) -> str:
 
 def principal_for_api_token(session: Session, token: str) -> Principal | None:
     """The user a device token acts as; None if unknown or revoked."""
-    found = _TOKEN_PRINCIPAL.first(session, {"token_hash": sha256(token)})
-    if found is None:
-        return None
+    found = _TOKEN_PRINCIPAL.first(session, {"token_hash": token_hash(token)})
+    return None if found is None else principal_of_token_row(session, found)
+
+
+def token_hash(token: str) -> str:
+    """What a device token is looked up by (the token itself is never stored)."""
+    return sha256(token)
+
+
+def principal_of_token_row(session: Session, found: Sequence[Any]) -> Principal:
+    """The user of a device token row read by `token_principal_select`; its last use is stamped (at most once a
+    minute)."""
     token_id, name, last_used = found[0], found[1], found[2]
     now = utc_now()
     if last_used is None or now - last_used >= TOKEN_TOUCH_EVERY:
@@ -360,7 +379,7 @@ def principal_for_api_token(session: Session, token: str) -> Principal | None:
         free = select(ApiToken.id).where(ApiToken.id == token_id, stale).with_for_update(skip_locked=True)
         session.execute(update(ApiToken).where(ApiToken.id.in_(free.scalar_subquery())).values(last_used_at=now)
                         .execution_options(synchronize_session=False))
-    return _principal(found[3:], device=name)
+    return _principal(found[3:TOKEN_PRINCIPAL_COLUMNS], device=name)
 
 
 # --- who is who, for other rooms ---------------------------------------------------------------

@@ -151,8 +151,11 @@ def verify_pass(body: VerifyIn, user: Officer, db: Db) -> VerifyOut:
     return verify_for_device(db, user, body)
 
 
-def verify_for_device(db: Session, user: Principal, body: VerifyIn) -> VerifyOut:
-    checkpoint = cp.checkpoint_ref_for(db, user, body.checkpoint)
+def verify_for_device(db: Session, user: Principal, body: VerifyIn,
+                      checkpoint: cp.CheckpointRef | None = None) -> VerifyOut:
+    """`checkpoint`: the body's checkpoint, when the caller read it already (the lane, with the device token)."""
+    if checkpoint is None:
+        checkpoint = cp.checkpoint_ref_for(db, user, body.checkpoint)
     result = cp.verify_online(db, body.qr, checkpoint=checkpoint, lane=body.lane, officer=user, plate=body.plate,
                               check_ms=body.check_ms, scan_uid=body.scan_id, with_application=False)
     return VerifyOut.model_validate(result.to_json())
