@@ -44,9 +44,10 @@ class Settings(BaseSettings):
     db_pool_timeout: float = 30.0
     # Requests of one server process that may use the database at the same time; the others wait their turn on
     # the event loop. One process runs Python on one core at a time: more requests in flight than it takes to
-    # keep that core busy while some wait for the database only add thread switching (measured on 2 cores:
-    # 6 in flight against 28, +41 % scans and +11 % records pages a second under 32 clients).
-    requests_in_flight: int = 8
+    # keep that core busy while some wait for the database only add thread switching (measured on 2 cores, 32
+    # clients: 6 in flight against 28, +41 % scans and +11 % records pages a second; 4 against 8, +6 % scans,
+    # +12 % records and queue pages, −2 % searches; 3 against 4, no better).
+    requests_in_flight: int = 4
     # Audit checkpoints: an Ed25519 key the database does not hold (production: a file on another volume),
     # and the folder the signed checkpoints are appended to (JSON lines). Empty = under data_dir/audit/.
     audit_key_file: Path | None = None
