@@ -73,7 +73,7 @@ def _verify_in_one_unit_of_work(request: Request, session: Session, body: Verify
     request.state.db = session
     # A session bound to a connection belongs to an outer transaction (a test's): it stays in it.
     if is_postgres(session) and isinstance(session.get_bind(), Engine):
-        # Every statement of a scan stands alone: the token, the checkpoint and the pass are reads, the token's
+        # Every statement of a scan stands alone: the token with the checkpoint, and the pass, are reads, the token's
         # minute stamp is one conditional UPDATE, and the scan is logged with its event in one statement
         # (`scans.verify_online`). So no transaction is opened around them: two round trips fewer (BEGIN, COMMIT)
         # of the seven a scan made. The pool gives the connection back in its usual mode.
