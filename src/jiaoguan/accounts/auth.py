@@ -20,7 +20,6 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
-from starlette.concurrency import run_in_threadpool
 
 from jiaoguan.accounts import service
 from jiaoguan.accounts.principal import Principal
@@ -29,7 +28,7 @@ from jiaoguan.kit.context import set_actor
 from jiaoguan.kit.errors import Forbidden, JiaoguanError, Unauthenticated
 from jiaoguan.kit.i18n import N_
 from jiaoguan.kit.settings import get_settings
-from jiaoguan.kit.web import Db
+from jiaoguan.kit.web import Db, run_blocking
 
 SESSION_COOKIE = "jg_session"
 CSRF_COOKIE = "jg_csrf"
@@ -119,7 +118,7 @@ async def _viewer(request: Request, db: Session) -> Principal | None:
     anonymous = SESSION_COOKIE not in request.cookies and not request.headers.get("authorization", "").startswith(
         "Bearer ")
     # Nothing to look up (a visitor, the sign-in page, the scripts): no trip to a worker thread either.
-    principal = None if anonymous else await run_in_threadpool(principal_from_request, request, db)
+    principal = None if anonymous else await run_blocking(db, principal_from_request, request, db)
     request.state.viewer = principal
     setattr(request.state, _LOOKED_UP, True)
     if principal is not None:

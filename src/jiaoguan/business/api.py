@@ -9,7 +9,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Query, UploadFile
 from fastapi.responses import Response
-from starlette.concurrency import run_in_threadpool
 
 from jiaoguan.accounts.auth import Admin, Anyone, Citizen, Supervisor
 from jiaoguan.accounts.principal import Principal
@@ -50,7 +49,7 @@ from jiaoguan.business.service_request_schemas import ServiceRequestOut
 from jiaoguan.kit.clock import today
 from jiaoguan.kit.errors import NotFound
 from jiaoguan.kit.i18n import current_locale
-from jiaoguan.kit.web import Db, UnitOfWorkRoute
+from jiaoguan.kit.web import Db, UnitOfWorkRoute, run_blocking
 
 router = APIRouter(route_class=UnitOfWorkRoute, tags=["business"])
 router.include_router(service_request_api.router)
@@ -122,7 +121,7 @@ async def import_catalogue(user: Admin, db: Db, file: Annotated[UploadFile, File
         specs = cat.from_csv(data) if is_csv else cat.from_json(data)
         return ImportOut(**store.save_specs(db, specs, replace=replace))
 
-    return await run_in_threadpool(run)
+    return await run_blocking(db, run)
 
 
 # --- the citizen's applications -------------------------------------------------------------------
@@ -168,7 +167,7 @@ async def upload(app_id: int, user: CaseReader, db: Db, material: Annotated[str,
                  file: Annotated[UploadFile, File()]) -> DocumentOut:
     """A material, checked by content (PDF, PNG or JPEG, at most 5 MB) and stored by its hash."""
     data = await file.read(documents.MAX_BYTES + 1)
-    doc = await run_in_threadpool(documents.upload, db, user, app_id, material, file.filename or "upload", data)
+    doc = await run_blocking(db, documents.upload, db, user, app_id, material, file.filename or "upload", data)
     return DocumentOut.of(doc)
 
 

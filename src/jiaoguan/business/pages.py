@@ -12,7 +12,6 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
-from starlette.concurrency import run_in_threadpool
 
 from jiaoguan.accounts.auth import Admin, Anyone, Citizen, Supervisor
 from jiaoguan.accounts.enterprises import enterprises_by_id
@@ -46,7 +45,7 @@ from jiaoguan.kit.calendar_service import load_calendar
 from jiaoguan.kit.clock import CHINA_TZ, today
 from jiaoguan.kit.errors import JiaoguanError, NotFound
 from jiaoguan.kit.i18n import current_locale
-from jiaoguan.kit.web import Db, UnitOfWorkRoute, render
+from jiaoguan.kit.web import Db, UnitOfWorkRoute, render, run_blocking
 
 router = APIRouter(route_class=UnitOfWorkRoute, include_in_schema=False)
 router.include_router(service_request_pages.router)  # before `/business/{code}`, which would shadow its paths
@@ -177,7 +176,7 @@ async def admin_import(request: Request, user: Admin, db: Db, file: Annotated[Up
         return RedirectResponse(f"/business/admin/catalogue?notice=imported-{counts['added']}-{counts['updated']}",
                                 status_code=303)
 
-    return await run_in_threadpool(run)
+    return await run_blocking(db, run)
 
 
 def _edit_page(request: Request, user: Principal, spec: cat.BusinessSpec, values: dict[str, Any],
@@ -227,7 +226,7 @@ async def admin_save(request: Request, code: str, user: Admin, db: Db) -> Respon
             return _edit_page(request, user, spec, values, exc.problems, 422)
         return RedirectResponse("/business/admin/catalogue?notice=saved", status_code=303)
 
-    return await run_in_threadpool(run)
+    return await run_blocking(db, run)
 
 
 # --- one business: what you need and whether you qualify; apply --------------------------------
@@ -278,7 +277,7 @@ async def apply(request: Request, code: str, user: Citizen, db: Db) -> Response:
             delivery_address=str(form.get("delivery_address", "")))
         return _back(app.id, "created")
 
-    return await run_in_threadpool(run)
+    return await run_blocking(db, run)
 
 
 # --- one application: track, upload, answer, work it --------------------------------------------
@@ -315,7 +314,7 @@ def application_page(request: Request, app_id: int, user: CaseReader, db: Db, no
 async def upload_page(app_id: int, user: CaseReader, db: Db, material: Annotated[str, Form(max_length=40)],
                       file: Annotated[UploadFile, File()]) -> Response:
     data = await file.read(documents.MAX_BYTES + 1)
-    await run_in_threadpool(documents.upload, db, user, app_id, material, file.filename or "upload", data)
+    await run_blocking(db, documents.upload, db, user, app_id, material, file.filename or "upload", data)
     return _back(app_id, "uploaded")
 
 

@@ -12,7 +12,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response, StreamingResponse
 from sqlalchemy.orm import Session
-from starlette.concurrency import run_in_threadpool
 
 from jiaoguan.accounts.auth import Anyone
 from jiaoguan.accounts.principal import Principal
@@ -52,7 +51,7 @@ from jiaoguan.halls.schemas import (
     WindowOut,
 )
 from jiaoguan.kit.clock import today
-from jiaoguan.kit.web import Db, UnitOfWorkRoute, let_go_of_db, request_session
+from jiaoguan.kit.web import Db, UnitOfWorkRoute, let_go_of_db, request_session, run_blocking
 
 router = APIRouter(route_class=UnitOfWorkRoute, tags=["halls"])
 SVG: dict[int | str, dict[str, Any]] = {200: {"content": {"image/svg+xml": {}}, "description": "The check-in QR code"}}
@@ -201,7 +200,7 @@ async def board_stream(office_id: int, request: Request, user: Anyone, db: Db,
                        max_events: Annotated[int, Query(ge=1, le=10000)] = 10000,
                        seconds: Annotated[int, Query(ge=1, le=600)] = 300) -> StreamingResponse:
     """The board as Server-Sent Events: an event whenever a call or a queue changes (the browser reconnects)."""
-    await run_in_threadpool(offices.hall_office, db, office_id)
+    await run_blocking(db, offices.hall_office, db, office_id)
     await let_go_of_db(request)   # the stream lasts minutes: each read below takes a turn at the database of its own
 
     async def events() -> AsyncIterator[str]:
@@ -213,7 +212,7 @@ async def board_stream(office_id: int, request: Request, user: Anyone, db: Db,
             if await request.is_disconnected():
                 return
             async with request_session(request) as session:
-                stamp, body = await run_in_threadpool(_board_json, session, office_id)
+                stamp, body = await run_blocking(session, _board_json, session, office_id)
             if stamp != last:
                 last, sent = stamp, sent + 1
                 yield f"event: board\ndata: {body}\n\n"

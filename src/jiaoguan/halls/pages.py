@@ -10,7 +10,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
-from starlette.concurrency import run_in_threadpool
 
 from jiaoguan.accounts.auth import Anyone
 from jiaoguan.accounts.principal import Principal
@@ -35,7 +34,7 @@ from jiaoguan.halls.vocab import (
 from jiaoguan.kit.clock import today
 from jiaoguan.kit.errors import JiaoguanError
 from jiaoguan.kit.i18n import current_locale, translate
-from jiaoguan.kit.web import Db, UnitOfWorkRoute, render
+from jiaoguan.kit.web import Db, UnitOfWorkRoute, render, run_blocking
 
 router = APIRouter(route_class=UnitOfWorkRoute, include_in_schema=False)
 
@@ -304,7 +303,7 @@ async def schedule_rules(request: Request, office_id: int, user: ScheduleAdmin, 
             return _schedule_page(request, user, db, hall, typed=typed, errors=refused.by_rule(current_locale()))
         return RedirectResponse(f"/halls/schedule?office={office_id}&notice=rules-{len(targets)}", status_code=303)
 
-    return await run_in_threadpool(save)
+    return await run_blocking(db, save)
 
 
 @router.post("/halls/schedule/{office_id}/hours")
@@ -325,7 +324,7 @@ async def schedule_hours(request: Request, office_id: int, user: ScheduleAdmin, 
         offices.set_hours(db, office_id, rules)
         return slots.generate(db, office_id, today(), today() + dt.timedelta(days=14))
 
-    made = await run_in_threadpool(save)
+    made = await run_blocking(db, save)
     return RedirectResponse(f"/halls/schedule?office={office_id}&notice=saved-{made}", status_code=303)
 
 

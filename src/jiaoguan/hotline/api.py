@@ -7,7 +7,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Path, Query, UploadFile
 from fastapi.responses import Response
-from starlette.concurrency import run_in_threadpool
 
 from jiaoguan.accounts.roles import Role
 from jiaoguan.hotline import answers, appointments, callers, evidence, tickets
@@ -48,7 +47,7 @@ from jiaoguan.hotline.schemas import (
 )
 from jiaoguan.hotline.settings import DeskSettings, configure, desk_settings
 from jiaoguan.kit.clock import utc_now
-from jiaoguan.kit.web import Db, UnitOfWorkRoute
+from jiaoguan.kit.web import Db, UnitOfWorkRoute, run_blocking
 
 router = APIRouter(prefix="/hotline", route_class=UnitOfWorkRoute, tags=["hotline"])
 
@@ -71,7 +70,7 @@ async def register_case(user: CaseRegistrar, db: Db, letter: Annotated[UploadFil
         stored = evidence.store(data, letter.filename or "letter")
         return CaseOut.of(cases.register(db, user, raw, stored))
 
-    return await run_in_threadpool(work)
+    return await run_blocking(db, work)
 
 
 @router.get("/emergency", response_model=list[CaseOut], summary="Open cases of my province, or my own cases")

@@ -44,10 +44,16 @@ class Settings(BaseSettings):
     db_pool_timeout: float = 30.0
     # Requests of one server process that may use the database at the same time; the others wait their turn on
     # the event loop. One process runs Python on one core at a time: more requests in flight than it takes to
-    # keep that core busy while some wait for the database only add thread switching (measured on 2 cores, 32
-    # clients: 6 in flight against 28, +41 % scans and +11 % records pages a second; 4 against 8, +6 % scans,
-    # +12 % records and queue pages, −2 % searches; 3 against 4, no better).
-    requests_in_flight: int = 4
+    # keep that core busy while some wait for the database only add switching. Unset: 8 when the requests' I/O is
+    # the event loop's (PostgreSQL, below), 4 when it is worker threads'. Measured on 2 cores, 32 clients, one
+    # process: threads, 4 against 8: +6 % scans, +12 % records and queue pages, −2 % searches (3: no better);
+    # event loop, 8 against 4: +9 % records, +14 % queue, +5 % searches, scans the same; 16 against 8: −6 %
+    # records, −13 % scans, +11 % searches.
+    requests_in_flight: int | None = None
+    # On PostgreSQL, a request's statements are sent by the event loop (psycopg's async driver; the sync service
+    # code runs in a greenlet that pauses at each round trip) instead of by a worker thread that blocks on them.
+    # False: worker threads, as on SQLite. See kit.db.get_request_sessionmaker.
+    database_io_on_event_loop: bool = True
     # Audit checkpoints: an Ed25519 key the database does not hold (production: a file on another volume),
     # and the folder the signed checkpoints are appended to (JSON lines). Empty = under data_dir/audit/.
     audit_key_file: Path | None = None

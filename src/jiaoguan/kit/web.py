@@ -14,7 +14,7 @@ import inspect
 import weakref
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from pathlib import Path
-from typing import Annotated, Any, cast
+from typing import Annotated, Any, TypeVar, cast
 from urllib.parse import unquote_plus
 
 from fastapi import Depends, Request, Response
@@ -26,21 +26,23 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.util import greenlet_spawn
 from starlette.concurrency import run_in_threadpool
 
 from jiaoguan.kit.clock import CHINA_TZ
-from jiaoguan.kit.db import connection_slots, get_sessionmaker
+from jiaoguan.kit.db import connection_slots, get_request_sessionmaker, is_on_event_loop
 from jiaoguan.kit.i18n import LOCALES, catalog, current_locale
 from jiaoguan.kit.ids.masking import scrub
 from jiaoguan.kit.settings import get_settings
 
 PACKAGE_ROOT = Path(__file__).resolve().parents[1]
+T = TypeVar("T")
 
 
 async def get_db(request: Request) -> AsyncIterator[Session]:
     # Async: making a session does no I/O (it connects when first used), so it needs no trip to a worker
     # thread and back, twice, on every request. Closing one that still holds a connection does I/O: thread.
-    make = get_sessionmaker()
+    make = get_request_sessionmaker()
     slot = _Slot(_session_slots(make))
     await slot.take()   # on the event loop, holding no worker thread (kit.db.connection_slots)
     try:
@@ -56,9 +58,18 @@ async def get_db(request: Request) -> AsyncIterator[Session]:
 
 async def _close(session: Session) -> None:
     if session.in_transaction():
-        await run_in_threadpool(session.close)
+        await run_blocking(session, session.close)
     else:
         session.close()
+
+
+async def run_blocking(session: Session, work: Callable[..., T], *args: Any) -> T:
+    """Run sync code that uses `session` without blocking the event loop: in a greenlet on the loop when the
+    session's I/O is the loop's (`kit.db.get_request_sessionmaker`, PostgreSQL), in a worker thread otherwise
+    (SQLite; a test's session). Either way the code sees the request's context variables (locale, actor)."""
+    if is_on_event_loop(session):
+        return await greenlet_spawn(work, *args)
+    return await run_in_threadpool(work, *args)
 
 
 class _Slot:
@@ -100,8 +111,11 @@ _slots: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, tuple[int, asyncio.
 def _session_slots(make: sessionmaker[Session]) -> asyncio.Semaphore | None:
     """At most `requests_in_flight` requests (0: no such limit) and never more than the pool can serve at once."""
     bind = make.kw.get("bind")
-    limits = [n for n in (connection_slots(bind) if isinstance(bind, Engine) else None,
-                          get_settings().requests_in_flight) if n is not None and n > 0]
+    in_flight = get_settings().requests_in_flight
+    if in_flight is None:
+        in_flight = 8 if isinstance(bind, Engine) and bind.dialect.is_async else 4
+    limits = [n for n in (connection_slots(bind) if isinstance(bind, Engine) else None, in_flight)
+              if n is not None and n > 0]
     if not limits:
         return None
     size = min(limits)
@@ -150,15 +164,12 @@ class UnitOfWorkRoute(APIRoute):
             except BaseException:
                 db: Session | None = getattr(request.state, "db", None)
                 if db is not None:
-                    await run_in_threadpool(db.rollback)
+                    await run_blocking(db, db.rollback)
                 raise
             db = getattr(request.state, "db", None)
             # Nothing left to end when the endpoint's own thread committed already (below): no trip to a thread.
             if db is not None and db.in_transaction():
-                if response.status_code < 400:
-                    await run_in_threadpool(db.commit)
-                else:
-                    await run_in_threadpool(db.rollback)
+                await run_blocking(db, db.commit if response.status_code < 400 else db.rollback)
             return response
 
         return handle
@@ -174,7 +185,10 @@ def _commit_in_the_same_trip(endpoint: Callable[..., Any]) -> Callable[..., Any]
 
     @functools.wraps(endpoint)
     async def endpoint_then_commit(**kwargs: Any) -> Any:
-        return await run_in_threadpool(_run_and_commit, endpoint, kwargs)
+        session = next((v for v in kwargs.values() if isinstance(v, Session)), None)
+        if session is None:
+            return await run_in_threadpool(_run_and_commit, endpoint, kwargs)
+        return await run_blocking(session, _run_and_commit, endpoint, kwargs)
 
     return endpoint_then_commit
 

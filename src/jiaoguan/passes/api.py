@@ -10,13 +10,12 @@ from typing import Annotated
 from fastapi import APIRouter, File, Path, Query, UploadFile
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
-from starlette.concurrency import run_in_threadpool
 
 from jiaoguan.accounts.auth import Anyone, EnterpriseAgent
 from jiaoguan.accounts.principal import Principal
 from jiaoguan.accounts.roles import Role
 from jiaoguan.kit.clock import today
-from jiaoguan.kit.web import Db, UnitOfWorkRoute
+from jiaoguan.kit.web import Db, UnitOfWorkRoute, run_blocking
 from jiaoguan.passes import credentials
 from jiaoguan.passes.applications import service as apps
 from jiaoguan.passes.applications.csv_batch import MAX_BYTES, submit_batch
@@ -73,7 +72,7 @@ async def upload_batch(response: Response, user: EnterpriseAgent, db: Db,
                        file: Annotated[UploadFile, File()]) -> BatchReportOut:
     """CSV batch: good rows become applications, bad rows are reported by line and column."""
     data = await file.read(MAX_BYTES + 1)
-    report = await run_in_threadpool(submit_batch, db, user, file.filename or "upload.csv", data)
+    report = await run_blocking(db, submit_batch, db, user, file.filename or "upload.csv", data)
     response.status_code = 200 if report.batch.rows_total else 422
     return BatchReportOut.model_validate(report.to_json())
 

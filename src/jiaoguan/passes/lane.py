@@ -20,7 +20,6 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 from sqlalchemy import Engine, bindparam
 from sqlalchemy.orm import Session
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Match, Route
@@ -36,7 +35,7 @@ from jiaoguan.accounts.service import (
 )
 from jiaoguan.kit.context import set_actor
 from jiaoguan.kit.db import Prepared, is_postgres
-from jiaoguan.kit.web import request_session
+from jiaoguan.kit.web import request_session, run_blocking
 from jiaoguan.passes.api import verify_for_device
 from jiaoguan.passes.auth import OFFICERS
 from jiaoguan.passes.checkpoint import scans as cp
@@ -66,7 +65,7 @@ async def verify(request: Request) -> Response:
         # The same answer FastAPI gives the API route: errors located in the body, rendered by the app's handler.
         raise RequestValidationError([{**e, "loc": ("body", *e["loc"])} for e in err.errors()], body=raw) from None
     async with request_session(request) as session:
-        return await run_in_threadpool(_verify_in_one_unit_of_work, request, session, body)
+        return await run_blocking(session, _verify_in_one_unit_of_work, request, session, body)
 
 
 def _verify_in_one_unit_of_work(request: Request, session: Session, body: VerifyIn) -> Response:

@@ -10,7 +10,6 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy.exc import DataError
-from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from jiaoguan.accounts.auth import SESSION_COOKIE
@@ -18,7 +17,7 @@ from jiaoguan.accounts.principal import Principal
 from jiaoguan.accounts.service import principal_for_session
 from jiaoguan.kit.errors import JiaoguanError, Unauthenticated
 from jiaoguan.kit.i18n import N_, current_locale, translate
-from jiaoguan.kit.web import render, request_session
+from jiaoguan.kit.web import render, request_session, run_blocking
 
 log = logging.getLogger("jiaoguan.web")
 
@@ -98,7 +97,7 @@ def document_problems(app: FastAPI) -> None:
 async def _viewer_of(request: Request, token: str) -> Principal | None:
     # The request's own way to a session (an override of `get_db` is honoured), the look-up itself in a thread.
     async with request_session(request) as session:
-        return await run_in_threadpool(principal_for_session, session, token)
+        return await run_blocking(session, principal_for_session, session, token)
 
 
 async def _page(request: Request, status: int, detail: str) -> Response:

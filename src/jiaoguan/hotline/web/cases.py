@@ -7,7 +7,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
-from starlette.concurrency import run_in_threadpool
 
 from jiaoguan.accounts.roles import Role
 from jiaoguan.halls.offices import hall_offices
@@ -17,7 +16,7 @@ from jiaoguan.hotline.auth import Caller, CaseRegistrar, CaseViewer, CaseWorker
 from jiaoguan.hotline.states import EMERGENCY, REASSIGNERS
 from jiaoguan.hotline.web.common import page
 from jiaoguan.kit.errors import JiaoguanError
-from jiaoguan.kit.web import Db, UnitOfWorkRoute
+from jiaoguan.kit.web import Db, UnitOfWorkRoute, run_blocking
 
 router = APIRouter(route_class=UnitOfWorkRoute, include_in_schema=False)
 FIELDS = ("kind", "unit_name", "business", "plate_no", "applicant_name", "applicant_phone", "applicant_id_number",
@@ -63,7 +62,7 @@ async def case_register(request: Request, user: CaseRegistrar, db: Db,
             return _form_page(request, user, values, exc.text(), exc.field, 422)
         return RedirectResponse(f"/hotline/emergency/{case.id}?notice=registered", status_code=303)
 
-    return await run_in_threadpool(work)
+    return await run_blocking(db, work)
 
 
 @router.get("/hotline/emergency/{case_id}")

@@ -10,7 +10,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Path, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
-from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile as StarletteUpload
 
 from jiaoguan.accounts.auth import Anyone, EnterpriseAgent
@@ -20,7 +19,7 @@ from jiaoguan.kit.clock import today, utc_now
 from jiaoguan.kit.errors import JiaoguanError, NotFound
 from jiaoguan.kit.i18n import N_, translate
 from jiaoguan.kit.ids import find_division, is_county_level
-from jiaoguan.kit.web import Db, UnitOfWorkRoute, render
+from jiaoguan.kit.web import Db, UnitOfWorkRoute, render, run_blocking
 from jiaoguan.passes.applications import documents
 from jiaoguan.passes.applications import service as apps
 from jiaoguan.passes.applications.csv_batch import MAX_BYTES, submit_batch, template_csv
@@ -157,7 +156,7 @@ async def apply(request: Request, user: EnterpriseAgent, db: Db) -> Response:
         notice = f"issued-{issued.pass_no}" if issued is not None else f"submitted-{app.id}"
         return RedirectResponse(f"/passes/mine?notice={notice}", status_code=303)
 
-    return await run_in_threadpool(submit)
+    return await run_blocking(db, submit)
 
 
 @router.post("/passes/applications/{app_id}/withdraw")
@@ -196,7 +195,7 @@ def batch_form(request: Request, user: EnterpriseAgent, db: Db) -> Response:
 async def batch_upload(request: Request, user: EnterpriseAgent, db: Db,
                        file: Annotated[UploadFile, File()]) -> Response:
     data = await file.read(MAX_BYTES + 1)
-    report = await run_in_threadpool(submit_batch, db, user, file.filename or "upload.csv", data)
+    report = await run_blocking(db, submit_batch, db, user, file.filename or "upload.csv", data)
     return page(request, user, "passes/batch.html", report=report)
 
 
