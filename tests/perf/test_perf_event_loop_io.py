@@ -8,6 +8,7 @@ rollback; a database error's 500 and the server still answering after it.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -71,18 +72,46 @@ def _gets_of(role: str) -> list[str]:
     return sorted(set(paths))
 
 
-def test_request_sessions_are_the_event_loops_on_postgresql_unless_turned_off(demo, monkeypatch) -> None:
-    assert get_request_sessionmaker().kw["bind"].dialect.is_async
+def test_request_sessions_are_the_event_loops_on_postgresql_one_pool_per_loop_unless_turned_off(
+        demo, monkeypatch) -> None:
+    async def maker() -> Any:
+        return get_request_sessionmaker()
+
+    async def twice() -> tuple[Any, Any]:
+        return get_request_sessionmaker(), get_request_sessionmaker()
+
+    first, again = asyncio.run(twice())
+    assert first is again and first.kw["bind"].dialect.is_async
+    assert asyncio.run(maker()) is not first     # another loop, another pool: a connection is its loop's
     assert not get_engine().dialect.is_async        # commands, jobs and the worker keep the plain driver
     monkeypatch.setenv("JIAOGUAN_DATABASE_IO_ON_EVENT_LOOP", "false")
     reset_settings()
-    kitdb.get_request_sessionmaker.cache_clear()
     try:
-        assert get_request_sessionmaker() is kitdb.get_sessionmaker()
+        assert asyncio.run(maker()) is kitdb.get_sessionmaker()
     finally:
         monkeypatch.delenv("JIAOGUAN_DATABASE_IO_ON_EVENT_LOOP")
         reset_settings()
-        kitdb.get_request_sessionmaker.cache_clear()
+
+
+def test_four_test_clients_at_once_each_on_its_own_loop_all_answer(demo) -> None:
+    """Each TestClient runs the app on an event loop of its own, at the same time (the security tests do): each
+    loop has its own pool. With one pool among them, requests waited for ever for a connection."""
+    from starlette.testclient import TestClient
+
+    from jiaoguan.web.app import create_app
+
+    _, cookies, _ = demo
+    clients = [TestClient(create_app(start_worker=False)) for _ in range(4)]
+    for c in clients:
+        c.__enter__()
+        c.cookies.set(SESSION_COOKIE, cookies["citizen"])
+    try:
+        with ThreadPoolExecutor(32) as pool:
+            statuses = list(pool.map(lambda i: clients[i % 4].get("/my/records").status_code, range(96)))
+    finally:
+        for c in clients:
+            c.__exit__(None, None, None)
+    assert statuses == [200] * 96
 
 
 def test_every_page_and_list_of_every_role_answers_with_many_requests_at_once(demo) -> None:

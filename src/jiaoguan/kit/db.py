@@ -6,10 +6,12 @@ commits on success and rolls back on failure, so nothing acknowledged is half-wr
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import functools
 import json
 import time
+import weakref
 from collections import namedtuple
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -197,7 +199,6 @@ def get_sessionmaker() -> sessionmaker[Session]:
     return sessionmaker(bind=get_engine(), expire_on_commit=False)
 
 
-@cache
 def get_request_sessionmaker() -> sessionmaker[Session]:
     """The sessions of web requests (kit.web.get_db). On PostgreSQL (unless `database_io_on_event_loop` is off) they
     are bound to psycopg's async driver behind SQLAlchemy's sync facade: the service code stays sync, and runs in a
@@ -206,17 +207,29 @@ def get_request_sessionmaker() -> sessionmaker[Session]:
     Why: a worker thread that blocks on the database releases the interpreter lock and takes it back on every
     statement, and under load the threads and the event loop pass the lock to each other on every one of those
     hand-overs (measured with `perf`: 13 % of a busy process in futex). A greenlet pauses without a thread switch.
-    Everything else (commands, jobs, the worker, the audit chainer) keeps the plain engine."""
+    Everything else (commands, jobs, the worker, the audit chainer) keeps the plain engine.
+
+    One engine (and pool) per event loop: an async connection, and the pool's waiting, belong to the loop that
+    made them. A server process has one loop; a test may run several at once (one per test client), and with one
+    pool among them a request waited for a connection on a loop that was not running it, for ever."""
     settings = get_settings()
     url = settings.effective_database_url
     if url.startswith("sqlite") or not settings.database_io_on_event_loop:
         return get_sessionmaker()
-    from sqlalchemy.ext.asyncio import create_async_engine
+    loop = asyncio.get_running_loop()
+    found = _request_sessionmakers.get(loop)
+    if found is None or found[0] != url:
+        from sqlalchemy.ext.asyncio import create_async_engine
 
-    engine = create_async_engine(_psycopg(url), **_pool_options({})).sync_engine
-    _ping_only_after_idle(engine)
-    get_sessionmaker()   # every room's tables loaded, as for the plain sessions
-    return sessionmaker(bind=engine, expire_on_commit=False)
+        engine = create_async_engine(_psycopg(url), **_pool_options({})).sync_engine
+        _ping_only_after_idle(engine)
+        get_sessionmaker()   # every room's tables loaded, as for the plain sessions
+        found = _request_sessionmakers[loop] = (url, sessionmaker(bind=engine, expire_on_commit=False))
+    return found[1]
+
+
+_request_sessionmakers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, tuple[str, sessionmaker[Session]]] = \
+    weakref.WeakKeyDictionary()
 
 
 def is_on_event_loop(session: Session) -> bool:
@@ -225,11 +238,11 @@ def is_on_event_loop(session: Session) -> bool:
 
 
 def reset_engine() -> None:
-    if get_request_sessionmaker.cache_info().currsize:
-        bind = get_request_sessionmaker().kw.get("bind")
-        if isinstance(bind, Engine) and bind.dialect.is_async:
-            bind.dispose(close=False)   # closing an async connection needs its event loop: left to the collector
-    get_request_sessionmaker.cache_clear()
+    for _url, make in list(_request_sessionmakers.values()):
+        # Closing an async connection needs its event loop, which may be gone: the pool is dropped, its
+        # connections left to the collector.
+        make.kw["bind"].dispose(close=False)
+    _request_sessionmakers.clear()
     if get_engine.cache_info().currsize:
         get_engine().dispose()
     get_engine.cache_clear()
