@@ -10,21 +10,12 @@ from typing import Any
 
 import pytest
 
+from jiaoguan.accounts.auth import roles_of
 from jiaoguan.web.app import api_routes
 from tests.e2e.conftest import axe_violations, sign_in
 from tests.e2e.test_e2e_shell import DEMO_USERS
 
 SKIP = {"/signin", "/healthz", "/readyz", "/prefs/lang", "/prefs/large-font"}
-
-
-def _roles_of(route: Any) -> set[str]:
-    found: set[str] = set()
-    stack = list(route.dependant.dependencies)
-    while stack:
-        dep = stack.pop()
-        found |= {str(r) for r in getattr(dep.call, "__roles__", ())}
-        stack.extend(dep.dependencies)
-    return found
 
 
 def _pages_for(role: str) -> list[str]:
@@ -34,7 +25,7 @@ def _pages_for(role: str) -> list[str]:
             continue
         if path.endswith((".js", ".csv", ".json")):
             continue
-        roles = _roles_of(route)
+        roles = roles_of(route)
         if role in roles:
             pages.append(path)
     return sorted(set(pages))

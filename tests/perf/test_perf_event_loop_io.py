@@ -17,7 +17,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from jiaoguan.accounts.auth import SESSION_COOKIE
+from jiaoguan.accounts.auth import SESSION_COOKIE, roles_of
 from jiaoguan.accounts.roles import Role
 from jiaoguan.accounts.service import create_user, issue_api_token, principal_by_username, start_session
 from jiaoguan.demo import load_demo
@@ -50,16 +50,6 @@ def demo(installations) -> Iterator[tuple[str, dict[str, str], Installation]]:
         yield url, cookies, inst
 
 
-def _roles_of(route: Any) -> set[str]:
-    found: set[str] = set()
-    stack = list(route.dependant.dependencies)
-    while stack:
-        dep = stack.pop()
-        found |= {str(r) for r in getattr(dep.call, "__roles__", ())}
-        stack.extend(dep.dependencies)
-    return found
-
-
 def _gets_of(role: str) -> list[str]:
     """Every GET route without path parameters the role may call: pages, and JSON lists (whose response models
     are validated after the greenlet has ended: a lazy load there would fail only on this path)."""
@@ -67,7 +57,7 @@ def _gets_of(role: str) -> list[str]:
     for path, route in api_routes():
         if "{" in path or "GET" not in (route.methods or ()) or path in SKIP or path.endswith("/events"):
             continue
-        if role in _roles_of(route):
+        if role in roles_of(route):
             paths.append(path)
     return sorted(set(paths))
 

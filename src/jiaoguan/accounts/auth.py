@@ -162,6 +162,18 @@ public = _public
 
 ALL_ROLES = tuple(Role)
 
+
+def roles_of(route: Any) -> set[str]:
+    """The roles a route admits, as its `allow(...)` and `public` dependencies declare them however deep ("public"
+    for anyone): what the page tests and the event-loop test walk for each role."""
+    found: set[str] = set()
+    stack = list(route.dependant.dependencies)
+    while stack:
+        dep = stack.pop()
+        found |= {str(r) for r in getattr(dep.call, "__roles__", ())}
+        stack.extend(dep.dependencies)
+    return found
+
 Anyone = Annotated[Principal | None, Depends(public)]
 SignedIn = Annotated[Principal, Depends(allow(*ALL_ROLES))]
 Citizen = Annotated[Principal, Depends(allow(Role.citizen))]
