@@ -207,7 +207,8 @@ def get_request_sessionmaker() -> sessionmaker[Session]:
     Why: a worker thread that blocks on the database releases the interpreter lock and takes it back on every
     statement, and under load the threads and the event loop pass the lock to each other on every one of those
     hand-overs (measured with `perf`: 13 % of a busy process in futex). A greenlet pauses without a thread switch.
-    Everything else (commands, jobs, the worker, the audit chainer) keeps the plain engine.
+    Commands, jobs and the worker keep the plain engine; the audit chainer that runs after a request's commit uses
+    the request's engine, in the request's greenlet (`kit.audit.chain`: the session's bind).
 
     One engine (and pool) per event loop: an async connection, and the pool's waiting, belong to the loop that
     made them. A server process has one loop; a test may run several at once (one per test client), and with one
@@ -358,7 +359,7 @@ _CURSOR = "jiaoguan.prepared_cursor"
 
 def _cursor_of(pooled: Any) -> Any:
     """One cursor per DBAPI connection, kept with it in the pool (making one per statement cost a tenth of a
-    `Prepared` run). A connection is used by one request's thread at a time, and so is its cursor."""
+    `Prepared` run). A connection is used by one request (its thread or greenlet) at a time, and so is its cursor."""
     # The DBAPI connection, not the driver's: with the async driver it is SQLAlchemy's adapter, whose cursor
     # waits for each round trip in the request's greenlet (the driver's own cursor would return coroutines).
     driver = pooled.dbapi_connection
