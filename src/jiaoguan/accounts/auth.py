@@ -110,14 +110,14 @@ async def _viewer(request: Request, db: Session) -> Principal | None:
     """Who sends the request (None: nobody signed in), looked up once per request however many dependencies ask.
 
     Async on purpose: a context variable set here, in the request's own task, is seen by the sync handler and every
-    service it calls (each runs in a thread started with a copy of this context). Set inside a sync dependency, it
-    would vanish with that dependency's thread, and the audit trail would name "system" as the actor of everything
-    done through the web."""
+    service it calls (each runs in a thread started with a copy of this context, or in a greenlet sharing it). Set
+    inside a sync dependency, it would vanish with that dependency's thread, and the audit trail would name
+    "system" as the actor of everything done through the web."""
     if getattr(request.state, _LOOKED_UP, False):
         return request.state.viewer  # type: ignore[no-any-return]
     anonymous = SESSION_COOKIE not in request.cookies and not request.headers.get("authorization", "").startswith(
         "Bearer ")
-    # Nothing to look up (a visitor, the sign-in page, the scripts): no trip to a worker thread either.
+    # Nothing to look up (a visitor, the sign-in page, the scripts): no trip off the loop either.
     principal = None if anonymous else await run_blocking(db, principal_from_request, request, db)
     request.state.viewer = principal
     setattr(request.state, _LOOKED_UP, True)

@@ -222,6 +222,9 @@ def get_request_sessionmaker() -> sessionmaker[Session]:
     if found is None or found[0] != url:
         from sqlalchemy.ext.asyncio import create_async_engine
 
+        if found is not None:   # the settings moved to another database (tests): this loop's old pool goes
+            found[1].kw["bind"].dispose(close=False)
+
         engine = create_async_engine(_psycopg(url), **_pool_options({})).sync_engine
         _ping_only_after_idle(engine)
         get_sessionmaker()   # every room's tables loaded, as for the plain sessions

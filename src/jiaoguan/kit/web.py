@@ -41,7 +41,7 @@ T = TypeVar("T")
 
 async def get_db(request: Request) -> AsyncIterator[Session]:
     # Async: making a session does no I/O (it connects when first used), so it needs no trip to a worker
-    # thread and back, twice, on every request. Closing one that still holds a connection does I/O: thread.
+    # thread and back, twice, on every request. Closing one that still holds a connection does I/O: `run_blocking`.
     make = get_request_sessionmaker()
     slot = _Slot(_session_slots(make))
     await slot.take()   # on the event loop, holding no worker thread (kit.db.connection_slots)
@@ -167,7 +167,7 @@ class UnitOfWorkRoute(APIRoute):
                     await run_blocking(db, db.rollback)
                 raise
             db = getattr(request.state, "db", None)
-            # Nothing left to end when the endpoint's own thread committed already (below): no trip to a thread.
+            # Nothing left to end when the endpoint's own trip committed already (below): no second trip.
             if db is not None and db.in_transaction():
                 await run_blocking(db, db.commit if response.status_code < 400 else db.rollback)
             return response
@@ -176,7 +176,8 @@ class UnitOfWorkRoute(APIRoute):
 
 
 def _commit_in_the_same_trip(endpoint: Callable[..., Any]) -> Callable[..., Any]:
-    """A sync endpoint as an async one that runs it, then commits its session, in one trip to a worker thread.
+    """A sync endpoint as an async one that runs it, then commits its session, in one trip (`run_blocking`: a greenlet
+    on the event loop on PostgreSQL, a worker thread otherwise; an endpoint without a session: a thread).
 
     FastAPI sends a sync endpoint to a thread, its response model's validation to another and the commit to a
     third: each trip is a hand-over between threads, and on a busy process they cost as much as a query. A result

@@ -95,7 +95,8 @@ def document_problems(app: FastAPI) -> None:
 
 
 async def _viewer_of(request: Request, token: str) -> Principal | None:
-    # The request's own way to a session (an override of `get_db` is honoured), the look-up itself in a thread.
+    # The request's own way to a session (an override of `get_db` is honoured), the look-up itself off the loop
+    # (`run_blocking`).
     async with request_session(request) as session:
         return await run_blocking(session, principal_for_session, session, token)
 
