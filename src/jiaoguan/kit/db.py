@@ -10,6 +10,7 @@ import asyncio
 import datetime as dt
 import functools
 import json
+import re
 import time
 import weakref
 from collections import namedtuple
@@ -18,7 +19,19 @@ from contextlib import contextmanager
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Boolean, DateTime, Engine, MetaData, String, bindparam, create_engine, event, exc, text
+from sqlalchemy import (
+    Boolean,
+    Connection,
+    DateTime,
+    Engine,
+    MetaData,
+    String,
+    bindparam,
+    create_engine,
+    event,
+    exc,
+    text,
+)
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.pool import QueuePool
@@ -227,6 +240,7 @@ def get_request_sessionmaker() -> sessionmaker[Session]:
 
         engine = create_async_engine(_psycopg(url), **_pool_options({})).sync_engine
         _ping_only_after_idle(engine)
+        _reads_outside_transactions(engine)
         get_sessionmaker()   # every room's tables loaded, as for the plain sessions
         found = _request_sessionmakers[loop] = (url, sessionmaker(bind=engine, expire_on_commit=False))
     return found[1]
@@ -234,6 +248,56 @@ def get_request_sessionmaker() -> sessionmaker[Session]:
 
 _request_sessionmakers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, tuple[str, sessionmaker[Session]]] = \
     weakref.WeakKeyDictionary()
+
+
+# --- reads outside a transaction (the request engine on PostgreSQL) -------------------------------------------
+#
+# A request's connection starts in the driver's autocommit mode and opens its transaction just before its first
+# statement that is not a plain read. Under READ COMMITTED every statement takes its own snapshot, in a transaction
+# or not, so a read sees the same rows either way; what a transaction adds (atomic writes, row and advisory locks,
+# SET LOCAL, rolling back) starts with the statement that needs it, and everything after it is inside. A request that
+# only reads (a citizen's records, a queue) so makes two round trips fewer: no BEGIN, no COMMIT (measured: 104 µs of
+# CPU for the pair on this machine's driver, a tenth of a records page's database work).
+_READS_OUTSIDE = "jiaoguan.reads_outside_transactions"
+_PLAIN_SELECT = re.compile(r"\s*SELECT\b", re.IGNORECASE)
+# A SELECT that locks, or calls a function whose effect belongs to a transaction.
+_SELECT_NEEDING_TRANSACTION = re.compile(
+    r"\bFOR\s+(?:NO\s+KEY\s+)?UPDATE\b|\bFOR\s+(?:KEY\s+)?SHARE\b|pg_advisory|nextval\s*\(|setval\s*\(|"
+    r"set_config\s*\(|pg_notify\s*\(|txid_current|pg_current_xact_id", re.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=4096)
+def reads_only(statement: str) -> bool:
+    """Whether a statement may run outside a transaction with the same effect as inside one: a SELECT that takes no
+    lock and calls nothing transactional. Anything else (a write, a CTE, SET, SAVEPOINT, a locking read) opens one."""
+    return _PLAIN_SELECT.match(statement) is not None and _SELECT_NEEDING_TRANSACTION.search(statement) is None
+
+
+def _reads_outside_transactions(engine: Engine) -> None:
+    event.listen(engine, "checkout", _autocommit_at_checkout)
+    event.listen(engine, "before_cursor_execute", _begin_before_writing)
+
+
+def _autocommit_at_checkout(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+    record.info[_READS_OUTSIDE] = True
+    if not dbapi_conn.autocommit:   # a transaction of the connection's last user (committed or rolled back by now)
+        dbapi_conn.autocommit = True
+
+
+def _begin_before_writing(conn: Connection, _cursor: Any, statement: str, *_: Any) -> None:
+    if not reads_only(statement):
+        begin_before_writing(conn)
+
+
+def begin_before_writing(conn: Connection) -> None:
+    """The connection leaves autocommit: the driver opens a transaction with the next statement. A no-op when it is in
+    one already, on an engine that does not read outside transactions, or when the caller asked for AUTOCOMMIT (the
+    checkpoint lane: each of its statements stands alone)."""
+    pooled = conn.connection
+    dbapi: Any = pooled.dbapi_connection
+    if pooled.info.get(_READS_OUTSIDE) and dbapi.autocommit \
+            and conn.get_execution_options().get("isolation_level") != "AUTOCOMMIT":
+        dbapi.autocommit = False
 
 
 def is_on_event_loop(session: Session) -> bool:
@@ -386,10 +450,10 @@ class Prepared:
 
     def __init__(self, statement: Any) -> None:
         self.statement = statement
-        self._by_dialect: dict[str, tuple[str, dict[str, Any], dict[str, Any], list[str] | None, list[Any]]] = {}
+        self._by_dialect: dict[str, tuple[str, dict[str, Any], dict[str, Any], list[str] | None, list[Any], bool]] = {}
         self._row_class: Any = None
 
-    def _compiled(self, dialect: Any) -> tuple[str, dict[str, Any], dict[str, Any], list[str] | None, list[Any]]:
+    def _compiled(self, dialect: Any) -> tuple[str, dict[str, Any], dict[str, Any], list[str] | None, list[Any], bool]:
         found = self._by_dialect.get(dialect.name)
         if found is None:
             compiled = self.statement.compile(dialect=dialect)
@@ -397,16 +461,18 @@ class Prepared:
             binds = dict(compiled._bind_processors)
             results = [entry[3]._cached_result_processor(dialect, None) for entry in compiled._result_columns]
             positions = list(compiled.positiontup) if compiled.positional else None
-            found = (compiled.string, defaults, binds, positions, results)
+            found = (compiled.string, defaults, binds, positions, results, reads_only(compiled.string))
             self._by_dialect[dialect.name] = found
         return found
 
     def rows(self, session: Session, params: dict[str, Any] | None = None) -> list[tuple[Any, ...]]:
         connection = session.connection()
-        sql, defaults, binds, positions, results = self._compiled(connection.dialect)
+        sql, defaults, binds, positions, results, reads = self._compiled(connection.dialect)
         values = {**defaults, **params} if params else dict(defaults)
         for name, process in binds.items():
             values[name] = process(values[name])
+        if not reads:
+            begin_before_writing(connection)
         cursor = _cursor_of(connection.connection)
         cursor.execute(sql, values if positions is None else [values[name] for name in positions])
         # Not `cursor.description`: psycopg builds a column object per column each time it is read.

@@ -1,0 +1,170 @@
+"""A request's connection reads outside a transaction and opens one at its first statement that needs it
+(kit.db: the request engine on PostgreSQL). A page that only reads so sends no BEGIN and no COMMIT; whatever writes,
+locks or sets something for its transaction is inside one, from that statement to the commit or the rollback."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import psycopg
+import pytest
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+from sqlalchemy.util import greenlet_spawn
+
+from jiaoguan.kit.calendar_models import CalendarOverride
+from jiaoguan.kit.clock import utc_now
+from jiaoguan.kit.db import Prepared, get_request_sessionmaker, reads_only
+from tests.installations import Installation
+
+DAY = dt.date(2031, 5, 6)
+_DAY_OF = Prepared(select(CalendarOverride.day, CalendarOverride.name).where(CalendarOverride.day == DAY))
+
+
+@pytest.mark.parametrize("statement", [
+    "SELECT person.id FROM person WHERE person.id = %(id)s",
+    "select 1",
+    "  SELECT a.x FROM a JOIN b ON b.id = a.b_id ORDER BY a.x LIMIT 10",
+])
+def test_a_plain_select_reads_outside_a_transaction(statement: str) -> None:
+    assert reads_only(statement)
+
+
+@pytest.mark.parametrize("statement", [
+    "INSERT INTO audit_record (at) VALUES (%(at)s) RETURNING audit_record.id",
+    "UPDATE api_token SET last_used_at = %(t)s WHERE id = %(id)s",
+    "DELETE FROM web_session WHERE expires_at < now()",
+    "WITH inserted AS (INSERT INTO checkpoint_scan (lane) VALUES ('1') RETURNING id) SELECT id FROM inserted",
+    "SELECT audit_head.id FROM audit_head WHERE audit_head.id = 1 FOR UPDATE SKIP LOCKED",
+    "SELECT pass_application.id FROM pass_application WHERE id = 3 FOR NO KEY UPDATE",
+    "SELECT t.id FROM t FOR SHARE",
+    "SELECT t.id FROM t FOR KEY SHARE",
+    "SELECT pg_advisory_xact_lock(%(k)s)",
+    "SELECT nextval('figure_seq')",
+    "SELECT set_config('search_path', 'x', true)",
+    "SET LOCAL synchronous_commit TO OFF",
+    "SAVEPOINT sa_savepoint_1",
+])
+def test_a_write_a_lock_or_a_setting_opens_a_transaction(statement: str) -> None:
+    assert not reads_only(statement)
+
+
+@pytest.fixture()
+def request_sessions(installations) -> Iterator[tuple[Installation, Callable[[Callable[[Session], Any]], Any]]]:
+    """`run(fn)`: fn(session) on a request session, in a greenlet on an event loop, as a request runs it."""
+    inst = installations()
+    if not inst.url.startswith("postgresql"):
+        pytest.skip("reads outside a transaction: the request engine on PostgreSQL only")
+
+    def run(fn: Callable[[Session], Any]) -> Any:
+        async def main() -> Any:
+            make = get_request_sessionmaker()
+
+            def body() -> Any:
+                with make() as session:
+                    return fn(session)
+            return await greenlet_spawn(body)
+        return asyncio.run(main())
+
+    yield inst, run
+
+
+def _status(session: Session) -> int:
+    """The driver's transaction status: IDLE (no transaction) or INTRANS."""
+    return int(session.connection().connection.driver_connection.info.transaction_status)  # type: ignore[union-attr]
+
+
+IDLE, INTRANS = int(psycopg.pq.TransactionStatus.IDLE), int(psycopg.pq.TransactionStatus.INTRANS)
+
+
+def _override(session: Session, name: str) -> None:
+    session.add(CalendarOverride(day=DAY, working=True, name=name, updated_by="t", updated_at=utc_now()))
+    session.flush()
+
+
+def test_reads_open_no_transaction_and_the_first_write_opens_one_that_rolls_back_whole(request_sessions) -> None:
+    _, run = request_sessions
+
+    def reads_then_write_then_fail(session: Session) -> tuple[int, int, int]:
+        session.execute(select(CalendarOverride).where(CalendarOverride.day == DAY)).all()
+        _DAY_OF.rows(session)
+        after_reads = _status(session)
+        _override(session, "written then rolled back")
+        after_write = _status(session)
+        seen_inside = len(_DAY_OF.rows(session))
+        session.rollback()
+        return after_reads, after_write, seen_inside
+
+    assert run(reads_then_write_then_fail) == (IDLE, INTRANS, 1)
+    assert run(lambda s: _DAY_OF.rows(s)) == []
+
+
+def test_a_write_through_a_prepared_statement_is_in_the_transaction_too(request_sessions) -> None:
+    _, run = request_sessions
+    insert = Prepared(text("INSERT INTO calendar_override (day, working, name, updated_by, updated_at) "
+                           "VALUES (:day, true, 'prepared', 't', now())").bindparams(day=DAY))
+
+    def write_and_fail(session: Session) -> int:
+        insert.rows(session)
+        status = _status(session)
+        session.rollback()
+        return status
+
+    assert run(write_and_fail) == INTRANS
+    assert run(lambda s: _DAY_OF.rows(s)) == []
+
+
+def test_a_committed_write_is_kept_and_the_next_request_reads_outside_a_transaction_again(request_sessions) -> None:
+    _, run = request_sessions
+
+    def write(session: Session) -> None:
+        _override(session, "kept")
+        session.commit()
+
+    run(write)
+
+    def read(session: Session) -> tuple[list[Any], int]:
+        return _DAY_OF.rows(session), _status(session)
+
+    assert run(read) == ([(DAY, "kept")], IDLE)
+
+
+def test_a_locking_read_holds_its_lock_until_the_request_commits(request_sessions) -> None:
+    inst, run = request_sessions
+    run(lambda s: (_override(s, "locked"), s.commit()))
+    other = inst.engine()
+
+    def lock_then_look(session: Session) -> tuple[int, bool]:
+        session.execute(select(CalendarOverride).where(CalendarOverride.day == DAY).with_for_update()).all()
+        status = _status(session)
+        with other.connect() as conn:
+            try:
+                conn.execute(text("SELECT day FROM calendar_override WHERE day = :d FOR UPDATE NOWAIT"), {"d": DAY})
+                blocked = False
+            except Exception as err:   # psycopg's LockNotAvailable, wrapped by SQLAlchemy
+                blocked = "could not obtain lock" in str(err)
+        session.commit()
+        return status, blocked
+
+    try:
+        assert run(lock_then_look) == (INTRANS, True)
+    finally:
+        other.dispose()
+
+
+def test_a_session_that_asks_for_autocommit_writes_outside_a_transaction(request_sessions) -> None:
+    """The checkpoint lane: each of a scan's statements stands alone, its writes included."""
+    _, run = request_sessions
+
+    def lane(session: Session) -> int:
+        session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+        _override(session, "lane")
+        status = _status(session)
+        session.rollback()    # nothing to roll back: the row committed with its statement
+        return status
+
+    assert run(lane) == IDLE
+    assert run(lambda s: _DAY_OF.rows(s)) == [(DAY, "lane")]
