@@ -11,7 +11,7 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import bindparam, select, text
 from sqlalchemy.orm import Session
 
 from jiaoguan.accounts.enterprises import EnterpriseView, enterprise_of
@@ -20,7 +20,7 @@ from jiaoguan.deadlines.measures.model import Measure
 from jiaoguan.kit import audit, outbox
 from jiaoguan.kit.calendar_service import load_calendar
 from jiaoguan.kit.clock import today, utc_now
-from jiaoguan.kit.db import is_postgres
+from jiaoguan.kit.db import Prepared, is_postgres, one_of
 from jiaoguan.kit.errors import Conflict, Forbidden, InvalidInput, NotFound
 from jiaoguan.kit.i18n import N_
 from jiaoguan.passes import figures
@@ -223,22 +223,24 @@ def register_facts(session: Session, app: PassApplication,
                                            authorised=app.authorisation_doc is not None), measures)
 
 
-def register_facts_of(session: Session, apps: Sequence[PassApplication],
+def register_facts_of(session: Session, apps: Sequence[Any],
                       measures: tuple[Measure, ...] | None = None) -> dict[int, RegisterCheck]:
     """`register_facts` of a list (the issuer's queue): the drivers, the vehicles and the licences of every
     application read in three queries, whatever the length of the list."""
     drivers: dict[int, list[str]] = {a.id: [] for a in apps}
     if apps:
-        for app_id, id_number in session.execute(
-                select(PassCrewMember.application_id, PassCrewMember.id_number)
-                .where(PassCrewMember.application_id.in_(drivers), PassCrewMember.role == "driver")
-                .order_by(PassCrewMember.application_id, PassCrewMember.position)):
+        for app_id, id_number in _DRIVERS_OF.rows(session, {"ids": sorted(drivers)}):
             drivers[app_id].append(id_number)
     subjects = {a.id: Subject(a.enterprise_id, a.plate_no, a.plate_colour, a.vin, tuple(drivers[a.id]), a.valid_from,
                               a.valid_to, authorised=a.authorisation_doc is not None) for a in apps}
     measures = measures if measures is not None else measures_in_db(session)
     lookups = Lookups.prefetched(session, list(subjects.values()))
     return {app_id: check_register(session, subject, measures, lookups) for app_id, subject in subjects.items()}
+
+
+_DRIVERS_OF = Prepared(select(PassCrewMember.application_id, PassCrewMember.id_number)
+                       .where(one_of(PassCrewMember.application_id, "ids"), PassCrewMember.role == "driver")
+                       .order_by(PassCrewMember.application_id, PassCrewMember.position))
 
 
 def get_application(session: Session, application_id: int, *, lock: bool = False) -> PassApplication:
@@ -353,13 +355,17 @@ def withdraw(session: Session, application_id: int, user: Principal) -> PassAppl
     return app
 
 
-def review_queue(session: Session, issuer: Principal, *, limit: int = 200) -> list[PassApplication]:
-    """Pending applications of the issuer's province, the most urgent (earliest SLA due date) first."""
-    return list(session.execute(
-        select(PassApplication).where(PassApplication.province_code == (issuer.province_code or ""),
-                                      PassApplication.status == ApplicationStatus.pending)
-        .order_by(PassApplication.sla_due, PassApplication.id).limit(limit)
-    ).scalars())
+def review_queue(session: Session, issuer: Principal, *, limit: int = 200) -> list[Any]:
+    """Pending applications of the issuer's province, the most urgent (earliest SLA due date) first: read-only rows
+    with the columns of `PassApplication` (`Prepared.objects`; the queue is opened all day and only shown)."""
+    return _REVIEW_QUEUE.objects(session, {"province": issuer.province_code or "", "limit": limit})
+
+
+# Built once, run as `Prepared`: the ORM's execution and loading of the queue cost several times its query.
+_REVIEW_QUEUE = Prepared(
+    select(PassApplication).where(PassApplication.province_code == bindparam("province"),
+                                  PassApplication.status == ApplicationStatus.pending.value)
+    .order_by(PassApplication.sla_due, PassApplication.id).limit(bindparam("limit")))
 
 
 def working_days_left(session: Session, app: PassApplication) -> int:
