@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import Field, with_config
 from sqlalchemy import bindparam, func, select
@@ -146,11 +146,15 @@ def person_file(session: Session, person_id: int, *, full_id: bool = False,
     return _records(session, person, on or today(), full_id)
 
 
+_PERSON_BY_ID_NUMBER = Prepared(select(Person).where(Person.id_number == bindparam("number")).limit(1))
+
+
 def find_persons(session: Session, id_number: str) -> list[PersonView]:
     """Look a person up by ID number (a 15-digit old number is upgraded first); refuses a malformed one."""
     number = require_id_number(id_number).value
     assert number is not None
-    person = session.scalars(select(Person).where(Person.id_number == number)).first()
+    found = _PERSON_BY_ID_NUMBER.objects(session, {"number": number})
+    person = found[0] if found else None
     audit.record(session, "registry.search", "person", person.id if person else "-",
                  f"by ID number {number}: {'found' if person else 'none'}")
     return [person_view(person)] if person else []
@@ -178,16 +182,19 @@ def find_persons_by_name(session: Session, name: str, *, province_code: str | No
     return [person_view(p) for p in rows[:NAME_RESULTS]], len(rows) > NAME_RESULTS
 
 
+_PERSONS_BY_MOBILE = Prepared(select(Person).where(Person.phone == bindparam("mobile")).order_by(Person.id)
+                              .limit(NAME_RESULTS))
+
+
 def find_persons_by_mobile(session: Session, mobile: str) -> list[PersonView]:
     """The people who gave this mobile number (the hotline's main key), anywhere; ID numbers masked."""
-    rows = list(session.scalars(select(Person).where(Person.phone == mobile).order_by(Person.id)
-                                .limit(NAME_RESULTS)))
+    rows = _PERSONS_BY_MOBILE.objects(session, {"mobile": mobile})
     audit.record(session, "registry.search", "person", rows[0].id if len(rows) == 1 else "-",
                  f"by mobile {mask_mobile(mobile)}: {len(rows)} found")
     return [person_view(p) for p in rows]
 
 
-def _with_owners(session: Session, rows: list[Vehicle], on: dt.date) -> list[VehicleView]:
+def _with_owners(session: Session, rows: list[Any], on: dt.date) -> list[VehicleView]:
     owners = {v.owner_person_id for v in rows if v.owner_person_id is not None}
     people = {p.id: p for p in _PEOPLE.objects(session, {"ids": sorted(owners)})} if owners else {}
     firms = enterprises_by_id(session, {v.owner_enterprise_id for v in rows if v.owner_enterprise_id is not None})
@@ -196,24 +203,33 @@ def _with_owners(session: Session, rows: list[Vehicle], on: dt.date) -> list[Veh
                          dates) for v in rows]
 
 
+# The staff's vehicle look-ups (the search box's plate and VIN), as `Prepared`: read-only rows for the views.
+_VEHICLES_BY_PLATE = Prepared(select(Vehicle).where(Vehicle.plate_no == bindparam("number"))
+                              .order_by(Vehicle.plate_type))
+_VEHICLES_BY_PLATE_AND_TYPE = Prepared(select(Vehicle).where(Vehicle.plate_no == bindparam("number"),
+                                                             Vehicle.plate_type == bindparam("plate_type"))
+                                       .order_by(Vehicle.plate_type))
+_VEHICLES_BY_VIN = Prepared(select(Vehicle).where(Vehicle.vin == bindparam("number")).order_by(Vehicle.plate_type))
+
+
 def find_vehicles(session: Session, *, plate: str | None = None, plate_type: str | None = None,
                   vin: str | None = None, on: dt.date | None = None) -> list[VehicleView]:
     """By plate (optionally with its GA 24.7 type, since one number can exist under two types) or by VIN."""
-    stmt = select(Vehicle)
     if plate:
         # Old plates may carry the letter O: accept it for a look-up, though it is never issued.
         number = require_plate(plate, legacy=True, field="plate").value
-        stmt = stmt.where(Vehicle.plate_no == number)
         if plate_type:
-            stmt = stmt.where(Vehicle.plate_type == check_plate_type(plate_type).require().value)
+            rows = _VEHICLES_BY_PLATE_AND_TYPE.objects(session, {
+                "number": number, "plate_type": check_plate_type(plate_type).require().value})
+        else:
+            rows = _VEHICLES_BY_PLATE.objects(session, {"number": number})
         key = f"plate {number}"
     elif vin:
         number = require_vin(vin).value
-        stmt = stmt.where(Vehicle.vin == number)
+        rows = _VEHICLES_BY_VIN.objects(session, {"number": number})
         key = f"VIN {number}"
     else:
         raise VehicleKeyMissing(field="plate")
-    rows = list(session.scalars(stmt.order_by(Vehicle.plate_type)).all())
     audit.record(session, "registry.search", "vehicle", rows[0].id if len(rows) == 1 else "-",
                  f"by {key}: {len(rows)} found")
     return _with_owners(session, rows, on or today())
