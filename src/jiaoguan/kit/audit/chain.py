@@ -111,23 +111,22 @@ def _last_chained(session: Session) -> tuple[int, str]:
     return (int(row[0] or 0), str(row[1])) if row is not None else (0, GENESIS)
 
 
-def _lock_head(session: Session) -> AuditHead | None:
-    """The head row, locked for this transaction; None when another chainer holds it (PostgreSQL)."""
+def _lock_head(session: Session) -> tuple[int, str] | None:
+    """(last seq, last hash) of the head row, locked for this transaction; None when another chainer holds it
+    (PostgreSQL: SKIP LOCKED; SQLite has no row locks, its transaction holds the database's write lock)."""
+    found = _LOCK_HEAD.first(session)
+    if found is not None:
+        return int(found[0]), str(found[1])
     postgres = session.get_bind().dialect.name == "postgresql"
-    query = select(AuditHead).where(AuditHead.id == 1)
-    if postgres:
-        query = query.with_for_update(skip_locked=True)
-    head = session.execute(query).scalar_one_or_none()
-    if head is not None:
-        return head
-    if postgres and session.execute(select(AuditHead.id).where(AuditHead.id == 1)).first() is not None:
+    if postgres and _HEAD_EXISTS.first(session) is not None:
         return None  # it exists: another chainer has it
     # First use (or a database restored without it): the head is where the chain ends.
     last_seq, last_hash = _last_chained(session)
     insert = (postgresql.insert(AuditHead) if postgres else sqlite.insert(AuditHead)).values(
         id=1, last_seq=last_seq, last_hash=last_hash).on_conflict_do_nothing()
     session.execute(insert)
-    return session.execute(query).scalar_one_or_none()
+    found = _LOCK_HEAD.first(session)
+    return (int(found[0]), str(found[1])) if found is not None else None
 
 
 def chain_pending(session: Session, limit: int = CHAIN_BATCH) -> int:
@@ -135,23 +134,36 @@ def chain_pending(session: Session, limit: int = CHAIN_BATCH) -> int:
     head = _lock_head(session)
     if head is None:
         return 0
-    table = cast(Table, AuditRecord.__table__)
-    rows = session.execute(select(table).where(table.c.seq.is_(None)).order_by(table.c.id).limit(limit)).all()
+    rows = _PENDING.objects(session, {"limit": limit})
     if not rows:
         return 0
-    seq, prev = head.last_seq, head.last_hash
+    seq, prev = head
     fills: list[dict[str, Any]] = []
     for row in rows:
         seq += 1
-        h = digest(prev, fields_of(row))  # type: ignore[arg-type]
+        h = digest(prev, fields_of(row))
         fills.append({"rid": row.id, "s": seq, "p": prev, "h": h})
         prev = h
-    session.execute(update(table).where(table.c.id == bindparam("rid"), table.c.seq.is_(None))
-                    .values(seq=bindparam("s"), prev_hash=bindparam("p"), hash=bindparam("h")),
-                    fills)
-    head.last_seq, head.last_hash = seq, prev
-    session.flush()
+    if len(fills) == 1:
+        _FILL.rows(session, fills[0])
+    else:
+        session.execute(_FILL.statement, fills)
+    _MOVE_HEAD.rows(session, {"s": seq, "h": prev})
     return len(fills)
+
+
+# The chainer's statements, built once and run as `Prepared`: it runs after every audited request's commit, and
+# the ORM's execution and flush of the head cost more than its round trips.
+_RECORDS = cast(Table, AuditRecord.__table__)
+_HEAD = cast(Table, AuditHead.__table__)
+_LOCK_HEAD = Prepared(select(_HEAD.c.last_seq, _HEAD.c.last_hash).where(_HEAD.c.id == 1)
+                      .with_for_update(skip_locked=True))
+_HEAD_EXISTS = Prepared(select(_HEAD.c.id).where(_HEAD.c.id == 1))
+_PENDING = Prepared(select(_RECORDS).where(_RECORDS.c.seq.is_(None)).order_by(_RECORDS.c.id)
+                    .limit(bindparam("limit")))
+_FILL = Prepared(update(_RECORDS).where(_RECORDS.c.id == bindparam("rid"), _RECORDS.c.seq.is_(None))
+                 .values(seq=bindparam("s"), prev_hash=bindparam("p"), hash=bindparam("h")))
+_MOVE_HEAD = Prepared(update(_HEAD).where(_HEAD.c.id == 1).values(last_seq=bindparam("s"), last_hash=bindparam("h")))
 
 
 def chain_now(engine: Engine, *, limit: int = CHAIN_BATCH, rounds: int = 20) -> int:
