@@ -17,7 +17,7 @@ from sqlalchemy.util import greenlet_spawn
 
 from jiaoguan.kit.calendar_models import CalendarOverride
 from jiaoguan.kit.clock import utc_now
-from jiaoguan.kit.db import Prepared, get_request_sessionmaker, reads_only
+from jiaoguan.kit.db import Prepared, get_request_sessionmaker, reads_only, rows_of_each
 from tests.installations import Installation
 
 DAY = dt.date(2031, 5, 6)
@@ -168,3 +168,43 @@ def test_a_session_that_asks_for_autocommit_writes_outside_a_transaction(request
 
     assert run(lane) == IDLE
     assert run(lambda s: _DAY_OF.rows(s)) == [(DAY, "lane")]
+
+
+def test_several_reads_in_one_round_trip_give_what_each_gives_alone(request_sessions) -> None:
+    """`rows_of_each` (psycopg's pipeline on this path): the same rows in the same order as one statement at a time,
+    also for a statement that returns nothing, and inside a transaction it sees that transaction's own writes."""
+    _, run = request_sessions
+    others = Prepared(select(CalendarOverride.day).where(CalendarOverride.day != DAY).order_by(CalendarOverride.day))
+    none = Prepared(select(CalendarOverride.name).where(CalendarOverride.day == dt.date(1999, 1, 1)))
+
+    def compare(session: Session) -> tuple[list[Any], list[Any], int]:
+        _override(session, "in this transaction")
+        session.add(CalendarOverride(day=DAY + dt.timedelta(days=1), working=False, name="next", updated_by="t",
+                                     updated_at=utc_now()))
+        session.flush()
+        work: list[tuple[Prepared, dict[str, Any] | None]] = [(_DAY_OF, None), (others, None), (none, None)]
+        together = rows_of_each(session, work)
+        alone = [p.rows(session, params) for p, params in work]
+        status = _status(session)
+        session.rollback()
+        return together, alone, status
+
+    together, alone, status = run(compare)
+    assert together == alone == [[(DAY, "in this transaction")], [(DAY + dt.timedelta(days=1),)], []]
+    assert status == INTRANS
+
+
+def test_a_failing_read_among_several_raises_and_the_session_rolls_back(request_sessions) -> None:
+    _, run = request_sessions
+    broken = Prepared(text("SELECT 1 / 0"))
+
+    def fail(session: Session) -> str:
+        try:
+            rows_of_each(session, [(_DAY_OF, None), (broken, None)])
+        except Exception as err:
+            session.rollback()
+            return type(err).__name__
+        return "no error"
+
+    assert run(fail) == "DivisionByZero"
+    assert run(lambda s: rows_of_each(s, [(_DAY_OF, None), (_DAY_OF, None)])) == [[], []]

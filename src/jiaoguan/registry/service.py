@@ -20,7 +20,7 @@ from jiaoguan.accounts.principal import Principal
 from jiaoguan.kit import audit
 from jiaoguan.kit.calendar import add_months
 from jiaoguan.kit.clock import today
-from jiaoguan.kit.db import Prepared, bytewise, one_of
+from jiaoguan.kit.db import Prepared, bytewise, one_of, rows_of_each
 from jiaoguan.kit.errors import Forbidden, InvalidInput, NotFound
 from jiaoguan.kit.i18n import N_
 from jiaoguan.kit.ids import (
@@ -118,10 +118,9 @@ _PLATES = Prepared(select(PreselectedPlate).where(PreselectedPlate.person_id == 
 
 def _records(session: Session, person: Person, on: dt.date, full_id: bool) -> PersonRecords:
     key = {"person_id": person.id}
-    licences = _LICENCES.objects(session, key)
-    vehicles = _VEHICLES.objects(session, key)
-    permits = _PERMITS.objects(session, key)
-    plates = _PLATES.objects(session, key)
+    kinds = (_LICENCES, _VEHICLES, _PERMITS, _PLATES)
+    licences, vehicles, permits, plates = (kind.as_objects(rows) for kind, rows in zip(
+        kinds, rows_of_each(session, [(kind, key) for kind in kinds]), strict=True))
     dates = deadline_states(session, on)
     return PersonRecords(person_view(person, full_id=full_id), [licence_view(x, on, dates) for x in licences],
                          [vehicle_view(x, on, dates=dates) for x in vehicles],
