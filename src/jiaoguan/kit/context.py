@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import contextvars
-import uuid
+import os
+import random
 from dataclasses import dataclass
 
 
@@ -32,7 +33,14 @@ def request_id() -> str:
     return _request_id.get() or "-"
 
 
+# Request ids correlate log lines and audit records; they guard nothing, so they need no cryptographic randomness:
+# 64 bits from a generator seeded from the OS once per process (and again in a forked child), not `uuid4` (a system
+# call and a UUID object on every request: 1.5 % of a small page's CPU under load).
+_ids = random.Random(os.urandom(16))
+os.register_at_fork(after_in_child=lambda: _ids.seed(os.urandom(16)))
+
+
 def set_request_id(value: str | None = None) -> str:
-    value = value or uuid.uuid4().hex[:16]
+    value = value or f"{_ids.getrandbits(64):016x}"
     _request_id.set(value)
     return value
