@@ -64,3 +64,24 @@ def test_the_audit_page_names_actions_and_roles_in_the_pages_language(client, ma
     client.cookies.set("jg_lang", "en")
     en = client.get("/admin/audit", params={"action": "pass.issue"}).text
     assert '<td class="action-name">Pass issued</td>' in en
+
+
+def test_the_action_filter_lists_every_recorded_action_once_also_one_it_has_no_name_for(
+        client, make_user, sign_in, db: Session) -> None:
+    """The filter's list walks the action index from one recorded action to the next (no scan of the trail)."""
+    from sqlalchemy import func, select
+
+    from jiaoguan.kit.audit import AuditRecord
+    from jiaoguan.web.audit_view import ACTIONS, known_actions
+
+    day = dt.datetime(2022, 4, 29, 2, 0, tzinfo=dt.UTC)
+    for action in ("zz.legacy_action", "aa.older_action", "zz.legacy_action", "registry.view"):
+        _record(db, action, "person", "1", (9, "window_clerk", "李娜"), day)
+    db.flush()
+    recorded = set(db.execute(select(AuditRecord.action).group_by(AuditRecord.action)).scalars())
+    listed = known_actions(db)
+    assert listed == sorted(set(ACTIONS) | recorded)
+    assert {"zz.legacy_action", "aa.older_action"} <= set(listed) and len(listed) == len(set(listed))
+    assert db.execute(select(func.count(func.distinct(AuditRecord.action)))).scalar_one() == len(recorded)
+    sign_in(client, make_user(Role.admin))
+    assert 'value="zz.legacy_action"' in client.get("/admin/audit").text
