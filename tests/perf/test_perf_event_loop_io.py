@@ -175,19 +175,19 @@ def _csrf_of(c: httpx.Client, session_token: str) -> str:
 
 def test_a_request_that_fails_after_writing_leaves_nothing_and_the_server_answers_after_it(demo) -> None:
     """A failure after a write, on this path: the write is rolled back in the request's greenlet. A plate search
-    writes its audit record, then reads the stored measures' digests (`measure_version`), taken away here for a
-    moment: a 500, and no audit record of that search. The citizen's records fail the same way; afterwards every
-    request answers (no connection left broken, in a transaction, or taken)."""
+    writes its audit record, then reads the vehicle's owner (`person`), taken away here for a moment: a 500, and
+    no audit record of that search. The citizen's records fail the same way; afterwards every request answers (no
+    connection left broken, in a transaction, or taken)."""
     url, cookies, _ = demo
     from jiaoguan.registry.models import Vehicle
 
     with unit_of_work() as s:
-        plate = s.execute(select(Vehicle.plate_no).limit(1)).scalar_one()
+        plate = s.execute(select(Vehicle.plate_no).where(Vehicle.owner_person_id.is_not(None)).limit(1)).scalar_one()
     with httpx.Client(base_url=url, timeout=30, cookies={SESSION_COOKIE: cookies["clerk"]}) as c:
         assert c.get("/registry/search", params={"q": plate}).status_code == 200
     searches = _count_audit("registry.search")
     with get_engine().begin() as conn:
-        conn.exec_driver_sql("ALTER TABLE measure_version RENAME TO measure_version_away")
+        conn.exec_driver_sql("ALTER TABLE person RENAME TO person_away")
     try:
         with httpx.Client(base_url=url, timeout=30, cookies={SESSION_COOKIE: cookies["clerk"]}) as c:
             assert c.get("/registry/search", params={"q": plate}).status_code == 500
@@ -195,7 +195,7 @@ def test_a_request_that_fails_after_writing_leaves_nothing_and_the_server_answer
             assert c.get("/my/records").status_code == 500
     finally:
         with get_engine().begin() as conn:
-            conn.exec_driver_sql("ALTER TABLE measure_version_away RENAME TO measure_version")
+            conn.exec_driver_sql("ALTER TABLE person_away RENAME TO person")
     assert _count_audit("registry.search") == searches
     with httpx.Client(base_url=url, timeout=30, cookies={SESSION_COOKIE: cookies["citizen"]}) as c:
         for _ in range(12):   # more than the pool's connections: none was left broken or checked out

@@ -8,7 +8,7 @@ import threading
 from sqlalchemy import extract, select
 from sqlalchemy.orm import Session
 
-from jiaoguan.kit import audit
+from jiaoguan.kit import audit, changes
 from jiaoguan.kit.calendar import DayOverride, WorkingDayCalendar
 from jiaoguan.kit.calendar_entries import MAX_NAME, Entry, Problem, parse_entries
 from jiaoguan.kit.calendar_models import CalendarOverride
@@ -44,6 +44,7 @@ class OverridesNotUnderstood(InvalidInput):
 
 _lock = threading.Lock()
 _cached: tuple[int, WorkingDayCalendar] | None = None  # (override row count stamp, calendar)
+_heard: tuple[int, WorkingDayCalendar] | None = None   # (the count of changes heard when read, calendar): kit.changes
 
 
 _SESSION_KEY = "jiaoguan.calendar"
@@ -54,13 +55,19 @@ _OVERRIDES = Prepared(select(CalendarOverride.day, CalendarOverride.working, Cal
 def load_calendar(session: Session) -> WorkingDayCalendar:
     """The calendar with every override; rebuilt only when the override table changed.
 
-    Read once per transaction (a page listing many applications asks for it per row); every process reads
-    the overrides from the database, so a change made through another process is seen by the next request.
+    Read once per transaction (a page listing many applications asks for it per row), and not at all while this
+    process has heard of no change since it last read them (kit.changes); otherwise from the database, so a change
+    made through another process is seen by the next request.
     """
-    global _cached
+    global _cached, _heard
     known = session.info.get(_SESSION_KEY)
     if known is not None and known[0] is session.get_transaction():
         return known[1]  # type: ignore[no-any-return]
+    generation = changes.generation(session)   # before the read: a change heard during it is read next time
+    heard = _heard
+    if generation is not None and heard is not None and heard[0] == generation:
+        session.info[_SESSION_KEY] = (session.get_transaction(), heard[1])
+        return heard[1]
     rows = _OVERRIDES.rows(session)
     stamp = hash(tuple(rows))
     with _lock:
@@ -68,6 +75,8 @@ def load_calendar(session: Session) -> WorkingDayCalendar:
             _cached = (stamp, WorkingDayCalendar({day: DayOverride(working, name or None)
                                                   for day, working, name in rows}))
         cal = _cached[1]
+    if generation is not None:
+        _heard = (generation, cal)
     session.info[_SESSION_KEY] = (session.get_transaction(), cal)
     return cal
 
@@ -77,6 +86,7 @@ def set_override(session: Session, day: dt.date, *, working: bool, name: str = "
     if len(name) > MAX_NAME:
         raise OverrideNameTooLong(field="name", max=MAX_NAME)
     session.info.pop(_SESSION_KEY, None)
+    changes.changed(session)
     row = session.get(CalendarOverride, day)
     if row is None:
         row = CalendarOverride(day=day, working=working, name=name, updated_by=current_actor().label,
@@ -97,6 +107,7 @@ def remove_override(session: Session, day: dt.date) -> None:
     if row is None:
         raise NoSuchOverride(day=day.isoformat())
     session.info.pop(_SESSION_KEY, None)
+    changes.changed(session)
     session.delete(row)
     audit.record(session, "calendar.override_removed", "calendar_day", day.isoformat(),
                  f"was {'working' if row.working else 'rest'} {row.name}".strip())

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
+import contextlib
 import gc
 import hashlib
 import logging
@@ -19,7 +21,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.routing import Match
 
 from jiaoguan import __version__
-from jiaoguan.kit import logmask, rooms
+from jiaoguan.kit import changes, logmask, rooms
 from jiaoguan.kit.settings import get_settings
 from jiaoguan.kit.web import PACKAGE_ROOT, add_context_provider, reload_templates_when_changed
 from jiaoguan.web import errors
@@ -89,7 +91,14 @@ def create_app(*, start_worker: bool | None = None) -> FastAPI:
 
             worker = InProcessWorker()
             worker.start()
+        listener = None
+        if not settings.is_sqlite and settings.database_io_on_event_loop:
+            listener = asyncio.create_task(changes.listen(settings.effective_database_url))
         yield
+        if listener is not None:
+            listener.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await listener
         if worker is not None:
             worker.stop()
 

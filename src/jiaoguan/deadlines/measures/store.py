@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from jiaoguan.deadlines.measures.loader import parse_measure, parse_measures, read_measure_file, shipped_documents
 from jiaoguan.deadlines.measures.model import Measure
 from jiaoguan.deadlines.models import MeasureVersion
-from jiaoguan.kit import audit
+from jiaoguan.kit import audit, changes
 from jiaoguan.kit.clock import utc_now
 from jiaoguan.kit.context import current_actor
 from jiaoguan.kit.db import Prepared
@@ -46,6 +46,7 @@ _SESSION_KEY = "jiaoguan.deadlines.measures"   # session.info: (transaction, the
 def publish(session: Session, doc: Any) -> tuple[MeasureVersion, bool]:
     """Validate and store one measure document; returns (row, created). Re-loading the same content is a no-op."""
     session.info.pop(_SESSION_KEY, None)
+    changes.changed(session)
     measure = parse_measure(doc)
     text = _canonical(doc)
     digest = hashlib.sha256(text.encode()).hexdigest()
@@ -87,7 +88,9 @@ def _parsed(document: str) -> Measure:
 # Published versions are never edited (a correction is a new version), and each row carries its document's
 # SHA-256: every request reads only the digests, and the documents of digests this process has not parsed yet.
 _by_digest: dict[str, Measure] = {}
-# Every page that judges a record reads them (see kit.db.Prepared).
+# Every page that judges a record reads them (see kit.db.Prepared), unless this process has heard of no change since
+# it last did (kit.changes): (the count of changes heard then, the measures).
+_heard: tuple[int, tuple[Measure, ...]] | None = None
 _DIGESTS = Prepared(select(MeasureVersion.id, MeasureVersion.sha256).order_by(MeasureVersion.id))
 
 
@@ -96,16 +99,23 @@ def stored_measures(session: Session) -> list[Measure]:
 
     Read once per transaction (a page judging many records asks for them per record); a publish in the same
     transaction forgets them."""
+    global _heard
     known = session.info.get(_SESSION_KEY)
     if known is not None and known[0] is session.get_transaction():
         return list(known[1])
-    rows = _DIGESTS.rows(session)
-    missing = [vid for vid, digest in rows if digest not in _by_digest]
-    if missing:
-        for digest, doc in session.execute(select(MeasureVersion.sha256, MeasureVersion.document)
-                                           .where(MeasureVersion.id.in_(missing))):
-            _by_digest[digest] = _parsed(doc)
-    found = tuple(_by_digest[digest] for _, digest in rows)
+    generation = changes.generation(session)   # before the read: a change heard during it is read next time
+    if generation is not None and _heard is not None and _heard[0] == generation:
+        found = _heard[1]
+    else:
+        rows = _DIGESTS.rows(session)
+        missing = [vid for vid, digest in rows if digest not in _by_digest]
+        if missing:
+            for digest, doc in session.execute(select(MeasureVersion.sha256, MeasureVersion.document)
+                                               .where(MeasureVersion.id.in_(missing))):
+                _by_digest[digest] = _parsed(doc)
+        found = tuple(_by_digest[digest] for _, digest in rows)
+        if generation is not None:
+            _heard = (generation, found)
     session.info[_SESSION_KEY] = (session.get_transaction(), found)
     return list(found)
 
