@@ -134,7 +134,12 @@ def test_a_committed_write_is_kept_and_the_next_request_reads_outside_a_transact
 
 def test_a_locking_read_holds_its_lock_until_the_request_commits(request_sessions) -> None:
     inst, run = request_sessions
-    run(lambda s: (_override(s, "locked"), s.commit()))
+
+    def write(session: Session) -> None:
+        _override(session, "locked")
+        session.commit()
+
+    run(write)
     other = inst.engine()
 
     def lock_then_look(session: Session) -> tuple[int, bool]:
