@@ -9,15 +9,15 @@ from urllib.parse import urlparse
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
-from sqlalchemy import func, or_, select, text
+from sqlalchemy import text
 
 from jiaoguan.accounts.auth import Admin, Anyone, SignedIn, Supervisor
 from jiaoguan.accounts.roles import ROLE_NAMES, Role
-from jiaoguan.kit import audit
+from jiaoguan.kit import audit, outbox
 from jiaoguan.kit.clock import utc_now
 from jiaoguan.kit.errors import NotFound
 from jiaoguan.kit.i18n import N_, current_locale, normalize_locale
-from jiaoguan.kit.outbox import OutboxMessage, requeue
+from jiaoguan.kit.outbox import requeue
 from jiaoguan.kit.web import Db, UnitOfWorkRoute, render
 from jiaoguan.notify.queries import inbox, mark_read, recent_dev_sms
 from jiaoguan.web import admin_calendar, admin_users
@@ -90,14 +90,8 @@ def audit_page(request: Request, user: Supervisor, db: Db, page: Annotated[int, 
 @router.get("/admin/outbox")
 def outbox_page(request: Request, user: Admin, db: Db) -> Response:
     """Deliveries that failed or died — SMS, in-app messages and domain events — with their last error."""
-    problems = db.execute(
-        select(OutboxMessage).where(or_(OutboxMessage.status == "dead",
-                                        (OutboxMessage.status == "pending") & (OutboxMessage.attempts > 0)))
-        .order_by(OutboxMessage.id.desc()).limit(100)).scalars().all()
-    counts = db.execute(select(OutboxMessage.channel, OutboxMessage.status, func.count())
-                        .group_by(OutboxMessage.channel, OutboxMessage.status)
-                        .order_by(OutboxMessage.channel, OutboxMessage.status)).all()
-    return render(request, "web/outbox.html", {"problems": problems, "counts": counts})
+    return render(request, "web/outbox.html", {"problems": outbox.problems(db), "counts": outbox.status_counts(db),
+                                               "cap": outbox.COUNT_CAP})
 
 
 @router.post("/admin/outbox/{outbox_id}/retry")
