@@ -17,7 +17,8 @@ from sqlalchemy.util import greenlet_spawn
 
 from jiaoguan.kit.calendar_models import CalendarOverride
 from jiaoguan.kit.clock import utc_now
-from jiaoguan.kit.db import Prepared, get_request_sessionmaker, reads_only, rows_of_each
+from jiaoguan.kit.db import get_request_sessionmaker, reads_only
+from jiaoguan.kit.prepared import Prepared, rows_of_each
 from tests.installations import Installation
 
 DAY = dt.date(2031, 5, 6)

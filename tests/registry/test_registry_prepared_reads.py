@@ -1,4 +1,4 @@
-"""`kit.db.Prepared` and `one_of` on the engine the suite runs on: the same rows as the ORM's query, any number of
+"""`kit.prepared.Prepared` and `one_of` on the engine the suite runs on: the same rows as the ORM's query, any number of
 values bound as one parameter, column types processed (dates back as dates)."""
 
 from __future__ import annotations
@@ -8,7 +8,8 @@ import datetime as dt
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from jiaoguan.kit.db import Prepared, one_of
+from jiaoguan.kit.db import one_of
+from jiaoguan.kit.prepared import Prepared
 from jiaoguan.registry.models import Person
 
 BY_NUMBERS = Prepared(select(Person).where(one_of(Person.id_number, "numbers")).order_by(Person.id))

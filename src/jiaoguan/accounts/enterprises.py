@@ -14,10 +14,11 @@ from sqlalchemy.orm import Session
 
 from jiaoguan.accounts.models import Enterprise, User
 from jiaoguan.kit import audit
-from jiaoguan.kit.db import Prepared, one_of
+from jiaoguan.kit.db import one_of
 from jiaoguan.kit.errors import Conflict, InvalidInput
 from jiaoguan.kit.i18n import N_
 from jiaoguan.kit.ids import find_division
+from jiaoguan.kit.prepared import Prepared
 
 
 @dataclass(frozen=True, slots=True)

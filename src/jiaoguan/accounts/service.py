@@ -22,10 +22,11 @@ from jiaoguan.accounts.roles import Role
 from jiaoguan.kit import audit, outbox
 from jiaoguan.kit import limits as limits_
 from jiaoguan.kit.clock import utc_now
-from jiaoguan.kit.db import Prepared, UTCDateTime
+from jiaoguan.kit.db import UTCDateTime
 from jiaoguan.kit.errors import Conflict, InvalidInput, TooManyRequests, Unauthenticated
 from jiaoguan.kit.i18n import N_
 from jiaoguan.kit.limits import upsert
+from jiaoguan.kit.prepared import Prepared
 from jiaoguan.kit.settings import get_settings
 
 log = logging.getLogger("jiaoguan.accounts")

@@ -14,9 +14,9 @@ from jiaoguan.kit.calendar_entries import MAX_NAME, Entry, Problem, parse_entrie
 from jiaoguan.kit.calendar_models import CalendarOverride
 from jiaoguan.kit.clock import utc_now
 from jiaoguan.kit.context import current_actor
-from jiaoguan.kit.db import Prepared
 from jiaoguan.kit.errors import InvalidInput, NotFound
 from jiaoguan.kit.i18n import N_, translate
+from jiaoguan.kit.prepared import Prepared
 
 
 class OverrideNameTooLong(InvalidInput):
@@ -48,7 +48,7 @@ _heard: tuple[int, WorkingDayCalendar] | None = None   # (the count of changes h
 
 
 _SESSION_KEY = "jiaoguan.calendar"
-# Read by every page that counts working days (see kit.db.Prepared).
+# Read by every page that counts working days (see kit.prepared.Prepared).
 _OVERRIDES = Prepared(select(CalendarOverride.day, CalendarOverride.working, CalendarOverride.name))
 
 

@@ -25,8 +25,9 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from jiaoguan.kit import rooms
 from jiaoguan.kit.clock import utc_now
-from jiaoguan.kit.db import Base, Prepared, is_postgres
+from jiaoguan.kit.db import Base, is_postgres
 from jiaoguan.kit.outbox import OutboxMessage, enqueue_new, insert_for_each, new_rows, write_rows
+from jiaoguan.kit.prepared import Prepared
 
 log = logging.getLogger("jiaoguan.events")
 CHANNEL = "event"

@@ -35,7 +35,8 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from jiaoguan.kit import rooms
 from jiaoguan.kit.clock import utc_now
-from jiaoguan.kit.db import Base, Prepared
+from jiaoguan.kit.db import Base
+from jiaoguan.kit.prepared import Prepared
 
 CHANNELS = ("sms", "inapp", "event")
 STATUSES = ("pending", "sent", "dead", "superseded")

@@ -34,7 +34,8 @@ from jiaoguan.accounts.service import (
     token_principal_select,
 )
 from jiaoguan.kit.context import set_actor
-from jiaoguan.kit.db import Prepared, is_postgres
+from jiaoguan.kit.db import is_postgres
+from jiaoguan.kit.prepared import Prepared
 from jiaoguan.kit.web import request_session, run_blocking
 from jiaoguan.passes.api import verify_for_device
 from jiaoguan.passes.auth import OFFICERS

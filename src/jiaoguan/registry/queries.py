@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from jiaoguan.kit.db import Prepared, bytewise, one_of
+from jiaoguan.kit.db import bytewise, one_of
 from jiaoguan.kit.ids.text import compact
+from jiaoguan.kit.prepared import Prepared
 from jiaoguan.registry.models import (
     Deferral,
     DrivingLicence,

@@ -20,7 +20,7 @@ from jiaoguan.accounts.principal import Principal
 from jiaoguan.kit import audit
 from jiaoguan.kit.calendar import add_months
 from jiaoguan.kit.clock import today
-from jiaoguan.kit.db import Prepared, bytewise, one_of, rows_of_each
+from jiaoguan.kit.db import bytewise, one_of
 from jiaoguan.kit.errors import Forbidden, InvalidInput, NotFound
 from jiaoguan.kit.i18n import N_
 from jiaoguan.kit.ids import (
@@ -33,6 +33,7 @@ from jiaoguan.kit.ids import (
 )
 from jiaoguan.kit.ids.masking import mask_name
 from jiaoguan.kit.ids.text import compact
+from jiaoguan.kit.prepared import Prepared, rows_of_each
 from jiaoguan.kit.views import REQUIRED_IN_JSON
 from jiaoguan.registry.deadline_states import deadline_states
 from jiaoguan.registry.models import DrivingLicence, LearnerPermit, Person, PreselectedPlate, Vehicle

@@ -21,9 +21,9 @@ from jiaoguan.deadlines.models import MeasureVersion
 from jiaoguan.kit import audit, changes
 from jiaoguan.kit.clock import utc_now
 from jiaoguan.kit.context import current_actor
-from jiaoguan.kit.db import Prepared
 from jiaoguan.kit.errors import Conflict
 from jiaoguan.kit.i18n import N_
+from jiaoguan.kit.prepared import Prepared
 
 
 class MeasureVersionExists(Conflict):
@@ -88,8 +88,8 @@ def _parsed(document: str) -> Measure:
 # Published versions are never edited (a correction is a new version), and each row carries its document's
 # SHA-256: every request reads only the digests, and the documents of digests this process has not parsed yet.
 _by_digest: dict[str, Measure] = {}
-# Every page that judges a record reads them (see kit.db.Prepared), unless this process has heard of no change since
-# it last did (kit.changes): (the count of changes heard then, the measures).
+# Every page that judges a record reads them (see kit.prepared.Prepared), unless this process has heard of no change
+# since it last did (kit.changes): (the count of changes heard then, the measures).
 _heard: tuple[int, tuple[Measure, ...]] | None = None
 _DIGESTS = Prepared(select(MeasureVersion.id, MeasureVersion.sha256).order_by(MeasureVersion.id))
 

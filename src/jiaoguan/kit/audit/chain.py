@@ -31,8 +31,8 @@ from sqlalchemy.orm import Session, SessionTransaction, make_transient_to_detach
 from jiaoguan.kit.audit.models import GENESIS, AuditHead, AuditRecord
 from jiaoguan.kit.clock import utc_now
 from jiaoguan.kit.context import Actor, current_actor, request_id
-from jiaoguan.kit.db import Prepared
 from jiaoguan.kit.ids.masking import scrub
+from jiaoguan.kit.prepared import Prepared
 
 log = logging.getLogger("jiaoguan.audit")
 PENDING = "jiaoguan.audit.pending"          # session.info flag: this transaction wrote audit records

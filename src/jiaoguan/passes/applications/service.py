@@ -20,9 +20,10 @@ from jiaoguan.deadlines.measures.model import Measure
 from jiaoguan.kit import audit, outbox
 from jiaoguan.kit.calendar_service import load_calendar
 from jiaoguan.kit.clock import today, utc_now
-from jiaoguan.kit.db import Prepared, is_postgres, one_of
+from jiaoguan.kit.db import is_postgres, one_of
 from jiaoguan.kit.errors import Conflict, Forbidden, InvalidInput, NotFound
 from jiaoguan.kit.i18n import N_
+from jiaoguan.kit.prepared import Prepared
 from jiaoguan.passes import figures
 from jiaoguan.passes.applications import documents
 from jiaoguan.passes.applications.documents import Document

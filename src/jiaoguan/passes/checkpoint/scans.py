@@ -25,11 +25,11 @@ from sqlalchemy.orm import Session
 from jiaoguan.accounts.principal import Principal
 from jiaoguan.kit import audit
 from jiaoguan.kit.clock import utc_now
-from jiaoguan.kit.db import Prepared
 from jiaoguan.kit.errors import Forbidden, InvalidInput, NotFound
 from jiaoguan.kit.events import InsertThenEmit
 from jiaoguan.kit.i18n import N_, both, translate
 from jiaoguan.kit.ids import PROVINCES
+from jiaoguan.kit.prepared import Prepared
 from jiaoguan.passes import figures
 from jiaoguan.passes.issuance import keystore
 from jiaoguan.passes.models import Checkpoint, CheckpointScan, PassApplication, TransportPass

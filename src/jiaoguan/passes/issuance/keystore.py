@@ -18,10 +18,11 @@ from sqlalchemy.orm import Session
 
 from jiaoguan.kit import audit
 from jiaoguan.kit.clock import utc_now
-from jiaoguan.kit.db import Prepared, comma_joined
+from jiaoguan.kit.db import comma_joined
 from jiaoguan.kit.errors import Conflict, InvalidInput, NotFound
 from jiaoguan.kit.i18n import N_
 from jiaoguan.kit.ids import PROVINCES
+from jiaoguan.kit.prepared import Prepared
 from jiaoguan.kit.settings import get_settings
 from jiaoguan.passes.models import PassSigningKey, TransportPass
 from jiaoguan.passes.qr import keys

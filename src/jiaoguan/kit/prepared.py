@@ -1,0 +1,129 @@
+"""`Prepared`: a Core statement compiled once and run straight on the session's DBAPI connection, and
+`rows_of_each`: several of them in one round trip. For the statements every request of a hot path runs."""
+
+from __future__ import annotations
+
+from collections import namedtuple
+from typing import Any
+
+from sqlalchemy import Connection
+from sqlalchemy.orm import Session
+
+from jiaoguan.kit.db import begin_before_writing, reads_only
+
+_CURSOR = "jiaoguan.prepared_cursor"
+
+
+def _cursor_of(pooled: Any) -> Any:
+    """One cursor per DBAPI connection, kept with it in the pool (making one per statement cost a tenth of a
+    `Prepared` run). A connection is used by one request (its thread or greenlet) at a time, and so is its cursor."""
+    # The DBAPI connection, not the driver's: with the async driver it is SQLAlchemy's adapter, whose cursor
+    # waits for each round trip in the request's greenlet (the driver's own cursor would return coroutines).
+    driver = pooled.dbapi_connection
+    kept = pooled.info.get(_CURSOR)
+    if kept is None or kept[0] is not driver:
+        kept = pooled.info[_CURSOR] = (driver, driver.cursor())
+    return kept[1]
+
+
+class Prepared:
+    """A Core statement compiled once per dialect and run straight on the session's DBAPI connection.
+
+    For the few statements every request of a hot path runs (the session or device-token lookup, the scanner's
+    checkpoint and pass lookups): SQLAlchemy's execution layer (cache key, parameter and result set-up, events)
+    costs about as much CPU per statement as the driver's round trip itself (measured: 124 µs against 59 µs for
+    a one-row select on PostgreSQL). The statement is still written with SQLAlchemy, its parameters and results
+    still pass through the column types' processors (UTC datetimes on SQLite), and it runs in the session's
+    transaction. Rows come back as plain tuples. Not seen by engine events (`before_cursor_execute`, echo)."""
+
+    __slots__ = ("statement", "_by_dialect", "_row_class")
+
+    def __init__(self, statement: Any) -> None:
+        self.statement = statement
+        self._by_dialect: dict[str, tuple[str, dict[str, Any], dict[str, Any], list[str] | None, list[Any], bool]] = {}
+        self._row_class: Any = None
+
+    def _compiled(self, dialect: Any) -> tuple[str, dict[str, Any], dict[str, Any], list[str] | None, list[Any], bool]:
+        found = self._by_dialect.get(dialect.name)
+        if found is None:
+            compiled = self.statement.compile(dialect=dialect)
+            defaults = dict(compiled.construct_params(_check=False))
+            binds = dict(compiled._bind_processors)
+            results = [entry[3]._cached_result_processor(dialect, None) for entry in compiled._result_columns]
+            positions = list(compiled.positiontup) if compiled.positional else None
+            found = (compiled.string, defaults, binds, positions, results, reads_only(compiled.string))
+            self._by_dialect[dialect.name] = found
+        return found
+
+    def _bound(self, connection: Connection, params: dict[str, Any] | None) -> tuple[str, Any, list[Any]]:
+        """(SQL, its parameters as the driver takes them, the result processors); opens the transaction first when
+        the statement needs one (`begin_before_writing`)."""
+        sql, defaults, binds, positions, results, reads = self._compiled(connection.dialect)
+        values = {**defaults, **params} if params else dict(defaults)
+        for name, process in binds.items():
+            values[name] = process(values[name])
+        if not reads:
+            begin_before_writing(connection)
+        return sql, values if positions is None else [values[name] for name in positions], results
+
+    @staticmethod
+    def _shaped(results: list[Any], fetched: list[Any]) -> list[tuple[Any, ...]]:
+        if not any(results):
+            return [tuple(row) for row in fetched]
+        return [tuple(v if p is None else p(v) for p, v in zip(results, row, strict=True)) for row in fetched]
+
+    def rows(self, session: Session, params: dict[str, Any] | None = None) -> list[tuple[Any, ...]]:
+        connection = session.connection()
+        sql, values, results = self._bound(connection, params)
+        cursor = _cursor_of(connection.connection)
+        cursor.execute(sql, values)
+        # Not `cursor.description`: psycopg builds a column object per column each time it is read.
+        fetched = cursor.fetchall() if results else []
+        return self._shaped(results, fetched)
+
+    def objects(self, session: Session, params: dict[str, Any] | None = None) -> list[Any]:
+        """The rows as named tuples with the selected columns' names: read-only stand-ins for ORM objects, for a
+        page that only reads their columns (no relationships, no identity map, nothing to flush)."""
+        return self.as_objects(self.rows(session, params))
+
+    def as_objects(self, rows: list[tuple[Any, ...]]) -> list[Any]:
+        """`objects` of rows this statement returned (`rows_of_each`)."""
+        if self._row_class is None:
+            names = [column.key for column in self.statement.selected_columns]
+            self._row_class = namedtuple(f"Row_{'_'.join(names[:2])}", names)  # type: ignore[misc]
+        make = self._row_class._make
+        return [make(row) for row in rows]
+
+    def first(self, session: Session, params: dict[str, Any] | None = None) -> tuple[Any, ...] | None:
+        found = self.rows(session, params)
+        return found[0] if found else None
+
+
+def rows_of_each(session: Session, work: list[tuple[Prepared, dict[str, Any] | None]]) -> list[list[tuple[Any, ...]]]:
+    """The rows of several `Prepared` statements, in order. On the event-loop path (PostgreSQL's async driver) they go
+    out together in one round trip, psycopg's pipeline mode (measured on this machine: four one-row selects took
+    173 µs of CPU together against 321 µs one after the other); elsewhere one after the other."""
+    connection = session.connection()
+    if len(work) < 2 or not connection.dialect.is_async:
+        return [prepared.rows(session, params) for prepared, params in work]
+    from sqlalchemy.util import await_only
+
+    bound = [prepared._bound(connection, params) for prepared, params in work]  # noqa: SLF001 - the same module
+    driver = connection.connection.driver_connection
+    fetched = await_only(_pipelined(driver, [(sql, values, bool(results)) for sql, values, results in bound]))
+    return [Prepared._shaped(results, rows) for (_, _, results), rows in zip(bound, fetched, strict=True)]
+
+
+async def _pipelined(driver: Any, statements: list[tuple[str, Any, bool]]) -> list[list[Any]]:
+    cursors = []
+    async with driver.pipeline():
+        for sql, values, _ in statements:
+            cursor = driver.cursor()
+            await cursor.execute(sql, values)
+            cursors.append(cursor)
+    # The pipeline's end waited for every result: fetching reads them from memory.
+    found = [await cursor.fetchall() if returns else [] for cursor, (_, _, returns) in
+             zip(cursors, statements, strict=True)]
+    for cursor in cursors:
+        await cursor.close()
+    return found
