@@ -117,11 +117,16 @@ _PLATES = Prepared(select(PreselectedPlate).where(PreselectedPlate.person_id == 
     PreselectedPlate.selected_on.desc()))
 
 
-def _records(session: Session, person: Person, on: dt.date, full_id: bool) -> PersonRecords:
-    key = {"person_id": person.id}
-    kinds = (_LICENCES, _VEHICLES, _PERMITS, _PLATES)
-    licences, vehicles, permits, plates = (kind.as_objects(rows) for kind, rows in zip(
-        kinds, rows_of_each(session, [(kind, key) for kind in kinds]), strict=True))
+_KINDS = (_LICENCES, _VEHICLES, _PERMITS, _PLATES)
+
+
+def _records(session: Session, person: Any, on: dt.date, full_id: bool,
+             kinds: list[list[tuple[Any, ...]]] | None = None) -> PersonRecords:
+    """The person's records judged on `on`; `kinds`: their four kinds' rows when the caller read them already."""
+    if kinds is None:
+        key = {"person_id": person.id}
+        kinds = rows_of_each(session, [(kind, key) for kind in _KINDS])
+    licences, vehicles, permits, plates = (kind.as_objects(rows) for kind, rows in zip(_KINDS, kinds, strict=True))
     dates = deadline_states(session, on)
     return PersonRecords(person_view(person, full_id=full_id), [licence_view(x, on, dates) for x in licences],
                          [vehicle_view(x, on, dates=dates) for x in vehicles],
@@ -129,11 +134,15 @@ def _records(session: Session, person: Person, on: dt.date, full_id: bool) -> Pe
 
 
 def my_records(session: Session, user: Principal, *, on: dt.date | None = None) -> PersonRecords:
-    """A citizen's own licences, vehicles, learner permits and plate holds, with today's state of each."""
-    found = _PERSON.objects(session, {"person_id": user.person_id}) if user.person_id is not None else []
-    if not found:
+    """A citizen's own licences, vehicles, learner permits and plate holds, with today's state of each: the person
+    and the four kinds read in one round trip (all keyed by the account's person id)."""
+    if user.person_id is None:
         raise NoPersonRecord()
-    return _records(session, found[0], on or today(), full_id=False)
+    key = {"person_id": user.person_id}
+    person, *kinds = rows_of_each(session, [(_PERSON, key), *((kind, key) for kind in _KINDS)])
+    if not person:
+        raise NoPersonRecord()
+    return _records(session, _PERSON.as_objects(person)[0], on or today(), full_id=False, kinds=kinds)
 
 
 def person_file(session: Session, person_id: int, *, full_id: bool = False,
