@@ -37,3 +37,18 @@ def test_integer_values_and_typed_columns_come_back_as_the_orm_gives_them(db: Se
     rows = BY_IDS.rows(db, {"ids": [people[2].id, people[5].id]})
     assert rows == [(people[2].id, dt.date(1990, 1, 3)), (people[5].id, dt.date(1990, 1, 6))]
     assert isinstance(rows[0][1], dt.date)
+
+
+def test_a_prepared_statements_error_is_sqlalchemys_as_for_its_own_statements(db) -> None:
+    """A caller catching SQLAlchemy's errors (`deadlines explain` falls back to the shipped measures when the
+    database is not migrated) must catch a `Prepared` statement's too, with the driver's error as `orig`."""
+    import pytest
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    from jiaoguan.kit.prepared import Prepared
+
+    with pytest.raises(DBAPIError) as caught, db.begin_nested():   # rolled back to the savepoint, then caught
+        Prepared(text("SELECT id FROM no_such_table")).rows(db)
+    assert type(caught.value).__name__ in ("OperationalError", "ProgrammingError")   # SQLite's, PostgreSQL's
+    assert "no_such_table" in str(caught.value.orig)

@@ -6,12 +6,18 @@ from __future__ import annotations
 from collections import namedtuple
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, exc
 from sqlalchemy.orm import Session
 
 from jiaoguan.kit.db import begin_before_writing, reads_only
 
 _CURSOR = "jiaoguan.prepared_cursor"
+
+
+def _as_sqlalchemy_error(connection: Connection, sql: str, values: Any, err: Exception, base: type) -> Exception:
+    """The driver's error as SQLAlchemy raises it for its own statements (`IntegrityError`, `OperationalError`, …
+    with the driver's as `.orig`): a caller catching those must not miss a `Prepared` statement's."""
+    return exc.DBAPIError.instance(sql, values, err, base, dialect=connection.dialect)
 
 
 def _cursor_of(pooled: Any) -> Any:
@@ -76,9 +82,13 @@ class Prepared:
         connection = session.connection()
         sql, values, results = self._bound(connection, params)
         cursor = _cursor_of(connection.connection)
-        cursor.execute(sql, values)
-        # Not `cursor.description`: psycopg builds a column object per column each time it is read.
-        fetched = cursor.fetchall() if results else []
+        dbapi_error = connection.dialect.loaded_dbapi.Error
+        try:
+            cursor.execute(sql, values)
+            # Not `cursor.description`: psycopg builds a column object per column each time it is read.
+            fetched = cursor.fetchall() if results else []
+        except dbapi_error as err:
+            raise _as_sqlalchemy_error(connection, sql, values, err, dbapi_error) from err
         return self._shaped(results, fetched)
 
     def objects(self, session: Session, params: dict[str, Any] | None = None) -> list[Any]:
@@ -110,7 +120,12 @@ def rows_of_each(session: Session, work: list[tuple[Prepared, dict[str, Any] | N
 
     bound = [prepared._bound(connection, params) for prepared, params in work]  # noqa: SLF001 - the same module
     driver = connection.connection.driver_connection
-    fetched = await_only(_pipelined(driver, [(sql, values, bool(results)) for sql, values, results in bound]))
+    import psycopg
+
+    try:
+        fetched = await_only(_pipelined(driver, [(sql, values, bool(results)) for sql, values, results in bound]))
+    except psycopg.Error as err:
+        raise _as_sqlalchemy_error(connection, bound[0][0], bound[0][1], err, psycopg.Error) from err
     return [Prepared._shaped(results, rows) for (_, _, results), rows in zip(bound, fetched, strict=True)]
 
 
