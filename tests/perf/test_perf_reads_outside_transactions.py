@@ -11,14 +11,14 @@ from typing import Any
 
 import psycopg
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select, text, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlalchemy.util import greenlet_spawn
 
 from jiaoguan.kit.calendar_models import CalendarOverride
 from jiaoguan.kit.clock import utc_now
-from jiaoguan.kit.db import get_request_sessionmaker, reads_only
+from jiaoguan.kit.db import get_request_sessionmaker, reads_only, writes_stand_alone
 from jiaoguan.kit.prepared import Prepared, rows_of_each
 from tests.installations import Installation
 
@@ -166,14 +166,24 @@ def test_a_session_that_asks_for_autocommit_writes_outside_a_transaction(request
     """The checkpoint lane: each of a scan's statements stands alone, its writes included."""
     _, run = request_sessions
 
-    def lane(session: Session) -> int:
-        session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+    def lane(session: Session) -> tuple[int, bool]:
+        writes_stand_alone(session)
         _override(session, "lane")
         status = _status(session)
         session.rollback()    # nothing to roll back: the row committed with its statement
+        return status, session.connection().connection.dbapi_connection.autocommit  # type: ignore[union-attr]
+
+    assert run(lane) == (IDLE, True)
+    assert run(lambda s: _DAY_OF.rows(s)) == [(DAY, "lane")]
+    # The next request on the pool's connection reads outside a transaction and writes inside one, as usual.
+
+    def write_then_fail(session: Session) -> int:
+        session.execute(update(CalendarOverride).where(CalendarOverride.day == DAY).values(name="rolled back"))
+        status = _status(session)
+        session.rollback()
         return status
 
-    assert run(lane) == IDLE
+    assert run(write_then_fail) == INTRANS
     assert run(lambda s: _DAY_OF.rows(s)) == [(DAY, "lane")]
 
 

@@ -290,13 +290,28 @@ def _begin_before_writing(conn: Connection, _cursor: Any, statement: str, *_: An
 
 def begin_before_writing(conn: Connection) -> None:
     """The connection leaves autocommit: the driver opens a transaction with the next statement. A no-op when it is in
-    one already, on an engine that does not read outside transactions, or when the caller asked for AUTOCOMMIT (the
-    checkpoint lane: each of its statements stands alone)."""
+    one already, on an engine that does not read outside transactions, or when the caller's writes stand alone
+    (`writes_stand_alone`)."""
     pooled = conn.connection
     dbapi: Any = pooled.dbapi_connection
     if pooled.info.get(_READS_OUTSIDE) and dbapi.autocommit \
-            and conn.get_execution_options().get("isolation_level") != "AUTOCOMMIT":
+            and not conn.get_execution_options().get(_WRITES_STAND_ALONE):
         dbapi.autocommit = False
+
+
+_WRITES_STAND_ALONE = "jiaoguan_writes_stand_alone"
+
+
+def writes_stand_alone(session: Session) -> None:
+    """Every statement of the session commits on its own, its writes too (the checkpoint lane: a scan's statements
+    are each complete). On the request engine the connection is in autocommit already and stays so; elsewhere
+    SQLAlchemy's AUTOCOMMIT isolation level sets it, and the pool sets it back when the connection returns (on the
+    request engine the next checkout then set it again: driver calls on every scan for nothing; an A/B showed no
+    difference in the scan's rate, 0.985 and 1.025)."""
+    if is_on_event_loop(session):
+        session.connection(execution_options={_WRITES_STAND_ALONE: True})
+    else:
+        session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
 
 
 def is_on_event_loop(session: Session) -> bool:

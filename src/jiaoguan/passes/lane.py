@@ -34,7 +34,7 @@ from jiaoguan.accounts.service import (
     token_principal_select,
 )
 from jiaoguan.kit.context import set_actor
-from jiaoguan.kit.db import is_postgres
+from jiaoguan.kit.db import is_postgres, writes_stand_alone
 from jiaoguan.kit.prepared import Prepared
 from jiaoguan.kit.web import request_session, run_blocking
 from jiaoguan.passes.api import verify_for_device
@@ -77,7 +77,7 @@ def _verify_in_one_unit_of_work(request: Request, session: Session, body: Verify
         # minute stamp is one conditional UPDATE, and the scan is logged with its event in one statement
         # (`scans.verify_online`). So no transaction is opened around them: two round trips fewer (BEGIN, COMMIT)
         # of the seven a scan made. The pool gives the connection back in its usual mode.
-        session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+        writes_stand_alone(session)
     try:
         user, checkpoint = _officer_and_checkpoint(request, session, body.checkpoint)
         out = verify_for_device(session, user, body, checkpoint)
