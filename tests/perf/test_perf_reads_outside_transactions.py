@@ -82,6 +82,14 @@ def _status(session: Session) -> int:
 IDLE, INTRANS = int(psycopg.pq.TransactionStatus.IDLE), int(psycopg.pq.TransactionStatus.INTRANS)
 
 
+def _committed(run: Callable[[Callable[[Session], Any]], Any], name: str) -> None:
+    """A request that writes the override and commits."""
+    def write(session: Session) -> None:
+        _override(session, name)
+        session.commit()
+    run(write)
+
+
 def _override(session: Session, name: str) -> None:
     session.add(CalendarOverride(day=DAY, working=True, name=name, updated_by="t", updated_at=utc_now()))
     session.flush()
@@ -121,12 +129,7 @@ def test_a_write_through_a_prepared_statement_is_in_the_transaction_too(request_
 
 def test_a_committed_write_is_kept_and_the_next_request_reads_outside_a_transaction_again(request_sessions) -> None:
     _, run = request_sessions
-
-    def write(session: Session) -> None:
-        _override(session, "kept")
-        session.commit()
-
-    run(write)
+    _committed(run, "kept")
 
     def read(session: Session) -> tuple[list[Any], int]:
         return _DAY_OF.rows(session), _status(session)
@@ -136,12 +139,7 @@ def test_a_committed_write_is_kept_and_the_next_request_reads_outside_a_transact
 
 def test_a_locking_read_holds_its_lock_until_the_request_commits(request_sessions) -> None:
     inst, run = request_sessions
-
-    def write(session: Session) -> None:
-        _override(session, "locked")
-        session.commit()
-
-    run(write)
+    _committed(run, "locked")
     other = inst.engine()
 
     def lock_then_look(session: Session) -> tuple[int, bool]:
