@@ -16,6 +16,8 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlalchemy.util import greenlet_spawn
 
+from jiaoguan.kit import audit
+from jiaoguan.kit.audit import AuditRecord
 from jiaoguan.kit.calendar_models import CalendarOverride
 from jiaoguan.kit.clock import utc_now
 from jiaoguan.kit.db import get_request_sessionmaker, reads_only, writes_stand_alone
@@ -223,3 +225,70 @@ def test_a_failing_read_among_several_raises_and_the_session_rolls_back(request_
 
     assert run(fail) == ("DataError", "DivisionByZero")
     assert run(lambda s: rows_of_each(s, [(_DAY_OF, None), (_DAY_OF, None)])) == [[], []]
+
+
+# --- a look-up's audit record (kit.audit.record_look_up) -------------------------------------------------------------
+
+def _look_ups(session: Session, summary: str) -> list[Any]:
+    return session.execute(select(AuditRecord.summary, AuditRecord.seq.is_not(None))
+                           .where(AuditRecord.summary == summary)).all()
+
+
+def test_a_look_up_record_goes_out_with_the_next_round_trip_and_commits_alone(request_sessions) -> None:
+    """A clerk's search: the record waits for the page's next read and goes with it, outside a transaction, so the
+    commit has nothing to send; after the commit it is chained as every record is."""
+    inst, run = request_sessions
+
+    def search(session: Session) -> tuple[int, int, int]:
+        audit.record_look_up(session, "registry.search", "vehicle", "-", "look-up sent with a read")
+        waiting = len(session.info.get("jiaoguan.prepared.deferred", []))
+        rows_of_each(session, [(_DAY_OF, None), (_DAY_OF, None)])
+        status = _status(session)
+        session.commit()
+        return waiting, len(session.info.get("jiaoguan.prepared.deferred", [])), status
+
+    assert run(search) == (1, 0, IDLE)
+    with Session(inst.engine()) as check:
+        assert _look_ups(check, "look-up sent with a read") == [("look-up sent with a read", True)]
+
+
+def test_a_look_up_record_with_no_read_after_it_is_sent_at_the_commit(request_sessions) -> None:
+    inst, run = request_sessions
+
+    def search(session: Session) -> None:
+        audit.record_look_up(session, "registry.search", "person", "-", "look-up sent at the commit")
+        session.commit()
+
+    run(search)
+    with Session(inst.engine()) as check:
+        assert _look_ups(check, "look-up sent at the commit") == [("look-up sent at the commit", True)]
+
+
+def test_a_look_up_record_after_a_write_is_in_its_transaction_and_a_rollback_drops_both(request_sessions) -> None:
+    inst, run = request_sessions
+
+    def write_look_then_fail(session: Session) -> int:
+        _override(session, "written before a look-up")
+        audit.record_look_up(session, "registry.view", "person", "1", "look-up after a write")
+        rows_of_each(session, [(_DAY_OF, None)])
+        status = _status(session)
+        session.rollback()
+        return status
+
+    assert run(write_look_then_fail) == INTRANS
+    with Session(inst.engine()) as check:
+        assert _look_ups(check, "look-up after a write") == []
+    assert run(lambda s: _DAY_OF.rows(s)) == []
+
+
+def test_a_look_up_record_not_yet_sent_is_dropped_by_a_rollback(request_sessions) -> None:
+    inst, run = request_sessions
+
+    def look_then_fail(session: Session) -> None:
+        audit.record_look_up(session, "registry.search", "person", "-", "look-up never sent")
+        session.rollback()
+        session.commit()
+
+    run(look_then_fail)
+    with Session(inst.engine()) as check:
+        assert _look_ups(check, "look-up never sent") == []

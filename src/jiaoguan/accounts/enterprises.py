@@ -47,11 +47,18 @@ def enterprises_by_id(session: Session, ids: Iterable[int]) -> dict[int, Enterpr
     wanted = set(ids)
     if not wanted:
         return {}
-    return {row.id: _view(row) for row in _BY_IDS.objects(session, {"ids": sorted(wanted)})}
+    return views_by_id(ENTERPRISES_BY_IDS.rows(session, {"ids": sorted(wanted)}))
 
 
-# Built once, run as `Prepared` (a review queue, an inbox, a search result names their enterprises on every view).
-_BY_IDS = Prepared(select(Enterprise).where(one_of(Enterprise.id, "ids")))
+# Built once, run as `Prepared` (a review queue, an inbox, a search result names their enterprises on every view);
+# public for a page that reads them in one round trip with other things (`kit.prepared.rows_of_each`, parameter
+# `ids`), then makes them views with `views_by_id`.
+ENTERPRISES_BY_IDS = Prepared(select(Enterprise).where(one_of(Enterprise.id, "ids")))
+
+
+def views_by_id(rows: list[tuple[object, ...]]) -> dict[int, EnterpriseView]:
+    """`enterprises_by_id` of the rows `ENTERPRISES_BY_IDS` returned."""
+    return {row.id: _view(row) for row in ENTERPRISES_BY_IDS.as_objects(rows)}
 
 
 def member_ids(session: Session, enterprise_id: int) -> list[int]:

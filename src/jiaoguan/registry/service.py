@@ -15,7 +15,7 @@ from pydantic import Field, with_config
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
-from jiaoguan.accounts.enterprises import enterprise_of, enterprises_by_id
+from jiaoguan.accounts.enterprises import ENTERPRISES_BY_IDS, enterprise_of, views_by_id
 from jiaoguan.accounts.principal import Principal
 from jiaoguan.kit import audit
 from jiaoguan.kit.calendar import add_months
@@ -151,7 +151,7 @@ def person_file(session: Session, person_id: int, *, full_id: bool = False,
     person = session.get(Person, person_id)
     if person is None:
         raise PersonNotFound()
-    audit.record(session, "registry.view", "person", person.id, f"opened the file of {person.id_number}")
+    audit.record_look_up(session, "registry.view", "person", person.id, f"opened the file of {person.id_number}")
     return _records(session, person, on or today(), full_id)
 
 
@@ -164,7 +164,7 @@ def find_persons(session: Session, id_number: str) -> list[PersonView]:
     assert number is not None
     found = _PERSON_BY_ID_NUMBER.objects(session, {"number": number})
     person = found[0] if found else None
-    audit.record(session, "registry.search", "person", person.id if person else "-",
+    audit.record_look_up(session, "registry.search", "person", person.id if person else "-",
                  f"by ID number {number}: {'found' if person else 'none'}")
     return [person_view(person)] if person else []
 
@@ -185,7 +185,7 @@ def find_persons_by_name(session: Session, name: str, *, province_code: str | No
     if province_code:
         stmt = stmt.where(Person.province_code == province_code)
     rows = list(session.scalars(stmt.order_by(by_bytes, Person.id).limit(NAME_RESULTS + 1)))
-    audit.record(session, "registry.search", "person", rows[0].id if len(rows) == 1 else "-",
+    audit.record_look_up(session, "registry.search", "person", rows[0].id if len(rows) == 1 else "-",
                  f"by name {mask_name(name)}: {min(len(rows), NAME_RESULTS)}{'+' if len(rows) > NAME_RESULTS else ''}"
                  " found")
     return [person_view(p) for p in rows[:NAME_RESULTS]], len(rows) > NAME_RESULTS
@@ -198,15 +198,21 @@ _PERSONS_BY_MOBILE = Prepared(select(Person).where(Person.phone == bindparam("mo
 def find_persons_by_mobile(session: Session, mobile: str) -> list[PersonView]:
     """The people who gave this mobile number (the hotline's main key), anywhere; ID numbers masked."""
     rows = _PERSONS_BY_MOBILE.objects(session, {"mobile": mobile})
-    audit.record(session, "registry.search", "person", rows[0].id if len(rows) == 1 else "-",
+    audit.record_look_up(session, "registry.search", "person", rows[0].id if len(rows) == 1 else "-",
                  f"by mobile {mask_mobile(mobile)}: {len(rows)} found")
     return [person_view(p) for p in rows]
 
 
 def _with_owners(session: Session, rows: list[Any], on: dt.date) -> list[VehicleView]:
-    owners = {v.owner_person_id for v in rows if v.owner_person_id is not None}
-    people = {p.id: p for p in _PEOPLE.objects(session, {"ids": sorted(owners)})} if owners else {}
-    firms = enterprises_by_id(session, {v.owner_enterprise_id for v in rows if v.owner_enterprise_id is not None})
+    """The vehicles' views with their owners, the people and the enterprises read in one round trip (with the search's
+    audit record, `audit.record_look_up`)."""
+    owners = sorted({v.owner_person_id for v in rows if v.owner_person_id is not None})
+    firm_ids = sorted({v.owner_enterprise_id for v in rows if v.owner_enterprise_id is not None})
+    kinds = ((_PEOPLE, owners), (ENTERPRISES_BY_IDS, firm_ids))
+    work: list[tuple[Prepared, dict[str, Any] | None]] = [(statement, {"ids": ids}) for statement, ids in kinds if ids]
+    found = iter(rows_of_each(session, work))
+    people = {p.id: p for p in _PEOPLE.as_objects(next(found))} if owners else {}
+    firms = views_by_id(next(found)) if firm_ids else {}
     dates = deadline_states(session, on)
     return [vehicle_view(v, on, owner_view(people.get(v.owner_person_id or 0), firms.get(v.owner_enterprise_id or 0)),
                          dates) for v in rows]
@@ -239,7 +245,7 @@ def find_vehicles(session: Session, *, plate: str | None = None, plate_type: str
         key = f"VIN {number}"
     else:
         raise VehicleKeyMissing(field="plate")
-    audit.record(session, "registry.search", "vehicle", rows[0].id if len(rows) == 1 else "-",
+    audit.record_look_up(session, "registry.search", "vehicle", rows[0].id if len(rows) == 1 else "-",
                  f"by {key}: {len(rows)} found")
     return _with_owners(session, rows, on or today())
 

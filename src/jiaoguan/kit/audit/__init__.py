@@ -14,6 +14,7 @@ from jiaoguan.kit.audit.chain import (
     fields_of,
     pending_count,
     record,
+    record_look_up,
 )
 from jiaoguan.kit.audit.checkpoints import (
     AuditKeyExists,
@@ -33,6 +34,7 @@ __all__ = [
     "GENESIS", "AuditCheckpoint", "AuditHead", "AuditKeyExists", "AuditKeyMissing", "AuditKeyUnusable", "AuditRecord",
     "AuditSinkUnwritable", "ChainProblem", "ChainReport", "Checkpoint", "chain_job", "chain_now", "chain_pending",
     "checkpoint_job", "digest", "fields_of", "init_key", "load_signing_key", "pending_count", "record",
+    "record_look_up",
     "take_checkpoint", "verify_chain", "verify_snapshot",
 ]
 

@@ -24,15 +24,16 @@ import weakref
 from collections.abc import Callable
 from typing import Any, Protocol, cast
 
-from sqlalchemy import Engine, Table, bindparam, event, func, insert, select, text, update
+from sqlalchemy import Engine, Table, bindparam, event, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, SessionTransaction, make_transient_to_detached
 
 from jiaoguan.kit.audit.models import GENESIS, AuditHead, AuditRecord
 from jiaoguan.kit.clock import utc_now
 from jiaoguan.kit.context import Actor, current_actor, request_id
+from jiaoguan.kit.db import is_on_event_loop
 from jiaoguan.kit.ids.masking import scrub
-from jiaoguan.kit.prepared import Prepared
+from jiaoguan.kit.prepared import Prepared, rows_of_each, write_with_next_trip
 
 log = logging.getLogger("jiaoguan.audit")
 PENDING = "jiaoguan.audit.pending"          # session.info flag: this transaction wrote audit records
@@ -73,13 +74,7 @@ def record(session: Session, action: str, object_type: str, object_id: object, s
            actor: Actor | None = None) -> AuditRecord:
     """Write one audit record in the caller's transaction, by `actor` (default: who is acting now); it is
     chained after the transaction commits."""
-    actor = actor or current_actor()
-    values = {
-        "at": utc_now(),  # both engines keep microseconds exactly, so the hash replays
-        "actor_id": actor.user_id, "actor_role": actor.role, "actor_label": scrub(actor.label)[:120],
-        "action": action, "object_type": object_type, "object_id": scrub(str(object_id))[:80],
-        "summary": scrub(summary), "request_id": request_id(),
-    }
+    values = _values(action, object_type, object_id, summary, actor or current_actor())
     session.flush()   # what the caller changed goes first, as when the record was an ORM insert (usually nothing)
     found = _INSERT.first(session, values)
     assert found is not None
@@ -92,10 +87,32 @@ def record(session: Session, action: str, object_type: str, object_id: object, s
     return rec
 
 
+def record_look_up(session: Session, action: str, object_type: str, object_id: object, summary: str = "") -> None:
+    """The record of a look-up (who searched for what, who opened whose file), by whoever is acting now. A look-up
+    changes nothing, so nothing has to commit with its record: on PostgreSQL a request sends it with the page's next
+    round trip (`write_with_next_trip`) and, when the request has opened no transaction, it commits by itself (a
+    clerk's search made two round trips fewer: its own BEGIN … INSERT and the COMMIT). Elsewhere it is written in the
+    caller's transaction at once, as `record` does. Chained after the request's commit, as every record."""
+    values = _values(action, object_type, object_id, summary, current_actor())
+    write_with_next_trip(session, _INSERT_LOOK_UP, values)
+    session.info[PENDING] = True
+
+
+def _values(action: str, object_type: str, object_id: object, summary: str, actor: Actor) -> dict[str, Any]:
+    return {
+        "at": utc_now(),  # both engines keep microseconds exactly, so the hash replays
+        "actor_id": actor.user_id, "actor_role": actor.role, "actor_label": scrub(actor.label)[:120],
+        "action": action, "object_type": object_type, "object_id": scrub(str(object_id))[:80],
+        "summary": scrub(summary), "request_id": request_id(),
+    }
+
+
 _COLUMNS = ("at", "actor_id", "actor_role", "actor_label", "action", "object_type", "object_id", "summary",
             "request_id")
 _INSERT = Prepared(insert(cast(Table, AuditRecord.__table__)).values({c: bindparam(c) for c in _COLUMNS})
                    .returning(AuditRecord.id))
+_INSERT_LOOK_UP = Prepared(insert(cast(Table, AuditRecord.__table__)).values({c: bindparam(c) for c in _COLUMNS}),
+                           stands_alone=True)
 
 
 def after_commit(session: Session, work: Callable[[], object]) -> None:
@@ -129,26 +146,34 @@ def _lock_head(session: Session) -> tuple[int, str] | None:
     return (int(found[0]), str(found[1])) if found is not None else None
 
 
-def chain_pending(session: Session, limit: int = CHAIN_BATCH) -> int:
-    """Chain up to `limit` committed, unchained records in the caller's (short) transaction; return how many."""
-    head = _lock_head(session)
-    if head is None:
-        return 0
-    rows = _PENDING.objects(session, {"limit": limit})
-    if not rows:
+def chain_pending(session: Session, limit: int = CHAIN_BATCH, *, durable: bool = True) -> int:
+    """Chain up to `limit` committed, unchained records in the caller's (short) transaction; return how many.
+    `durable=False`: on PostgreSQL the transaction's commit does not wait for its WAL flush (`chain_now`)."""
+    relaxed = not durable and session.get_bind().dialect.name == "postgresql"
+    # The head and what is pending, read in one round trip (on the request engine): what is pending is read for
+    # nothing when another chainer holds the head, which is rare, since a process runs one chainer at a time.
+    locked, pending = rows_of_each(session, [(_LOCK_HEAD_RELAXED if relaxed else _LOCK_HEAD, None),
+                                             (_PENDING, {"limit": limit})])
+    if locked:
+        head: tuple[int, str] | None = (int(locked[0][0]), str(locked[0][1]))
+    else:
+        head = _lock_head(session)   # held by another chainer, or missing (first use)
+        if head is not None:
+            pending = _PENDING.rows(session, {"limit": limit})
+    if head is None or not pending:
         return 0
     seq, prev = head
     fills: list[dict[str, Any]] = []
-    for row in rows:
+    for row in _PENDING.as_objects(pending):
         seq += 1
         h = digest(prev, fields_of(row))
         fills.append({"rid": row.id, "s": seq, "p": prev, "h": h})
         prev = h
-    if len(fills) == 1:
-        _FILL.rows(session, fills[0])
-    else:
-        session.execute(_FILL.statement, fills)
-    _MOVE_HEAD.rows(session, {"s": seq, "h": prev})
+    if len(fills) > 1 and not is_on_event_loop(session):
+        session.execute(_FILL.statement, fills)   # the driver's executemany
+        _MOVE_HEAD.rows(session, {"s": seq, "h": prev})
+    else:   # on the request engine: every fill and the head's move in one round trip
+        rows_of_each(session, [*((_FILL, fill) for fill in fills), (_MOVE_HEAD, {"s": seq, "h": prev})])
     return len(fills)
 
 
@@ -158,6 +183,11 @@ _RECORDS = cast(Table, AuditRecord.__table__)
 _HEAD = cast(Table, AuditHead.__table__)
 _LOCK_HEAD = Prepared(select(_HEAD.c.last_seq, _HEAD.c.last_hash).where(_HEAD.c.id == 1)
                       .with_for_update(skip_locked=True))
+# PostgreSQL's head lock for `chain_now`, which also sets what `SET LOCAL synchronous_commit TO OFF` did, in the same
+# statement: one round trip fewer for every chaining transaction.
+_LOCK_HEAD_RELAXED = Prepared(select(_HEAD.c.last_seq, _HEAD.c.last_hash,
+                                func.set_config("synchronous_commit", "off", True))
+                         .where(_HEAD.c.id == 1).with_for_update(skip_locked=True))
 _HEAD_EXISTS = Prepared(select(_HEAD.c.id).where(_HEAD.c.id == 1))
 _PENDING = Prepared(select(_RECORDS).where(_RECORDS.c.seq.is_(None)).order_by(_RECORDS.c.id)
                     .limit(bindparam("limit")))
@@ -169,15 +199,13 @@ _MOVE_HEAD = Prepared(update(_HEAD).where(_HEAD.c.id == 1).values(last_seq=bindp
 def chain_now(engine: Engine, *, limit: int = CHAIN_BATCH, rounds: int = 20) -> int:
     """Chain what is pending, each batch in its own short transaction; stop when a batch comes back short."""
     total = 0
-    postgres = engine.dialect.name == "postgresql"
     for _ in range(rounds):
         with Session(engine) as session, session.begin():
-            if postgres:
-                # The fill is derived data: lost in a crash, the next chainer computes it again from the records,
-                # which committed durably before. So it need not wait for its own WAL flush (a second fsync on
-                # every audited request). A checkpoint signs only what a later, durable commit follows.
-                session.execute(text("SET LOCAL synchronous_commit TO OFF"))
-            done = chain_pending(session, limit)
+            # Not durable: on PostgreSQL `chain_pending` sets synchronous_commit off for this transaction as it
+            # locks the head. The fill is derived data: lost in a crash, the next chainer computes it again from the
+            # records, which committed durably before. So it need not wait for its own WAL flush (a second fsync on
+            # every audited request). A checkpoint signs only what a later, durable commit follows.
+            done = chain_pending(session, limit, durable=False)
         total += done
         if done < limit:
             break
