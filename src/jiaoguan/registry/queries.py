@@ -9,10 +9,11 @@ what a page shows goes through `registry.views`, which masks.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from jiaoguan.kit.db import bytewise, one_of
@@ -148,20 +149,44 @@ def vehicle_records_by_plate(session: Session, plate_no: str, plate_type: str | 
 def vehicle_records_by_plates(session: Session, plates: Iterable[str]) -> dict[str, list[VehicleRecord]]:
     """`vehicle_records_by_plate` for several plates in one query (a list of applications checked at once)."""
     wanted = {compact(p) for p in plates}
-    found: dict[str, list[VehicleRecord]] = {p: [] for p in wanted}
-    if wanted:
-        for v in _VEHICLES_BY_PLATES.objects(session, {"plates": sorted(wanted)}):
-            found[v.plate_no].append(vehicle_record(v))
+    rows = VEHICLES_BY_PLATES.rows(session, {"plates": sorted(wanted)}) if wanted else []
+    return vehicle_records_by_plates_of(wanted, rows)
+
+
+def vehicle_records_by_plates_of(plates: Iterable[str], rows: list[tuple[Any, ...]]) -> dict[str, list[VehicleRecord]]:
+    """`vehicle_records_by_plates` of the rows `VEHICLES_BY_PLATES` returned (read with others: `rows_of_each`)."""
+    found: dict[str, list[VehicleRecord]] = {compact(p): [] for p in plates}
+    for v in VEHICLES_BY_PLATES.as_objects(rows):
+        found[v.plate_no].append(vehicle_record(v))
     return found
 
 
-# The batch look-ups of a list of applications (the issuer's queue, a seat's inbox): built once, run as `Prepared`.
-_VEHICLES_BY_PLATES = Prepared(select(Vehicle).where(one_of(Vehicle.plate_no, "plates"))
-                               .order_by(Vehicle.plate_type, Vehicle.id))
-_LATEST_LICENCES = Prepared(
-    select(DrivingLicence, Person.id_number.label("holder_id_number"))
-    .join(Person, Person.id == DrivingLicence.person_id).where(one_of(Person.id_number, "id_numbers"))
-    .order_by(DrivingLicence.valid_from.desc(), DrivingLicence.id.desc()))
+# The batch look-ups of a list of applications (the issuer's queue, a seat's inbox): built once, run as `Prepared`;
+# public for a room that reads them in one round trip with its own (`kit.prepared.rows_of_each`). Parameter `plates`:
+# compact plate numbers.
+VEHICLES_BY_PLATES = Prepared(select(Vehicle).where(one_of(Vehicle.plate_no, "plates"))
+                              .order_by(Vehicle.plate_type, Vehicle.id))
+
+
+def latest_licences_select(holder_is: Callable[[Any], Any]) -> Select[DrivingLicence, str]:
+    """The licences of the holders whose ID number meets `holder_is(id_number column)` (one of a parameter's values,
+    or in another room's subquery: the drivers of an issuer's queue), newest first, each with its holder's ID number
+    (`holder_id_number`). Made into records by `latest_licences_from`."""
+    return (select(DrivingLicence, Person.id_number.label("holder_id_number"))
+            .join(Person, Person.id == DrivingLicence.person_id).where(holder_is(Person.id_number))
+            .order_by(DrivingLicence.valid_from.desc(), DrivingLicence.id.desc()))
+
+
+def latest_licences_from(rows: Iterable[Any]) -> dict[str, LicenceRecord]:
+    """Each holder's newest licence of the rows of a `latest_licences_select` (as objects: `Prepared.as_objects`)."""
+    found: dict[str, LicenceRecord] = {}
+    for row in rows:
+        if row.holder_id_number not in found:   # newest first
+            found[row.holder_id_number] = licence_record(row)
+    return found
+
+
+_LATEST_LICENCES = Prepared(latest_licences_select(lambda id_number: one_of(id_number, "id_numbers")))
 
 
 def licence_records_of_person(session: Session, person_id: int) -> list[LicenceRecord]:
@@ -213,12 +238,7 @@ def latest_licence_of(session: Session, id_number: str) -> LicenceRecord | None:
 def latest_licences_of(session: Session, id_numbers: Iterable[str]) -> dict[str, LicenceRecord]:
     """`latest_licence_of` for several ID numbers in one query; a number without a licence is not a key."""
     wanted = set(id_numbers)
-    found: dict[str, LicenceRecord] = {}
-    if wanted:
-        for row in _LATEST_LICENCES.objects(session, {"id_numbers": sorted(wanted)}):
-            if row.holder_id_number not in found:   # newest first
-                found[row.holder_id_number] = licence_record(row)
-    return found
+    return latest_licences_from(_LATEST_LICENCES.objects(session, {"id_numbers": sorted(wanted)})) if wanted else {}
 
 
 # --- documents issued on records (licence cards, e-licences, learner-permit proofs, stickers, …) ------

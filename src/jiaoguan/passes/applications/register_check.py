@@ -124,9 +124,16 @@ class Lookups:
 
     @classmethod
     def prefetched(cls, session: Session, subjects: Sequence[Subject]) -> Lookups:
+        return cls.of(session, registry.vehicle_records_by_plates(session, (s.plate_no for s in subjects)),
+                      registry.latest_licences_of(session, {d for s in subjects for d in s.drivers}))
+
+    @classmethod
+    def of(cls, session: Session, vehicles: dict[str, list[VehicleRecord]], licences: dict[str, LicenceRecord]
+           ) -> Lookups:
+        """Answers the caller read already: the vehicles by compact plate number, the newest licence by ID number
+        (for every plate and driver asked about; a missing one is asked of the register)."""
         lookups = cls(session)
-        lookups._vehicles = registry.vehicle_records_by_plates(session, (s.plate_no for s in subjects))
-        lookups._licences = registry.latest_licences_of(session, {d for s in subjects for d in s.drivers})
+        lookups._vehicles, lookups._licences = vehicles, licences
         return lookups
 
     def vehicles(self, plate_no: str) -> list[VehicleRecord]:

@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from jiaoguan.accounts.enterprises import enterprise_of, enterprises_by_id
+from jiaoguan.accounts.enterprises import enterprise_of
 from jiaoguan.accounts.principal import Principal
 from jiaoguan.kit.clock import today
 from jiaoguan.kit.errors import InvalidInput
@@ -31,10 +31,9 @@ PASS_NO = r"^\d{12}$"
 @router.get("/passes/review")
 def review(request: Request, user: Issuer, db: Db, notice: str = "") -> Response:
     queue = apps.review_queue(db, user)
-    firms = enterprises_by_id(db, (a.enterprise_id for a in queue))
+    firms, register = apps.review_facts(db, queue)
     return page(request, user, "passes/review.html", queue=queue, firms=firms, notice=notice,
-                days_left={a.id: apps.working_days_left(db, a) for a in queue},
-                register=apps.register_facts_of(db, queue))
+                days_left={a.id: apps.working_days_left(db, a) for a in queue}, register=register)
 
 
 @router.get("/passes/review/{app_id}")
