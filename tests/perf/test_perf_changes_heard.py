@@ -15,9 +15,12 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 from sqlalchemy.util import greenlet_spawn
 
+from jiaoguan.accounts import service
+from jiaoguan.accounts.service import create_user, end_session, principal_for_session, sha256, start_session
 from jiaoguan.deadlines.measures.store import stored_measures
 from jiaoguan.kit import changes
 from jiaoguan.kit.calendar_service import load_calendar, set_override
+from jiaoguan.kit.clock import utc_now
 from jiaoguan.kit.db import get_request_sessionmaker, unit_of_work
 from jiaoguan.kit.settings import get_settings
 
@@ -138,4 +141,91 @@ def test_while_nobody_listens_every_request_reads_and_the_listener_comes_back(po
             assert await _in_request(_working) is False
         await _until(lambda: _heard().listening)
         assert await _in_request(_working) is False   # what changed while nobody listened is read again
+    _run(scenario)
+
+
+# --- who a session cookie belongs to (accounts.service.principal_for_session) ------------------------------------------
+
+def _signed_in(username: str) -> str:
+    """A user and a session of theirs, made as a command would (the plain engine); the cookie's token."""
+    with unit_of_work() as s:
+        user = create_user(s, username=username, display_name=username, role="window_clerk", password="pw-123456789")
+        return start_session(s, user)
+
+
+def _who(token: str) -> Callable[[Session], Any]:
+    return lambda s: principal_for_session(s, token)
+
+
+def test_a_session_is_looked_up_once_while_nothing_changes(postgres) -> None:
+    token = _signed_in("kept-clerk")
+
+    async def scenario() -> None:
+        first = await _in_request(_who(token))
+        assert first is not None and first.username == "kept-clerk"
+        # Unannounced (the trigger off), a sign-out elsewhere is not heard: the process answers from what it kept.
+        _elsewhere("ALTER TABLE user_session DISABLE TRIGGER user_session_announce_change")
+        _elsewhere("UPDATE user_session SET revoked = true WHERE user_id = (SELECT id FROM app_user "
+                   "WHERE username = 'kept-clerk')")
+        _elsewhere("ALTER TABLE user_session ENABLE TRIGGER user_session_announce_change")
+        assert await _in_request(_who(token)) is first
+        # Announced: heard, and the session is read again: ended.
+        before = _heard().generation
+        _elsewhere("UPDATE user_session SET revoked = true WHERE user_id = (SELECT id FROM app_user "
+                   "WHERE username = 'kept-clerk')")
+        await _until(lambda: _heard().generation != before)
+        assert await _in_request(_who(token)) is None
+    _run(scenario)
+
+
+def test_a_user_disabled_or_given_another_role_elsewhere_is_read_again(postgres) -> None:
+    token = _signed_in("moved-clerk")
+
+    async def scenario() -> None:
+        assert (await _in_request(_who(token))).role == "window_clerk"
+        before = _heard().generation
+        _elsewhere("UPDATE app_user SET role = 'supervisor' WHERE username = 'moved-clerk'")
+        await _until(lambda: _heard().generation != before)
+        assert (await _in_request(_who(token))).role == "supervisor"
+        before = _heard().generation
+        _elsewhere("UPDATE app_user SET is_active = false WHERE username = 'moved-clerk'")
+        await _until(lambda: _heard().generation != before)
+        assert await _in_request(_who(token)) is None
+    _run(scenario)
+
+
+def test_a_sign_out_in_this_process_ends_the_session_for_its_next_request_at_once(postgres) -> None:
+    token = _signed_in("leaving-clerk")
+
+    async def scenario() -> None:
+        assert await _in_request(_who(token)) is not None
+        # The trigger off: no notification can come, only the commit's own move of this process's count.
+        _elsewhere("ALTER TABLE user_session DISABLE TRIGGER user_session_announce_change")
+        try:
+            await _in_request(lambda s: end_session(s, token))
+            assert await _in_request(_who(token)) is None
+        finally:
+            _elsewhere("ALTER TABLE user_session ENABLE TRIGGER user_session_announce_change")
+    _run(scenario)
+
+
+def test_a_kept_session_ends_when_it_expires_and_a_sign_in_elsewhere_does_not_empty_the_cache(postgres) -> None:
+    token = _signed_in("expiring-clerk")
+
+    async def scenario() -> None:
+        assert await _in_request(_who(token)) is not None
+        before = _heard().generation
+        _signed_in("another-clerk")   # an INSERT: not announced, nothing kept changes
+        await asyncio.sleep(0.3)
+        assert _heard().generation == before
+        # Expired in the kept entry (as it would be after its time): not answered from the cache.
+        kept = service._sessions_kept[sha256(token)]
+        service._sessions_kept[sha256(token)] = (kept[0], utc_now() - dt.timedelta(seconds=1), kept[2])
+        _elsewhere("ALTER TABLE user_session DISABLE TRIGGER user_session_announce_change")
+        try:
+            _elsewhere("UPDATE user_session SET expires_at = now() - interval '1 second' "
+                       "WHERE user_id = (SELECT id FROM app_user WHERE username = 'expiring-clerk')")
+            assert await _in_request(_who(token)) is None
+        finally:
+            _elsewhere("ALTER TABLE user_session ENABLE TRIGGER user_session_announce_change")
     _run(scenario)

@@ -21,7 +21,7 @@ import asyncio
 import itertools
 import logging
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
@@ -31,13 +31,15 @@ from jiaoguan.kit.db import is_on_event_loop
 log = logging.getLogger("jiaoguan.changes")
 CHANNEL = "jiaoguan_changes"
 APPLICATION_NAME = "jiaoguan changes"   # the listening connection, as pg_stat_activity shows it
-_CHANGED = "jiaoguan.changes.changed"      # session.info flag: this session changed a watched table
+_CHANGED = "jiaoguan.changes.changed"      # session.info: the watched tables this session changed ("*": any)
 
 
 @dataclass
 class _Count:
-    generation: int = 0
+    generation: int = 0     # moved by every change heard, and by every (re)connection
     listening: bool = False
+    since_connected: int = 0   # moved by every (re)connection only
+    by_table: dict[str, int] = field(default_factory=dict)   # moved by the changes of that table
 
 
 _counts: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Count] = weakref.WeakKeyDictionary()
@@ -46,8 +48,13 @@ _counts: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Count] = weakref.
 _moves = itertools.count(1)
 
 
-def _move(count: _Count) -> None:
+def _move(count: _Count, tables: tuple[str, ...] = ()) -> None:
+    """A change of `tables` (none: of anything, a connection made or lost)."""
     count.generation = next(_moves)
+    if not tables:
+        count.since_connected = count.generation
+    for table in tables:
+        count.by_table[table] = count.generation
 
 
 def _count() -> _Count | None:
@@ -57,26 +64,33 @@ def _count() -> _Count | None:
         return None
 
 
-def generation(session: Session) -> int | None:
-    """The count of changes heard by this process, or None when a value kept against it cannot be trusted: nobody
-    listening, a session off the event loop, or one that changed a watched table itself."""
-    if session.info.get(_CHANGED) or not is_on_event_loop(session):
+def generation(session: Session, *tables: str) -> int | None:
+    """The count of changes heard by this process (of `tables` only, when named), or None when a value kept against it
+    cannot be trusted: nobody listening, a session off the event loop, or one that changed a watched table itself.
+    Every count is unique to its loop and its history: a value kept against one never matches another's."""
+    if session.info.get(_CHANGED) is not None or not is_on_event_loop(session):
         return None
     count = _count()
-    return count.generation if count is not None and count.listening else None
+    if count is None or not count.listening:
+        return None
+    if not tables:
+        return count.generation
+    return max(count.since_connected, *(count.by_table.get(t, 0) for t in tables))
 
 
-def changed(session: Session) -> None:
-    """The session changes a watched table: it keeps reading the database, and its commit moves this process's count
-    (the trigger's notification tells the other processes)."""
-    if session.info.get(_CHANGED):
+def changed(session: Session, *tables: str) -> None:
+    """The session changes a watched table (`tables`: which; none named, any): it keeps reading the database, and its
+    commit moves this process's count (the trigger's notification tells the other processes)."""
+    named = set(tables) or {"*"}
+    moved: set[str] = session.info.get(_CHANGED, set())
+    if moved.issuperset(named):
         return
-    session.info[_CHANGED] = True
+    session.info[_CHANGED] = moved | named
     count = _count()
     if count is not None:
         from jiaoguan.kit.audit.chain import after_commit
 
-        after_commit(session, lambda: _move(count))
+        after_commit(session, lambda: _move(count, tables))
 
 
 async def listen(url: str, *, check_every: float = 10.0, retry_after: float = 2.0) -> None:
@@ -94,8 +108,8 @@ async def listen(url: str, *, check_every: float = 10.0, retry_after: float = 2.
                 _move(count)      # whatever changed before now was not heard
                 count.listening = True
                 while True:
-                    async for _ in conn.notifies(timeout=check_every):
-                        _move(count)
+                    async for notice in conn.notifies(timeout=check_every):
+                        _move(count, (notice.payload,) if notice.payload else ())
                     await conn.execute("SELECT 1")
             finally:
                 count.listening = False
