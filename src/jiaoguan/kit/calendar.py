@@ -59,6 +59,8 @@ def add_months(d: dt.date, n: int) -> dt.date:
     months = d.year * 12 + (d.month - 1) + n
     year, month = divmod(months, 12)
     month += 1
+    if d.day <= 28:   # every month has the day (the deadlines judge millions of dates: no month table needed)
+        return dt.date(year, month, d.day)
     return dt.date(year, month, min(d.day, _stdcal.monthrange(year, month)[1]))
 
 

@@ -8,6 +8,7 @@ which are accepted only when the caller asks for `legacy=True` (historical recor
 from __future__ import annotations
 
 import enum
+import functools
 import re
 from dataclasses import dataclass
 
@@ -56,6 +57,9 @@ class Plate(Checked):
     legacy: bool = False                # contains the letter O of an old plate
 
 
+# Remembered: a page shows every plate it lists through here (a citizen's records judge and display each vehicle's
+# plate several times), and the answer depends on nothing but the arguments; a `Plate` cannot change.
+@functools.lru_cache(maxsize=8192)
 def check_plate(raw: str, *, legacy: bool = False, field: str = "plate_no") -> Plate:
     """Check a plate number; `legacy=True` also accepts the letter O of old plates (never issue one)."""
     plate = compact(raw)
