@@ -12,9 +12,9 @@ headers of every response (pure ASGI).
 
 from __future__ import annotations
 
-from http.cookies import SimpleCookie
 from typing import Any
 
+from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from jiaoguan.accounts.auth import CSRF_COOKIE, SESSION_COOKIE, csrf_token_for, new_csrf_cookie
@@ -35,14 +35,9 @@ def _secure(cookie: bytes) -> bytes:
 
 
 def _cookies(header: bytes | None) -> dict[str, str]:
-    if header is None:
-        return {}
-    jar: SimpleCookie = SimpleCookie()
-    try:
-        jar.load(header.decode("latin-1"))
-    except Exception:  # a malformed cookie header must not break the page
-        return {}
-    return {k: m.value for k, m in jar.items()}
+    # Starlette's parser, as `request.cookies` reads them (a tenth of the time of `http.cookies.SimpleCookie`, which
+    # also dropped every cookie of a header holding one it found malformed); it never raises.
+    return cookie_parser(header.decode("latin-1")) if header is not None else {}
 
 
 def _headers_read(scope: Scope) -> tuple[bytes | None, bytes | None, bool]:
