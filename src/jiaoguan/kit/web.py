@@ -253,6 +253,11 @@ def _beijing(value: Any, fmt: str = "%Y-%m-%d %H:%M:%S") -> str:
     return str(value.astimezone(CHINA_TZ).strftime(fmt))
 
 
+def _day(value: Any) -> str:
+    """A date as YYYY-MM-DD, or a dash when there is none."""
+    return "—" if value is None else str(value.isoformat())
+
+
 def _here(request: Any) -> str:
     """The page's own address for the language and text-size switches to come back to, with its query kept — unless
     the query holds an ID number (a hotline or clerk search): that must not be copied into links, where it would
@@ -316,6 +321,7 @@ def _environment(locale: str | None) -> Environment:
     env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.globals.update(gettext=_page_gettext, _=_page_gettext, here_of=_here)
     env.filters["beijing"] = _beijing
+    env.filters["day"] = _day
     return env
 
 

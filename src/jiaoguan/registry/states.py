@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
+from markupsafe import Markup
 from pydantic import GetCoreSchemaHandler
 from pydantic_core import core_schema
 
@@ -58,6 +59,10 @@ class StateTag:
 
     def text(self, locale: str | None = None) -> str:
         return translate(self.msgid, locale, **self.params)
+
+    def __html__(self) -> Markup:
+        """How a page shows it (`{{ tag }}`), in the request's language: no template macro per tag."""
+        return Markup('<span class="tag {}" data-state="{}">{}</span>').format(self.tone.value, self.code, self.text())
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
