@@ -28,6 +28,9 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline';
        "connect-src 'self'; worker-src 'self'; manifest-src 'self'; object-src 'none'; base-uri 'self'; "
        "form-action 'self'; frame-ancestors 'none'")
 HSTS = "max-age=31536000; includeSubDomains"
+_CSP, _HSTS = CSP.encode(), HSTS.encode()
+_CSRF_PREFIX = CSRF_COOKIE.encode() + b"="
+_ALWAYS = [(b"x-frame-options", b"DENY"), (b"x-content-type-options", b"nosniff")]
 
 
 def _secure(cookie: bytes) -> bytes:
@@ -92,21 +95,28 @@ class RequestContextMiddleware:
         async def send_wrapper(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
-                renewed = any(k.lower() == b"set-cookie" and v.startswith(CSRF_COOKIE.encode() + b"=")
-                              for k, v in headers)
+                # What the route set itself, read in one pass over its headers.
+                renewed = own_policy = own_referrer = False
+                for k, v in headers:
+                    name = k.lower()
+                    if name == b"set-cookie":
+                        renewed = renewed or v.startswith(_CSRF_PREFIX)
+                    elif name == b"content-security-policy":
+                        own_policy = True
+                    elif name == b"referrer-policy":
+                        own_referrer = True
                 if self.https:
                     headers = [(k, _secure(v) if k.lower() == b"set-cookie" else v) for k, v in headers]
-                    headers.append((b"strict-transport-security", HSTS.encode()))
+                    headers.append((b"strict-transport-security", _HSTS))
                 headers.append((b"x-request-id", rid.encode()))
                 if new_csrf and not renewed:
                     cookie = f"{CSRF_COOKIE}={new_csrf}; Path=/; Max-Age={YEAR}; SameSite=Strict{self.secure}"
                     headers.append((b"set-cookie", cookie.encode()))
-                if not any(k.lower() == b"content-security-policy" for k, _ in headers):
-                    headers.append((b"content-security-policy", CSP.encode()))
-                headers.append((b"x-frame-options", b"DENY"))
-                headers.append((b"x-content-type-options", b"nosniff"))
+                if not own_policy:
+                    headers.append((b"content-security-policy", _CSP))
+                headers += _ALWAYS
                 # A page that sets its own (the driver's e-pass link: no-referrer) keeps it.
-                if not any(k.lower() == b"referrer-policy" for k, _ in headers):
+                if not own_referrer:
                     headers.append((b"referrer-policy", b"same-origin"))
                 message["headers"] = headers
             await send(message)
