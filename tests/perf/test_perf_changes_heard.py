@@ -144,7 +144,7 @@ def test_while_nobody_listens_every_request_reads_and_the_listener_comes_back(po
     _run(scenario)
 
 
-# --- who a session cookie belongs to (accounts.service.principal_for_session) ------------------------------------------
+# --- who a session cookie belongs to (accounts.service.principal_for_session) -----------------------------------------
 
 def _signed_in(username: str) -> str:
     """A user and a session of theirs, made as a command would (the plain engine); the cookie's token."""
