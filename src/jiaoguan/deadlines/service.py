@@ -139,9 +139,12 @@ def _owner(row: Record) -> int | None:
     return row.owner_person_id if isinstance(row, VehicleRecord) else row.person_id
 
 
-def record_deadlines(row: Record, on: dt.date,
-                     measures: tuple[Measure, ...]) -> RecordDeadlines:
-    decisions = tuple(item.judge(on, measures, row.province_code) for item in _items(row, on))
+def record_deadlines(row: Record, on: dt.date, measures: tuple[Measure, ...],
+                     kinds: frozenset[DeadlineKind] | None = None) -> RecordDeadlines:
+    """The record's deadlines judged on `on`; `kinds`: only these (each deadline is judged on its own, so the others'
+    absence changes nothing: a pass application needs a licence's renewal, not its review or medical date)."""
+    decisions = tuple(item.judge(on, measures, row.province_code) for item in _items(row, on)
+                      if kinds is None or item.kind in kinds)
     return RecordDeadlines(row.record_type, row.id, _label(row), row.status, row.province_code, _owner(row), on,
                            decisions)
 

@@ -172,6 +172,9 @@ def _until(decisions: Sequence[Decision], kind: DeadlineKind) -> tuple[bool, dt.
     return True, None
 
 
+_RENEWAL = frozenset({DeadlineKind.LICENCE_RENEWAL})
+
+
 def _licence(lookups: Lookups, position: int, id_number: str, needed: str | None, s: Subject,
              measures: tuple[Measure, ...], problems: list[FieldProblem]) -> DriverFacts | None:
     name = f"crew[{position}].id_number"
@@ -183,7 +186,7 @@ def _licence(lookups: Lookups, position: int, id_number: str, needed: str | None
     if lic.status != "valid":
         problems.append(_problem(name, "register.licence_status", status=_status_word(lic.status)))
     else:
-        found = record_deadlines(lic, s.valid_to, measures)
+        found = record_deadlines(lic, s.valid_to, measures, _RENEWAL)
         valid, until = _until(found.decisions, DeadlineKind.LICENCE_RENEWAL)
         if not valid:
             problems.append(_problem(name, "register.licence_expired", end=s.valid_to.isoformat(),
