@@ -13,7 +13,6 @@ rest day ends on the next working day).
 
 from __future__ import annotations
 
-import calendar as _stdcal
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -59,9 +58,19 @@ def add_months(d: dt.date, n: int) -> dt.date:
     months = d.year * 12 + (d.month - 1) + n
     year, month = divmod(months, 12)
     month += 1
-    if d.day <= 28:   # every month has the day (the deadlines judge millions of dates: no month table needed)
+    if d.day <= 28:   # every month has the day (the deadlines judge millions of dates, many of them a month's end)
         return dt.date(year, month, d.day)
-    return dt.date(year, month, min(d.day, _stdcal.monthrange(year, month)[1]))
+    return dt.date(year, month, min(d.day, _days_in_month(year, month)))
+
+
+_MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def _days_in_month(year: int, month: int) -> int:
+    """`calendar.monthrange(year, month)[1]` without the weekday it also works out."""
+    if month == 2 and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0):
+        return 29
+    return _MONTH_DAYS[month - 1]
 
 
 def add_years(d: dt.date, n: int) -> dt.date:
