@@ -15,7 +15,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 from sqlalchemy.util import greenlet_spawn
 
-from jiaoguan.accounts import service
+from jiaoguan.accounts import kept_sessions
 from jiaoguan.accounts.service import create_user, end_session, principal_for_session, sha256, start_session
 from jiaoguan.deadlines.measures.store import stored_measures
 from jiaoguan.kit import changes
@@ -219,8 +219,8 @@ def test_a_kept_session_ends_when_it_expires_and_a_sign_in_elsewhere_does_not_em
         await asyncio.sleep(0.3)
         assert _heard().generation == before
         # Expired in the kept entry (as it would be after its time): not answered from the cache.
-        kept = service._sessions_kept[sha256(token)]
-        service._sessions_kept[sha256(token)] = (kept[0], utc_now() - dt.timedelta(seconds=1), kept[2])
+        kept = kept_sessions._kept[sha256(token)]
+        kept_sessions._kept[sha256(token)] = (kept[0], utc_now() - dt.timedelta(seconds=1), kept[2])
         _elsewhere("ALTER TABLE user_session DISABLE TRIGGER user_session_announce_change")
         try:
             _elsewhere("UPDATE user_session SET expires_at = now() - interval '1 second' "

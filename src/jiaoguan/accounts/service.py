@@ -13,13 +13,14 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Select, bindparam, case, delete, event, literal, or_, select, update
-from sqlalchemy.orm import ORMExecuteState, Session
+from sqlalchemy import Select, bindparam, case, delete, literal, or_, select, update
+from sqlalchemy.orm import Session
 
+from jiaoguan.accounts import kept_sessions
 from jiaoguan.accounts.models import ApiToken, OneTimeCode, SignInThrottle, User, UserSession
 from jiaoguan.accounts.principal import Principal
 from jiaoguan.accounts.roles import Role
-from jiaoguan.kit import audit, changes, outbox
+from jiaoguan.kit import audit, outbox
 from jiaoguan.kit import limits as limits_
 from jiaoguan.kit.clock import utc_now
 from jiaoguan.kit.db import UTCDateTime
@@ -333,59 +334,20 @@ _TOKEN_PRINCIPAL = Prepared(token_principal_select())
 
 
 def principal_for_session(session: Session, token: str) -> Principal | None:
-    """The user a browser session cookie belongs to, in one query; None if unknown, ended or expired.
-
-    A server process on PostgreSQL keeps the answer until it hears that an account or a session changed
-    (`kit.changes`; migration 0260 announces every UPDATE or DELETE of `app_user` and `user_session`), or the session
-    expires: every page asked the database on every view for an answer that changes when someone signs out or an
-    administrator changes an account. The process that makes such a change moves its own count at commit
-    (`changes.changed`, in `end_session` and the user administration), so the browser it answers is never shown the
-    old answer; another process hears of it within milliseconds of the commit. Unknown tokens are never kept."""
+    """The user a browser session cookie belongs to, in one query; None if unknown, ended or expired. A server process
+    on PostgreSQL keeps the answer until an account or a session changes (`kept_sessions`)."""
     key = sha256(token)
     now = utc_now()
-    heard = changes.generation(session, *_SESSION_TABLES)
-    if heard is not None:
-        kept = _sessions_kept.get(key)
-        if kept is not None and kept[0] == heard and now < kept[1]:
-            return kept[2]
+    heard = kept_sessions.heard(session)
+    found_kept = kept_sessions.kept(heard, key, now)
+    if found_kept is not None:
+        return found_kept
     found = _SESSION_PRINCIPAL.first(session, {"token_hash": key, "now": now})
     if found is None:
         return None
     principal = _principal(found[:-1])
-    if heard is not None:
-        if len(_sessions_kept) >= SESSIONS_KEPT:
-            _sessions_kept.clear()   # a crude bound: a full cache is refilled by the next requests, one query each
-        _sessions_kept[key] = (heard, found[-1], principal)
+    kept_sessions.keep(heard, key, found[-1], principal)
     return principal
-
-
-_SESSION_TABLES = ("app_user", "user_session")
-SESSIONS_KEPT = 20_000
-# token hash -> (the count of changes it was read at, when the session expires, who it is)
-_sessions_kept: dict[str, tuple[int, dt.datetime, Principal]] = {}
-
-
-def sessions_changed(session: Session) -> None:
-    """The session changes accounts or browser sessions (signs one out, disables a user, changes a role): what this
-    process keeps of them is read again once it commits."""
-    changes.changed(session, *_SESSION_TABLES)
-
-
-# Whatever changes an account or a session, through the ORM or an UPDATE/DELETE statement, says so (`sessions_changed`):
-# no code path that changes them has to remember it.
-@event.listens_for(Session, "after_flush")
-def _flushed(session: Session, _context: object) -> None:
-    if any(isinstance(o, User | UserSession) for o in (*session.dirty, *session.deleted)):
-        sessions_changed(session)
-
-
-@event.listens_for(Session, "do_orm_execute")
-def _executed(state: ORMExecuteState) -> None:
-    if (state.is_update or state.is_delete) and getattr(state.statement, "table", None) in _SESSION_TABLE_OBJECTS:
-        sessions_changed(state.session)
-
-
-_SESSION_TABLE_OBJECTS = (User.__table__, UserSession.__table__)
 
 
 def end_session(session: Session, token: str) -> None:
