@@ -6,8 +6,9 @@ is killed comes back."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
 import pytest
@@ -157,6 +158,24 @@ def _who(token: str) -> Callable[[Session], Any]:
     return lambda s: principal_for_session(s, token)
 
 
+@contextlib.contextmanager
+def _silenced(table: str) -> Iterator[None]:
+    """Changes to `table` made meanwhile are not announced (its trigger is off): only a process's own commit moves
+    its count."""
+    _elsewhere(f"ALTER TABLE {table} DISABLE TRIGGER {table}_announce_change")
+    try:
+        yield
+    finally:
+        _elsewhere(f"ALTER TABLE {table} ENABLE TRIGGER {table}_announce_change")
+
+
+async def _announced(sql: str) -> None:
+    """Another process's change, announced: returns once this process has heard it."""
+    before = _heard().generation
+    _elsewhere(sql)
+    await _until(lambda: _heard().generation != before)
+
+
 def test_a_session_is_looked_up_once_while_nothing_changes(postgres) -> None:
     token = _signed_in("kept-clerk")
 
@@ -164,16 +183,13 @@ def test_a_session_is_looked_up_once_while_nothing_changes(postgres) -> None:
         first = await _in_request(_who(token))
         assert first is not None and first.username == "kept-clerk"
         # Unannounced (the trigger off), a sign-out elsewhere is not heard: the process answers from what it kept.
-        _elsewhere("ALTER TABLE user_session DISABLE TRIGGER user_session_announce_change")
-        _elsewhere("UPDATE user_session SET revoked = true WHERE user_id = (SELECT id FROM app_user "
-                   "WHERE username = 'kept-clerk')")
-        _elsewhere("ALTER TABLE user_session ENABLE TRIGGER user_session_announce_change")
+        revoke = "UPDATE user_session SET revoked = true WHERE user_id = (SELECT id FROM app_user " \
+                 "WHERE username = 'kept-clerk')"
+        with _silenced("user_session"):
+            _elsewhere(revoke)
         assert await _in_request(_who(token)) is first
         # Announced: heard, and the session is read again: ended.
-        before = _heard().generation
-        _elsewhere("UPDATE user_session SET revoked = true WHERE user_id = (SELECT id FROM app_user "
-                   "WHERE username = 'kept-clerk')")
-        await _until(lambda: _heard().generation != before)
+        await _announced(revoke)
         assert await _in_request(_who(token)) is None
     _run(scenario)
 
@@ -183,13 +199,9 @@ def test_a_user_disabled_or_given_another_role_elsewhere_is_read_again(postgres)
 
     async def scenario() -> None:
         assert (await _in_request(_who(token))).role == "window_clerk"
-        before = _heard().generation
-        _elsewhere("UPDATE app_user SET role = 'supervisor' WHERE username = 'moved-clerk'")
-        await _until(lambda: _heard().generation != before)
+        await _announced("UPDATE app_user SET role = 'supervisor' WHERE username = 'moved-clerk'")
         assert (await _in_request(_who(token))).role == "supervisor"
-        before = _heard().generation
-        _elsewhere("UPDATE app_user SET is_active = false WHERE username = 'moved-clerk'")
-        await _until(lambda: _heard().generation != before)
+        await _announced("UPDATE app_user SET is_active = false WHERE username = 'moved-clerk'")
         assert await _in_request(_who(token)) is None
     _run(scenario)
 
@@ -200,12 +212,9 @@ def test_a_sign_out_in_this_process_ends_the_session_for_its_next_request_at_onc
     async def scenario() -> None:
         assert await _in_request(_who(token)) is not None
         # The trigger off: no notification can come, only the commit's own move of this process's count.
-        _elsewhere("ALTER TABLE user_session DISABLE TRIGGER user_session_announce_change")
-        try:
+        with _silenced("user_session"):
             await _in_request(lambda s: end_session(s, token))
             assert await _in_request(_who(token)) is None
-        finally:
-            _elsewhere("ALTER TABLE user_session ENABLE TRIGGER user_session_announce_change")
     _run(scenario)
 
 
@@ -221,11 +230,8 @@ def test_a_kept_session_ends_when_it_expires_and_a_sign_in_elsewhere_does_not_em
         # Expired in the kept entry (as it would be after its time): not answered from the cache.
         kept = kept_sessions._kept[sha256(token)]
         kept_sessions._kept[sha256(token)] = (kept[0], utc_now() - dt.timedelta(seconds=1), kept[2])
-        _elsewhere("ALTER TABLE user_session DISABLE TRIGGER user_session_announce_change")
-        try:
+        with _silenced("user_session"):
             _elsewhere("UPDATE user_session SET expires_at = now() - interval '1 second' "
                        "WHERE user_id = (SELECT id FROM app_user WHERE username = 'expiring-clerk')")
             assert await _in_request(_who(token)) is None
-        finally:
-            _elsewhere("ALTER TABLE user_session ENABLE TRIGGER user_session_announce_change")
     _run(scenario)
