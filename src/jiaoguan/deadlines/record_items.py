@@ -22,9 +22,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from functools import partial
 
-from jiaoguan.deadlines.engine import Decision, decide
+from jiaoguan.deadlines.engine import Decision, Facts, decide
 from jiaoguan.deadlines.measures.model import Measure
 from jiaoguan.deadlines.rules.intervals import VehicleType, VehicleUse
 from jiaoguan.deadlines.rules.kinds import HEAVY_LICENCE_CLASSES, DeadlineKind, Lapse, VehicleClass
@@ -65,7 +65,7 @@ class Item:
     due: dt.date
     rules: tuple[str, ...]
     vehicle_class: VehicleClass | None
-    facts: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    facts: Facts = field(default_factory=dict, compare=False, hash=False)
     detail: str = ""
     began: dt.date | None = None
     lapse: Lapse | None = None
@@ -115,7 +115,7 @@ def pure_vehicle(*, vehicle_type: str, use_nature: str, seats: int, registration
 
 def vehicle_items(vehicle: Vehicle, on: dt.date) -> list[Item]:
     """Inspection, and once overdue, compulsory scrapping (三个检验周期未取得检验合格标志)."""
-    facts = facts_of(vehicle)
+    facts = partial(facts_of, vehicle)
     return [Item(d.kind, d.due, (d.rule,), vehicle.vehicle_class, facts, d.detail, lapse=d.lapse)
             for d in vehicle_deadlines(vehicle, on) if d.kind is not DeadlineKind.COMPULSORY_INSURANCE]
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from pydantic import GetCoreSchemaHandler
 from pydantic_core import core_schema
 
@@ -62,7 +62,9 @@ class StateTag:
 
     def __html__(self) -> Markup:
         """How a page shows it (`{{ tag }}`), in the request's language: no template macro per tag."""
-        return Markup('<span class="tag {}" data-state="{}">{}</span>').format(self.tone.value, self.code, self.text())
+        # An f-string of escaped parts: Markup.format walks string.Formatter, three times slower, six tags a page.
+        return Markup(f'<span class="tag {escape(self.tone.value)}" data-state="{escape(self.code)}">'
+                      f'{escape(self.text())}</span>')
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:

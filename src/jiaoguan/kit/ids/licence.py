@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from types import MappingProxyType
 
 from jiaoguan.kit.ids.result import Checked, IdentifierError, reject
@@ -57,6 +57,9 @@ class LicenceClasses(Checked):
     classes: tuple[str, ...] = ()
 
 
+# Remembered like `check_plate`: the answer depends on nothing but the arguments and cannot change, and the issuer's
+# queue reads every driver's classes twice per application (the class the vehicle needs, the classes held).
+@lru_cache(maxsize=1024)
 def check_licence_classes(raw: str, *, field: str = "licence_classes") -> LicenceClasses:
     """Read "A2D", "c1e" or "A2, D" into classes in official order; value is the run-together form."""
     text = compact(raw).replace(",", "").replace("，", "").replace("/", "").replace("、", "")
