@@ -115,10 +115,14 @@ async def _viewer(request: Request, db: Session) -> Principal | None:
     "system" as the actor of everything done through the web."""
     if getattr(request.state, _LOOKED_UP, False):
         return request.state.viewer  # type: ignore[no-any-return]
-    anonymous = SESSION_COOKIE not in request.cookies and not request.headers.get("authorization", "").startswith(
-        "Bearer ")
-    # Nothing to look up (a visitor, the sign-in page, the scripts): no trip off the loop either.
-    principal = None if anonymous else await run_blocking(db, principal_from_request, request, db)
+    token = request.cookies.get(SESSION_COOKIE)
+    bearer = request.headers.get("authorization", "").startswith("Bearer ")
+    if token is None and not bearer:
+        principal = None   # nothing to look up (a visitor, the sign-in page, the scripts): no trip off the loop either
+    else:
+        # A session this process already knows is answered here, on the loop, with no greenlet or thread to start.
+        kept = service.kept_principal_for_session(db, token) if token and not bearer else None
+        principal = kept or await run_blocking(db, principal_from_request, request, db)
     request.state.viewer = principal
     setattr(request.state, _LOOKED_UP, True)
     if principal is not None:

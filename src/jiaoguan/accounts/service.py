@@ -333,6 +333,11 @@ TOKEN_PRINCIPAL_COLUMNS = 3 + len(_PRINCIPAL_COLUMNS)
 _TOKEN_PRINCIPAL = Prepared(token_principal_select())
 
 
+def kept_principal_for_session(session: Session, token: str) -> Principal | None:
+    """The answer `principal_for_session` kept for this cookie, if it still holds; no I/O (None: ask it)."""
+    return kept_sessions.kept(kept_sessions.heard(session), sha256(token), utc_now())
+
+
 def principal_for_session(session: Session, token: str) -> Principal | None:
     """The user a browser session cookie belongs to, in one query; None if unknown, ended or expired. A server process
     on PostgreSQL keeps the answer until an account or a session changes (`kept_sessions`)."""
