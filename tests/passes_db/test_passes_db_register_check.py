@@ -207,3 +207,22 @@ def test_the_issuer_sees_findings_that_arose_after_submission_and_approval_is_re
     assert answer.status_code == 409 and 'data-code="register.inspection"' in answer.text
     db.expire_all()
     assert db.get(PassApplication, app.id).status == "pending"  # type: ignore[union-attr]
+
+
+def test_the_queue_page_reads_in_one_trip_what_each_application_reads_alone(
+        db: Session, agent: Principal, issuer: Principal, enterprise: EnterpriseView,
+        make_user: Callable[..., Principal]) -> None:
+    """`review_page` selects the enterprises, drivers, vehicles and licences by a subquery of the queue (one round trip
+    on PostgreSQL): the same queue as `review_queue`, each application's facts as `register_facts` gives them alone,
+    and nothing of an application beyond the limit."""
+    submitted = [apps.submit_application(db, agent, application(n)) for n in (11, 12, 13)]
+    db.execute(update(Vehicle).where(Vehicle.plate_no == submitted[1].plate_no)
+               .values(inspection_valid_until=dt.date(2022, 4, 1)))
+    db.commit()
+    queue, firms, register_of = apps.review_page(db, issuer, limit=2)
+    expected = apps.review_queue(db, issuer, limit=2)
+    assert [a.id for a in queue] == [a.id for a in expected] and len(queue) == 2
+    assert set(firms) == {enterprise.id} and firms[enterprise.id].name == enterprise.name
+    assert register_of == {a.id: apps.register_facts(db, db.get(PassApplication, a.id)) for a in expected}  # type: ignore[arg-type]
+    assert not register_of[submitted[1].id].ok and register_of[submitted[0].id].ok
+    assert apps.review_page(db, make_user(Role.pass_issuer, province_code="11")) == ([], {}, {})

@@ -6,10 +6,11 @@ not change it behind the accounts room's back. Members are the users whose `ente
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from jiaoguan.accounts.models import Enterprise, User
@@ -53,12 +54,18 @@ def enterprises_by_id(session: Session, ids: Iterable[int]) -> dict[int, Enterpr
 # Built once, run as `Prepared` (a review queue, an inbox, a search result names their enterprises on every view);
 # public for a page that reads them in one round trip with other things (`kit.prepared.rows_of_each`, parameter
 # `ids`), then makes them views with `views_by_id`.
-ENTERPRISES_BY_IDS = Prepared(select(Enterprise).where(one_of(Enterprise.id, "ids")))
+def enterprises_select(id_is: Callable[[Any], Any]) -> Select[Enterprise]:
+    """The enterprises whose id meets `id_is(id column)` (one of a parameter's values, or in another room's subquery:
+    the applicants of an issuer's queue)."""
+    return select(Enterprise).where(id_is(Enterprise.id))
 
 
-def views_by_id(rows: list[tuple[object, ...]]) -> dict[int, EnterpriseView]:
-    """`enterprises_by_id` of the rows `ENTERPRISES_BY_IDS` returned."""
-    return {row.id: _view(row) for row in ENTERPRISES_BY_IDS.as_objects(rows)}
+ENTERPRISES_BY_IDS = Prepared(enterprises_select(lambda id_: one_of(id_, "ids")))
+
+
+def views_by_id(rows: list[tuple[object, ...]], read_by: Prepared | None = None) -> dict[int, EnterpriseView]:
+    """`enterprises_by_id` of the rows `ENTERPRISES_BY_IDS` (or `read_by`, another `enterprises_select`) returned."""
+    return {row.id: _view(row) for row in (read_by or ENTERPRISES_BY_IDS).as_objects(rows)}
 
 
 def member_ids(session: Session, enterprise_id: int) -> list[int]:

@@ -153,19 +153,26 @@ def vehicle_records_by_plates(session: Session, plates: Iterable[str]) -> dict[s
     return vehicle_records_by_plates_of(wanted, rows)
 
 
-def vehicle_records_by_plates_of(plates: Iterable[str], rows: list[tuple[Any, ...]]) -> dict[str, list[VehicleRecord]]:
-    """`vehicle_records_by_plates` of the rows `VEHICLES_BY_PLATES` returned (read with others: `rows_of_each`)."""
+def vehicle_records_by_plates_of(plates: Iterable[str], rows: list[tuple[Any, ...]],
+                                 read_by: Prepared | None = None) -> dict[str, list[VehicleRecord]]:
+    """`vehicle_records_by_plates` of the rows `VEHICLES_BY_PLATES` (or `read_by`, another `vehicles_select`)
+    returned (read with others: `rows_of_each`)."""
     found: dict[str, list[VehicleRecord]] = {compact(p): [] for p in plates}
-    for v in VEHICLES_BY_PLATES.as_objects(rows):
-        found[v.plate_no].append(vehicle_record(v))
+    for v in (read_by or VEHICLES_BY_PLATES).as_objects(rows):
+        found.setdefault(v.plate_no, []).append(vehicle_record(v))
     return found
 
 
 # The batch look-ups of a list of applications (the issuer's queue, a seat's inbox): built once, run as `Prepared`;
 # public for a room that reads them in one round trip with its own (`kit.prepared.rows_of_each`). Parameter `plates`:
 # compact plate numbers.
-VEHICLES_BY_PLATES = Prepared(select(Vehicle).where(one_of(Vehicle.plate_no, "plates"))
-                              .order_by(Vehicle.plate_type, Vehicle.id))
+def vehicles_select(plate_is: Callable[[Any], Any]) -> Select[Vehicle]:
+    """The vehicles whose plate number meets `plate_is(plate_no column)` (one of a parameter's values, or in another
+    room's subquery: the plates of an issuer's queue). Made into records by `vehicle_records_by_plates_of`."""
+    return select(Vehicle).where(plate_is(Vehicle.plate_no)).order_by(Vehicle.plate_type, Vehicle.id)
+
+
+VEHICLES_BY_PLATES = Prepared(vehicles_select(lambda plate_no: one_of(plate_no, "plates")))
 
 
 def latest_licences_select(holder_is: Callable[[Any], Any]) -> Select[DrivingLicence, str]:

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import bindparam, select, text
 from sqlalchemy.orm import Session
 
-from jiaoguan.accounts.enterprises import ENTERPRISES_BY_IDS, EnterpriseView, enterprise_of, views_by_id
+from jiaoguan.accounts.enterprises import EnterpriseView, enterprise_of, enterprises_select, views_by_id
 from jiaoguan.accounts.principal import Principal
 from jiaoguan.deadlines.measures.model import Measure
 from jiaoguan.kit import audit, outbox
@@ -23,7 +23,6 @@ from jiaoguan.kit.clock import today, utc_now
 from jiaoguan.kit.db import is_postgres, one_of
 from jiaoguan.kit.errors import Conflict, Forbidden, InvalidInput, NotFound
 from jiaoguan.kit.i18n import N_
-from jiaoguan.kit.ids.text import compact
 from jiaoguan.kit.prepared import Prepared, rows_of_each
 from jiaoguan.passes import figures
 from jiaoguan.passes.applications import documents
@@ -234,20 +233,29 @@ def register_facts_of(session: Session, apps: Sequence[Any],
     return _checks_of(session, apps, driver_rows, None, measures)
 
 
-def review_facts(session: Session, queue: Sequence[Any]) -> tuple[dict[int, EnterpriseView], dict[int, RegisterCheck]]:
-    """What the issuer's queue shows beside its applications: their enterprises, and `register_facts_of` them. The
-    enterprises, the drivers, the vehicles and the drivers' licences are read in one round trip (each depends only on
-    the queue: the licences are those of the queue's drivers, by a subquery), not four."""
+def review_page(session: Session, issuer: Principal, *, limit: int = 200
+                ) -> tuple[list[Any], dict[int, EnterpriseView], dict[int, RegisterCheck]]:
+    """The issuer's queue (`review_queue`) and what it shows beside its applications: their enterprises, and
+    `register_facts_of` them. The queue, the enterprises, the drivers, the vehicles and the drivers' licences are read
+    in one round trip: each of the others selects by a subquery of the queue, not by the ids it returned.
+
+    Each statement reads its own snapshot (a page reads outside a transaction, `kit.db`), so an application approved
+    or submitted between two of them is not in the queue read first: its facts, if read, are ignored, and a queue
+    application whose facts went missing is checked as the register then stood (its plate unknown), until the next
+    view."""
+    params = {"province": issuer.province_code or "", "limit": limit}
+    rows, firms, drivers, vehicles, licences = rows_of_each(session, [
+        (_REVIEW_QUEUE, params), (_QUEUE_ENTERPRISES, params), (_QUEUE_DRIVERS, params), (_QUEUE_VEHICLES, params),
+        (_QUEUE_LICENCES, params)])
+    queue = _REVIEW_QUEUE.as_objects(rows)
     if not queue:
-        return {}, {}
-    ids = {"ids": sorted(a.id for a in queue)}
-    plates = {compact(a.plate_no) for a in queue}
-    firms, drivers, vehicles, licences = rows_of_each(session, [
-        (ENTERPRISES_BY_IDS, {"ids": sorted({a.enterprise_id for a in queue})}), (_DRIVERS_OF, ids),
-        (registry.VEHICLES_BY_PLATES, {"plates": sorted(plates)}), (_LICENCES_OF_DRIVERS, ids)])
-    lookups = Lookups.of(session, registry.vehicle_records_by_plates_of(plates, vehicles),
-                         registry.latest_licences_from(_LICENCES_OF_DRIVERS.as_objects(licences)))
-    return views_by_id(firms), _checks_of(session, queue, drivers, lookups)
+        return [], {}, {}
+    listed = {a.id for a in queue}
+    lookups = Lookups.of(session, registry.vehicle_records_by_plates_of({a.plate_no for a in queue}, vehicles,
+                                                                        _QUEUE_VEHICLES),
+                         registry.latest_licences_from(_QUEUE_LICENCES.as_objects(licences)))
+    return (queue, views_by_id(firms, _QUEUE_ENTERPRISES),
+            _checks_of(session, queue, [row for row in drivers if row[0] in listed], lookups))
 
 
 def _checks_of(session: Session, apps: Sequence[Any], driver_rows: list[tuple[Any, ...]], lookups: Lookups | None,
@@ -263,12 +271,13 @@ def _checks_of(session: Session, apps: Sequence[Any], driver_rows: list[tuple[An
     return {app_id: check_register(session, subject, measures, lookups) for app_id, subject in subjects.items()}
 
 
-_DRIVERS_OF = Prepared(select(PassCrewMember.application_id, PassCrewMember.id_number)
-                       .where(one_of(PassCrewMember.application_id, "ids"), PassCrewMember.role == "driver")
-                       .order_by(PassCrewMember.application_id, PassCrewMember.position))
-_LICENCES_OF_DRIVERS = Prepared(registry.latest_licences_select(lambda id_number: id_number.in_(
-    select(PassCrewMember.id_number).where(one_of(PassCrewMember.application_id, "ids"),
-                                           PassCrewMember.role == "driver"))))
+def _drivers_select(application_is: Any) -> Any:
+    return (select(PassCrewMember.application_id, PassCrewMember.id_number)
+            .where(application_is, PassCrewMember.role == "driver")
+            .order_by(PassCrewMember.application_id, PassCrewMember.position))
+
+
+_DRIVERS_OF = Prepared(_drivers_select(one_of(PassCrewMember.application_id, "ids")))
 
 
 def get_application(session: Session, application_id: int, *, lock: bool = False) -> PassApplication:
@@ -389,11 +398,25 @@ def review_queue(session: Session, issuer: Principal, *, limit: int = 200) -> li
     return _REVIEW_QUEUE.objects(session, {"province": issuer.province_code or "", "limit": limit})
 
 
+def _queue_select(*columns: Any) -> Any:
+    """The issuer's queue (parameters `province`, `limit`), most urgent first."""
+    return (select(*columns).where(PassApplication.province_code == bindparam("province"),
+                                   PassApplication.status == ApplicationStatus.pending.value)
+            .order_by(PassApplication.sla_due, PassApplication.id).limit(bindparam("limit")))
+
+
 # Built once, run as `Prepared`: the ORM's execution and loading of the queue cost several times its query.
-_REVIEW_QUEUE = Prepared(
-    select(PassApplication).where(PassApplication.province_code == bindparam("province"),
-                                  PassApplication.status == ApplicationStatus.pending.value)
-    .order_by(PassApplication.sla_due, PassApplication.id).limit(bindparam("limit")))
+_REVIEW_QUEUE = Prepared(_queue_select(PassApplication))
+# What the queue page shows beside it, each selected by the queue itself (`review_page`): no model crosses rooms.
+_QUEUED = _queue_select(PassApplication.id).scalar_subquery()
+_QUEUE_ENTERPRISES = Prepared(enterprises_select(lambda id_: id_.in_(
+    select(PassApplication.enterprise_id).where(PassApplication.id.in_(_QUEUED)))))
+_QUEUE_DRIVERS = Prepared(_drivers_select(PassCrewMember.application_id.in_(_QUEUED)))
+_QUEUE_VEHICLES = Prepared(registry.vehicles_select(lambda plate_no: plate_no.in_(
+    select(PassApplication.plate_no).where(PassApplication.id.in_(_QUEUED)))))
+_QUEUE_LICENCES = Prepared(registry.latest_licences_select(lambda id_number: id_number.in_(
+    select(PassCrewMember.id_number).where(PassCrewMember.application_id.in_(_QUEUED),
+                                           PassCrewMember.role == "driver"))))
 
 
 def working_days_left(session: Session, app: PassApplication) -> int:

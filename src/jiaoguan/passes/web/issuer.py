@@ -30,8 +30,7 @@ PASS_NO = r"^\d{12}$"
 
 @router.get("/passes/review")
 def review(request: Request, user: Issuer, db: Db, notice: str = "") -> Response:
-    queue = apps.review_queue(db, user)
-    firms, register = apps.review_facts(db, queue)
+    queue, firms, register = apps.review_page(db, user)
     return page(request, user, "passes/review.html", queue=queue, firms=firms, notice=notice,
                 days_left={a.id: apps.working_days_left(db, a) for a in queue}, register=register)
 
