@@ -178,19 +178,15 @@ class _Case:
                  lapse: Lapse | None, calendar: WorkingDayCalendar | None) -> None:
         self.kind, self.due, self.on, self.measures, self.province, self.cls = kind, due, on, measures, province, cls
         self._facts, self.began, self.calendar = facts, began, calendar
-        self._lapse = lapse
+        # Worked out here, not in a cached_property: Python 3.11's takes a lock on every first read, and every
+        # decision reads it.
+        self.lapse = lapse if lapse is not None or kind.nature is not Nature.HANDLING else lapse_for(kind, due)
         self._held: tuple[dt.date | None] | None = None
 
     @cached_property
     def facts(self) -> dict[str, Any]:
         """The record as a condition sees it, built only when a measure with a condition asks."""
         return self._facts() if callable(self._facts) else (self._facts or {})
-
-    @cached_property
-    def lapse(self) -> Lapse | None:
-        if self._lapse is not None or self.kind.nature is not Nature.HANDLING:
-            return self._lapse
-        return lapse_for(self.kind, self.due)
 
     def began_by(self, day: dt.date) -> bool:
         """Could the record's validity have begun on or before `day`?"""
