@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from jiaoguan.kit.db import bytewise, one_of
+from jiaoguan.kit.db import bytewise
 from jiaoguan.kit.ids.text import compact
 from jiaoguan.kit.prepared import Prepared
 from jiaoguan.registry.models import (
@@ -146,33 +146,22 @@ def vehicle_records_by_plate(session: Session, plate_no: str, plate_type: str | 
     return [vehicle_record(v) for v in session.execute(stmt.order_by(Vehicle.plate_type, Vehicle.id)).scalars()]
 
 
-def vehicle_records_by_plates(session: Session, plates: Iterable[str]) -> dict[str, list[VehicleRecord]]:
-    """`vehicle_records_by_plate` for several plates in one query (a list of applications checked at once)."""
-    wanted = {compact(p) for p in plates}
-    rows = VEHICLES_BY_PLATES.rows(session, {"plates": sorted(wanted)}) if wanted else []
-    return vehicle_records_by_plates_of(wanted, rows)
-
-
 def vehicle_records_by_plates_of(plates: Iterable[str], rows: list[tuple[Any, ...]],
-                                 read_by: Prepared | None = None) -> dict[str, list[VehicleRecord]]:
-    """`vehicle_records_by_plates` of the rows `VEHICLES_BY_PLATES` (or `read_by`, another `vehicles_select`)
-    returned (read with others: `rows_of_each`)."""
+                                 read_by: Prepared) -> dict[str, list[VehicleRecord]]:
+    """The vehicles of each plate (compact; an empty list for one not registered) of the rows `read_by`, a
+    `vehicles_select`, returned (read with others: `rows_of_each`)."""
     found: dict[str, list[VehicleRecord]] = {compact(p): [] for p in plates}
-    for v in (read_by or VEHICLES_BY_PLATES).as_objects(rows):
+    for v in read_by.as_objects(rows):
         found.setdefault(v.plate_no, []).append(vehicle_record(v))
     return found
 
 
-# The batch look-ups of a list of applications (the issuer's queue, a seat's inbox): built once, run as `Prepared`;
-# public for a room that reads them in one round trip with its own (`kit.prepared.rows_of_each`). Parameter `plates`:
-# compact plate numbers.
+# The batch look-ups of a list of applications (the issuer's queue): a room builds them from its own condition, runs
+# them as `Prepared` in one round trip with its own (`kit.prepared.rows_of_each`).
 def vehicles_select(plate_is: Callable[[Any], Any]) -> Select[Vehicle]:
     """The vehicles whose plate number meets `plate_is(plate_no column)` (one of a parameter's values, or in another
     room's subquery: the plates of an issuer's queue). Made into records by `vehicle_records_by_plates_of`."""
     return select(Vehicle).where(plate_is(Vehicle.plate_no)).order_by(Vehicle.plate_type, Vehicle.id)
-
-
-VEHICLES_BY_PLATES = Prepared(vehicles_select(lambda plate_no: one_of(plate_no, "plates")))
 
 
 def latest_licences_select(holder_is: Callable[[Any], Any]) -> Select[DrivingLicence, str]:
@@ -191,9 +180,6 @@ def latest_licences_from(rows: Iterable[Any]) -> dict[str, LicenceRecord]:
         if row.holder_id_number not in found:   # newest first
             found[row.holder_id_number] = licence_record(row)
     return found
-
-
-_LATEST_LICENCES = Prepared(latest_licences_select(lambda id_number: one_of(id_number, "id_numbers")))
 
 
 def licence_records_of_person(session: Session, person_id: int) -> list[LicenceRecord]:
@@ -240,12 +226,6 @@ def latest_licence_of(session: Session, id_number: str) -> LicenceRecord | None:
                           .where(Person.id_number == id_number)
                           .order_by(DrivingLicence.valid_from.desc(), DrivingLicence.id.desc())).first()
     return licence_record(row) if row is not None else None
-
-
-def latest_licences_of(session: Session, id_numbers: Iterable[str]) -> dict[str, LicenceRecord]:
-    """`latest_licence_of` for several ID numbers in one query; a number without a licence is not a key."""
-    wanted = set(id_numbers)
-    return latest_licences_from(_LATEST_LICENCES.objects(session, {"id_numbers": sorted(wanted)})) if wanted else {}
 
 
 # --- documents issued on records (licence cards, e-licences, learner-permit proofs, stickers, …) ------

@@ -115,17 +115,12 @@ def _status_word(status: str) -> str:
 
 class Lookups:
     """Where a check reads the register: one query per question, or answers fetched beforehand for a list of
-    applications (`Lookups.prefetched`), so checking a queue costs two queries, not two per application."""
+    applications (`Lookups.of`: the issuer's queue reads them with the queue, not two queries per application)."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
         self._vehicles: dict[str, list[VehicleRecord]] | None = None
         self._licences: dict[str, LicenceRecord] | None = None
-
-    @classmethod
-    def prefetched(cls, session: Session, subjects: Sequence[Subject]) -> Lookups:
-        return cls.of(session, registry.vehicle_records_by_plates(session, (s.plate_no for s in subjects)),
-                      registry.latest_licences_of(session, {d for s in subjects for d in s.drivers}))
 
     @classmethod
     def of(cls, session: Session, vehicles: dict[str, list[VehicleRecord]], licences: dict[str, LicenceRecord]

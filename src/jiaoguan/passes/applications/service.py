@@ -20,7 +20,7 @@ from jiaoguan.deadlines.measures.model import Measure
 from jiaoguan.kit import audit, outbox
 from jiaoguan.kit.calendar_service import load_calendar
 from jiaoguan.kit.clock import today, utc_now
-from jiaoguan.kit.db import is_postgres, one_of
+from jiaoguan.kit.db import is_postgres
 from jiaoguan.kit.errors import Conflict, Forbidden, InvalidInput, NotFound
 from jiaoguan.kit.i18n import N_
 from jiaoguan.kit.prepared import Prepared, rows_of_each
@@ -225,18 +225,10 @@ def register_facts(session: Session, app: PassApplication,
                                            authorised=app.authorisation_doc is not None), measures)
 
 
-def register_facts_of(session: Session, apps: Sequence[Any],
-                      measures: tuple[Measure, ...] | None = None) -> dict[int, RegisterCheck]:
-    """`register_facts` of a list (the issuer's queue): the drivers, the vehicles and the licences of every
-    application read in three queries, whatever the length of the list."""
-    driver_rows = _DRIVERS_OF.rows(session, {"ids": sorted(a.id for a in apps)}) if apps else []
-    return _checks_of(session, apps, driver_rows, None, measures)
-
-
 def review_page(session: Session, issuer: Principal, *, limit: int = 200
                 ) -> tuple[list[Any], dict[int, EnterpriseView], dict[int, RegisterCheck]]:
     """The issuer's queue (`review_queue`) and what it shows beside its applications: their enterprises, and
-    `register_facts_of` them. The queue, the enterprises, the drivers, the vehicles and the drivers' licences are read
+    `register_facts` of each. The queue, the enterprises, the drivers, the vehicles and the drivers' licences are read
     in one round trip: each of the others selects by a subquery of the queue, not by the ids it returned.
 
     Each statement reads its own snapshot (a page reads outside a transaction, `kit.db`), so an application approved
@@ -258,26 +250,22 @@ def review_page(session: Session, issuer: Principal, *, limit: int = 200
             _checks_of(session, queue, [row for row in drivers if row[0] in listed], lookups))
 
 
-def _checks_of(session: Session, apps: Sequence[Any], driver_rows: list[tuple[Any, ...]], lookups: Lookups | None,
-               measures: tuple[Measure, ...] | None = None) -> dict[int, RegisterCheck]:
+def _checks_of(session: Session, apps: Sequence[Any], driver_rows: list[tuple[Any, ...]], lookups: Lookups
+               ) -> dict[int, RegisterCheck]:
     drivers: dict[int, list[str]] = {a.id: [] for a in apps}
     for app_id, id_number in driver_rows:
         drivers[app_id].append(id_number)
-    subjects = {a.id: Subject(a.enterprise_id, a.plate_no, a.plate_colour, a.vin, tuple(drivers[a.id]), a.valid_from,
-                              a.valid_to, authorised=a.authorisation_doc is not None) for a in apps}
-    measures = measures if measures is not None else measures_in_db(session)
-    if lookups is None:
-        lookups = Lookups.prefetched(session, list(subjects.values()))
-    return {app_id: check_register(session, subject, measures, lookups) for app_id, subject in subjects.items()}
+    measures = measures_in_db(session)
+    return {a.id: check_register(session, Subject(a.enterprise_id, a.plate_no, a.plate_colour, a.vin,
+                                                  tuple(drivers[a.id]), a.valid_from, a.valid_to,
+                                                  authorised=a.authorisation_doc is not None), measures, lookups)
+            for a in apps}
 
 
 def _drivers_select(application_is: Any) -> Any:
     return (select(PassCrewMember.application_id, PassCrewMember.id_number)
             .where(application_is, PassCrewMember.role == "driver")
             .order_by(PassCrewMember.application_id, PassCrewMember.position))
-
-
-_DRIVERS_OF = Prepared(_drivers_select(one_of(PassCrewMember.application_id, "ids")))
 
 
 def get_application(session: Session, application_id: int, *, lock: bool = False) -> PassApplication:
