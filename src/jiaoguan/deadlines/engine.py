@@ -228,25 +228,30 @@ def decide(kind: DeadlineKind, due: dt.date, on: dt.date, measures: Sequence[Mea
             _apply(walk, measure, provision, case)
     lapsed_after = _end_at_consequence(walk, case)
     lapsed = lapsed_after is not None
+    handling = kind.nature is Nature.HANDLING
     if walk.open:
         effective = max(walk.deadline, walk.until, on)
-        if kind.nature is not Nature.HANDLING:
+        if not handling:
             walk.deadline = effective
     else:
         effective = max(walk.deadline, walk.until)
     overdue = on > effective
-    past_deadline = on > walk.deadline if kind.nature is Nature.HANDLING else overdue
+    past_deadline = on > walk.deadline if handling else overdue
     in_grace = past_deadline and not overdue
-    waiving = _unique_refs(ref for start, end, ref in walk.waivers if start <= on <= end)
+    # Most deadlines meet no measure: nothing to collect then (the engine judges millions of them in a sweep).
+    waiving = _unique_refs(ref for start, end, ref in walk.waivers if start <= on <= end) if walk.waivers else ()
     waived = bool(waiving)
-    penalty_allowed = kind.penalisable and past_deadline and not waived
+    penalisable = kind.penalisable
+    penalty_allowed = penalisable and past_deadline and not waived
     # Who could have been fined on `on` without the measures: only a record past the regulation's deadline.
-    waived_by = waiving if kind.penalisable and on > due else ()
-    applied = _unique([m for m, _ in walk.applied])
+    waived_by = waiving if penalisable and on > due else ()
+    applied = _unique([m for m, _ in walk.applied]) if walk.applied else []
     msgid = reasons.choose(kind, moved=walk.deadline != due, graced=effective > walk.deadline,
                            measured=bool(applied), overdue=past_deadline, in_grace=in_grace, waived=waived,
                            penalty_allowed=penalty_allowed, open_ended=walk.open, lapsed=lapsed)
-    rules = tuple(base_rules) + tuple(f"{m.ref}#{p.index}:{p.mode.value}" for m, p in walk.applied)
+    rules = tuple(base_rules)
+    if walk.applied:
+        rules += tuple(f"{m.ref}#{p.index}:{p.mode.value}" for m, p in walk.applied)
     return Decision(kind=kind, on=on, original_due=due, deadline=walk.deadline, effective_due=effective,
                     overdue=overdue, past_deadline=past_deadline, in_grace=in_grace,
                     penalty_allowed=penalty_allowed, open_ended=walk.open, lapsed=lapsed,

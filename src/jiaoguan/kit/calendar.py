@@ -60,13 +60,13 @@ def add_months(d: dt.date, n: int) -> dt.date:
     month += 1
     if d.day <= 28:   # every month has the day (the deadlines judge millions of dates, many of them a month's end)
         return dt.date(year, month, d.day)
-    return dt.date(year, month, min(d.day, _days_in_month(year, month)))
+    return dt.date(year, month, min(d.day, days_in_month(year, month)))
 
 
 _MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
-def _days_in_month(year: int, month: int) -> int:
+def days_in_month(year: int, month: int) -> int:
     """`calendar.monthrange(year, month)[1]` without the weekday it also works out."""
     if month == 2 and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0):
         return 29

@@ -143,7 +143,13 @@ class PersonRecords:
 
 def extend(view: type[V], record: records.Record, **shown: Any) -> V:
     """`view` made of `record`'s fields and what the page adds to them (`shown`)."""
-    return view(**{f.name: getattr(record, f.name) for f in fields(record)}, **shown)
+    names = _FIELD_NAMES.get(type(record))
+    if names is None:   # `dataclasses.fields` builds its answer on every call; a record type's fields never change
+        names = _FIELD_NAMES[type(record)] = tuple(f.name for f in fields(record))
+    return view(**{name: getattr(record, name) for name in names}, **shown)
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 
 
 def classes_of(text: str) -> tuple[str, ...]:

@@ -8,7 +8,6 @@ each next validity end is a month end counted from the current one.
 
 from __future__ import annotations
 
-import calendar as _stdcal
 import datetime as dt
 from dataclasses import dataclass
 
@@ -20,7 +19,7 @@ from jiaoguan.deadlines.rules.intervals import (
     shipped_intervals,
 )
 from jiaoguan.deadlines.rules.kinds import Deadline, DeadlineKind, Lapse, VehicleClass
-from jiaoguan.kit.calendar import add_months
+from jiaoguan.kit.calendar import add_months, days_in_month
 
 STICKER_WINDOW_MONTHS = 3     # Decree 164 art 54: apply within 3 months before the validity ends
 CYCLES_BEFORE_SCRAPPING = 3   # three consecutive cycles without a sticker
@@ -46,7 +45,7 @@ class Vehicle:
 
 
 def month_end(day: dt.date) -> dt.date:
-    return day.replace(day=_stdcal.monthrange(day.year, day.month)[1])
+    return day.replace(day=days_in_month(day.year, day.month))
 
 
 def age_in_months(registered: dt.date, day: dt.date) -> int:
