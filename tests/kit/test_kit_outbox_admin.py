@@ -4,10 +4,13 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from jiaoguan.kit import db as kit_db
 from jiaoguan.kit import outbox
 from jiaoguan.kit.clock import utc_now
+from jiaoguan.kit.db import analyze_when_stale, is_postgres
 from jiaoguan.kit.outbox import OutboxMessage
 
 
@@ -52,3 +55,19 @@ def test_the_page_shows_a_capped_count_in_the_readers_language(db: Session, clie
     assert "1380013800" not in page.text   # a waiting message that never failed is not listed
     client.cookies.set("jg_lang", "en")
     assert "more than 3" in client.get("/admin/outbox").text
+
+
+def test_a_table_changed_past_autovacuums_threshold_is_analyzed_and_one_barely_changed_is_not(
+        db: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a server without autovacuum the outbox's statistics stayed those of its first rows, and its counts read the
+    whole table: the page analyzes it once PostgreSQL counts more changes than autovacuum would have waited for."""
+    if not is_postgres(db):
+        assert analyze_when_stale(db, ["outbox_message"]) == []   # SQLite keeps no such statistics
+        return
+    changed = db.execute(text("SELECT n_mod_since_analyze FROM pg_stat_user_tables WHERE relname = 'outbox_message'"
+                              )).scalar_one()
+    monkeypatch.setattr(kit_db, "STALE_AFTER_SHARE", 0.0)
+    monkeypatch.setattr(kit_db, "STALE_AFTER_CHANGES", changed + 1)
+    assert analyze_when_stale(db, ["outbox_message", "no_such_table"]) == []
+    monkeypatch.setattr(kit_db, "STALE_AFTER_CHANGES", changed - 1)
+    assert analyze_when_stale(db, ["outbox_message", "no_such_table"]) == ["outbox_message"]

@@ -15,6 +15,7 @@ from jiaoguan.accounts.auth import Admin, Anyone, SignedIn, Supervisor
 from jiaoguan.accounts.roles import ROLE_NAMES, Role
 from jiaoguan.kit import audit, outbox
 from jiaoguan.kit.clock import utc_now
+from jiaoguan.kit.db import analyze_when_stale
 from jiaoguan.kit.errors import NotFound
 from jiaoguan.kit.i18n import N_, current_locale, normalize_locale
 from jiaoguan.kit.outbox import requeue
@@ -90,6 +91,7 @@ def audit_page(request: Request, user: Supervisor, db: Db, page: Annotated[int, 
 @router.get("/admin/outbox")
 def outbox_page(request: Request, user: Admin, db: Db) -> Response:
     """Deliveries that failed or died — SMS, in-app messages and domain events — with their last error."""
+    analyze_when_stale(db, [outbox.OutboxMessage.__tablename__])   # the counts' plans follow the table's growth
     return render(request, "web/outbox.html", {"problems": outbox.problems(db), "counts": outbox.status_counts(db),
                                                "cap": outbox.COUNT_CAP})
 
