@@ -60,7 +60,7 @@ def enterprises_select(id_is: Callable[[Any], Any]) -> Select[Enterprise]:
     return select(Enterprise).where(id_is(Enterprise.id))
 
 
-ENTERPRISES_BY_IDS = Prepared(enterprises_select(lambda id_: one_of(id_, "ids")))
+ENTERPRISES_BY_IDS = Prepared(enterprises_select(lambda id_: one_of(id_, "ids")), planned_at_once=True)
 
 
 def views_by_id(rows: list[tuple[object, ...]], read_by: Prepared | None = None) -> dict[int, EnterpriseView]:

@@ -105,16 +105,16 @@ class FleetView:
 # A person's records, newest first within each kind: statements built once and run as `Prepared` (a citizen's page
 # and a staff member's file open them on every view; the ORM's execution and loading cost three times the query, and
 # the views only read the rows' columns).
-_PERSON = Prepared(select(Person).where(Person.id == bindparam("person_id")))
-_PEOPLE = Prepared(select(Person).where(one_of(Person.id, "ids")))
+_PERSON = Prepared(select(Person).where(Person.id == bindparam("person_id")), planned_at_once=True)
+_PEOPLE = Prepared(select(Person).where(one_of(Person.id, "ids")), planned_at_once=True)
 _LICENCES = Prepared(select(DrivingLicence).where(DrivingLicence.person_id == bindparam("person_id")).order_by(
-    DrivingLicence.valid_from.desc()))
+    DrivingLicence.valid_from.desc()), planned_at_once=True)
 _VEHICLES = Prepared(select(Vehicle).where(Vehicle.owner_person_id == bindparam("person_id")).order_by(
-    Vehicle.registration_date.desc()))
+    Vehicle.registration_date.desc()), planned_at_once=True)
 _PERMITS = Prepared(select(LearnerPermit).where(LearnerPermit.person_id == bindparam("person_id")).order_by(
-    LearnerPermit.issued_on.desc()))
+    LearnerPermit.issued_on.desc()), planned_at_once=True)
 _PLATES = Prepared(select(PreselectedPlate).where(PreselectedPlate.person_id == bindparam("person_id")).order_by(
-    PreselectedPlate.selected_on.desc()))
+    PreselectedPlate.selected_on.desc()), planned_at_once=True)
 
 
 _KINDS = (_LICENCES, _VEHICLES, _PERMITS, _PLATES)

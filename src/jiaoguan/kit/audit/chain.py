@@ -112,7 +112,7 @@ _COLUMNS = ("at", "actor_id", "actor_role", "actor_label", "action", "object_typ
 _INSERT = Prepared(insert(cast(Table, AuditRecord.__table__)).values({c: bindparam(c) for c in _COLUMNS})
                    .returning(AuditRecord.id))
 _INSERT_LOOK_UP = Prepared(insert(cast(Table, AuditRecord.__table__)).values({c: bindparam(c) for c in _COLUMNS}),
-                           stands_alone=True)
+                           stands_alone=True, planned_at_once=True)
 
 
 def after_commit(session: Session, work: Callable[[], object]) -> None:
