@@ -7,11 +7,12 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from jiaoguan.kit import db as kit_db
 from jiaoguan.kit import outbox
+from jiaoguan.kit import statistics as kit_statistics
 from jiaoguan.kit.clock import utc_now
-from jiaoguan.kit.db import analyze_when_stale, is_postgres
+from jiaoguan.kit.db import is_postgres
 from jiaoguan.kit.outbox import OutboxMessage
+from jiaoguan.kit.statistics import analyze_when_stale
 
 
 def _message(db: Session, channel: str, recipient: str, status: str = "pending", attempts: int = 0) -> int:
@@ -66,8 +67,8 @@ def test_a_table_changed_past_autovacuums_threshold_is_analyzed_and_one_barely_c
         return
     changed = db.execute(text("SELECT n_mod_since_analyze FROM pg_stat_user_tables WHERE relname = 'outbox_message'"
                               )).scalar_one()
-    monkeypatch.setattr(kit_db, "STALE_AFTER_SHARE", 0.0)
-    monkeypatch.setattr(kit_db, "STALE_AFTER_CHANGES", changed + 1)
+    monkeypatch.setattr(kit_statistics, "STALE_AFTER_SHARE", 0.0)
+    monkeypatch.setattr(kit_statistics, "STALE_AFTER_CHANGES", changed + 1)
     assert analyze_when_stale(db, ["outbox_message", "no_such_table"]) == []
-    monkeypatch.setattr(kit_db, "STALE_AFTER_CHANGES", changed - 1)
+    monkeypatch.setattr(kit_statistics, "STALE_AFTER_CHANGES", changed - 1)
     assert analyze_when_stale(db, ["outbox_message", "no_such_table"]) == ["outbox_message"]

@@ -28,8 +28,9 @@ from jiaoguan.demo.featured import add_featured
 from jiaoguan.demo.writer import RowWriter
 from jiaoguan.kit import audit, rooms
 from jiaoguan.kit.clock import today
-from jiaoguan.kit.db import analyze, full_metadata, unit_of_work
+from jiaoguan.kit.db import full_metadata, unit_of_work
 from jiaoguan.kit.i18n import N_, translate
+from jiaoguan.kit.statistics import analyze
 
 log = logging.getLogger("jiaoguan.demo")
 BATCH_ROWS = 5000

@@ -15,10 +15,10 @@ from jiaoguan.accounts.auth import Admin, Anyone, SignedIn, Supervisor
 from jiaoguan.accounts.roles import ROLE_NAMES, Role
 from jiaoguan.kit import audit, outbox
 from jiaoguan.kit.clock import utc_now
-from jiaoguan.kit.db import analyze_when_stale
 from jiaoguan.kit.errors import NotFound
 from jiaoguan.kit.i18n import N_, current_locale, normalize_locale
 from jiaoguan.kit.outbox import requeue
+from jiaoguan.kit.statistics import analyze_when_stale
 from jiaoguan.kit.web import Db, UnitOfWorkRoute, render
 from jiaoguan.notify.queries import inbox, mark_read, recent_dev_sms
 from jiaoguan.web import admin_calendar, admin_users

@@ -39,9 +39,10 @@ from jiaoguan.deadlines.sweep.plan import (
 from jiaoguan.deadlines.sweep.sql import OUTBOX, PHASE_TABLES, distinct_keys, id_bounds, reminder_insert, status_updates
 from jiaoguan.kit import audit
 from jiaoguan.kit.clock import utc_now
-from jiaoguan.kit.db import analyze, is_postgres
+from jiaoguan.kit.db import is_postgres
 from jiaoguan.kit.errors import Conflict, InvalidInput
 from jiaoguan.kit.i18n import N_
+from jiaoguan.kit.statistics import analyze
 
 DEFAULT_BATCH = 50_000
 LEASE = dt.timedelta(minutes=10)   # a run not heard of for this long is taken as crashed
